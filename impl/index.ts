@@ -1,0 +1,12 @@
+/** convspec's public entry: the interface types, the reference implementation and its building blocks. */
+export type { Tensor, AutoPad, ConvAttributes, ConvTransposeAttributes, Implementation, OpName } from './types';
+export { ConvSpecError, ERROR_CODES, isConvSpecError, type ConvSpecErrorCode } from './errors';
+export {
+  resolve, resolveConv, resolveConvTranspose, effectiveKernel, product,
+  DEFAULT_MAX_ELEMENTS, DEFAULT_MAX_MULTIPLY_ADDS, type ConvGeometry, type ResolveOptions,
+} from './resolve';
+export { reference, referenceConv, referenceConvTranspose, runReference, prepare, directKernels, setDefaultKernels, type ReferenceResult, type Kernels } from './reference';
+export { convDirect, convTransposeDirect } from './direct';
+export { convTransposeByZeroInsertion, insertZeros, padOrCrop, flipAndSwapKernel, type ZeroInsertionSteps } from './zeroInsertion';
+export { convMatrix, matVec, matTVec, matrixRank, MAX_MATRIX_ENTRIES, type EquivalentMatrix } from './matrix';
+export { tensor, checkTensor } from './tensor';
