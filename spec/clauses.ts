@@ -1,0 +1,11 @@
+/**
+ * The registry: every clause of spec/SPEC.md, in SPEC.md order. Sections live in spec/properties/,
+ * one module each; a test checks that SPEC.md and this list name the same ids.
+ */
+import type { Clause } from './framework/clause';
+
+export const allClauses: Clause<any>[] = [];
+
+export function clauseById(id: string): Clause<any> | undefined {
+  return allClauses.find((c) => c.id === id);
+}

@@ -1,0 +1,90 @@
+/**
+ * A clause of the specification as code: an arbitrary of cases and a check that throws when a case
+ * breaks the clause. Checks talk to the implementation only through `ctx.call`, which skips cases the
+ * subject declares unsupported, so the same clause verifies the reference and third parties alike.
+ */
+import fc from 'fast-check';
+import type { ConvTransposeAttributes, OpName, Tensor } from '../../impl/types';
+import { PRECISION_PROFILES, type PrecisionProfile } from '../tolerance';
+import { unsupportedReason, type Subject } from './subject';
+
+export type ClauseCategory =
+  /** Output dims and resolved padding. */
+  | 'shape'
+  /** Values within the tolerance model. */
+  | 'numeric'
+  /** Errors on invalid input: reported apart from numerical conformance. */
+  | 'validation'
+  /** Inputs untouched, repeatable results, well-typed outputs. */
+  | 'robustness'
+  /** Facts about the mathematics itself (e.g. the HDC rule); they need no implementation. */
+  | 'math';
+
+export interface Clause<T = unknown> {
+  /** Stable id, e.g. `convT.size.formula` (grammar in caseId.ts). */
+  id: string;
+  /** One line: what the clause says. SPEC.md holds the precise statement. */
+  title: string;
+  category: ClauseCategory;
+  /** Operators the implementation must provide for the clause to run; empty for math clauses. */
+  ops: OpName[];
+  /** Random cases. Must be bounded (small sizes), so a run stays fast. */
+  arbitrary: fc.Arbitrary<T>;
+  /** Throws (preferably a MismatchError) when the case breaks the clause. */
+  check(value: T, ctx: ClauseContext): Promise<void>;
+  /** Worked examples always run before the random cases. */
+  examples?: T[];
+  /** Default number of random cases. Default 100. */
+  runs?: number;
+}
+
+export class UnsupportedCase extends Error {
+  override readonly name = 'UnsupportedCase';
+}
+
+export interface ClauseContext {
+  subject: Subject;
+  profile: PrecisionProfile;
+  /**
+   * Calls the subject. A case outside its declared support is skipped (fast-check precondition) and
+   * its reason counted; anything the subject throws propagates as a failure.
+   */
+  call(op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes): Promise<Tensor>;
+  /** Like call, but returns the thrown error (or undefined if none): for validation clauses. */
+  callExpectingError(op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes): Promise<{ error?: unknown; result?: Tensor }>;
+  /** Reasons for skipped cases, counted. */
+  skipped: Map<string, number>;
+}
+
+export function makeContext(subject: Subject): ClauseContext {
+  const skipped = new Map<string, number>();
+  const profile = PRECISION_PROFILES[subject.supports.precision ?? 'float32'];
+  const gate = (op: OpName, x: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes) => {
+    const reason = unsupportedReason(subject.supports, op, x.dims, b, attrs);
+    if (reason) {
+      skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
+      fc.pre(false);
+    }
+  };
+  return {
+    subject,
+    profile,
+    skipped,
+    async call(op, x, w, b, attrs) {
+      gate(op, x, b, attrs);
+      return subject.run(op, x, w, b, attrs);
+    },
+    async callExpectingError(op, x, w, b, attrs) {
+      if (subject.supports.ops && !subject.supports.ops.includes(op)) gate(op, x, b, attrs);
+      try {
+        return { result: await subject.run(op, x, w, b, attrs) };
+      } catch (error) {
+        return { error };
+      }
+    },
+  };
+}
+
+export function defineClause<T>(c: Clause<T>): Clause<T> {
+  return c;
+}

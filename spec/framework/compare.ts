@@ -1,0 +1,131 @@
+/**
+ * Judging an implementation's output against the reference with the per-element bound, and the
+ * failure report: the worst element and a small window of actual vs expected vs bound around it.
+ */
+import type { Expected } from '../tolerance';
+import type { Tensor } from '../../impl/types';
+
+export interface WindowRow {
+  /** Full index of the element (N, C, spatial…). */
+  index: number[];
+  actual: number;
+  expected: number;
+  bound: number;
+  bad: boolean;
+}
+
+export interface Mismatch {
+  kind: 'dims' | 'length' | 'type' | 'value';
+  message: string;
+  /** Flat index and multi-index of the worst element (value mismatches). */
+  worst?: { flat: number; index: number[]; actual: number; expected: number; bound: number; ratio: number };
+  badCount?: number;
+  window?: WindowRow[];
+}
+
+/** Error thrown by a property when an output breaks the spec; carries the structured mismatch. */
+export class MismatchError extends Error {
+  override readonly name = 'MismatchError';
+  constructor(readonly mismatch: Mismatch, readonly what = 'output') {
+    super(`${what}: ${mismatch.message}${mismatch.window ? '\n' + formatWindow(mismatch.window) : ''}`);
+  }
+}
+
+export function unravel(flat: number, dims: readonly number[]): number[] {
+  const idx = new Array<number>(dims.length);
+  for (let a = dims.length - 1; a >= 0; a--) {
+    idx[a] = flat % dims[a];
+    flat = Math.floor(flat / dims[a]);
+  }
+  return idx;
+}
+
+/** How far outside the bound an element is: ≤ 1 passes. Non-finite rules: NaN must match NaN, ±∞ must match exactly. */
+export function elementRatio(actual: number, expected: number, bound: number): number {
+  if (Number.isNaN(expected)) return Number.isNaN(actual) ? 0 : Infinity;
+  if (!Number.isFinite(expected)) return actual === expected ? 0 : Infinity;
+  if (!Number.isFinite(actual)) {
+    // float32 overflow is admissible only when the rounded reference itself overflows
+    return Math.fround(expected) === actual ? 0 : Infinity;
+  }
+  const err = Math.abs(actual - expected);
+  if (err === 0) return 0;
+  if (bound === 0) return Infinity;
+  return err / bound;
+}
+
+/** Returns undefined when every element is within its bound, else the mismatch (worst element first). */
+export function findMismatch(actual: Tensor, expected: Expected): Mismatch | undefined {
+  if (!actual || !(actual.data instanceof Float32Array)) {
+    return { kind: 'type', message: `result is not a {dims, data: Float32Array} tensor` };
+  }
+  const dimsOk = Array.isArray(actual.dims) && actual.dims.length === expected.dims.length && actual.dims.every((d, i) => d === expected.dims[i]);
+  if (!dimsOk) return { kind: 'dims', message: `dims ${JSON.stringify(actual.dims)}, expected ${JSON.stringify(expected.dims)}` };
+  if (actual.data.length !== expected.y64.length) {
+    return { kind: 'length', message: `data.length ${actual.data.length}, expected ${expected.y64.length}` };
+  }
+  let worst = -1;
+  let worstRatio = 1;
+  let badCount = 0;
+  for (let i = 0; i < expected.y64.length; i++) {
+    const r = elementRatio(actual.data[i], expected.y64[i], expected.bound[i]);
+    if (r > 1) {
+      badCount++;
+      if (r > worstRatio || worst < 0) {
+        worstRatio = r;
+        worst = i;
+      }
+    }
+  }
+  if (worst < 0) return undefined;
+  const index = unravel(worst, expected.dims);
+  const w = {
+    flat: worst, index, actual: actual.data[worst], expected: expected.y64[worst], bound: expected.bound[worst], ratio: worstRatio,
+  };
+  return {
+    kind: 'value',
+    message: `${badCount} of ${expected.y64.length} elements outside the bound; worst at [${index.join(', ')}]: actual ${w.actual}, expected ${w.expected}, |error| ${Math.abs(w.actual - w.expected)} = ${fmtRatio(worstRatio)} × bound ${w.bound}`,
+    worst: w,
+    badCount,
+    window: windowAround(actual, expected, worst),
+  };
+}
+
+function fmtRatio(r: number): string {
+  return Number.isFinite(r) ? r.toPrecision(3) : '∞';
+}
+
+/** Up to `radius` neighbours on each side along the last axis, so the reader sees the pattern (shifted? one side?). */
+export function windowAround(actual: Tensor, expected: Expected, flat: number, radius = 3): WindowRow[] {
+  const dims = expected.dims;
+  const last = dims[dims.length - 1];
+  const pos = flat % last;
+  const rowStart = flat - pos;
+  const rows: WindowRow[] = [];
+  for (let p = Math.max(0, pos - radius); p <= Math.min(last - 1, pos + radius); p++) {
+    const i = rowStart + p;
+    rows.push({
+      index: unravel(i, dims),
+      actual: actual.data[i],
+      expected: expected.y64[i],
+      bound: expected.bound[i],
+      bad: elementRatio(actual.data[i], expected.y64[i], expected.bound[i]) > 1,
+    });
+  }
+  return rows;
+}
+
+export function formatWindow(rows: WindowRow[]): string {
+  const fmt = (v: number) => (Number.isFinite(v) ? v.toPrecision(8) : String(v));
+  const header = ['index', 'actual', 'expected', 'bound', ''];
+  const body = rows.map((r) => [`[${r.index.join(',')}]`, fmt(r.actual), fmt(r.expected), r.bound.toExponential(2), r.bad ? '<-- outside' : '']);
+  const widths = header.map((h, c) => Math.max(h.length, ...body.map((b) => b[c].length)));
+  const line = (cols: string[]) => '  ' + cols.map((s, c) => s.padStart(c === 4 ? 0 : widths[c])).join('  ').trimEnd();
+  return [line(header), ...body.map(line)].join('\n');
+}
+
+/** Throws MismatchError unless `actual` is within the bound of `expected` everywhere. */
+export function assertWithinBound(actual: Tensor, expected: Expected, what = 'output'): void {
+  const m = findMismatch(actual, expected);
+  if (m) throw new MismatchError(m, what);
+}

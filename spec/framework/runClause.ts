@@ -1,0 +1,112 @@
+/**
+ * Runs one clause against a subject with fast-check and turns the result into a plain outcome record
+ * that every front end (vitest, `convspec verify`, reports) shares.
+ */
+import fc from 'fast-check';
+import { makeContext, type Clause } from './clause';
+import { MismatchError, type Mismatch } from './compare';
+import type { Subject } from './subject';
+
+/** The fixed default seed: every `npm test` and default `convspec verify` run draws the same cases. */
+export const DEFAULT_SEED = 20261128;
+
+export interface RunClauseOptions {
+  /** fast-check seed. Default DEFAULT_SEED (or CONVSPEC_SEED from the environment, via seedFromEnv). */
+  seed?: number;
+  /** fast-check replay path of a previous failure. */
+  path?: string;
+  /** Number of random cases; default the clause's own `runs`, else 100. */
+  runs?: number;
+  /** Multiplies every clause's default number of runs (deep runs). Default 1. */
+  depth?: number;
+  /** Builds the one-line replay command for a failure. */
+  replay?: (clauseId: string, seed: number, path: string) => string;
+}
+
+export type ClauseStatus = 'passed' | 'failed' | 'unsupported';
+
+export interface ClauseOutcome {
+  id: string;
+  title: string;
+  category: Clause['category'];
+  status: ClauseStatus;
+  numRuns: number;
+  numSkips: number;
+  seed: number;
+  durationMs: number;
+  /** Skip reasons with counts (declared-unsupported features). */
+  skipped: Record<string, number>;
+  /** Failure details. */
+  path?: string;
+  counterexample?: string;
+  error?: string;
+  mismatch?: Mismatch;
+  replay?: string;
+}
+
+export async function runClause(clause: Clause<any>, subject: Subject, options: RunClauseOptions = {}): Promise<ClauseOutcome> {
+  const seed = options.seed ?? DEFAULT_SEED;
+  const started = Date.now();
+  const base = { id: clause.id, title: clause.title, category: clause.category, seed };
+  const missing = clause.ops.filter((op) => subject.supports.ops && !subject.supports.ops.includes(op));
+  if (missing.length > 0) {
+    return { ...base, status: 'unsupported', numRuns: 0, numSkips: 0, durationMs: 0, skipped: { [`op ${missing.join(', ')}`]: 1 } };
+  }
+  const ctx = makeContext(subject);
+  const runs = options.runs ?? Math.max(1, Math.round((clause.runs ?? 100) * (options.depth ?? 1)));
+  const property = fc.asyncProperty(clause.arbitrary, (v) => clause.check(v, ctx));
+  const details = await fc.check(property, {
+    seed,
+    path: options.path,
+    numRuns: runs,
+    maxSkipsPerRun: 1000,
+    // Worked examples run on every call, but a replay of a given path must run exactly that case.
+    examples: options.path ? [] : (clause.examples ?? []).map((e) => [e] as [unknown]),
+    endOnFailure: false,
+  });
+  const skipped = Object.fromEntries(ctx.skipped);
+  const durationMs = Date.now() - started;
+  const common = { ...base, numRuns: details.numRuns, numSkips: details.numSkips, durationMs, skipped };
+  if (!details.failed) return { ...common, status: 'passed' };
+  if (details.counterexample === null) {
+    // fast-check gave up for too many skipped cases: nothing in scope failed.
+    return { ...common, status: details.numRuns === 0 ? 'unsupported' : 'passed' };
+  }
+  const err = details.errorInstance;
+  const path = details.counterexamplePath ?? undefined;
+  return {
+    ...common,
+    status: 'failed',
+    path,
+    counterexample: fc.stringify(details.counterexample[0]),
+    error: err instanceof Error ? err.message : String(err),
+    mismatch: err instanceof MismatchError ? err.mismatch : undefined,
+    replay: path && options.replay ? options.replay(clause.id, seed, path) : undefined,
+  };
+}
+
+/** Seed, path and depth from CONVSPEC_SEED, CONVSPEC_PATH and CONVSPEC_DEPTH (deep runs in CI or by hand). */
+export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): Pick<RunClauseOptions, 'seed' | 'path' | 'depth'> {
+  const num = (name: string): number | undefined => {
+    const v = env[name];
+    if (v === undefined || v === '') return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n)) throw new Error(`${name}=${v} is not a number`);
+    return n;
+  };
+  return { seed: num('CONVSPEC_SEED'), path: env.CONVSPEC_PATH || undefined, depth: num('CONVSPEC_DEPTH') };
+}
+
+/** A readable failure report: clause, counterexample, error with its window, replay command. */
+export function formatOutcome(o: ClauseOutcome): string {
+  if (o.status !== 'failed') return `${o.id}: ${o.status} (${o.numRuns} cases)`;
+  return [
+    `clause ${o.id} failed: ${o.title}`,
+    `  counterexample: ${o.counterexample}`,
+    `  seed ${o.seed}, path ${o.path}`,
+    ...String(o.error).split('\n').map((l) => `  ${l}`),
+    o.replay ? `  replay: ${o.replay}` : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
+}

@@ -1,0 +1,87 @@
+/**
+ * The subject of a verification run: an Implementation seen through one async `run` call, plus what
+ * it declares it supports. Cases outside the declaration are skipped and reported as unsupported,
+ * never as failures.
+ */
+import type { AutoPad, ConvTransposeAttributes, Implementation, OpName, Tensor } from '../../impl/types';
+import type { PrecisionProfile } from '../tolerance';
+
+/**
+ * What an implementation supports. Every field is optional; an absent field means "everything".
+ * An Implementation may carry this as an optional `supports` property.
+ */
+export interface Supports {
+  ops?: OpName[];
+  /** Spatial ranks, e.g. [2] for 2-D only. */
+  ranks?: number[];
+  autoPad?: AutoPad[];
+  /** group > 1 (per op: true for both, or a list of the ops that support it). */
+  groups?: boolean | OpName[];
+  /** dilation > 1. */
+  dilation?: boolean | OpName[];
+  /** stride > 1. */
+  stride?: boolean | OpName[];
+  outputPadding?: boolean;
+  outputShape?: boolean;
+  /** Asymmetric explicit pads (begin ≠ end). */
+  asymmetricPads?: boolean;
+  bias?: boolean;
+  /** Batch N > 1. */
+  batch?: boolean;
+  /** Accumulation precision the tolerance model should assume. Default float32. */
+  precision?: PrecisionProfile['name'];
+}
+
+export type ImplementationWithSupports = Implementation & { supports?: Supports };
+
+export interface Subject {
+  name: string;
+  supports: Supports;
+  run(op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes): Promise<Tensor>;
+  /** Releases workers or subprocesses, if any. */
+  close?(): Promise<void>;
+}
+
+export function subjectFromImplementation(impl: ImplementationWithSupports): Subject {
+  const declared: Supports = { ...(impl.supports ?? {}) };
+  if (!declared.ops) declared.ops = (['Conv', 'ConvTranspose'] as OpName[]).filter((op) => (op === 'Conv' ? impl.conv : impl.convTranspose));
+  return {
+    name: impl.name,
+    supports: declared,
+    async run(op, x, w, b, attrs) {
+      const fn = op === 'Conv' ? impl.conv : impl.convTranspose;
+      if (!fn) throw new Error(`${impl.name} has no ${op === 'Conv' ? 'conv' : 'convTranspose'} method`);
+      return await fn.call(impl, x, w, b, attrs);
+    },
+  };
+}
+
+const allows = (flag: boolean | OpName[] | undefined, op: OpName): boolean =>
+  flag === undefined || flag === true || (Array.isArray(flag) && flag.includes(op));
+
+/** Why a (valid) case is outside what `supports` declares, or undefined when it is inside. */
+export function unsupportedReason(
+  supports: Supports,
+  op: OpName,
+  xDims: readonly number[],
+  b: Tensor | undefined,
+  attrs: ConvTransposeAttributes,
+): string | undefined {
+  const rank = xDims.length - 2;
+  if (supports.ops && !supports.ops.includes(op)) return `op ${op}`;
+  if (supports.ranks && !supports.ranks.includes(rank)) return `spatial rank ${rank}`;
+  const autoPad = attrs.auto_pad ?? 'NOTSET';
+  if (supports.autoPad && !supports.autoPad.includes(autoPad)) return `auto_pad ${autoPad}`;
+  if ((attrs.group ?? 1) > 1 && !allows(supports.groups, op)) return `group > 1 in ${op}`;
+  if (attrs.dilations?.some((d) => d > 1) && !allows(supports.dilation, op)) return `dilation > 1 in ${op}`;
+  if (attrs.strides?.some((s) => s > 1) && !allows(supports.stride, op)) return `stride > 1 in ${op}`;
+  if (attrs.output_padding?.some((p) => p > 0) && supports.outputPadding === false) return 'output_padding';
+  if (attrs.output_shape && supports.outputShape === false) return 'output_shape';
+  if (attrs.pads && supports.asymmetricPads === false) {
+    const r = attrs.pads.length / 2;
+    if (attrs.pads.slice(0, r).some((p, i) => p !== attrs.pads![i + r])) return 'asymmetric pads';
+  }
+  if (b && supports.bias === false) return 'bias';
+  if (xDims[0] > 1 && supports.batch === false) return 'batch > 1';
+  return undefined;
+}
