@@ -21,6 +21,8 @@ export interface Supports {
   dilation?: boolean | OpName[];
   /** stride > 1. */
   stride?: boolean | OpName[];
+  /** auto_pad SAME_UPPER/SAME_LOWER together with dilation > 1 (ONNX Runtime rejects it for Conv). */
+  sameWithDilation?: boolean | OpName[];
   outputPadding?: boolean;
   outputShape?: boolean;
   /** Asymmetric explicit pads (begin ≠ end). */
@@ -75,6 +77,9 @@ export function unsupportedReason(
   if ((attrs.group ?? 1) > 1 && !allows(supports.groups, op)) return `group > 1 in ${op}`;
   if (attrs.dilations?.some((d) => d > 1) && !allows(supports.dilation, op)) return `dilation > 1 in ${op}`;
   if (attrs.strides?.some((s) => s > 1) && !allows(supports.stride, op)) return `stride > 1 in ${op}`;
+  if ((autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') && attrs.dilations?.some((d) => d > 1) && !allows(supports.sameWithDilation, op)) {
+    return `auto_pad ${autoPad} with dilation > 1 in ${op}`;
+  }
   if (attrs.output_padding?.some((p) => p > 0) && supports.outputPadding === false) return 'output_padding';
   if (attrs.output_shape && supports.outputShape === false) return 'output_shape';
   if (attrs.pads && supports.asymmetricPads === false) {

@@ -1,0 +1,149 @@
+/**
+ * ONNX Runtime (onnxruntime-node, CPU execution provider) as a convspec Implementation: each call
+ * builds the one-node ONNX model for the op and its attributes (tools/onnx/model.ts) and runs it.
+ * Sessions are cached by (op, attributes, input dims) because creating one costs far more than
+ * running a small convolution. Graph optimisation is off and one intra-op thread is used by default:
+ * ORT's results move with both settings (see ../shared facts), and fixtures are generated this way.
+ *
+ * `convspec verify` with no target loads this module's default export.
+ */
+import * as ort from 'onnxruntime-node';
+import { resolve as resolveGeometry } from '../../impl/resolve';
+import { isConvSpecError } from '../../impl/errors';
+import type { ConvTransposeAttributes, OpName, Tensor } from '../../impl/types';
+import type { ImplementationWithSupports, Supports } from '../../spec/framework/subject';
+import { buildModel, OPSET } from '../onnx/model';
+
+/** The onnxruntime-node version in use (read from its package, so an upgrade shows in fixtures' provenance). */
+export const ORT_VERSION: string = require('onnxruntime-node/package.json').version;
+
+export type GraphOptimizationLevel = 'disabled' | 'basic' | 'extended' | 'layout' | 'all';
+
+export interface OnnxRuntimeOptions {
+  /** Default 'disabled': the setting fixtures are generated with. */
+  graphOptimizationLevel?: GraphOptimizationLevel;
+  /** Default 1. */
+  intraOpNumThreads?: number;
+  /** Most sessions kept open; the least recently used is released beyond it. Default 64. */
+  maxCachedSessions?: number;
+}
+
+/**
+ * What ONNX Runtime's CPU provider accepts (probed on 1.30, see spec/AMBIGUITIES.md): both ops, any
+ * spatial rank (1–5 probed), every auto_pad, groups, dilation, stride, output_padding, output_shape,
+ * bias, batch; float32 accumulation. Conv auto_pad SAME_* with dilation > 1 is rejected ("Dilation
+ * not supported for AutoPadType::SAME_UPPER or AutoPadType::SAME_LOWER", onnxruntime#20582);
+ * ConvTranspose accepts it.
+ */
+export const ORT_SUPPORTS: Supports = {
+  ops: ['Conv', 'ConvTranspose'],
+  sameWithDilation: ['ConvTranspose'],
+  precision: 'float32',
+};
+
+export interface OnnxRuntimeImplementation extends ImplementationWithSupports {
+  supports: Supports;
+  /** The settings the sessions use, for provenance. */
+  readonly settings: Required<Omit<OnnxRuntimeOptions, 'maxCachedSessions'>> & { version: string; opset: number };
+  /** Runs one case; the Implementation methods call this. */
+  run(op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes): Promise<Tensor>;
+  /** Releases every cached session. */
+  close(): Promise<void>;
+}
+
+/** Turns anything ORT throws into an Error that keeps ORT's message. */
+function asError(e: unknown, what: string): Error {
+  if (e instanceof Error) return e;
+  return new Error(`${what}: ${typeof e === 'string' ? e : JSON.stringify(e)}`);
+}
+
+function cacheKey(op: OpName, attrs: object, x: Tensor, w: Tensor, b: Tensor | undefined): string {
+  const sorted = Object.keys(attrs)
+    .sort()
+    .map((k) => [k, (attrs as Record<string, unknown>)[k]]);
+  return JSON.stringify([op, sorted, x.dims, w.dims, b ? b.dims : null]);
+}
+
+/**
+ * Refuses, before ORT allocates anything, a case whose tensors or work exceed convspec's size caps.
+ * Every other validation is left to ORT, whose own answer (result or error) is what is being verified.
+ */
+function checkSizeCaps(op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes): void {
+  try {
+    resolveGeometry(op, x?.dims, w?.dims, attrs, b?.dims);
+  } catch (e) {
+    if (isConvSpecError(e) && e.code === 'SIZE_LIMIT') throw e;
+  }
+}
+
+/** Creates an ONNX Runtime adapter with its own session cache. */
+export function createOnnxRuntime(options: OnnxRuntimeOptions = {}): OnnxRuntimeImplementation {
+  const graphOptimizationLevel = options.graphOptimizationLevel ?? 'disabled';
+  const intraOpNumThreads = options.intraOpNumThreads ?? 1;
+  const maxCached = options.maxCachedSessions ?? 64;
+  const sessions = new Map<string, Promise<ort.InferenceSession>>();
+
+  async function session(key: string, op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes) {
+    const hit = sessions.get(key);
+    if (hit) {
+      sessions.delete(key); // re-insert: Map order is the LRU order
+      sessions.set(key, hit);
+      return hit;
+    }
+    const model = buildModel({ op, attrs, xDims: x.dims, wDims: w.dims, bDims: b?.dims });
+    const created = ort.InferenceSession.create(model, {
+      graphOptimizationLevel,
+      intraOpNumThreads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      executionProviders: ['cpu'],
+      logSeverityLevel: 4, // ORT's errors come back as thrown Errors; do not print them twice
+    });
+    sessions.set(key, created);
+    // A failed creation is not cached: the next call gets ORT's error afresh.
+    created.catch(() => sessions.delete(key));
+    while (sessions.size > maxCached) {
+      const [oldKey, old] = sessions.entries().next().value as [string, Promise<ort.InferenceSession>];
+      sessions.delete(oldKey);
+      old.then((s) => s.release()).catch(() => undefined);
+    }
+    return created;
+  }
+
+  async function run(op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes = {}): Promise<Tensor> {
+    checkSizeCaps(op, x, w, b, attrs);
+    let result: ort.InferenceSession.OnnxValueMapType;
+    try {
+      const s = await session(cacheKey(op, attrs, x, w, b), op, x, w, b, attrs);
+      const feeds: Record<string, ort.Tensor> = {
+        X: new ort.Tensor('float32', x.data, x.dims),
+        W: new ort.Tensor('float32', w.data, w.dims),
+      };
+      if (b) feeds.B = new ort.Tensor('float32', b.data, b.dims);
+      result = await s.run(feeds, { logSeverityLevel: 4 });
+    } catch (e) {
+      throw asError(e, `onnxruntime ${op}`);
+    }
+    const y = result.Y as ort.Tensor;
+    // Copy out of ORT's buffer so the caller owns the data.
+    return { dims: [...y.dims], data: Float32Array.from(y.data as Float32Array) };
+  }
+
+  return {
+    name: `onnxruntime-node ${ORT_VERSION} (CPU, opt ${graphOptimizationLevel}, ${intraOpNumThreads} thread${intraOpNumThreads === 1 ? '' : 's'})`,
+    supports: ORT_SUPPORTS,
+    settings: { graphOptimizationLevel, intraOpNumThreads, version: ORT_VERSION, opset: OPSET },
+    run,
+    conv: (x, w, b, attrs) => run('Conv', x, w, b, attrs),
+    convTranspose: (x, w, b, attrs) => run('ConvTranspose', x, w, b, attrs),
+    async close() {
+      const all = [...sessions.values()];
+      sessions.clear();
+      await Promise.all(all.map((p) => p.then((s) => s.release()).catch(() => undefined)));
+    },
+  };
+}
+
+/** The bundled ORT adapter with the fixture settings (optimisation disabled, one thread). */
+export const onnxruntime: OnnxRuntimeImplementation = createOnnxRuntime();
+export default onnxruntime;
