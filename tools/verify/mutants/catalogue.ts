@@ -1,0 +1,187 @@
+/**
+ * The catalogue: deliberately broken implementations, each named for its one bug, and the correct
+ * variants the verifier must accept. `convspec` is only trustworthy if every mutant is rejected
+ * (the suite sees each mistake) and every good variant passes (zero false alarms for correct float32
+ * kernels of any summation order). tools/verify/mutants/test and `npm run mutants` check both.
+ */
+import { reference } from '../../../impl/reference';
+import { rowMajorStrides } from '../../../impl/direct';
+import { product, type ConvGeometry } from '../../../impl/resolve';
+import type { ImplementationWithSupports } from '../../../spec/framework/subject';
+import { pairwiseGatherKernel } from './otherOrder';
+import { roundToFloat16, roundToTf32 } from './rounding';
+import { flipsWeightsInPlace, reusedOutputBuffer, staleAccumulator } from './stateful';
+import { variant, withAttributes, withGeometry } from './variant';
+
+export interface CatalogueEntry {
+  /** Kebab-case name of the bug (or of the good variant). */
+  id: string;
+  /** What is wrong, in one line (or why the variant is correct). */
+  bug: string;
+  /** 'reject': a mutant; 'accept': a correct variant that must pass. */
+  verdict: 'reject' | 'accept';
+  impl: ImplementationWithSupports;
+}
+
+/** Reversed kernel tap along every axis: what a missing (or extra) spatial flip does. */
+const flipped = (g: ConvGeometry, a: number, k: number) => g.kernel[a] - 1 - k;
+
+/** Flat tap index of multi-index k when the kernel's spatial axes are read in reverse order. */
+function transposedTap(g: ConvGeometry, k: readonly number[]): number {
+  const reversedDims = [...g.kernel].reverse();
+  const strides = rowMajorStrides(reversedDims);
+  return [...k].reverse().reduce((acc, v, i) => acc + v * strides[i], 0);
+}
+
+const mutant = (id: string, bug: string, impl: ImplementationWithSupports): CatalogueEntry => ({ id, bug, verdict: 'reject', impl: { ...impl, name: `mutant ${id}` } });
+const good = (id: string, bug: string, impl: ImplementationWithSupports): CatalogueEntry => ({ id, bug, verdict: 'accept', impl: { ...impl, name: id } });
+
+export const catalogue: CatalogueEntry[] = [
+  // ---- the correct variants ----
+  good('reference', 'the reference itself: float64 accumulation, one rounding', reference),
+  good('float32-accumulation', 'the same loops with every product and partial sum rounded to float32', variant('', {
+    conv: { multiplyAdd: (acc, x, w) => Math.fround(acc + Math.fround(x * w)) },
+    convTranspose: { multiplyAdd: (acc, x, w) => Math.fround(acc + Math.fround(x * w)) },
+  })),
+  good('pairwise-gather-float32', 'another algorithm and order: gathers (ConvTranspose too), pairwise float32 tree sums, bias last', variant('', { kernel: pairwiseGatherKernel })),
+
+  // ---- kernel orientation ----
+  mutant('convtranspose-missing-kernel-flip', 'ConvTranspose scatters with the kernel reversed on every axis (the zero-insertion form without its flip)', variant('', {
+    convTranspose: { position: (g, a, o, k) => o * g.strides[a] - g.padsBegin[a] + flipped(g, a, k) * g.dilations[a] },
+  })),
+  mutant('conv-kernel-flipped', 'Conv computes a true convolution (kernel flipped) instead of ONNX cross-correlation', variant('', {
+    conv: { position: (g, a, o, k) => o * g.strides[a] - g.padsBegin[a] + flipped(g, a, k) * g.dilations[a] },
+  })),
+  mutant('transposed-spatial-axes', 'kernel taps read with the spatial axes in reverse order (W[kh, kw] as W[kw, kh])', variant('', {
+    conv: { weightIndex: (g, m, c, _kf, k) => (m * g.weightDims[1] + c) * product(g.kernel) + transposedTap(g, k) },
+    convTranspose: { weightIndex: (g, c, mo, _kf, k) => (c * g.weightDims[1] + mo) * product(g.kernel) + transposedTap(g, k) },
+  })),
+
+  // ---- padding ----
+  mutant('pads-on-wrong-side', 'begin and end pads exchanged after resolution', variant('', {
+    geometry: withGeometry((g) => {
+      [g.padsBegin, g.padsEnd] = [g.padsEnd, g.padsBegin];
+    }),
+  })),
+  mutant('pads-order-interleaved', 'pads read as [x1_begin, x1_end, x2_begin, …] instead of ONNX [x1_begin, x2_begin, …, x1_end, …]', variant('', {
+    geometry: withAttributes((_op, attrs) => {
+      if (attrs.pads) {
+        const r = attrs.pads.length / 2;
+        attrs.pads = [...Array.from({ length: r }, (_, a) => attrs.pads![2 * a]), ...Array.from({ length: r }, (_, a) => attrs.pads![2 * a + 1])];
+      }
+      return attrs;
+    }),
+  })),
+  mutant('same-upper-lower-swapped', 'SAME_UPPER puts the odd padding where SAME_LOWER should, and vice versa', variant('', {
+    geometry: withAttributes((_op, attrs) => {
+      if (attrs.auto_pad === 'SAME_UPPER') attrs.auto_pad = 'SAME_LOWER';
+      else if (attrs.auto_pad === 'SAME_LOWER') attrs.auto_pad = 'SAME_UPPER';
+      return attrs;
+    }),
+  })),
+  mutant('output-padding-at-start', 'ConvTranspose output_padding added before the first element instead of after the last', variant('', {
+    geometry: withGeometry((g) => {
+      g.outputPadding.forEach((p, a) => {
+        g.padsBegin[a] -= p;
+        g.padsEnd[a] += p;
+      });
+    }),
+  })),
+  mutant('output-padding-ignored', 'ConvTranspose drops output_padding (output one short per axis where it is set)', variant('', {
+    geometry: withAttributes((_op, attrs) => ({ ...attrs, output_padding: undefined })),
+  })),
+  mutant('output-shape-ignored', 'ConvTranspose ignores output_shape and returns the natural size', variant('', {
+    geometry: withAttributes((_op, attrs) => ({ ...attrs, output_shape: undefined })),
+  })),
+
+  // ---- sizes ----
+  mutant('effective-kernel-d-times-k', 'effective kernel size taken as d·k instead of d·(k−1)+1 (sizes wrong whenever d > 1)', variant('', {
+    geometry: withGeometry((g) => {
+      g.outputSpatial = g.outputSpatial.map((o, a) => {
+        const wrongBy = g.dilations[a] * g.kernel[a] - (g.dilations[a] * (g.kernel[a] - 1) + 1);
+        if (g.op === 'ConvTranspose') return o + wrongBy;
+        const span = g.inputSpatial[a] + g.padsBegin[a] + g.padsEnd[a] - g.dilations[a] * g.kernel[a];
+        return Math.floor(span / g.strides[a]) + 1;
+      });
+    }),
+  })),
+  mutant('conv-output-size-rounds-up', 'Conv output size ⌈(i + p − d(k−1) − 1)/s⌉ + 1 (ceil mode) instead of ⌊…⌋ + 1', variant('', {
+    geometry: withGeometry((g) => {
+      if (g.op !== 'Conv') return;
+      g.outputSpatial = g.outputSpatial.map((_o, a) => {
+        const span = g.inputSpatial[a] + g.padsBegin[a] + g.padsEnd[a] - (g.dilations[a] * (g.kernel[a] - 1) + 1);
+        return Math.ceil(span / g.strides[a]) + 1;
+      });
+    }),
+  })),
+
+  // ---- stride and dilation ----
+  mutant('dilation-ignored', 'sizes use the dilation but the kernel taps are read as if d = 1', variant('', {
+    conv: { position: (g, a, o, k) => o * g.strides[a] - g.padsBegin[a] + k },
+    convTranspose: { position: (g, a, o, k) => o * g.strides[a] - g.padsBegin[a] + k },
+  })),
+  mutant('convtranspose-stride-ignored', 'ConvTranspose output has the strided size but inputs are scattered with stride 1', variant('', {
+    convTranspose: { position: (g, a, o, k) => o - g.padsBegin[a] + k * g.dilations[a] },
+  })),
+  mutant('stride-dilation-swapped', 'stride used where the dilation belongs and the dilation where the stride belongs, in the loops', variant('', {
+    conv: { position: (g, a, o, k) => o * g.dilations[a] - g.padsBegin[a] + k * g.strides[a] },
+    convTranspose: { position: (g, a, o, k) => o * g.dilations[a] - g.padsBegin[a] + k * g.strides[a] },
+  })),
+
+  // ---- channels, groups, layout, batch ----
+  mutant('group-offsets-wrong', 'Conv reads group g from input channel g·(M/group) instead of g·(C/group)', variant('', {
+    conv: { inputChannel: (g, grp, c) => grp * (g.outChannels / g.group) + c },
+  })),
+  mutant('convtranspose-group-offsets-wrong', 'ConvTranspose writes group g to output channel g·(C/group) instead of g·(M/group)', variant('', {
+    convTranspose: { outputChannel: (g, grp, mo) => grp * (g.inChannels / g.group) + mo },
+  })),
+  mutant('channels-per-group-one', 'Conv sums only the first input channel of each group (depthwise assumed)', variant('', {
+    conv: { channelsSummed: () => 1 },
+  })),
+  mutant('convtranspose-weight-layout-swapped', 'ConvTranspose W read as [M/group, C, k…] instead of [C, M/group, k…]', variant('', {
+    convTranspose: { weightIndex: (g, c, mo, kf) => (mo * g.inChannels + c) * product(g.kernel) + kf },
+  })),
+  mutant('conv-weight-layout-swapped', 'Conv W read as [C/group, M, k…] instead of [M, C/group, k…]', variant('', {
+    conv: { weightIndex: (g, m, c, kf) => (c * g.outChannels + m) * product(g.kernel) + kf },
+  })),
+  mutant('batch-items-mixed', 'Conv indexes X as [C, N, …] (batch and channel axes exchanged)', variant('', {
+    conv: { inputIndex: (g, n, ch, offset) => (ch * g.batch + n) * product(g.inputSpatial) + offset },
+  })),
+
+  // ---- bias ----
+  mutant('bias-ignored', 'the bias input is never added', variant('', {
+    conv: { bias: () => 0 },
+    convTranspose: { bias: () => 0 },
+  })),
+  mutant('bias-on-one-channel', 'only output channel 0 gets its bias', variant('', {
+    conv: { bias: (b, m) => (m === 0 ? b[0] : 0) },
+    convTranspose: { bias: (b, m) => (m === 0 ? b[0] : 0) },
+  })),
+
+  // ---- precision ----
+  mutant('float16-accumulation', 'every partial sum rounded to float16 while declaring float32', variant('', {
+    conv: { multiplyAdd: (acc, x, w) => roundToFloat16(acc + x * w) },
+    convTranspose: { multiplyAdd: (acc, x, w) => roundToFloat16(acc + x * w) },
+  })),
+  mutant('tf32-inputs', 'inputs rounded to TF32 (10-bit fraction) before multiplying, while declaring float32', variant('', {
+    conv: { multiplyAdd: (acc, x, w) => acc + roundToTf32(x) * roundToTf32(w) },
+    convTranspose: { multiplyAdd: (acc, x, w) => acc + roundToTf32(x) * roundToTf32(w) },
+  })),
+  mutant('nan-from-padding', 'Conv pads by multiplying the nearest edge value by 0, so an infinite or NaN edge turns padding into NaN', variant('', {
+    conv: {
+      outsideValue: (g, x, n, ch, pos) => {
+        const strides = rowMajorStrides(g.inputSpatial);
+        const offset = pos.reduce((acc, p, a) => acc + Math.min(Math.max(p, 0), g.inputSpatial[a] - 1) * strides[a], 0);
+        return 0 * x[(n * g.inChannels + ch) * product(g.inputSpatial) + offset];
+      },
+    },
+  })),
+
+  // ---- state and inputs ----
+  mutant('stale-accumulator', 'the accumulation buffer is reused between calls of the same output size without being cleared', staleAccumulator('')),
+  mutant('reused-output-buffer', 'every call of the same output size returns the same Float32Array, overwriting earlier results', reusedOutputBuffer('')),
+  mutant('weights-flipped-in-place', 'right answer, but W is left flipped in the caller\'s buffer', flipsWeightsInPlace('')),
+];
+
+export const mutants = catalogue.filter((e) => e.verdict === 'reject');
+export const goodVariants = catalogue.filter((e) => e.verdict === 'accept');
