@@ -1,0 +1,122 @@
+/**
+ * Fast exact Conv: float64 accumulation like impl/direct.ts, only the summation order differs.
+ * Per (group, batch item) the product Y_g = W_g · im2col(X_g) runs through the blocked GEMM, the
+ * im2col block being gathered straight into the packed B panels through the gather table.
+ *
+ * The GEMM writes 0 for padded positions and multiplies it by W; that is exact only while W and X
+ * are finite (0·∞ = NaN where the direct loops skip the position). With any non-finite input, and
+ * when a group has too few output channels to fill the 4-row register tile, the table-driven loop
+ * below runs instead: it skips padded positions exactly like the direct definition.
+ */
+import type { ConvGeometry } from '../resolve';
+import { product } from '../resolve';
+import { allFinite } from './finite';
+import { gemmBlock, KC, NC, NR, packA, packedASize, packedBSize } from './gemm';
+import { convGatherTable } from './tables';
+
+/** Output channels per group below which the GEMM's 4-row tile would mostly multiply zeros. */
+const MIN_GEMM_ROWS = 4;
+
+function fillBias(y: Float64Array, b: ArrayLike<number> | undefined, batch: number, channels: number, spatial: number): void {
+  if (!b) return;
+  for (let n = 0; n < batch; n++) {
+    for (let m = 0; m < channels; m++) {
+      const start = (n * channels + m) * spatial;
+      y.fill(b[m], start, start + spatial);
+    }
+  }
+}
+
+/** Conv by table-driven loops: y[m, p] += w[m, c, κ]·x[c, table[κ, p]] over in-range positions only. */
+function convByTable(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, y: Float64Array, table: Int32Array): void {
+  const cg = g.inChannels / g.group;
+  const mg = g.outChannels / g.group;
+  const inS = product(g.inputSpatial);
+  const P = product(g.outputSpatial);
+  const kSize = product(g.kernel);
+  for (let n = 0; n < g.batch; n++) {
+    for (let m = 0; m < g.outChannels; m++) {
+      const grp = (m / mg) | 0;
+      const yb = (n * g.outChannels + m) * P;
+      for (let c = 0; c < cg; c++) {
+        const xb = (n * g.inChannels + grp * cg + c) * inS;
+        const wb = (m * cg + c) * kSize;
+        for (let kf = 0; kf < kSize; kf++) {
+          const wv = w[wb + kf];
+          const tb = kf * P;
+          for (let p = 0; p < P; p++) {
+            const t = table[tb + p];
+            if (t >= 0) y[yb + p] += wv * x[xb + t];
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Gathers rows kStart … kStart+kc−1 and columns jStart … jStart+cols−1 of im2col(X_g) into NR-column
+ * panels: bp[(panel·kc + k)·NR + j]. Row k is (channel c, kernel offset κ) = (k / kSize, k mod kSize).
+ */
+function packIm2col(
+  x: ArrayLike<number>, xBase: number, inS: number, table: Int32Array, P: number, kSize: number,
+  kStart: number, kc: number, jStart: number, cols: number, bp: Float64Array,
+): void {
+  const panels = Math.ceil(cols / NR);
+  for (let kk = 0; kk < kc; kk++) {
+    const k = kStart + kk;
+    const c = (k / kSize) | 0;
+    const kf = k - c * kSize;
+    const xb = xBase + c * inS;
+    const tb = kf * P + jStart;
+    for (let jp = 0; jp < panels; jp++) {
+      const dst = (jp * kc + kk) * NR;
+      const j0 = jp * NR;
+      for (let jj = 0; jj < NR; jj++) {
+        const j = j0 + jj;
+        let v = 0;
+        if (j < cols) {
+          const t = table[tb + j];
+          if (t >= 0) v = x[xb + t];
+        }
+        bp[dst + jj] = v;
+      }
+    }
+  }
+}
+
+/** ONNX Conv over a resolved geometry, float64, same layout and semantics as convDirect. */
+export function convFast(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined): Float64Array {
+  const cg = g.inChannels / g.group;
+  const mg = g.outChannels / g.group;
+  const inS = product(g.inputSpatial);
+  const P = product(g.outputSpatial);
+  const kSize = product(g.kernel);
+  const y = new Float64Array(g.batch * g.outChannels * P);
+  fillBias(y, b, g.batch, g.outChannels, P);
+  const table = convGatherTable(g);
+  if (mg < MIN_GEMM_ROWS || !allFinite(x) || !allFinite(w)) {
+    convByTable(g, x, w, y, table);
+    return y;
+  }
+  const depth = cg * kSize;
+  const ap = new Float64Array(packedASize(mg, depth));
+  const bp = new Float64Array(packedBSize());
+  for (let grp = 0; grp < g.group; grp++) {
+    // W[m, c, κ] rows are contiguous: A = W_g is mg × (cg·kSize) with unit column stride.
+    packA(w, grp * mg * depth, depth, 1, mg, depth, ap);
+    for (let n = 0; n < g.batch; n++) {
+      const xBase = (n * g.inChannels + grp * cg) * inS;
+      const yBase = (n * g.outChannels + grp * mg) * P;
+      for (let jc = 0; jc < P; jc += NC) {
+        const cols = Math.min(NC, P - jc);
+        for (let pc = 0; pc < depth; pc += KC) {
+          const kc = Math.min(KC, depth - pc);
+          packIm2col(x, xBase, inS, table, P, kSize, pc, kc, jc, cols, bp);
+          gemmBlock(mg, cols, kc, ap, pc, depth, bp, y, yBase + jc, P);
+        }
+      }
+    }
+  }
+  return y;
+}

@@ -1,0 +1,124 @@
+/**
+ * Fast exact ConvTranspose: float64 accumulation like impl/direct.ts, only the summation order
+ * differs. Per (group, batch item) and block of input columns, the GEMM forms
+ * cols[(m', κ), j] = Σ_c W[c, m', κ]·x[c, j] (that is W_gᵀ·X_g), then col2im scatters each column
+ * entry to output j·s − p_begin + κ·d through the scatter table, skipping cropped positions. Output
+ * elements no input reaches (output_shape above the natural size) keep the bias alone.
+ *
+ * The GEMM multiplies only real input and weight values (its zero padding lands in tile entries
+ * that are never stored), so it would propagate NaN/∞ correctly; still, non-finite inputs take the
+ * table-driven scatter so that propagation is the direct definition's by construction, not by
+ * argument. Groups with fewer than 4 input channels (depthwise) take it too: a GEMM of depth below
+ * the tile size is all overhead.
+ */
+import type { ConvGeometry } from '../resolve';
+import { product } from '../resolve';
+import { allFinite } from './finite';
+import { gemmBlock, KC, NC, NR, packA, packedASize, packedBSize } from './gemm';
+import { convTransposeScatterTable } from './tables';
+
+/** Input channels per group (the GEMM depth) below which the table-driven scatter is used. */
+const MIN_GEMM_DEPTH = 4;
+
+function fillBias(y: Float64Array, b: ArrayLike<number> | undefined, batch: number, channels: number, spatial: number): void {
+  if (!b) return;
+  for (let n = 0; n < batch; n++) {
+    for (let m = 0; m < channels; m++) {
+      const start = (n * channels + m) * spatial;
+      y.fill(b[m], start, start + spatial);
+    }
+  }
+}
+
+/** ConvTranspose by table-driven scatter over in-range positions only (the direct order of terms per input). */
+function convTransposeByTable(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, y: Float64Array, table: Int32Array): void {
+  const cg = g.inChannels / g.group;
+  const mg = g.outChannels / g.group;
+  const J = product(g.inputSpatial);
+  const outS = product(g.outputSpatial);
+  const kSize = product(g.kernel);
+  for (let n = 0; n < g.batch; n++) {
+    for (let c = 0; c < g.inChannels; c++) {
+      const grp = (c / cg) | 0;
+      const xb = (n * g.inChannels + c) * J;
+      for (let mo = 0; mo < mg; mo++) {
+        const yb = (n * g.outChannels + grp * mg + mo) * outS;
+        const wb = (c * mg + mo) * kSize;
+        for (let kf = 0; kf < kSize; kf++) {
+          const wv = w[wb + kf];
+          const tb = kf * J;
+          for (let j = 0; j < J; j++) {
+            const t = table[tb + j];
+            if (t >= 0) y[yb + t] += wv * x[xb + j];
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Packs rows kStart … kStart+kc−1, columns jStart … jStart+cols−1 of X_g (cg × J, row-major) into NR-column panels. */
+function packRows(x: ArrayLike<number>, xBase: number, J: number, kStart: number, kc: number, jStart: number, cols: number, bp: Float64Array): void {
+  const panels = Math.ceil(cols / NR);
+  for (let kk = 0; kk < kc; kk++) {
+    const src = xBase + (kStart + kk) * J + jStart;
+    for (let jp = 0; jp < panels; jp++) {
+      const dst = (jp * kc + kk) * NR;
+      const j0 = jp * NR;
+      for (let jj = 0; jj < NR; jj++) {
+        const j = j0 + jj;
+        bp[dst + jj] = j < cols ? x[src + j] : 0;
+      }
+    }
+  }
+}
+
+/** ONNX ConvTranspose over a resolved geometry, float64, same layout and semantics as convTransposeDirect. */
+export function convTransposeFast(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined): Float64Array {
+  const cg = g.inChannels / g.group;
+  const mg = g.outChannels / g.group;
+  const J = product(g.inputSpatial);
+  const outS = product(g.outputSpatial);
+  const kSize = product(g.kernel);
+  const y = new Float64Array(g.batch * g.outChannels * outS);
+  fillBias(y, b, g.batch, g.outChannels, outS);
+  const table = convTransposeScatterTable(g);
+  if (cg < MIN_GEMM_DEPTH || !allFinite(x) || !allFinite(w)) {
+    convTransposeByTable(g, x, w, y, table);
+    return y;
+  }
+  const rows = mg * kSize; // one GEMM row per (output channel m', kernel offset κ)
+  const ap = new Float64Array(packedASize(rows, cg));
+  const bp = new Float64Array(packedBSize());
+  const cols = new Float64Array(rows * NC);
+  for (let grp = 0; grp < g.group; grp++) {
+    // A[(m', κ), c] = W[grp·cg + c, m', κ]: row stride 1, column stride mg·kSize.
+    packA(w, grp * cg * rows, 1, rows, rows, cg, ap);
+    for (let n = 0; n < g.batch; n++) {
+      const xBase = (n * g.inChannels + grp * cg) * J;
+      const yBase = (n * g.outChannels + grp * mg) * outS;
+      for (let jc = 0; jc < J; jc += NC) {
+        const nc = Math.min(NC, J - jc);
+        cols.fill(0, 0, rows * nc);
+        for (let pc = 0; pc < cg; pc += KC) {
+          const kc = Math.min(KC, cg - pc);
+          packRows(x, xBase, J, pc, kc, jc, nc, bp);
+          gemmBlock(rows, nc, kc, ap, pc, cg, bp, cols, 0, nc);
+        }
+        // col2im: row r = (m', κ) of the block scatters to output channel m' through table row κ.
+        for (let r = 0; r < rows; r++) {
+          const mo = (r / kSize) | 0;
+          const kf = r - mo * kSize;
+          const yb = yBase + mo * outS;
+          const tb = kf * J + jc;
+          const cb = r * nc;
+          for (let jj = 0; jj < nc; jj++) {
+            const t = table[tb + jj];
+            if (t >= 0) y[yb + t] += cols[cb + jj];
+          }
+        }
+      }
+    }
+  }
+  return y;
+}

@@ -1,0 +1,13 @@
+/**
+ * The fast exact kernels (issue 7): same float64 semantics as impl/direct.ts, GEMM-based. Type-only
+ * import of Kernels so impl/reference.ts can import this module without a runtime cycle.
+ */
+import type { Kernels } from '../reference';
+import { convFast } from './conv';
+import { convTransposeFast } from './convTranspose';
+
+export { convFast } from './conv';
+export { convTransposeFast } from './convTranspose';
+
+/** The fast kernel pair, verified against directKernels by impl/fast/test. */
+export const fastKernels: Kernels = { conv: convFast, convTranspose: convTransposeFast };
