@@ -4,6 +4,7 @@
  * judge against it.
  */
 import { convDirect, convTransposeDirect } from './direct';
+import { fastKernels } from './fast';
 import { resolveConv, resolveConvTranspose, type ConvGeometry, type ResolveOptions } from './resolve';
 import { checkDataLength, checkTensor } from './tensor';
 import type { ConvAttributes, ConvTransposeAttributes, Implementation, OpName, Tensor } from './types';
@@ -67,7 +68,7 @@ export function referenceConvTranspose(
 }
 
 /** Which kernels `reference` uses. The fast exact path replaces this once it is verified against directKernels. */
-let defaultKernels: Kernels = directKernels;
+let defaultKernels: Kernels = fastKernels;
 export function setDefaultKernels(k: Kernels): void {
   defaultKernels = k;
 }
