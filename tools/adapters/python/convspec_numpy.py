@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""convspec adapter: ONNX Conv / ConvTranspose in numpy, speaking the --cmd protocol.
+
+    npx convspec verify --cmd "python3 tools/adapters/python/convspec_numpy.py"
+
+Any spatial rank, groups, dilation, asymmetric pads, auto_pad, output_padding, output_shape, bias.
+Products are accumulated in float64 one kernel tap at a time (a tensordot over the channels of a
+group), and the result is rounded once to float32.
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import numpy as np  # noqa: E402
+
+from geometry import resolve  # noqa: E402
+from protocol import serve  # noqa: E402
+
+
+def conv(x, w, b, geo):
+    """x [N, C, i...], w [M, C/g, k...] as float64; returns [N, M, o...]."""
+    r = x.ndim - 2
+    g = geo["group"]
+    cg, mg = x.shape[1] // g, w.shape[0] // g
+    xp = np.pad(x, [(0, 0), (0, 0)] + [(pb, pe) for pb, pe in zip(geo["pads_begin"], geo["pads_end"])])
+    out = geo["output_spatial"]
+    y = np.zeros([x.shape[0], w.shape[0]] + out)
+    for tap in np.ndindex(*geo["kernel"]):
+        # the input positions o*s + tap*d (in padded coordinates) for every output position o
+        window = tuple(
+            slice(tap[a] * geo["dilations"][a], tap[a] * geo["dilations"][a] + geo["strides"][a] * (out[a] - 1) + 1, geo["strides"][a])
+            for a in range(r)
+        )
+        xs = xp[(slice(None), slice(None)) + window]
+        for grp in range(g):
+            wk = w[(slice(grp * mg, (grp + 1) * mg), slice(None)) + tap]  # [M/g, C/g]
+            # [N, C/g, o...] x [M/g, C/g] -> [N, o..., M/g]
+            part = np.tensordot(xs[:, grp * cg:(grp + 1) * cg], wk, axes=([1], [1]))
+            y[:, grp * mg:(grp + 1) * mg] += np.moveaxis(part, -1, 1)
+    if b is not None:
+        y += b.reshape([1, -1] + [1] * r)
+    return y
+
+
+def conv_transpose(x, w, b, geo):
+    """x [N, C, i...], w [C, M/g, k...] as float64; returns [N, M, o...]."""
+    r = x.ndim - 2
+    g = geo["group"]
+    cg, mg = x.shape[1] // g, w.shape[1]
+    m = mg * g
+    ins = x.shape[2:]
+    out = geo["output_spatial"]
+    # The full scatter target: every position j*s + tap*d, plus room for output_padding and for
+    # output_shape above the natural size (negative pads_end), before cropping pads_begin.
+    full = [max(geo["strides"][a] * (ins[a] - 1) + geo["dilations"][a] * (geo["kernel"][a] - 1) + 1, geo["pads_begin"][a] + out[a]) for a in range(r)]
+    y = np.zeros([x.shape[0], m] + full)
+    for tap in np.ndindex(*geo["kernel"]):
+        window = tuple(
+            slice(tap[a] * geo["dilations"][a], tap[a] * geo["dilations"][a] + geo["strides"][a] * (ins[a] - 1) + 1, geo["strides"][a])
+            for a in range(r)
+        )
+        for grp in range(g):
+            wk = w[(slice(grp * cg, (grp + 1) * cg), slice(None)) + tap]  # [C/g, M/g]
+            part = np.tensordot(x[:, grp * cg:(grp + 1) * cg], wk, axes=([1], [0]))  # [N, i..., M/g]
+            y[(slice(None), slice(grp * mg, (grp + 1) * mg)) + window] += np.moveaxis(part, -1, 1)
+    crop = tuple(slice(geo["pads_begin"][a], geo["pads_begin"][a] + out[a]) for a in range(r))
+    y = y[(slice(None), slice(None)) + crop]
+    if b is not None:
+        y = y + b.reshape([1, -1] + [1] * r)
+    return y
+
+
+def compute(op, x_dims, x, w_dims, w, b_dims, b, attrs):
+    geo = resolve(op, x_dims, w_dims, b_dims, attrs)
+    x64 = x.astype(np.float64).reshape(x_dims)
+    w64 = w.astype(np.float64).reshape(w_dims)
+    b64 = None if b is None else b.astype(np.float64)
+    with np.errstate(all="ignore"):  # inf*0 and overflow follow IEEE quietly, as the reference does
+        y = conv(x64, w64, b64, geo) if op == "Conv" else conv_transpose(x64, w64, b64, geo)
+        return y.astype(np.float32)
+
+
+if __name__ == "__main__":
+    serve(f"numpy {np.__version__} (float64 accumulation)", {"precision": "float32"}, compute)

@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""convspec adapter over PyTorch (CPU or CUDA, float32), speaking the --cmd protocol.
+
+    npx convspec verify --cmd "python3 tools/adapters/python/convspec_torch.py"
+    CONVSPEC_TORCH_DEVICE=cuda npx convspec verify --cmd "python3 tools/adapters/python/convspec_torch.py"
+
+PyTorch's conv layers take symmetric padding only and no auto_pad or ONNX output_shape, so the
+attributes are resolved here (geometry.py, the reference's reading) and mapped:
+- Conv: explicit F.pad of X by (begin, end) per axis, then convNd with padding 0;
+- ConvTranspose: conv_transposeNd with padding 0 and output_padding 0 gives the full scatter
+  s(i-1) + d(k-1) + 1; the result is placed in a zero buffer large enough for output_padding and an
+  output_shape above the natural size, cropped by pads_begin, and the bias added last (so appended
+  elements get the bias too, as ONNX Runtime does).
+Spatial ranks 1-3 (PyTorch has no 4-D convolution). Set CONVSPEC_TORCH_TF32=1 to allow TF32 on CUDA;
+the adapter then declares the tf32 precision profile.
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+from geometry import resolve  # noqa: E402
+from protocol import serve  # noqa: E402
+
+DEVICE = torch.device(os.environ.get("CONVSPEC_TORCH_DEVICE", "cpu"))
+TF32 = os.environ.get("CONVSPEC_TORCH_TF32") == "1"
+torch.backends.cuda.matmul.allow_tf32 = TF32
+torch.backends.cudnn.allow_tf32 = TF32
+
+CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
+CONV_T = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
+
+
+def compute(op, x_dims, x, w_dims, w, b_dims, b, attrs):
+    geo = resolve(op, x_dims, w_dims, b_dims, attrs)
+    r = len(x_dims) - 2
+    if r not in CONV:
+        raise ValueError(f"spatial rank {r} is not supported by PyTorch (1-3 only)")
+    xt = torch.from_numpy(x.copy()).reshape(x_dims).to(DEVICE)
+    wt = torch.from_numpy(w.copy()).reshape(w_dims).to(DEVICE)
+    bt = None if b is None else torch.from_numpy(b.copy()).to(DEVICE)
+    with torch.no_grad():
+        if op == "Conv":
+            # F.pad takes (last-axis begin, last-axis end, previous axis …)
+            pad = []
+            for a in reversed(range(r)):
+                pad += [geo["pads_begin"][a], geo["pads_end"][a]]
+            y = CONV[r](F.pad(xt, pad), wt, bt, stride=geo["strides"], padding=0, dilation=geo["dilations"], groups=geo["group"])
+        else:
+            full = CONV_T[r](xt, wt, None, stride=geo["strides"], padding=0, output_padding=0, groups=geo["group"], dilation=geo["dilations"])
+            out = geo["output_spatial"]
+            size = [max(full.shape[2 + a], geo["pads_begin"][a] + out[a]) for a in range(r)]
+            buf = torch.zeros(list(full.shape[:2]) + size, dtype=full.dtype, device=DEVICE)
+            buf[(slice(None), slice(None)) + tuple(slice(0, n) for n in full.shape[2:])] = full
+            y = buf[(slice(None), slice(None)) + tuple(slice(geo["pads_begin"][a], geo["pads_begin"][a] + out[a]) for a in range(r))]
+            if bt is not None:
+                y = y + bt.reshape([1, -1] + [1] * r)
+    return y.detach().to("cpu").numpy().astype(np.float32)
+
+
+if __name__ == "__main__":
+    supports = {"ranks": [1, 2, 3], "precision": "tf32" if TF32 else "float32"}
+    serve(f"PyTorch {torch.__version__} on {DEVICE}" + (" (TF32 allowed)" if TF32 else ""), supports, compute)
