@@ -10,6 +10,7 @@ group), and the result is rounded once to float32.
 import os
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ inside the package tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np  # noqa: E402

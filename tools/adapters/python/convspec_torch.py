@@ -17,6 +17,7 @@ the adapter then declares the tf32 precision profile.
 import os
 import sys
 
+sys.dont_write_bytecode = True  # no __pycache__ inside the package tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np  # noqa: E402
