@@ -129,8 +129,12 @@ export function hdcValues(kernel: number, rates: number[]): number[] {
 /**
  * Wang et al.'s HDC goal M₂ ≤ K. Read its verdict with care:
  * - it assumes r₁ = 1 (the first layer fills every gap of size ≤ K it is left); under that assumption
- *   it is SUFFICIENT for a hole-free field, not necessary: it rejects hole-free stacks such as
- *   K = 3, rates [1, 3, 1] (M₂ = 5);
+ *   and K ≥ 3 it is SUFFICIENT for a hole-free field (checked exhaustively in the tests for K = 3…7,
+ *   up to 5 layers, rates up to 9), not necessary: it rejects hole-free stacks such as K = 3,
+ *   rates [1, 3, 1] (M₂ = 5);
+ * - for K = 2 it is not even sufficient: the recurrence's "Mᵢ₊₁ − 2rᵢ" term assumes a tap on each
+ *   side of the centre, which a 2-tap kernel lacks; K = 2, rates [1, 1, 4] gives M₂ = 2 ≤ 2, yet
+ *   offset 3 is a hole ({0,1,2} ⊕ {0,4});
  * - with r₁ > 1 the assumption fails and the goal says nothing: it accepts [2, 2] (M₂ = 2 ≤ 3),
  *   whose field has holes at every odd offset;
  * - with a single layer there is no M₂; the goal holds vacuously (true), which again is only

@@ -107,6 +107,28 @@ describe('HDC rule (Wang et al. 2018), hand-computed', () => {
     expect(hdcSatisfied(3, [2, 2, 2])).toBe(true);
   });
 
+  it('K = 2 breaks sufficiency even with r₁ = 1: [1,1,4] has M₂ = max(4−2, 4−6, 1) = 2 ≤ 2, yet {0,1,2}⊕{0,4} misses 3', () => {
+    expect(hdcValues(2, [1, 1, 4])).toEqual([1, 2, 4]);
+    expect(hdcSatisfied(2, [1, 1, 4])).toBe(true);
+    expect(holes1D(2, [1, 1, 4])).toEqual([3]);
+  });
+
+  it('with r₁ = 1 and K = 3…5, every stack of 2–4 layers with rates 1…6 that meets M₂ ≤ K is hole-free (exhaustive)', () => {
+    const stacks: number[][] = [[1]];
+    for (let len = 2; len <= 4; len++) {
+      for (const s of stacks.filter((t) => t.length === len - 1)) for (let r = 1; r <= 6; r++) stacks.push([...s, r]);
+    }
+    let accepted = 0;
+    for (let k = 3; k <= 5; k++) {
+      for (const r of stacks.filter((t) => t.length >= 2)) {
+        if (!hdcSatisfied(k, r)) continue;
+        accepted++;
+        expect(holes1D(k, r), `K=${k} rates [${r}]`).toEqual([]);
+      }
+    }
+    expect(accepted).toBeGreaterThan(100); // the loop really exercised the rule
+  });
+
   it('[1,2,3] and the sawtooth pass; a single layer passes vacuously', () => {
     expect(hdcSatisfied(3, [1, 2, 3])).toBe(true); // M₂ = max(3−4, 3−2, 2) = 2
     expect(hdcSatisfied(3, [1, 2, 3, 1, 2, 3])).toBe(true);
