@@ -3,8 +3,10 @@
  * one module each; a test checks that SPEC.md and this list name the same ids.
  */
 import type { Clause } from './framework/clause';
+import { numericClauses } from './properties/numeric';
+import { sizeClauses } from './properties/size';
 
-export const allClauses: Clause<any>[] = [];
+export const allClauses: Clause<any>[] = [...sizeClauses, ...numericClauses];
 
 export function clauseById(id: string): Clause<any> | undefined {
   return allClauses.find((c) => c.id === id);

@@ -53,6 +53,20 @@ export interface Expected {
   bound: Float64Array;
   dims: number[];
   geometry: ConvGeometry;
+  /** |b| + Σ|x||w| per element (the reference run on |x|, |W|, |b|), when known. */
+  magnitude?: Float64Array;
+}
+
+/**
+ * The per-element bound γ_{n+1}·magnitude + (n+1)·η for `n` products per element: the same formula
+ * as expectedWithBound, for clauses that compute the exact value another way (e.g. C·x).
+ */
+export function boundFromMagnitude(magnitude: ArrayLike<number>, n: number, profile: PrecisionProfile = PRECISION_PROFILES.float32): Float64Array {
+  const g = gamma(n + 1, profile.u);
+  const floor = (n + 1) * profile.eta;
+  const bound = new Float64Array(magnitude.length);
+  for (let i = 0; i < bound.length; i++) bound[i] = g * magnitude[i] + floor;
+  return bound;
 }
 
 const absTensor = (t: Tensor): Tensor => ({ dims: t.dims, data: t.data.map(Math.abs) });
@@ -72,10 +86,6 @@ export function expectedWithBound(
 ): Expected {
   const main = runReference(op, x, w, b, attrs);
   const mag = runReference(op, absTensor(x), absTensor(w), b && absTensor(b), attrs);
-  const n = productsPerOutput(main.geometry);
-  const g = gamma(n + 1, profile.u);
-  const floor = (n + 1) * profile.eta;
-  const bound = new Float64Array(mag.y64.length);
-  for (let i = 0; i < bound.length; i++) bound[i] = g * mag.y64[i] + floor;
-  return { y64: main.y64, bound, dims: main.geometry.outputDims, geometry: main.geometry };
+  const bound = boundFromMagnitude(mag.y64, productsPerOutput(main.geometry), profile);
+  return { y64: main.y64, bound, dims: main.geometry.outputDims, geometry: main.geometry, magnitude: mag.y64 };
 }
