@@ -30,6 +30,12 @@ export interface Supports {
   bias?: boolean;
   /** Batch N > 1. */
   batch?: boolean;
+  /**
+   * false when the implementation does not compute each output as a sum of float products (FFT,
+   * Winograd with fractional transforms): small-integer inputs are then not computed exactly, and
+   * the exact-integer clauses judge it with its profile's bound instead of equality. Default true.
+   */
+  exactSmallIntegers?: boolean;
   /** Accumulation precision the tolerance model should assume. Default float32. */
   precision?: PrecisionProfile['name'];
 }
