@@ -1,12 +1,158 @@
-import type { Command } from 'commander';
+/**
+ * `convspec verify [PATH] [--cmd COMMAND]`: runs every clause, fixture and robustness check against
+ * a target and prints the table, failures and verdict. Exit 0 conformant, 1 not conformant, 2 could
+ * not run. The work itself is tools/verify/run.ts; this module parses flags and writes outputs.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Option, type Command } from 'commander';
+import { SingleBar } from 'cli-progress';
+import { optionsFromEnv } from '../../../spec/framework/runClause';
+import { formatReport } from '../../verify/format';
+import { toJUnit } from '../../verify/junit';
+import { TargetError } from '../../verify/loadModule';
+import { reportToJson } from '../../verify/report';
+import { parseShard, verifyTarget, VerifyArgumentError, type VerifyOptions, type VerifyTarget } from '../../verify/run';
+import { setExitCode } from '../main';
 import { UsageError } from '../usage';
+
+export interface VerifyFlags {
+  cmd?: string;
+  export?: string;
+  clause: string[];
+  seed?: string;
+  path?: string;
+  runs?: string;
+  shard?: string;
+  timeout?: string;
+  json?: string;
+  junit?: string;
+  log?: string;
+  progress?: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function integer(flag: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} ${JSON.stringify(value)} must be an integer ≥ ${min}`);
+  return n;
+}
+
+/** `--runs N` fixes the random cases per property clause; `--runs 3x` multiplies every clause's default. */
+export function parseRuns(value: string): Pick<VerifyOptions, 'runs' | 'depth'> {
+  const m = /^(\d+(?:\.\d+)?)x$/i.exec(value.trim());
+  if (m) {
+    const depth = Number(m[1]);
+    if (!(depth > 0)) throw new UsageError(`--runs ${value}: the multiplier must be positive`);
+    return { depth };
+  }
+  return { runs: integer('--runs', value, 1) };
+}
+
+/** Target from the positional argument and flags. */
+export function targetFrom(modulePath: string | undefined, flags: Pick<VerifyFlags, 'cmd' | 'export'>): VerifyTarget {
+  if (modulePath && flags.cmd) throw new UsageError('give either a module PATH or --cmd, not both');
+  if (flags.export && !modulePath) throw new UsageError('--export needs a module PATH');
+  if (flags.cmd !== undefined) {
+    if (flags.cmd.trim() === '') throw new UsageError('--cmd needs a command');
+    return { kind: 'cmd', command: flags.cmd };
+  }
+  if (modulePath) return { kind: 'module', path: modulePath, exportName: flags.export };
+  return { kind: 'ort' };
+}
+
+/** VerifyOptions from flags, with CONVSPEC_SEED / CONVSPEC_PATH / CONVSPEC_DEPTH as defaults. */
+export function optionsFrom(flags: VerifyFlags): VerifyOptions {
+  let env: ReturnType<typeof optionsFromEnv>;
+  try {
+    env = optionsFromEnv();
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const options: VerifyOptions = { clauses: flags.clause, seed: env.seed, path: env.path, depth: env.depth };
+  if (flags.seed !== undefined) options.seed = integer('--seed', flags.seed, -(2 ** 31));
+  if (flags.path !== undefined) options.path = flags.path;
+  if (flags.runs !== undefined) Object.assign(options, parseRuns(flags.runs));
+  if (flags.timeout !== undefined) options.timeoutMs = integer('--timeout', flags.timeout, 1);
+  if (flags.shard !== undefined) {
+    try {
+      options.shard = parseShard(flags.shard);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+  return options;
+}
+
+function writeFileAtomic(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
+
+/** Runs verify for the CLI; resolves to the exit code (0, 1) or throws UsageError (2). */
+export async function runVerify(modulePath: string | undefined, flags: VerifyFlags): Promise<number> {
+  const target = targetFrom(modulePath, flags);
+  const options = optionsFrom(flags);
+  const showProgress = flags.progress !== false && process.stderr.isTTY === true;
+  let bar: SingleBar | undefined;
+  const heldLog: string[] = [];
+  let logFd: number | undefined;
+  if (flags.log) logFd = fs.openSync(flags.log, 'a');
+  options.log = (line) => {
+    if (logFd !== undefined) fs.writeSync(logFd, line + '\n');
+    else if (bar) heldLog.push(line);
+    else process.stderr.write(`[adapter] ${line}\n`);
+  };
+  if (showProgress) {
+    bar = new SingleBar({ format: 'verify [{bar}] {value}/{total} {id} {failedText}', hideCursor: true, clearOnComplete: true, stream: process.stderr }, undefined);
+    options.onProgress = (e) => {
+      if (!bar) return;
+      if (e.done === 0 && e.id) bar.start(e.total, 0, { id: e.id, failedText: '' });
+      bar.update(e.done, { id: e.id ?? '', failedText: e.failed ? `(${e.failed} failed)` : '' });
+    };
+  }
+  let report;
+  try {
+    report = await verifyTarget(target, options);
+  } catch (e) {
+    if (e instanceof TargetError || e instanceof VerifyArgumentError) throw new UsageError(e.message);
+    throw e;
+  } finally {
+    bar?.stop();
+    bar = undefined;
+    if (logFd !== undefined) fs.closeSync(logFd);
+    if (heldLog.length > 0) {
+      const shown = heldLog.slice(-50);
+      process.stderr.write(shown.map((l) => `[adapter] ${l}\n`).join('') + (heldLog.length > 50 ? `[adapter] (${heldLog.length - 50} earlier lines not shown; use --log FILE)\n` : ''));
+    }
+  }
+  process.stdout.write(formatReport(report));
+  if (flags.json) writeFileAtomic(flags.json, reportToJson(report));
+  if (flags.junit) writeFileAtomic(flags.junit, toJUnit(report));
+  return report.summary.conformant ? 0 : 1;
+}
 
 export function registerVerify(program: Command): void {
   program
     .command('verify')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UsageError('verify is not implemented yet');
+    .argument('[path]', 'a JavaScript module (ESM or CommonJS; TypeScript through ts-node) whose default export is an Implementation; default: the bundled ONNX Runtime adapter')
+    .description('verify an implementation clause by clause: properties, fixtures, robustness (exit 0 conformant, 1 not conformant, 2 could not run)')
+    .option('--cmd <command>', 'verify a program speaking the JSON-lines protocol on stdin/stdout (see README)')
+    .option('--export <name>', 'use this named export of the module instead of the default export')
+    .option('--clause <filter>', 'only clauses/cases matching this id filter (e.g. convT.size.*, fixtures.ort/conv_*); repeatable', collect, [])
+    .option('--seed <n>', 'fast-check seed (default 20261128, or CONVSPEC_SEED)')
+    .option('--path <path>', 'fast-check replay path of a failure (with one --clause)')
+    .option('--runs <n|Nx>', 'random cases per property clause: N fixes the count, Nx multiplies each clause default (deep runs)')
+    .option('--shard <i/n>', 'run only the i-th of n deterministic shares of the clauses and cases')
+    .option('--timeout <ms>', 'per-case time limit in milliseconds (default 10000)')
+    .option('--json <file>', 'write the report as JSON (versioned schema)')
+    .option('--junit <file>', 'write the report as JUnit XML')
+    .option('--log <file>', "append the adapter's console output / the program's stderr to this file")
+    .addOption(new Option('--no-progress', 'no progress bar (it is shown only on a terminal anyway)'))
+    .action(async (modulePath: string | undefined, flags: VerifyFlags) => {
+      setExitCode(await runVerify(modulePath, flags));
     });
 }

@@ -1,0 +1,107 @@
+/**
+ * The terminal report: a table by clause (status, category, cases), then each failure with its
+ * counterexample, the actual/expected/bound window and a replay command, then the ambiguity readings
+ * and the verdict. Colour only through picocolors, which honours NO_COLOR and non-TTY output.
+ */
+import pc from 'picocolors';
+import { formatWindow } from '../../spec/framework/compare';
+import type { ClauseResult, VerifyReport } from './report';
+
+type Colors = Pick<typeof pc, 'red' | 'green' | 'yellow' | 'dim' | 'bold'>;
+
+const plain: Colors = { red: String, green: String, yellow: String, dim: String, bold: String } as unknown as Colors;
+
+function clip(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+function statusText(c: ClauseResult): string {
+  return c.status === 'failed' ? 'FAILED' : c.status;
+}
+
+function statusColour(c: ClauseResult, col: Colors): (s: string) => string {
+  return c.status === 'passed' ? col.green : c.status === 'failed' ? col.red : col.yellow;
+}
+
+function casesCell(c: ClauseResult): string {
+  if (c.cases) {
+    const failed = c.cases.filter((k) => k.status === 'failed').length;
+    return `${c.numRuns - failed}/${c.numRuns} ok${c.numSkips ? `, ${c.numSkips} skipped` : ''}`;
+  }
+  return `${c.numRuns}${c.numSkips ? ` (+${c.numSkips} skipped)` : ''}`;
+}
+
+/** The table by clause. Widths fit the content; long titles are clipped. */
+export function formatTable(report: VerifyReport, col: Colors = plain): string {
+  const rows = report.clauses.map((c) => [c.id, c.category, statusText(c), casesCell(c), `${(c.durationMs / 1000).toFixed(1)}s`, clip(c.title, 60)]);
+  const header = ['clause', 'category', 'status', 'cases', 'time', 'title'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const body = report.clauses.map((c, i) =>
+    rows[i]
+      .map((s, j) => (j === 2 ? statusColour(c, col)(s.padEnd(widths[j])) : s.padEnd(widths[j])))
+      .join('  ')
+      .trimEnd(),
+  );
+  return [col.bold(header.map((h, j) => h.padEnd(widths[j])).join('  ').trimEnd()), ...body].join('\n');
+}
+
+function indent(s: string, by = '    '): string {
+  return s
+    .split('\n')
+    .map((l) => by + l)
+    .join('\n');
+}
+
+/** The details of one failing clause. */
+export function formatFailure(c: ClauseResult, col: Colors = plain): string {
+  const out = [col.red(col.bold(`✗ ${c.id}`)) + ` — ${c.title} [${c.category}]`];
+  if (c.cases) {
+    const failing = c.cases.filter((k) => k.status === 'failed');
+    out.push(`  ${failing.length} of ${c.cases.length} cases failed:`);
+    for (const k of failing.slice(0, 10)) out.push(`  - ${k.id}: ${clip((k.error ?? '').split('\n')[0], 200)}`);
+    if (failing.length > 10) out.push(`  … and ${failing.length - 10} more (see --json)`);
+    const first = failing[0];
+    if (first?.mismatch?.window) out.push(`  first failure, around the worst element:`, indent(formatWindow(first.mismatch.window), '  '));
+    if (first?.replay) out.push(`  replay: ${first.replay}`);
+    return out.join('\n');
+  }
+  if (c.counterexample) out.push(`  counterexample: ${clip(c.counterexample, 800)}`);
+  out.push(`  seed ${c.seed}${c.path ? `, path ${c.path}` : ''}`);
+  if (c.mismatch) {
+    out.push(`  ${c.mismatch.message}`);
+    if (c.mismatch.window) out.push(indent(formatWindow(c.mismatch.window), '  '));
+  } else if (c.error) {
+    out.push(indent(clip(c.error, 2000), '  '));
+  }
+  for (const f of (c.faults ?? []).slice(0, 3)) out.push(`  fault (${f.kind}) on ${clip(f.case, 300)}: ${f.message}`);
+  if (c.replay) out.push(`  replay: ${c.replay}`);
+  return out.join('\n');
+}
+
+/** The whole terminal report. */
+export function formatReport(report: VerifyReport, col: Colors = pc): string {
+  const s = report.summary;
+  const parts = [
+    `convspec verify — ${report.target.name}${report.target.args ? ` (${report.target.args})` : ''}`,
+    `seed ${report.options.seed}, depth ${report.options.depth}${report.options.runs ? `, runs ${report.options.runs}` : ''}${report.options.shard ? `, shard ${report.options.shard.index}/${report.options.shard.count}` : ''}, ${(report.durationMs / 1000).toFixed(1)} s`,
+    '',
+    formatTable(report, col),
+  ];
+  const failures = report.clauses.filter((c) => c.status === 'failed');
+  if (failures.length > 0) parts.push('', col.bold('Failures'), '', failures.map((c) => formatFailure(c, col)).join('\n\n'));
+  if (report.ambiguities.length > 0) {
+    parts.push('', col.bold('Ambiguities (spec/AMBIGUITIES.md): readings, not verdicts'));
+    for (const a of report.ambiguities) parts.push(`  ${a.id}: follows ${a.follows}${a.detail ? col.dim(` — ${a.detail}`) : ''}`);
+  }
+  const t = s.clauses;
+  const counts = `${t.passed} passed, ${t.failed} failed, ${t.unsupported} unsupported${s.cases.passed + s.cases.failed + s.cases.unsupported > 0 ? `; cases ${s.cases.passed} passed, ${s.cases.failed} failed, ${s.cases.unsupported} unsupported` : ''}`;
+  let verdict: string;
+  if (s.conformant) verdict = col.green(col.bold('CONFORMANT'));
+  else if (t.failed === 0) verdict = col.yellow(col.bold('NOTHING VERIFIED')) + ' (every selected clause is outside what the target supports)';
+  else {
+    const which = [!s.numericConformant ? 'numerical conformance' : '', !s.validationConformant ? 'validation (errors on invalid input)' : ''].filter(Boolean).join(' and ');
+    verdict = col.red(col.bold('NOT CONFORMANT')) + ` in ${which}`;
+  }
+  parts.push('', `${verdict}: ${counts}`);
+  return parts.join('\n') + '\n';
+}

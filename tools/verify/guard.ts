@@ -1,0 +1,129 @@
+/**
+ * The guard between an implementation and the clauses. Whatever the adapter does — hang, crash, throw
+ * a string, return a non-tensor, modify its inputs — becomes an AdapterFault that is both thrown to
+ * the clause and recorded. The runner fails a clause that saw any fault even if its check happened to
+ * accept the throw (a validation clause expects *some* error; a timeout is not the error it expects),
+ * so a fault can never turn into a pass.
+ */
+import type { ConvTransposeAttributes, OpName, Tensor } from '../../impl/types';
+import type { Subject } from '../../spec/framework/subject';
+
+export type FaultKind =
+  /** No answer within the per-case time limit. */
+  | 'timeout'
+  /** The worker or program died. */
+  | 'crash'
+  /** The adapter threw something that is not an Error. */
+  | 'non-error-throw'
+  /** The result is not a well-formed {dims, data: Float32Array} tensor. */
+  | 'wrong-type'
+  /** A subprocess answer broke the JSON-lines protocol. */
+  | 'protocol'
+  /** The adapter modified its inputs or a result it had already returned. */
+  | 'contract';
+
+export class AdapterFault extends Error {
+  override readonly name = 'AdapterFault';
+  constructor(readonly kind: FaultKind, message: string) {
+    super(message);
+  }
+}
+
+/** A fault with the case it happened on. */
+export interface FaultRecord {
+  kind: FaultKind;
+  message: string;
+  /** Short description of the case: op, attributes, input dims. */
+  case: string;
+}
+
+export function describeCase(op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes): string {
+  const dims = (t: Tensor | undefined) => (t && Array.isArray(t.dims) ? `[${t.dims.join(',')}]` : String(t));
+  return `${op} ${JSON.stringify(attrs ?? {})} x ${dims(x)} w ${dims(w)}${b ? ` b ${dims(b)}` : ''}`;
+}
+
+/** Why `value` is not a well-formed tensor, or undefined when it is one. */
+export function tensorProblem(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object') return `the result is ${value === null ? 'null' : typeof value}, not a tensor {dims, data}`;
+  const { dims, data } = value as Record<string, unknown>;
+  if (!Array.isArray(dims)) return `result.dims is ${describeValue(dims)}, not an array`;
+  if (!dims.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) return `result.dims ${JSON.stringify(dims)} are not all non-negative integers`;
+  if (!(data instanceof Float32Array)) return `result.data is ${describeValue(data)}, not a Float32Array`;
+  const count = (dims as number[]).reduce((a, d) => a * d, 1);
+  if (data.length !== count) return `result.data.length ${data.length} is not the product of result.dims ${JSON.stringify(dims)} (${count})`;
+  return undefined;
+}
+
+export function describeValue(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (typeof v === 'object') return (v as object).constructor?.name ? `a ${(v as object).constructor.name}` : 'an object';
+  return `a ${typeof v}`;
+}
+
+/** A Subject that records faults per clause. */
+export interface GuardedSubject extends Subject {
+  /** Starts a new fault record (one per clause or enumerated case). */
+  beginUnit(): void;
+  /** The faults since beginUnit. */
+  faults(): FaultRecord[];
+  close(): Promise<void>;
+}
+
+/**
+ * Wraps a subject: non-Error throws and malformed results become AdapterFaults; AdapterFaults thrown
+ * by the inner subject (timeouts, crashes, protocol errors) are recorded. After a timeout or crash,
+ * the rest of the unit fails fast instead of calling the adapter again: fast-check would otherwise
+ * shrink by re-running cases that each cost a full time limit.
+ */
+export function guardSubject(inner: Subject): GuardedSubject {
+  let records: FaultRecord[] = [];
+  let poisoned: AdapterFault | undefined;
+  const record = (fault: AdapterFault, caseText: string) => {
+    if (records.length < 20) records.push({ kind: fault.kind, message: fault.message, case: caseText });
+    if (fault.kind === 'timeout' || fault.kind === 'crash') poisoned = fault;
+    return fault;
+  };
+  return {
+    name: inner.name,
+    supports: inner.supports,
+    beginUnit() {
+      records = [];
+      poisoned = undefined;
+    },
+    faults: () => records,
+    async run(op, x, w, b, attrs) {
+      const caseText = describeCase(op, x, w, b, attrs);
+      if (poisoned) throw new AdapterFault(poisoned.kind, `not run: the adapter already failed on an earlier case of this clause (${poisoned.message})`);
+      let result: unknown;
+      try {
+        result = await inner.run(op, x, w, b, attrs);
+      } catch (e) {
+        if (e instanceof AdapterFault) throw record(e, caseText);
+        if (e instanceof Error) throw e;
+        throw record(new AdapterFault('non-error-throw', `the adapter threw ${describeThrown(e)}, not an Error`), caseText);
+      }
+      const problem = tensorProblem(result);
+      if (problem) throw record(new AdapterFault('wrong-type', problem), caseText);
+      return result as Tensor;
+    },
+    close: async () => {
+      await inner.close?.();
+    },
+  };
+}
+
+export function describeThrown(e: unknown): string {
+  if (typeof e === 'string') return `the string ${JSON.stringify(e.length > 80 ? e.slice(0, 80) + '…' : e)}`;
+  if (e === null || e === undefined) return String(e);
+  if (typeof e === 'object') return `${describeValue(e)} (${safeJson(e)})`;
+  return `${typeof e} ${String(e)}`;
+}
+
+function safeJson(v: unknown): string {
+  try {
+    const s = JSON.stringify(v);
+    return s === undefined ? '?' : s.length > 80 ? s.slice(0, 80) + '…' : s;
+  } catch {
+    return '?';
+  }
+}

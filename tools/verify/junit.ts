@@ -1,0 +1,98 @@
+/**
+ * JUnit XML for CI systems: one <testcase> per property clause and one per enumerated case, failures
+ * with the counterexample and replay command, unsupported clauses as <skipped>. Every text and
+ * attribute is escaped, and characters XML 1.0 cannot carry are dropped.
+ */
+import { formatWindow } from '../../spec/framework/compare';
+import type { ClauseResult, VerifyReport } from './report';
+
+// Tab, newline, carriage return and the ranges XML 1.0 allows; everything else is removed.
+const INVALID_XML = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/** Escapes text for an XML element body or a double-quoted attribute. */
+export function xmlEscape(s: string): string {
+  return s
+    .replace(INVALID_XML, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+const seconds = (ms: number) => (ms / 1000).toFixed(3);
+const firstLine = (s: string | undefined) => (s ?? '').split('\n')[0];
+
+interface TestCase {
+  classname: string;
+  name: string;
+  timeMs: number;
+  failure?: { message: string; body: string };
+  skipped?: string;
+}
+
+function clauseCases(c: ClauseResult): TestCase[] {
+  if (c.cases) {
+    return c.cases.map((k) => ({
+      classname: c.id,
+      name: k.id,
+      timeMs: k.durationMs,
+      failure: k.status === 'failed' ? { message: firstLine(k.error), body: [k.error, k.mismatch?.window ? formatWindow(k.mismatch.window) : '', k.replay ? `replay: ${k.replay}` : ''].filter(Boolean).join('\n') } : undefined,
+      skipped: k.status === 'unsupported' ? `unsupported: ${k.unsupportedReason ?? ''}` : undefined,
+    }));
+  }
+  const reasons = Object.entries(c.skipped).map(([r, n]) => `${r} (${n})`).join(', ');
+  return [
+    {
+      classname: c.category,
+      name: `${c.id}: ${c.title}`,
+      timeMs: c.durationMs,
+      failure:
+        c.status === 'failed'
+          ? {
+              message: firstLine(c.error),
+              body: [
+                `counterexample: ${c.counterexample ?? '(none)'}`,
+                `seed ${c.seed}${c.path ? `, path ${c.path}` : ''}`,
+                c.error ?? '',
+                ...(c.faults ?? []).map((f) => `fault (${f.kind}) on ${f.case}: ${f.message}`),
+                c.replay ? `replay: ${c.replay}` : '',
+              ]
+                .filter(Boolean)
+                .join('\n'),
+            }
+          : undefined,
+      skipped: c.status === 'unsupported' ? `unsupported: ${reasons}` : undefined,
+    },
+  ];
+}
+
+/** The report as a JUnit XML document (one <testsuite>). */
+export function toJUnit(report: VerifyReport, suiteName = `convspec verify ${report.target.name}`): string {
+  const cases = report.clauses.flatMap(clauseCases);
+  const failures = cases.filter((c) => c.failure).length;
+  const skipped = cases.filter((c) => c.skipped).length;
+  const time = seconds(report.durationMs);
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="${xmlEscape(suiteName)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${time}">`,
+    `  <testsuite name="${xmlEscape(suiteName)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${time}" timestamp="${xmlEscape(report.startedAt)}">`,
+    '    <properties>',
+    `      <property name="seed" value="${report.options.seed}"/>`,
+    `      <property name="target" value="${xmlEscape(report.target.args || '(bundled onnxruntime adapter)')}"/>`,
+    `      <property name="convspec" value="${xmlEscape(report.convspecVersion)}"/>`,
+    '    </properties>',
+  ];
+  for (const c of cases) {
+    const open = `    <testcase classname="${xmlEscape(c.classname)}" name="${xmlEscape(c.name)}" time="${seconds(c.timeMs)}"`;
+    if (c.failure) {
+      lines.push(`${open}>`, `      <failure message="${xmlEscape(c.failure.message)}" type="NotConformant">${xmlEscape(c.failure.body)}</failure>`, '    </testcase>');
+    } else if (c.skipped) {
+      lines.push(`${open}>`, `      <skipped message="${xmlEscape(c.skipped)}"/>`, '    </testcase>');
+    } else {
+      lines.push(`${open}/>`);
+    }
+  }
+  lines.push('  </testsuite>', '</testsuites>', '');
+  return lines.join('\n');
+}

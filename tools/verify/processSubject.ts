@@ -1,0 +1,200 @@
+/**
+ * A Subject backed by a program speaking the JSON-lines protocol (protocol.ts) on stdin/stdout.
+ * One request at a time, each with a time limit. A program that hangs, dies or breaks the protocol is
+ * killed (its whole process group) and the case in flight fails; the next call starts it again and
+ * sends `describe` first, as the protocol promises.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as readline from 'node:readline';
+import type { Supports, Subject } from '../../spec/framework/subject';
+import { AdapterFault } from './guard';
+import { TargetError } from './loadModule';
+import { computeRequestLine, parseComputeAnswer, parseDescribeAnswer, ProgramError, ProtocolError } from './protocol';
+import { sanitizeSupports } from './supports';
+
+export interface ProcessSubjectOptions {
+  /** Per-case time limit in ms. Default 10 000. */
+  timeoutMs?: number;
+  /** Time limit for the program to start and answer describe, in ms. Default 60 000. */
+  startTimeoutMs?: number;
+  /** Where the program's stderr goes (one line at a time). Default: convspec's stderr, prefixed. */
+  log?: (line: string) => void;
+  /** Working directory of the program. Default: process.cwd(). */
+  cwd?: string;
+}
+
+interface Running {
+  child: ChildProcess;
+  lines: AsyncLineQueue;
+  dead: boolean;
+  exitReason?: string;
+  stderrTail: string;
+}
+
+/** Lines from stdout, awaited one at a time; rejects waiters when the stream ends. */
+class AsyncLineQueue {
+  private readonly queued: string[] = [];
+  private waiter?: { resolve(line: string): void; reject(e: Error): void };
+  private endedWith?: Error;
+
+  push(line: string): void {
+    if (this.waiter) {
+      const w = this.waiter;
+      this.waiter = undefined;
+      w.resolve(line);
+    } else this.queued.push(line);
+  }
+
+  end(reason: Error): void {
+    this.endedWith = reason;
+    if (this.waiter) {
+      const w = this.waiter;
+      this.waiter = undefined;
+      w.reject(reason);
+    }
+  }
+
+  /** Unanswered lines left over (the program wrote more than it was asked). */
+  get pendingCount(): number {
+    return this.queued.length;
+  }
+
+  next(timeoutMs: number, onTimeout: () => Error): Promise<string> {
+    if (this.queued.length > 0) return Promise.resolve(this.queued.shift()!);
+    if (this.endedWith) return Promise.reject(this.endedWith);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiter = undefined;
+        reject(onTimeout());
+      }, timeoutMs);
+      this.waiter = {
+        resolve: (l) => {
+          clearTimeout(timer);
+          resolve(l);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      };
+    });
+  }
+}
+
+/**
+ * Starts `command` through the shell, asks `describe`, and resolves to a Subject. Rejects with
+ * TargetError when the program cannot start or exits before answering describe (verify exits 2).
+ */
+export async function openProcessSubject(command: string, options: ProcessSubjectOptions = {}): Promise<Subject> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const startTimeoutMs = options.startTimeoutMs ?? 60_000;
+  const log = options.log ?? ((line: string) => process.stderr.write(`[program] ${line}\n`));
+  let nextId = 1;
+
+  function kill(r: Running): void {
+    r.dead = true;
+    if (r.child.exitCode !== null || r.child.signalCode !== null) return;
+    try {
+      // detached: the shell and everything it started share a process group; end them all.
+      if (process.platform !== 'win32' && r.child.pid) process.kill(-r.child.pid, 'SIGKILL');
+      else r.child.kill('SIGKILL');
+    } catch {
+      r.child.kill('SIGKILL');
+    }
+  }
+
+  async function start(): Promise<{ running: Running; name?: string; supports: Supports }> {
+    const child = spawn(command, {
+      shell: true,
+      cwd: options.cwd,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: process.platform !== 'win32',
+    });
+    const running: Running = { child, lines: new AsyncLineQueue(), dead: false, stderrTail: '' };
+    child.stdin!.on('error', () => undefined); // EPIPE after the program died: reported through 'exit'
+    readline.createInterface({ input: child.stdout! }).on('line', (line) => running.lines.push(line));
+    readline.createInterface({ input: child.stderr! }).on('line', (line) => {
+      running.stderrTail = (running.stderrTail + line + '\n').slice(-2000);
+      log(line);
+    });
+    const onGone = (why: string) => {
+      running.dead = true;
+      running.exitReason ??= why;
+      running.lines.end(new AdapterFault('crash', `the program ${running.exitReason}`));
+    };
+    child.on('error', (e) => onGone(`could not be started: ${e.message}`));
+    // 'close' (not 'exit') so every stdout line written before the exit is delivered first.
+    child.on('close', (code, signal) => onGone(signal ? `was killed by ${signal}` : `exited with code ${code}`));
+    child.stdin!.write('{"id":0,"op":"describe"}\n');
+    let line: string;
+    try {
+      line = await running.lines.next(startTimeoutMs, () => new AdapterFault('timeout', `did not answer describe within ${startTimeoutMs} ms`));
+    } catch (e) {
+      kill(running);
+      const tail = running.stderrTail.trim();
+      throw new TargetError(`\`${command}\`: ${(e as Error).message.replace(/^the program /, 'the program ')}${tail ? `\n  its stderr ended with:\n    ${tail.split('\n').slice(-5).join('\n    ')}` : ''}`);
+    }
+    const described = parseDescribeAnswer(line);
+    let supports: Supports;
+    try {
+      supports = sanitizeSupports(described.supports);
+    } catch (e) {
+      kill(running);
+      throw new TargetError(`\`${command}\` declares ${(e as Error).message}`);
+    }
+    return { running, name: described.name, supports };
+  }
+
+  const first = await start();
+  let current = first.running;
+
+  async function live(): Promise<Running> {
+    if (!current.dead) return current;
+    try {
+      current = (await start()).running;
+    } catch (e) {
+      throw new AdapterFault('crash', `the program could not be restarted: ${(e as Error).message}`);
+    }
+    return current;
+  }
+
+  return {
+    name: first.name ?? command,
+    supports: first.supports,
+    async run(op, x, w, b, attrs) {
+      const r = await live();
+      const id = nextId++;
+      r.child.stdin!.write(computeRequestLine(id, op, x, w, b, attrs) + '\n');
+      let line: string;
+      try {
+        line = await r.lines.next(timeoutMs, () => new AdapterFault('timeout', `no answer within ${timeoutMs} ms (the program was killed and restarted)`));
+      } catch (e) {
+        kill(r);
+        throw e;
+      }
+      try {
+        return parseComputeAnswer(line, id);
+      } catch (e) {
+        if (e instanceof ProgramError) return Promise.reject(new Error(e.message));
+        kill(r); // out of step with the program: start afresh
+        throw new AdapterFault('protocol', `${(e as ProtocolError).message} (the program was restarted)`);
+      }
+    },
+    async close() {
+      const r = current;
+      if (r.dead) return;
+      r.child.stdin!.end();
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          kill(r);
+          resolve();
+        }, 2000);
+        r.child.once('close', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      r.dead = true;
+    },
+  };
+}

@@ -1,0 +1,333 @@
+/**
+ * The programmatic entry of `convspec verify`: `verifyTarget(target, options)` selects clauses (and
+ * enumerated cases) by filter and shard, opens the target behind the guard, runs everything and
+ * returns a VerifyReport. The CLI, `convspec gate` and the mutants/conformance tables all call this.
+ */
+import fc from 'fast-check';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { allClauses } from '../../spec/clauses';
+import { makeContext, type Clause } from '../../spec/framework/clause';
+import { caseId, compileFilter } from '../../spec/framework/caseId';
+import { MismatchError } from '../../spec/framework/compare';
+import { DEFAULT_SEED, runClause, type ClauseOutcome } from '../../spec/framework/runClause';
+import { isEnumerated, type EnumeratedClause, type NamedCase } from './enumerated';
+import type { GuardedSubject } from './guard';
+import { REPORT_SCHEMA_ID, REPORT_VERSION, summarise, type AmbiguityResult, type CaseResult, type ClauseResult, type VerifyReport } from './report';
+import { openTarget, shellQuote, targetArgs, type VerifyTarget } from './target';
+
+export type { VerifyTarget } from './target';
+export type { VerifyReport, ClauseResult, CaseResult } from './report';
+
+/** Default per-case time limit (ms). */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+export interface VerifyOptions {
+  /** Case-id filters (spec/framework/caseId.ts grammar); empty selects everything. */
+  clauses?: string[];
+  /** fast-check seed. Default DEFAULT_SEED. */
+  seed?: number;
+  /** fast-check replay path (use with a single --clause). */
+  path?: string;
+  /** Random cases per property clause, replacing each clause's default. */
+  runs?: number;
+  /** Multiplier of each clause's default number of random cases. Default 1. */
+  depth?: number;
+  /** Run only shard `index` (1-based) of `count`. */
+  shard?: { index: number; count: number };
+  /** Per-case time limit in ms. Default DEFAULT_TIMEOUT_MS. */
+  timeoutMs?: number;
+  /** The clause registry. Default spec/clauses.ts allClauses. */
+  registry?: Clause<any>[];
+  /** Progress callback: called before each unit (clause or enumerated case) and once at the end. */
+  onProgress?: (event: ProgressEvent) => void;
+  /** Adapter log lines (worker console output, program stderr). Default: stderr, prefixed. */
+  log?: (line: string) => void;
+  /** How replay commands start. Default 'npx convspec verify'. */
+  replayCommand?: string;
+}
+
+export interface ProgressEvent {
+  /** Units done so far and in all. */
+  done: number;
+  total: number;
+  /** The unit about to run (absent on the final event). */
+  id?: string;
+  /** Failures so far. */
+  failed: number;
+}
+
+/** Thrown for arguments that cannot work (e.g. a filter matching nothing): the CLI exits 2. */
+export class VerifyArgumentError extends Error {
+  override readonly name = 'VerifyArgumentError';
+}
+
+interface Selection {
+  property: Clause<any>[];
+  enumerated: { clause: EnumeratedClause<any>; cases: NamedCase<any>[] }[];
+}
+
+const FILTER_CHARS = /^[A-Za-z0-9._/*-]+$/;
+
+/** Clauses and cases that pass the filters, then this shard's share of them (round-robin, stable). */
+export async function selectUnits(registry: Clause<any>[], filters: string[], shard?: { index: number; count: number }): Promise<Selection> {
+  for (const f of filters) {
+    if (!FILTER_CHARS.test(f)) throw new VerifyArgumentError(`--clause ${JSON.stringify(f)} is not a filter: use a clause id, a case id, or * / ** wildcards`);
+  }
+  const matchedBy = new Set<string>();
+  const hit = (id: string) => {
+    if (filters.length === 0) return true;
+    let any = false;
+    for (const f of filters) if (compileFilter(f)(id)) {
+      matchedBy.add(f);
+      any = true;
+    }
+    return any;
+  };
+  const property: Clause<any>[] = [];
+  const enumerated: Selection['enumerated'] = [];
+  for (const clause of registry) {
+    if (isEnumerated(clause)) {
+      // A filter on the clause id (or a prefix pattern) selects all its cases; a case filter, some.
+      const clauseHit = hit(clause.id);
+      const couldMatchCases = clauseHit || filters.some((f) => f.includes('/') || f.includes('**'));
+      if (!couldMatchCases) continue;
+      const cases = (await clause.enumerate()).filter((c) => clauseHit || hit(caseId(clause.id, c.name)));
+      if (cases.length > 0) enumerated.push({ clause, cases });
+    } else if (hit(clause.id)) {
+      property.push(clause);
+    }
+  }
+  const unmatched = filters.filter((f) => !matchedBy.has(f));
+  if (unmatched.length > 0) {
+    throw new VerifyArgumentError(`--clause ${unmatched.map((f) => JSON.stringify(f)).join(', ')} matches no clause or case (see spec/SPEC.md for ids)`);
+  }
+  if (!shard || shard.count === 1) return { property, enumerated };
+  // Round-robin keeps shards balanced; property clauses and listed cases are dealt separately so each
+  // shard gets its share of both kinds of work.
+  const mine = (i: number) => i % shard.count === shard.index - 1;
+  let k = 0;
+  const shardEnumerated = enumerated
+    .map(({ clause, cases }) => ({ clause, cases: cases.filter(() => mine(k++)) }))
+    .filter((e) => e.cases.length > 0);
+  return { property: property.filter((_, i) => mine(i)), enumerated: shardEnumerated };
+}
+
+/** Parses `i/n` (1 ≤ i ≤ n). */
+export function parseShard(s: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(s.trim());
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index < 1 || index > count) throw new VerifyArgumentError(`--shard ${JSON.stringify(s)} must be i/n with 1 ≤ i ≤ n, e.g. 2/4`);
+  return { index, count };
+}
+
+function replayLine(prefix: string, args: string, id: string, seed: number, path?: string, timeoutMs?: number): string {
+  return [prefix, args, `--clause ${shellQuote(id)}`, `--seed ${seed}`, path ? `--path ${shellQuote(path)}` : '', timeoutMs !== undefined && timeoutMs !== DEFAULT_TIMEOUT_MS ? `--timeout ${timeoutMs}` : '']
+    .filter(Boolean)
+    .join(' ');
+}
+
+/** Runs one property clause, folding in the faults the guard saw. */
+async function runPropertyClause(clause: Clause<any>, subject: GuardedSubject, options: VerifyOptions, replay: (id: string, seed: number, path?: string) => string): Promise<ClauseResult> {
+  subject.beginUnit();
+  const seed = options.seed ?? DEFAULT_SEED;
+  let outcome: ClauseOutcome;
+  try {
+    outcome = await runClause(clause, subject, { seed, path: options.path, runs: options.runs, depth: options.depth, replay: (id, s, p) => replay(id, s, p) });
+  } catch (e) {
+    // The clause itself could not run (e.g. its arbitrary threw): never a pass.
+    return {
+      id: clause.id, title: clause.title, category: clause.category, status: 'failed', numRuns: 0, numSkips: 0, seed, durationMs: 0, skipped: {},
+      error: `the clause could not run: ${e instanceof Error ? e.message : String(e)}`,
+      replay: replay(clause.id, seed),
+    };
+  }
+  const result: ClauseResult = { ...outcome };
+  const faults = subject.faults();
+  if (faults.length === 0) return result;
+  result.faults = [...faults];
+  const severe = faults.find((f) => f.kind === 'timeout' || f.kind === 'crash');
+  if (severe || outcome.status !== 'failed') {
+    // After a hang or crash the guard failed the rest of the clause fast, so fast-check's shrunk case is
+    // not the culprit: report the case that faulted, and replay from the seed.
+    const f = severe ?? faults[0];
+    result.status = 'failed';
+    result.error = `${f.kind}: ${f.message}`;
+    result.counterexample = f.case;
+    result.path = undefined;
+    result.mismatch = undefined;
+    result.replay = replay(clause.id, seed);
+  }
+  return result;
+}
+
+/** Runs the listed cases of an enumerated clause, each once. */
+async function runEnumeratedClause(
+  clause: EnumeratedClause<any>,
+  cases: NamedCase<any>[],
+  subject: GuardedSubject,
+  seed: number,
+  replay: (id: string, seed: number) => string,
+  progress: (id: string, failed: boolean) => void,
+): Promise<ClauseResult> {
+  const started = Date.now();
+  const results: CaseResult[] = [];
+  const skipped: Record<string, number> = {};
+  for (const c of cases) {
+    const id = caseId(clause.id, c.name);
+    progress(id, false);
+    subject.beginUnit();
+    const ctx = makeContext(subject);
+    const t0 = Date.now();
+    let status: CaseResult['status'] = 'passed';
+    let error: string | undefined;
+    let mismatch: CaseResult['mismatch'];
+    try {
+      await clause.check(c.value, ctx);
+    } catch (e) {
+      if (fc.PreconditionFailure.isFailure(e)) {
+        status = 'unsupported';
+      } else {
+        status = 'failed';
+        error = e instanceof Error ? e.message : String(e);
+        if (e instanceof MismatchError) mismatch = e.mismatch;
+      }
+    }
+    const faults = subject.faults();
+    if (faults.length > 0 && status !== 'failed') {
+      status = 'failed';
+      error = `${faults[0].kind}: ${faults[0].message}`;
+    }
+    const r: CaseResult = { id, status, durationMs: Date.now() - t0 };
+    if (status === 'unsupported') {
+      const reason = [...ctx.skipped.keys()].join(', ') || 'outside the declared support';
+      r.unsupportedReason = reason;
+      skipped[reason] = (skipped[reason] ?? 0) + 1;
+    }
+    if (error !== undefined) r.error = error;
+    if (mismatch) r.mismatch = mismatch;
+    if (faults.length > 0) r.faults = [...faults];
+    if (status === 'failed') r.replay = replay(id, seed);
+    results.push(r);
+    if (status === 'failed') progress(id, true);
+  }
+  const count = (s: CaseResult['status']) => results.filter((r) => r.status === s).length;
+  const status = count('failed') > 0 ? 'failed' : count('passed') > 0 ? 'passed' : 'unsupported';
+  const firstFailure = results.find((r) => r.status === 'failed');
+  return {
+    id: clause.id,
+    title: clause.title,
+    category: clause.category,
+    status,
+    numRuns: count('passed') + count('failed'),
+    numSkips: count('unsupported'),
+    seed,
+    durationMs: Date.now() - started,
+    skipped,
+    ...(firstFailure ? { error: `${count('failed')} of ${results.length} cases failed; first: ${firstFailure.id}: ${firstFailure.error}`, mismatch: firstFailure.mismatch, replay: firstFailure.replay } : {}),
+    cases: results,
+  };
+}
+
+/** convspec's version, from the package.json above this file (source or dist/). */
+function packageVersion(): string {
+  let dir = __dirname;
+  for (let i = 0; i < 5; i++) {
+    const file = path.join(dir, 'package.json');
+    if (fs.existsSync(file)) {
+      const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'convspec') return pkg.version ?? 'unknown';
+    }
+    dir = path.dirname(dir);
+  }
+  return 'unknown';
+}
+
+/** Ambiguity points (spec/ambiguities/catalogue.ts), when that catalogue is present in this build. */
+async function probeAmbiguities(subject: GuardedSubject): Promise<AmbiguityResult[]> {
+  let probe: ((s: GuardedSubject) => Promise<AmbiguityResult[]>) | undefined;
+  try {
+    probe = require('./ambiguities').probeAmbiguities;
+  } catch {
+    return [];
+  }
+  return probe ? probe(subject) : [];
+}
+
+/**
+ * Verifies `target` and returns the report. Rejects with VerifyArgumentError for unusable options
+ * and TargetError (tools/verify/loadModule.ts) for an unusable target; every problem of the
+ * implementation itself ends up in the report instead.
+ */
+export async function verifyTarget(target: VerifyTarget, options: VerifyOptions = {}): Promise<VerifyReport> {
+  const started = Date.now();
+  const startedAt = new Date(started).toISOString();
+  const seed = options.seed ?? DEFAULT_SEED;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const filters = options.clauses ?? [];
+  if (options.runs !== undefined && !(Number.isInteger(options.runs) && options.runs >= 1)) throw new VerifyArgumentError(`runs must be an integer ≥ 1, got ${options.runs}`);
+  if (options.depth !== undefined && !(options.depth > 0 && Number.isFinite(options.depth))) throw new VerifyArgumentError(`depth must be a positive number, got ${options.depth}`);
+  if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw new VerifyArgumentError(`timeout must be a positive number of ms, got ${timeoutMs}`);
+  if (!Number.isSafeInteger(seed)) throw new VerifyArgumentError(`seed must be an integer, got ${seed}`);
+  const selection = await selectUnits(options.registry ?? allClauses, filters, options.shard);
+  if (options.path !== undefined && (selection.property.length !== 1 || selection.enumerated.length > 0)) {
+    throw new VerifyArgumentError('--path replays one failure: select exactly one property clause with --clause');
+  }
+
+  const subject = await openTarget(target, { timeoutMs, log: options.log });
+  const args = targetArgs(target);
+  const prefix = options.replayCommand ?? 'npx convspec verify';
+  const replay = (id: string, s: number, path?: string) => replayLine(prefix, args, id, s, path, timeoutMs);
+
+  const total = selection.property.length + selection.enumerated.reduce((a, e) => a + e.cases.length, 0);
+  let done = 0;
+  let failed = 0;
+  const report = (id?: string) => options.onProgress?.({ done, total, id, failed });
+  const clauses: ClauseResult[] = [];
+  let ambiguities: AmbiguityResult[] = [];
+  try {
+    for (const clause of selection.property) {
+      report(clause.id);
+      const r = await runPropertyClause(clause, subject, options, replay);
+      if (r.status === 'failed') failed++;
+      done++;
+      clauses.push(r);
+    }
+    for (const { clause, cases } of selection.enumerated) {
+      const r = await runEnumeratedClause(clause, cases, subject, seed, replay, (id, caseFailed) => {
+        if (caseFailed) failed++;
+        else {
+          report(id);
+          done++;
+        }
+      });
+      clauses.push(r);
+    }
+    if (filters.length === 0 && !options.shard) ambiguities = await probeAmbiguities(subject);
+  } finally {
+    report();
+    await subject.close().catch(() => undefined);
+  }
+  return {
+    schema: REPORT_SCHEMA_ID,
+    version: REPORT_VERSION,
+    convspecVersion: packageVersion(),
+    startedAt,
+    durationMs: Date.now() - started,
+    target: { kind: target.kind, args, name: subject.name, supports: subject.supports },
+    options: {
+      seed,
+      ...(options.path ? { path: options.path } : {}),
+      ...(options.runs !== undefined ? { runs: options.runs } : {}),
+      depth: options.depth ?? 1,
+      ...(options.shard ? { shard: options.shard } : {}),
+      timeoutMs,
+      clauseFilters: filters,
+    },
+    clauses,
+    ambiguities,
+    summary: summarise(clauses),
+  };
+}
+

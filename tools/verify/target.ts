@@ -1,0 +1,70 @@
+/**
+ * Verification targets and how each is opened as a guarded Subject: the bundled ONNX Runtime adapter
+ * and module files run in a worker thread, `--cmd` programs in a subprocess, and an Implementation
+ * object passed by a caller in this thread (no isolation: for tests and the mutants table).
+ */
+import { subjectFromImplementation, type ImplementationWithSupports } from '../../spec/framework/subject';
+import { guardSubject, type GuardedSubject } from './guard';
+import { implementationProblem, TargetError } from './loadModule';
+import { openProcessSubject } from './processSubject';
+import { sanitizeSupports } from './supports';
+import { openWorkerSubject } from './workerSubject';
+
+export type VerifyTarget =
+  /** The bundled ONNX Runtime adapter (tools/adapters/onnxruntime.ts), in a worker. */
+  | { kind: 'ort' }
+  /** A module file whose default export (or `exportName`) is an Implementation, in a worker. */
+  | { kind: 'module'; path: string; exportName?: string }
+  /** A program speaking the JSON-lines protocol (protocol.ts). */
+  | { kind: 'cmd'; command: string; cwd?: string }
+  /** An Implementation object, called in this thread: no time limit, no crash isolation. */
+  | { kind: 'implementation'; implementation: ImplementationWithSupports };
+
+export interface OpenOptions {
+  /** Per-case time limit in ms. Default 10 000. */
+  timeoutMs?: number;
+  /** Adapter log lines (worker console output, program stderr). */
+  log?: (line: string) => void;
+}
+
+/** Quotes an argument for a POSIX shell when it needs it. */
+export function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The command-line arguments that name `target` (for replay commands); '' for the default target. */
+export function targetArgs(target: VerifyTarget): string {
+  switch (target.kind) {
+    case 'ort':
+      return '';
+    case 'module':
+      return shellQuote(target.path) + (target.exportName ? ` --export ${shellQuote(target.exportName)}` : '');
+    case 'cmd':
+      return `--cmd ${shellQuote(target.command)}`;
+    case 'implementation':
+      return `<module exporting ${shellQuote(target.implementation.name)}>`;
+  }
+}
+
+/** Opens the target. Rejects with TargetError when it cannot be used (verify exits 2). */
+export async function openTarget(target: VerifyTarget, options: OpenOptions = {}): Promise<GuardedSubject> {
+  switch (target.kind) {
+    case 'ort':
+    case 'module':
+      return guardSubject(await openWorkerSubject(target, options));
+    case 'cmd':
+      return guardSubject(await openProcessSubject(target.command, { ...options, cwd: target.cwd }));
+    case 'implementation': {
+      const problem = implementationProblem(target.implementation);
+      if (problem) throw new TargetError(`not an Implementation: ${problem}`);
+      const inner = subjectFromImplementation(target.implementation);
+      try {
+        const declared = sanitizeSupports(target.implementation.supports);
+        inner.supports = { ...declared, ops: declared.ops ?? inner.supports.ops };
+      } catch (e) {
+        throw new TargetError(`${target.implementation.name} declares ${(e as Error).message}`);
+      }
+      return guardSubject(inner);
+    }
+  }
+}
