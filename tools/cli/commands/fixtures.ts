@@ -1,12 +1,99 @@
+/**
+ * `convspec fixtures generate [--out DIR] [--seed S] [--check]`: writes the ONNX Runtime fixtures
+ * (ONNX backend-test layout + manifest.json), or with --check regenerates into a temporary folder and
+ * compares byte for byte with DIR (exit 1 when stale).
+ */
+import * as path from 'node:path';
 import type { Command } from 'commander';
+import { checkFixtures } from '../../fixtures/check';
+import { DEFAULT_FIXTURE_SEED, generateFixtures } from '../../fixtures/generate';
+import { defaultFixturesDir } from '../../fixtures/paths';
+import { setExitCode } from '../main';
 import { UsageError } from '../usage';
 
+function parseSeed(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n > 0xffffffff) {
+    throw new UsageError(`--seed must be an integer from 0 to 4294967295, got ${JSON.stringify(text)}`);
+  }
+  return n;
+}
+
+/** A progress bar on a terminal only: CI logs and files get one summary line instead. */
+function progress(): { update(done: number, total: number): void; stop(): void } {
+  if (!process.stderr.isTTY) return { update() {}, stop() {} };
+  // Loaded lazily: only interactive runs pay for it.
+  const { SingleBar, Presets } = require('cli-progress') as typeof import('cli-progress');
+  const bar = new SingleBar({ stream: process.stderr, format: 'fixtures [{bar}] {value}/{total}', hideCursor: true, clearOnComplete: true }, Presets.shades_classic);
+  let started = false;
+  return {
+    update(done, total) {
+      if (!started) {
+        bar.start(total, 0);
+        started = true;
+      }
+      bar.update(done);
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}
+
+async function generateAction(opts: { out?: string; seed?: string; check?: boolean }): Promise<void> {
+  const seed = parseSeed(opts.seed);
+  const outDir = path.resolve(opts.out ?? defaultFixturesDir());
+  if (opts.check) {
+    let r;
+    try {
+      r = await checkFixtures(outDir, seed);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    if (r.upToDate) {
+      process.stdout.write(`fixtures in ${outDir} are up to date (seed ${r.seed}, onnxruntime-node ${r.generatedOrtVersion})\n`);
+      return;
+    }
+    const show = (label: string, files: string[]) => {
+      if (files.length === 0) return;
+      process.stdout.write(`  ${label} (${files.length}): ${files.slice(0, 10).join(', ')}${files.length > 10 ? ', …' : ''}\n`);
+    };
+    process.stdout.write(`fixtures in ${outDir} are STALE against the generator (seed ${r.seed}):\n`);
+    show('different', r.different);
+    show('missing', r.missing);
+    show('extra', r.extra);
+    if (r.committedOrtVersion && r.committedOrtVersion !== r.generatedOrtVersion) {
+      process.stdout.write(`  the fixtures were made with onnxruntime-node ${r.committedOrtVersion}, this is ${r.generatedOrtVersion}\n`);
+    }
+    process.stdout.write(`  regenerate with: convspec fixtures generate${opts.out ? ` --out ${opts.out}` : ''} --seed ${r.seed}\n`);
+    setExitCode(1);
+    return;
+  }
+  const bar = progress();
+  const started = Date.now();
+  let result;
+  try {
+    result = await generateFixtures({ outDir, seed: seed ?? DEFAULT_FIXTURE_SEED, onProgress: (d, t) => bar.update(d, t) });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  } finally {
+    bar.stop();
+  }
+  const m = result.manifest;
+  process.stdout.write(
+    `wrote ${m.cases.length} cases (${result.files} files, ${(result.bytes / 1024).toFixed(0)} KiB) to ${outDir} in ${((Date.now() - started) / 1000).toFixed(1)} s ` +
+      `(onnxruntime-node ${m.provenance.version}, opset ${m.provenance.opset}, seed ${m.provenance.seed})\n`,
+  );
+}
+
 export function registerFixtures(program: Command): void {
-  program
-    .command('fixtures')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UsageError('fixtures is not implemented yet');
-    });
+  const fixtures = program.command('fixtures').description('ONNX Runtime fixtures in the ONNX backend-test layout');
+  fixtures
+    .command('generate')
+    .description('generate fixtures/<case>/model.onnx, test_data_set_0/*.pb and manifest.json with onnxruntime-node (CPU, optimisation disabled, one thread)')
+    .option('--out <dir>', 'target folder (replaced as a whole)', undefined)
+    .option('--seed <n>', `generator seed (default ${DEFAULT_FIXTURE_SEED}; with --check, the committed manifest's seed)`)
+    .option('--check', 'regenerate into a temporary folder and compare with the target; exit 1 when stale')
+    .action(generateAction);
 }
