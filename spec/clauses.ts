@@ -5,8 +5,9 @@
 import type { Clause } from './framework/clause';
 import { numericClauses } from './properties/numeric';
 import { sizeClauses } from './properties/size';
+import { robustnessClauses } from './properties/robustness';
 
-export const allClauses: Clause<any>[] = [...sizeClauses, ...numericClauses];
+export const allClauses: Clause<any>[] = [...sizeClauses, ...numericClauses, ...robustnessClauses];
 
 export function clauseById(id: string): Clause<any> | undefined {
   return allClauses.find((c) => c.id === id);
