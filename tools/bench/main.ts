@@ -1,0 +1,200 @@
+/**
+ * `npm run bench` (node dist/tools/bench/main.js; needs `npm run build` first): times the reference
+ * (fast exact path) against the direct float64 definition, ONNX Runtime (1 intra-op thread,
+ * optimisation disabled) and tfjs-backend-cpu over the fixed shape set of shapes.ts; prints the
+ * ratios the performance goals are stated in, GFLOP/s, the tolerance bound pass against the main
+ * pass, and peak RSS. `--e2e` adds the end-to-end figures (test suite, verify, fixture generation).
+ *
+ * A benchmark, not a test: nothing here asserts a time. Each figure is the median of several runs
+ * after warm-up; every implementation's result is checked against the reference's bound once, so a
+ * fast wrong answer cannot pass as a figure.
+ */
+import { Command } from 'commander';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { directKernels, reference, runReference } from '../../impl/reference';
+import { product, resolve } from '../../impl/resolve';
+import type { Tensor } from '../../impl/types';
+import { findMismatch } from '../../spec/framework/compare';
+import { expectedWithBound } from '../../spec/tolerance';
+import { createOnnxRuntime, ORT_VERSION } from '../adapters/onnxruntime';
+import { endToEnd } from './e2e';
+import { BENCH_SHAPES, type BenchShape } from './shapes';
+import { initTfjs, prepareTfjs, TFJS_VERSION } from './tfjs';
+import { measure, median } from './timing';
+
+interface Row {
+  shape: BenchShape;
+  mflop: number;
+  refMs: number;
+  directMs?: number;
+  ortMs?: number;
+  tfjsMs?: number;
+  tfjsNote?: string;
+  mainMs: number;
+  boundMs: number;
+  checks: string[];
+}
+
+/** Seeded float32 data in [−1, 1) (mulberry32), so every run times the same numbers. */
+function data(n: number, seed: number): Float32Array {
+  let s = seed >>> 0;
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), s | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    a[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
+  }
+  return a;
+}
+
+/** Nominal multiply-adds: outputs × (C/g)·Πk for Conv, inputs × (M/g)·Πk for ConvTranspose. */
+function macs(shape: BenchShape): number {
+  const g = resolve(shape.op, shape.x, shape.w, shape.attrs);
+  const k = product(g.kernel);
+  return g.op === 'Conv'
+    ? product(g.outputDims) * (g.inChannels / g.group) * k
+    : product(g.inputDims) * (g.outChannels / g.group) * k;
+}
+
+async function benchShape(shape: BenchShape, ort: ReturnType<typeof createOnnxRuntime>, withDirect: boolean): Promise<Row> {
+  const x: Tensor = { dims: shape.x, data: data(product(shape.x), 1) };
+  const w: Tensor = { dims: shape.w, data: data(product(shape.w), 2) };
+  const g = resolve(shape.op, shape.x, shape.w, shape.attrs);
+  const b: Tensor | undefined = shape.bias ? { dims: [g.outChannels], data: data(g.outChannels, 3) } : undefined;
+  const call = shape.op === 'Conv' ? reference.conv! : reference.convTranspose!;
+  const checks: string[] = [];
+  const expected = expectedWithBound(shape.op, x, w, b, shape.attrs);
+  const judge = (who: string, y: Tensor): void => {
+    const m = findMismatch(y, expected);
+    if (m) checks.push(`${who}: ${m.message}`);
+  };
+
+  judge('reference', (await call(x, w, b, shape.attrs)) as Tensor);
+  const refMs = (await measure(() => call(x, w, b, shape.attrs))).medianMs;
+  const mainMs = (await measure(() => runReference(shape.op, x, w, b, shape.attrs))).medianMs;
+  const fullMs = (await measure(() => expectedWithBound(shape.op, x, w, b, shape.attrs))).medianMs;
+
+  let directMs: number | undefined;
+  if (withDirect) {
+    judge('direct', runReference(shape.op, x, w, b, shape.attrs, { kernels: directKernels }).y);
+    directMs = (await measure(() => runReference(shape.op, x, w, b, shape.attrs, { kernels: directKernels }), { warmup: 1, minReps: 3, maxReps: 9 })).medianMs;
+  }
+
+  let ortMs: number | undefined;
+  try {
+    judge('ORT', await ort.run(shape.op, x, w, b, shape.attrs));
+    ortMs = (await measure(() => ort.run(shape.op, x, w, b, shape.attrs))).medianMs;
+  } catch (e) {
+    checks.push(`ORT: ${(e as Error).message}`);
+  }
+
+  let tfjsMs: number | undefined;
+  let tfjsNote: string | undefined;
+  const tc = prepareTfjs(g, x, w, b);
+  if (typeof tc === 'string') {
+    tfjsNote = tc;
+  } else {
+    const y = tc.run();
+    judge('tfjs', { dims: g.outputDims, data: tc.toOnnxLayout(y) });
+    y.dispose();
+    tfjsMs = (await measure(() => {
+      const r = tc.run();
+      r.dataSync();
+      r.dispose();
+    })).medianMs;
+    tc.dispose();
+  }
+  return { shape, mflop: (2 * macs(shape)) / 1e6, refMs, directMs, ortMs, tfjsMs, tfjsNote, mainMs, boundMs: fullMs - mainMs, checks };
+}
+
+const fmt = (v: number | undefined, digits = 2): string => (v === undefined ? '—' : v.toFixed(digits));
+
+function printTable(rows: Row[]): void {
+  const header = ['shape', 'MFLOP', 'ref ms', 'GFLOP/s', 'direct ms', 'ORT ms', 'tfjs ms', 'tfjs/ref', 'ref/ORT', 'main ms', 'bound ms', 'bound/main'];
+  const lines = rows.map((r) => [
+    r.shape.name,
+    fmt(r.mflop, 1),
+    fmt(r.refMs),
+    fmt(r.mflop / r.refMs, 2),
+    fmt(r.directMs),
+    fmt(r.ortMs),
+    r.tfjsMs === undefined ? 'n/a' : fmt(r.tfjsMs),
+    r.tfjsMs === undefined ? 'n/a' : fmt(r.tfjsMs / r.refMs, 1) + '×',
+    r.ortMs === undefined ? '—' : fmt(r.refMs / r.ortMs, 1) + '×',
+    fmt(r.mainMs),
+    fmt(r.boundMs),
+    fmt(r.boundMs / r.mainMs, 2),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const row = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  console.log(row(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const l of lines) console.log(row(l));
+}
+
+function printGoals(rows: Row[]): void {
+  const withTfjs = rows.filter((r) => r.tfjsMs !== undefined);
+  const worstTfjs = withTfjs.reduce((a, r) => (r.tfjsMs! / r.refMs < a.tfjsMs! / a.refMs ? r : a), withTfjs[0]);
+  const ortRatios = rows.filter((r) => r.ortMs !== undefined).map((r) => r.refMs / r.ortMs!);
+  const boundRatios = rows.map((r) => r.boundMs / r.mainMs);
+  const verdict = (ok: boolean): string => (ok ? 'MET' : 'NOT MET');
+  console.log('\nGoals (issue 7):');
+  if (worstTfjs) {
+    const s = worstTfjs.tfjsMs! / worstTfjs.refMs;
+    console.log(`  reference ≥ 5× faster than tfjs-backend-cpu on every shape tfjs runs (${withTfjs.length}/${rows.length}): worst ${s.toFixed(1)}× (${worstTfjs.shape.name}) — ${verdict(s >= 5)}`);
+  }
+  const untimed = rows.filter((r) => r.tfjsMs === undefined).map((r) => `${r.shape.name}: ${r.tfjsNote}`);
+  if (untimed.length) console.log(`    tfjs n/a: ${untimed.join('; ')}`);
+  if (ortRatios.length) {
+    const m = median(ortRatios);
+    console.log(`  within 4× of ORT 1-thread float32 on the median shape: median ref/ORT ${m.toFixed(2)}× (range ${Math.min(...ortRatios).toFixed(1)}–${Math.max(...ortRatios).toFixed(1)}×) — ${verdict(m <= 4)}`);
+  }
+  const mb = median(boundRatios);
+  const below = boundRatios.filter((v) => v < 1).length;
+  console.log(`  bound pass (|x|,|W| run in spec/tolerance.ts expectedWithBound) cheaper than the main pass: median bound/main ${mb.toFixed(2)}, below 1 on ${below}/${rows.length} shapes — ${verdict(below === rows.length)}`);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = new Command('bench')
+    .description('convspec benchmark: reference (fast exact path) vs direct, ONNX Runtime and tfjs-backend-cpu')
+    .option('--filter <text>', 'only shapes whose name contains this text')
+    .option('--no-direct', 'skip the (slow) direct float64 definition')
+    .option('--e2e', 'also time npm test, convspec verify and fixture generation by spawning them')
+    .parse(argv);
+  const opts = program.opts<{ filter?: string; direct: boolean; e2e?: boolean }>();
+  const shapes = BENCH_SHAPES.filter((s) => !opts.filter || s.name.includes(opts.filter));
+  const pkg = require('../../../package.json') as { version: string };
+  console.log(`convspec ${pkg.version} bench — ${new Date().toISOString()}`);
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+  console.log(`peers: onnxruntime-node ${ORT_VERSION} (CPU EP, 1 intra-op thread, graph optimisation disabled, float32), @tensorflow/tfjs-core + tfjs-backend-cpu ${TFJS_VERSION} (float32, bare op + bias on prepared NHWC tensors)`);
+  console.log('times: median ms of ≥5 runs after warm-up (direct: ≥3); ref = reference.conv/convTranspose (validation + fast float64 kernels + rounding)');
+  console.log('main/bound: spec/tolerance.ts expectedWithBound split into the main reference run and the rest (|x|,|W|,|b| run + bound loop)\n');
+  await initTfjs();
+  const ort = createOnnxRuntime({ graphOptimizationLevel: 'disabled', intraOpNumThreads: 1 });
+  const rows: Row[] = [];
+  for (const shape of shapes) {
+    process.stderr.write(`  ${shape.name}…\n`);
+    rows.push(await benchShape(shape, ort, opts.direct));
+  }
+  await ort.close();
+  printTable(rows);
+  printGoals(rows);
+  const problems = rows.flatMap((r) => r.checks.map((c) => `  ${r.shape.name}: ${c}`));
+  console.log(problems.length ? `\nResult checks against the reference bound FAILED:\n${problems.join('\n')}` : '\nEvery timed result (reference, direct, ORT, tfjs) is within the reference bound.');
+  console.log(`peak RSS of this process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB; load average now ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+  if (opts.e2e) {
+    console.log('\nEnd to end (spawned; wall time and peak RSS of the largest process):');
+    for (const f of endToEnd(join(__dirname, '..', '..', '..'))) {
+      const t = f.seconds === undefined ? '' : ` ${f.seconds.toFixed(1)} s`;
+      const rss = f.peakRssMiB === undefined ? '' : `, peak RSS ${f.peakRssMiB.toFixed(0)} MiB`;
+      console.log(`  ${f.what}:${t}${rss} — ${f.note}   [${f.command}]`);
+    }
+  }
+}
+
+main(process.argv).catch((e) => {
+  console.error(e instanceof Error ? e.stack : e);
+  process.exitCode = 2;
+});
