@@ -16,7 +16,7 @@ import { UsageError } from './usage';
 export function buildProgram(): Command {
   const program = new Command('convspec')
     .description('Specification and conformance suite for ONNX Conv and ConvTranspose')
-    .version(require('../../../package.json').version)
+    .version(packageVersion())
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerVerify(program);
@@ -27,6 +27,19 @@ export function buildProgram(): Command {
   registerCoverage(program);
   registerGate(program);
   return program;
+}
+
+/** The package version: package.json is three levels up from dist/tools/cli, two from the TypeScript source (in-process tests). */
+function packageVersion(): string {
+  for (const rel of ['../../../package.json', '../../package.json']) {
+    try {
+      const pkg = require(rel);
+      if (pkg && pkg.name === 'convspec') return String(pkg.version);
+    } catch {
+      // not at this level; try the next
+    }
+  }
+  return 'unknown';
 }
 
 /** Runs the CLI and resolves to the process exit code. Commands set it through `setExitCode`. */
