@@ -6,8 +6,9 @@ import type { Clause } from './framework/clause';
 import { numericClauses } from './properties/numeric';
 import { sizeClauses } from './properties/size';
 import { robustnessClauses } from './properties/robustness';
+import { fixtureClauses } from './properties/fixtures';
 
-export const allClauses: Clause<any>[] = [...sizeClauses, ...numericClauses, ...robustnessClauses];
+export const allClauses: Clause<any>[] = [...sizeClauses, ...numericClauses, ...robustnessClauses, ...fixtureClauses];
 
 export function clauseById(id: string): Clause<any> | undefined {
   return allClauses.find((c) => c.id === id);
