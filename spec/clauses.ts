@@ -3,12 +3,14 @@
  * one module each; a test checks that SPEC.md and this list name the same ids.
  */
 import type { Clause } from './framework/clause';
+import { invertibilityClauses } from './properties/invertibility';
+import { matrixClauses } from './properties/matrix';
 import { numericClauses } from './properties/numeric';
 import { sizeClauses } from './properties/size';
 import { robustnessClauses } from './properties/robustness';
 import { fixtureClauses } from './properties/fixtures';
 
-export const allClauses: Clause<any>[] = [...sizeClauses, ...numericClauses, ...robustnessClauses, ...fixtureClauses];
+export const allClauses: Clause<any>[] = [...sizeClauses, ...matrixClauses, ...invertibilityClauses, ...numericClauses, ...robustnessClauses, ...fixtureClauses];
 
 export function clauseById(id: string): Clause<any> | undefined {
   return allClauses.find((c) => c.id === id);
