@@ -10,6 +10,7 @@ import { product, type ConvGeometry } from '../../../impl/resolve';
 import type { ImplementationWithSupports } from '../../../spec/framework/subject';
 import { pairwiseGatherKernel } from './otherOrder';
 import { roundToFloat16, roundToTf32 } from './rounding';
+import { unwrittenOutputsNaN } from './uninitialised';
 import { flipsWeightsInPlace, reusedOutputBuffer, staleAccumulator } from './stateful';
 import { variant, withAttributes, withGeometry } from './variant';
 
@@ -167,14 +168,8 @@ export const catalogue: CatalogueEntry[] = [
     conv: { multiplyAdd: (acc, x, w) => acc + roundToTf32(x) * roundToTf32(w) },
     convTranspose: { multiplyAdd: (acc, x, w) => acc + roundToTf32(x) * roundToTf32(w) },
   })),
-  mutant('nan-from-padding', 'Conv pads by multiplying the nearest edge value by 0, so an infinite or NaN edge turns padding into NaN', variant('', {
-    conv: {
-      outsideValue: (g, x, n, ch, pos) => {
-        const strides = rowMajorStrides(g.inputSpatial);
-        const offset = pos.reduce((acc, p, a) => acc + Math.min(Math.max(p, 0), g.inputSpatial[a] - 1) * strides[a], 0);
-        return 0 * x[(n * g.inChannels + ch) * product(g.inputSpatial) + offset];
-      },
-    },
+  mutant('convtranspose-unwritten-outputs-nan', 'ConvTranspose leaves output positions no input reaches uninitialised (NaN) instead of bias or 0', variant('', {
+    kernel: unwrittenOutputsNaN,
   })),
 
   // ---- state and inputs ----

@@ -1,0 +1,118 @@
+/**
+ * `npm run mutants`: the kill table. Verifies every catalogue entry (tools/verify/mutants/) against
+ * every registered implementation clause and prints, per entry, the verdict, the first clause that
+ * killed it, every killer, and the time taken. Exit 1 if a mutant survives or a good variant is
+ * rejected, 0 otherwise, 2 on bad arguments.
+ *
+ *   node dist/tools/verify/mutants-table.js [--first] [--depth N] [--seed S] [--only ID,ID] [--markdown]
+ *
+ * --first stops each mutant at its first killer (fast); by default every clause runs on every entry
+ * so the table shows which clauses see which bug.
+ */
+import { Command, CommanderError } from 'commander';
+import { allClauses } from '../../spec/clauses';
+import { catalogue } from './mutants/catalogue';
+import { judgeEntry, type Judgement } from './mutants/judge';
+
+interface TableOptions {
+  first?: boolean;
+  depth?: string;
+  seed?: string;
+  only?: string;
+  markdown?: boolean;
+}
+
+function number(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got ${v}`);
+  return n;
+}
+
+/** Formats the judgements as a plain-text or Markdown table. */
+export function formatKillTable(rows: Judgement[], markdown: boolean): string {
+  const header = ['entry', 'expected', 'verdict', 'first killer', 'time', 'killed by'];
+  const body = rows.map((j) => [
+    j.entry.id,
+    j.entry.verdict === 'reject' ? 'reject' : 'accept',
+    (j.killedBy.length > 0 ? 'rejected' : 'accepted') + (j.asExpected ? '' : '  <-- WRONG'),
+    j.killedBy[0] ?? '—',
+    `${(j.durationMs / 1000).toFixed(1)} s`,
+    j.killedBy.length === 0 ? '—' : `${j.killedBy.length} of ${j.clausesRun}: ${j.killedBy.join(' ')}`,
+  ]);
+  if (markdown) {
+    const line = (cols: string[]) => `| ${cols.join(' | ')} |`;
+    return [line(header), line(header.map(() => '---')), ...body.map(line)].join('\n');
+  }
+  const widths = header.map((h, c) => Math.max(h.length, ...body.map((b) => (c === 5 ? 0 : b[c].length))));
+  const line = (cols: string[]) => cols.map((s, c) => (c === 5 ? s : s.padEnd(widths[c]))).join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = new Command('mutants-table')
+    .option('--first', 'stop each entry at its first failing clause')
+    .option('--depth <n>', 'multiplier of each clause\'s default number of random cases')
+    .option('--seed <s>', 'fast-check seed')
+    .option('--only <ids>', 'comma-separated catalogue ids')
+    .option('--markdown', 'print a Markdown table')
+    .exitOverride();
+  try {
+    program.parse(argv);
+  } catch (e) {
+    return e instanceof CommanderError && e.exitCode === 0 ? 0 : 2;
+  }
+  const o = program.opts<TableOptions>();
+  let depth: number | undefined;
+  let seed: number | undefined;
+  try {
+    depth = number('depth', o.depth);
+    seed = o.seed === undefined ? undefined : Number(o.seed);
+    if (seed !== undefined && !Number.isSafeInteger(seed)) throw new Error(`--seed must be an integer, got ${o.seed}`);
+  } catch (e) {
+    process.stderr.write(`mutants-table: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const only = o.only?.split(',').map((s) => s.trim());
+  const entries = only ? catalogue.filter((e) => only.includes(e.id)) : catalogue;
+  if (only && entries.length !== only.length) {
+    process.stderr.write(`mutants-table: unknown id in --only; known: ${catalogue.map((e) => e.id).join(', ')}\n`);
+    return 2;
+  }
+  const implementationClauses = allClauses.filter((c) => c.category !== 'math');
+  if (implementationClauses.length === 0) {
+    process.stderr.write('mutants-table: no implementation clauses are registered in spec/clauses.ts\n');
+    return 2;
+  }
+  const started = Date.now();
+  const rows: Judgement[] = [];
+  for (const entry of entries) {
+    if (process.stderr.isTTY) process.stderr.write(`\r${entry.id}…`.padEnd(50));
+    rows.push(await judgeEntry(entry, { stopAtFirstKill: o.first, depth, seed }));
+  }
+  if (process.stderr.isTTY) process.stderr.write('\r'.padEnd(51) + '\r');
+  const mutantRows = rows.filter((r) => r.entry.verdict === 'reject');
+  const goodRows = rows.filter((r) => r.entry.verdict === 'accept');
+  process.stdout.write(`Kill table: ${entries.length} entries × ${implementationClauses.length} implementation clauses` +
+    `${o.first ? ' (stopping at the first killer)' : ''}, seed ${seed ?? 'default'}, depth ${depth ?? 1}\n\n`);
+  process.stdout.write(formatKillTable(rows, !!o.markdown) + '\n\n');
+  const survivors = mutantRows.filter((r) => !r.asExpected).map((r) => r.entry.id);
+  const falseAlarms = goodRows.filter((r) => !r.asExpected);
+  process.stdout.write(`${mutantRows.length - survivors.length} of ${mutantRows.length} mutants rejected; ` +
+    `${goodRows.length - falseAlarms.length} of ${goodRows.length} good variants accepted; ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  if (survivors.length > 0) process.stdout.write(`SURVIVED: ${survivors.join(', ')}\n`);
+  for (const f of falseAlarms) process.stdout.write(`FALSE ALARM on ${f.entry.id} by ${f.killedBy.join(', ')}:\n${f.firstKill?.error ?? ''}\n`);
+  return survivors.length > 0 || falseAlarms.length > 0 ? 1 : 0;
+}
+
+if (require.main === module) {
+  main(process.argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`mutants-table: ${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}
