@@ -12,7 +12,8 @@ import { UsageError } from '../cli/usage';
 
 /** Splits "1,2,3", "1x2x3", "1×2×3" or "1 2 3" into numbers; every item must be a number. */
 export function parseNumberList(flag: string, text: string): number[] {
-  const items = text.split(/[\s,x×]+/).filter((s) => s !== '');
+  // "x" separates only between digits, so a stray letter is reported rather than swallowed.
+  const items = text.split(/[\s,×]+|(?<=\d)x(?=\d)/).filter((s) => s !== '');
   if (items.length === 0) throw new UsageError(`${flag} needs a list of numbers such as 1,2,3; got ${JSON.stringify(text)}`);
   return items.map((s) => {
     const v = Number(s);

@@ -96,5 +96,6 @@ describe('convspec shape', () => {
     expect(parseNumberList('--input', '1x1×4,4')).toEqual([1, 1, 4, 4]);
     expect(parseNumberList('--pads', '-1,0')).toEqual([-1, 0]);
     expect(() => parseNumberList('--pads', '')).toThrow(/--pads/);
+    expect(() => parseNumberList('--pads', '1,x')).toThrow(/"x" is not a number/);
   });
 });
