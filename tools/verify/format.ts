@@ -82,7 +82,7 @@ export function formatFailure(c: ClauseResult, col: Colors = plain): string {
 export function formatReport(report: VerifyReport, col: Colors = pc): string {
   const s = report.summary;
   const parts = [
-    `convspec verify — ${report.target.name}${report.target.args ? ` (${report.target.args})` : ''}`,
+    `convspec ${report.target.kind === 'judge' ? 'judge' : 'verify'} — ${report.target.name}${report.target.args ? ` (${report.target.args})` : ''}`,
     `seed ${report.options.seed}, depth ${report.options.depth}${report.options.runs ? `, runs ${report.options.runs}` : ''}${report.options.shard ? `, shard ${report.options.shard.index}/${report.options.shard.count}` : ''}, ${(report.durationMs / 1000).toFixed(1)} s`,
     '',
     formatTable(report, col),
@@ -94,10 +94,12 @@ export function formatReport(report: VerifyReport, col: Colors = pc): string {
     for (const a of report.ambiguities) parts.push(`  ${a.id}: follows ${a.follows}${a.detail ? col.dim(` — ${a.detail}`) : ''}`);
   }
   const t = s.clauses;
-  const counts = `${t.passed} passed, ${t.failed} failed, ${t.unsupported} unsupported${s.cases.passed + s.cases.failed + s.cases.unsupported > 0 ? `; cases ${s.cases.passed} passed, ${s.cases.failed} failed, ${s.cases.unsupported} unsupported` : ''}`;
+  // For judge, a skipped case is one the third party produced no output for.
+  const skipWord = report.target.kind === 'judge' ? 'not run' : 'unsupported';
+  const counts = `${t.passed} passed, ${t.failed} failed, ${t.unsupported} ${skipWord}${s.cases.passed + s.cases.failed + s.cases.unsupported > 0 ? `; cases ${s.cases.passed} passed, ${s.cases.failed} failed, ${s.cases.unsupported} ${skipWord}` : ''}`;
   let verdict: string;
   if (s.conformant) verdict = col.green(col.bold('CONFORMANT'));
-  else if (t.failed === 0) verdict = col.yellow(col.bold('NOTHING VERIFIED')) + ' (every selected clause is outside what the target supports)';
+  else if (t.failed === 0) verdict = col.yellow(col.bold('NOTHING VERIFIED')) + (report.target.kind === 'judge' ? ' (no output file found)' : ' (every selected clause is outside what the target supports)');
   else {
     const which = [!s.numericConformant ? 'numerical conformance' : '', !s.validationConformant ? 'validation (errors on invalid input)' : ''].filter(Boolean).join(' and ');
     verdict = col.red(col.bold('NOT CONFORMANT')) + ` in ${which}`;

@@ -12,7 +12,8 @@ import type { FaultRecord } from './guard';
 export const REPORT_SCHEMA_ID = 'convspec-verify-report';
 export const REPORT_VERSION = 1;
 
-export type TargetKind = 'ort' | 'module' | 'cmd' | 'implementation';
+/** 'judge': outputs read from files by `convspec judge`, not a called implementation. */
+export type TargetKind = 'ort' | 'module' | 'cmd' | 'implementation' | 'judge';
 
 /** One enumerated case (e.g. one fixture). */
 export interface CaseResult {

@@ -231,7 +231,7 @@ async function runEnumeratedClause(
 }
 
 /** convspec's version, from the package.json above this file (source or dist/). */
-function packageVersion(): string {
+export function packageVersion(): string {
   let dir = __dirname;
   for (let i = 0; i < 5; i++) {
     const file = path.join(dir, 'package.json');

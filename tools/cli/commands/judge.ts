@@ -1,12 +1,60 @@
+/**
+ * `convspec judge DIR`: judges output_0.pb files a third party wrote in the fixtures layout under DIR
+ * against the float64 reference (tools/verify/judge.ts). Exit 0 every output present and within the
+ * bound, 1 a failure (or no output at all), 2 could not run.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Command } from 'commander';
+import { formatReport } from '../../verify/format';
+import { judgeDirectory } from '../../verify/judge';
+import { toJUnit } from '../../verify/junit';
+import { reportToJson } from '../../verify/report';
+import { VerifyArgumentError } from '../../verify/run';
+import { setExitCode } from '../main';
 import { UsageError } from '../usage';
+
+interface JudgeFlags {
+  fixtures?: string;
+  precision?: string;
+  clause: string[];
+  json?: string;
+  junit?: string;
+  name?: string;
+}
+
+function write(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  fs.writeFileSync(file, text);
+}
 
 export function registerJudge(program: Command): void {
   program
     .command('judge')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UsageError('judge is not implemented yet');
+    .argument('<dir>', 'folder with <case-id>/test_data_set_0/output_0.pb files (fixtures layout)')
+    .description("judge a third party's fixture outputs against the float64 reference (missing outputs are reported as not run)")
+    .option('--fixtures <dir>', 'the fixtures whose inputs were run (default: the bundled fixtures/)')
+    .option('--precision <profile>', 'precision profile to judge with: float32 (default), tf32, float16, bfloat16, exact')
+    .option('--clause <filter>', 'only these cases, e.g. fixtures.ort/convtranspose_*; repeatable', (v: string, p: string[]) => [...p, v], [])
+    .option('--name <name>', 'name of the implementation in the report')
+    .option('--json <file>', 'write the report as JSON (same schema as verify)')
+    .option('--junit <file>', 'write the report as JUnit XML')
+    .action(async (dir: string, flags: JudgeFlags) => {
+      let report;
+      try {
+        report = await judgeDirectory(dir, {
+          fixturesDir: flags.fixtures,
+          precision: flags.precision as never,
+          clauses: flags.clause,
+          name: flags.name,
+        });
+      } catch (e) {
+        if (e instanceof VerifyArgumentError) throw new UsageError(e.message);
+        throw e;
+      }
+      process.stdout.write(formatReport(report));
+      if (flags.json) write(flags.json, reportToJson(report));
+      if (flags.junit) write(flags.junit, toJUnit(report));
+      setExitCode(report.summary.conformant ? 0 : 1);
     });
 }

@@ -1,0 +1,102 @@
+/**
+ * `convspec judge DIR`: for implementations that cannot be called from here (another machine, a GPU,
+ * a device). The third party runs each fixture's inputs itself and writes `output_0.pb` in the
+ * fixtures layout under DIR (`DIR/<case-id>/test_data_set_0/output_0.pb`). Each output is judged
+ * against the float64 reference on the fixture's inputs with the tolerance bound; a missing output is
+ * reported as not run. Inputs always come from the (sha256-checked) fixtures, never from DIR.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { caseId, compileFilter } from '../../spec/framework/caseId';
+import { findMismatch, formatWindow } from '../../spec/framework/compare';
+import { DEFAULT_SEED } from '../../spec/framework/runClause';
+import { expectedWithBound, PRECISION_PROFILES, type PrecisionProfile } from '../../spec/tolerance';
+import { defaultFixturesDir } from '../fixtures/paths';
+import { loadManifest, readCase, readOutput } from '../fixtures/read';
+import { REPORT_SCHEMA_ID, REPORT_VERSION, summarise, type CaseResult, type ClauseResult, type VerifyReport } from './report';
+import { packageVersion, VerifyArgumentError } from './run';
+
+export const NOT_RUN = 'not run: no output file';
+
+export interface JudgeOptions {
+  /** The fixtures whose inputs were run. Default: the bundled fixtures/. */
+  fixturesDir?: string;
+  /** Precision profile the outputs are judged with. Default float32. */
+  precision?: PrecisionProfile['name'];
+  /** Case filters (`fixtures.ort/conv_*`); empty selects every case. */
+  clauses?: string[];
+  /** Name shown in reports. Default: the folder name. */
+  name?: string;
+}
+
+/** Judges the outputs under `outputDir`. Rejects with VerifyArgumentError when it cannot start (exit 2). */
+export async function judgeDirectory(outputDir: string, options: JudgeOptions = {}): Promise<VerifyReport> {
+  const started = Date.now();
+  if (!fs.existsSync(outputDir) || !fs.statSync(outputDir).isDirectory()) throw new VerifyArgumentError(`${outputDir} is not a folder`);
+  const fixturesDir = options.fixturesDir ?? defaultFixturesDir();
+  const profileName = options.precision ?? 'float32';
+  const profile = PRECISION_PROFILES[profileName];
+  if (!profile) throw new VerifyArgumentError(`unknown precision ${JSON.stringify(profileName)}: use ${Object.keys(PRECISION_PROFILES).join(', ')}`);
+  let manifest;
+  try {
+    manifest = loadManifest(fixturesDir);
+  } catch (e) {
+    throw new VerifyArgumentError((e as Error).message);
+  }
+  const clauseIdText = 'fixtures.ort';
+  const filters = (options.clauses ?? []).map(compileFilter);
+  const entries = manifest.cases.filter((e) => filters.length === 0 || filters.some((f) => f(caseId(clauseIdText, e.id))));
+  if (entries.length === 0) throw new VerifyArgumentError('the filters select no fixture case');
+
+  const cases: CaseResult[] = [];
+  for (const entry of entries) {
+    const t0 = Date.now();
+    const id = caseId(clauseIdText, entry.id);
+    const outFile = path.join(outputDir, entry.files.y.path);
+    if (!fs.existsSync(outFile)) {
+      cases.push({ id, status: 'unsupported', durationMs: 0, unsupportedReason: NOT_RUN });
+      continue;
+    }
+    let result: CaseResult;
+    try {
+      const fixture = readCase(fixturesDir, entry);
+      const actual = readOutput(outputDir, entry);
+      const expected = expectedWithBound(fixture.op, fixture.x, fixture.w, fixture.b, fixture.attrs, profile);
+      const m = findMismatch(actual, expected);
+      result = m
+        ? { id, status: 'failed', durationMs: Date.now() - t0, error: `${outFile}: ${m.message}${m.window ? '\n' + formatWindow(m.window) : ''}`, mismatch: m }
+        : { id, status: 'passed', durationMs: Date.now() - t0 };
+    } catch (e) {
+      // A malformed or mis-shaped output is the third party's failure, named by file.
+      result = { id, status: 'failed', durationMs: Date.now() - t0, error: (e as Error).message };
+    }
+    cases.push(result);
+  }
+  const count = (s: CaseResult['status']) => cases.filter((c) => c.status === s).length;
+  const firstFailure = cases.find((c) => c.status === 'failed');
+  const clause: ClauseResult = {
+    id: clauseIdText,
+    title: 'on every ONNX Runtime fixture case the output is within the bound of the float64 reference',
+    category: 'numeric',
+    status: count('failed') > 0 ? 'failed' : count('passed') > 0 ? 'passed' : 'unsupported',
+    numRuns: count('passed') + count('failed'),
+    numSkips: count('unsupported'),
+    seed: DEFAULT_SEED,
+    durationMs: Date.now() - started,
+    skipped: count('unsupported') > 0 ? { [NOT_RUN]: count('unsupported') } : {},
+    ...(firstFailure ? { error: `${count('failed')} of ${cases.length} cases failed; first: ${firstFailure.id}: ${firstFailure.error}`, mismatch: firstFailure.mismatch } : {}),
+    cases,
+  };
+  return {
+    schema: REPORT_SCHEMA_ID,
+    version: REPORT_VERSION,
+    convspecVersion: packageVersion(),
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    target: { kind: 'judge', args: outputDir, name: options.name ?? `outputs in ${outputDir}`, supports: { precision: profileName } },
+    options: { seed: DEFAULT_SEED, depth: 1, timeoutMs: 0, clauseFilters: options.clauses ?? [] },
+    clauses: [clause],
+    ambiguities: [],
+    summary: summarise([clause]),
+  };
+}
