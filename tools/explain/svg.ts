@@ -5,7 +5,7 @@
  * printing; padding cells are light grey with a dotted edge, inserted zeros white, unreached pixels
  * (holes) hatched. Each cell is one <rect class="cell"> so tests and tools can count them.
  */
-import { cellText, type Cell, type CellKind, type Grid } from './grid';
+import { cellText, formatNumber, type Cell, type CellKind, type Grid } from './grid';
 
 export interface Panel {
   heading: string;
@@ -101,7 +101,7 @@ export function renderSvg(title: string, panels: Panel[]): string {
     const maxAbs = Math.max(0, ...p.grids.flatMap((g) => g.cells.flat().filter((c) => c.kind === 'value' && Number.isFinite(c.value)).map((c) => Math.abs(c.value))));
     const labelW = Math.max(0, ...p.grids.map((g) => (g.rowLabels ? Math.max(...g.rowLabels.map((l) => l.length)) * LABEL_W_CHAR + 8 : 0)));
     const gridW = Math.max(...p.grids.map((g) => (g.cells[0]?.length ?? 0) * cell));
-    const panelW = Math.max(labelW + gridW, p.heading.length * 7.2);
+    const panelW = Math.max(labelW + gridW, p.heading.length * 8.2);
     let y = GAP + HEAD;
     body.push(`<text x="${x}" y="${GAP + 14}" class="heading">${escapeXml(p.heading)}</text>`);
     for (const g of p.grids) {
@@ -140,13 +140,26 @@ export function renderSvg(title: string, panels: Panel[]): string {
       `<text x="${lx + 22}" y="${legendY + 12}" class="label">${escapeXml(LEGEND[k])}</text>`,
     );
   });
-  const width = Math.ceil(x);
-  const totalH = Math.ceil(legendY + (kinds.length ? 28 : 0) + GAP / 2);
+  // The value scale: light = small magnitude, dark = large (the same in greyscale).
+  const magnitudes = allCells.filter((c) => c.kind === 'value' && Number.isFinite(c.value) && c.value !== 0).map((c) => Math.abs(c.value));
+  const scaleX = GAP + kinds.length * 190;
+  if (magnitudes.length > 0) {
+    const lo = Math.min(...magnitudes);
+    const hi = Math.max(...magnitudes);
+    body.push(`<text x="${scaleX}" y="${legendY + 12}" class="label">|value| ${escapeXml(formatNumber(lo))}</text>`);
+    const sx = scaleX + 70 + formatNumber(lo).length * 6;
+    for (let i = 0; i < 6; i++) {
+      body.push(`<rect x="${sx + i * 16}" y="${legendY}" width="16" height="16" fill="${sequentialColour(0.12 + (0.88 * i) / 5)}" stroke="#444444" stroke-width="0.5"/>`);
+    }
+    body.push(`<text x="${sx + 6 * 16 + 6}" y="${legendY + 12}" class="label">${escapeXml(formatNumber(hi))} (per panel)</text>`);
+  }
+  const width = Math.ceil(Math.max(x, scaleX + 320));
+  const totalH = Math.ceil(legendY + 28 + GAP / 2);
   return [
     `<?xml version="1.0" encoding="UTF-8"?>`,
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${totalH}" viewBox="0 0 ${width} ${totalH}" font-family="Helvetica, Arial, sans-serif">`,
     `<title>${escapeXml(title)}</title>`,
-    `<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/><line x1="0" y1="0" x2="0" y2="6" stroke="#999999" stroke-width="2"/></pattern></defs>`,
+    `<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/><line x1="0" y1="0" x2="0" y2="6" stroke="#bbbbbb" stroke-width="1.5"/></pattern></defs>`,
     `<style>.heading{font-size:14px;font-weight:bold}.plane{font-size:11px;fill:#555555}.label{font-size:11px;fill:#333333}.num{font-size:12px}</style>`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
     ...body,
