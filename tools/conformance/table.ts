@@ -1,0 +1,186 @@
+/**
+ * The README's conformance table: verifies the real implementations convspec ships adapters for —
+ * ONNX Runtime (tools/adapters/onnxruntime.ts), @tensorflow/tfjs-backend-cpu (tools/adapters/tfjs.ts)
+ * and the numpy program over the --cmd protocol (tools/adapters/python/) — with verifyTarget, and
+ * prints one Markdown table, clause by clause, with the date, the versions and the run settings.
+ *
+ *   npm run build && node dist/tools/conformance/table.js [--out FILE] [--targets ort,tfjs,numpy] [--depth N] [--seed S]
+ *
+ * Exit 0 when the table was produced (whatever the verdicts: it documents them), 2 when a target
+ * could not be run at all.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { DEFAULT_SEED } from '../../spec/framework/runClause';
+import { verifyTarget, type ClauseResult, type VerifyReport, type VerifyTarget } from '../verify/run';
+
+/** The repository root (this file is tools/conformance/ in source and dist/tools/conformance/ when built). */
+function repoRoot(): string {
+  let dir = __dirname;
+  for (let i = 0; i < 5; i++) {
+    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+    dir = path.dirname(dir);
+  }
+  return process.cwd();
+}
+
+export interface ConformanceTarget {
+  key: string;
+  /** Column heading. */
+  label: string;
+  target: VerifyTarget;
+  /** Version line for the header. */
+  version(): string;
+}
+
+function packageVersion(root: string, name: string): string {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
+  } catch {
+    return 'not installed';
+  }
+}
+
+function pythonVersion(): string {
+  const r = spawnSync('python3', ['-c', 'import sys, numpy; print(sys.version.split()[0], numpy.__version__)'], { encoding: 'utf8' });
+  if (r.status !== 0) return 'python3/numpy not available';
+  const [py, np] = r.stdout.trim().split(' ');
+  return `Python ${py}, numpy ${np}`;
+}
+
+/** The shipped targets, addressed from the repository root. */
+export function shippedTargets(root = repoRoot()): ConformanceTarget[] {
+  return [
+    { key: 'ort', label: 'ONNX Runtime (CPU)', target: { kind: 'ort' }, version: () => `onnxruntime-node ${packageVersion(root, 'onnxruntime-node')}` },
+    {
+      key: 'tfjs', label: 'tfjs-backend-cpu',
+      target: { kind: 'module', path: path.join(root, 'dist', 'tools', 'adapters', 'tfjs.js') },
+      version: () => `@tensorflow/tfjs-backend-cpu ${packageVersion(root, '@tensorflow/tfjs-backend-cpu')}`,
+    },
+    {
+      key: 'numpy', label: 'numpy (--cmd)',
+      target: { kind: 'cmd', command: `python3 ${JSON.stringify(path.join(root, 'tools', 'adapters', 'python', 'convspec_numpy.py'))}`, cwd: root },
+      version: pythonVersion,
+    },
+  ];
+}
+
+/** One table cell for a clause result. */
+export function cell(r: ClauseResult | undefined): string {
+  if (!r) return '—';
+  if (r.cases) {
+    const passed = r.cases.filter((c) => c.status === 'passed').length;
+    const failed = r.cases.filter((c) => c.status === 'failed').length;
+    const run = passed + failed;
+    if (run === 0) return `n/a (${skipText(r)})`;
+    return failed === 0 ? `pass (${passed}/${run})` : `**FAIL** (${failed} of ${run})`;
+  }
+  // Skipped draws (outside the declared support) are listed once per target under the table.
+  if (r.status === 'passed') return `pass (${r.numRuns})${r.numSkips > 0 ? ' †' : ''}`;
+  if (r.status === 'failed') return '**FAIL**';
+  return `n/a (${skipText(r)})`;
+}
+
+function skipText(r: ClauseResult): string {
+  const reasons = Object.keys(r.skipped);
+  return reasons.length > 0 ? reasons.join(', ') : 'unsupported';
+}
+
+const escapeCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** The Markdown: header, the clause-by-clause table, ambiguity readings, and one line per failure. */
+export function conformanceMarkdown(columns: { t: ConformanceTarget; report: VerifyReport }[], meta: { date: string; seed: number; depth: number }): string {
+  const ids: { id: string; title: string }[] = [];
+  for (const { report } of columns) for (const c of report.clauses) if (!ids.some((x) => x.id === c.id)) ids.push({ id: c.id, title: c.title });
+  const lines: string[] = [];
+  lines.push(`Conformance of real implementations, produced by \`node dist/tools/conformance/table.js\` on ${meta.date}`);
+  lines.push(`(convspec ${columns[0]?.report.convspecVersion ?? '?'}, Node ${process.version}, seed ${meta.seed}, depth ${meta.depth}).`);
+  lines.push('');
+  for (const { t, report } of columns) lines.push(`- **${t.label}**: ${t.version()} — adapter reports "${report.target.name}"; ${((report.durationMs) / 1000).toFixed(1)} s`);
+  lines.push('');
+  lines.push(`| clause | ${columns.map(({ t }) => t.label).join(' | ')} |`);
+  lines.push(`| --- | ${columns.map(() => '---').join(' | ')} |`);
+  for (const { id } of ids) {
+    lines.push(`| \`${id}\` | ${columns.map(({ report }) => escapeCell(cell(report.clauses.find((c) => c.id === id)))).join(' | ')} |`);
+  }
+  const verdict = (r: VerifyReport) =>
+    r.summary.conformant ? 'conformant' : r.summary.numericConformant ? 'numerically conformant; validation failures' : '**not conformant**';
+  lines.push(`| **verdict** | ${columns.map(({ report }) => verdict(report)).join(' | ')} |`);
+  const skipNotes = columns
+    .map(({ t, report }) => ({ t, reasons: [...new Set(report.clauses.flatMap((c) => Object.keys(c.skipped)))] }))
+    .filter((n) => n.reasons.length > 0);
+  if (skipNotes.length > 0) {
+    lines.push('', '† random cases outside what the adapter declares it supports were skipped, not counted:');
+    for (const { t, reasons } of skipNotes) lines.push(`- ${t.label}: ${reasons.join('; ')}`);
+  }
+  const ambiguityIds = [...new Set(columns.flatMap(({ report }) => report.ambiguities.map((a) => a.id)))];
+  if (ambiguityIds.length > 0) {
+    lines.push('', 'Ambiguous points (spec/AMBIGUITIES.md): which reading each follows — not a verdict.', '');
+    lines.push(`| point | ${columns.map(({ t }) => t.label).join(' | ')} |`);
+    lines.push(`| --- | ${columns.map(() => '---').join(' | ')} |`);
+    for (const id of ambiguityIds) {
+      lines.push(`| \`${id}\` | ${columns.map(({ report }) => escapeCell(report.ambiguities.find((a) => a.id === id)?.follows ?? '—')).join(' | ')} |`);
+    }
+  }
+  const failures = columns.flatMap(({ t, report }) => report.clauses.filter((c) => c.status === 'failed').map((c) => ({ t, c })));
+  if (failures.length > 0) {
+    lines.push('', 'Failures (first line of each; `replay` reproduces it):', '');
+    for (const { t, c } of failures) {
+      const first = (c.error ?? '').split('\n')[0].slice(0, 240);
+      lines.push(`- ${t.label}, \`${c.id}\`: ${first}${c.replay ? ` — replay: \`${c.replay}\`` : ''}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = new Command('conformance-table')
+    .option('--out <file>', 'also write the Markdown to this file')
+    .option('--targets <keys>', 'comma-separated subset of ort,tfjs,numpy')
+    .option('--depth <n>', 'multiplier of each clause\'s default number of random cases', '1')
+    .option('--seed <s>', 'fast-check seed', String(DEFAULT_SEED))
+    .exitOverride();
+  try {
+    program.parse(argv);
+  } catch (e) {
+    return e instanceof CommanderError && e.exitCode === 0 ? 0 : 2;
+  }
+  const o = program.opts<{ out?: string; targets?: string; depth: string; seed: string }>();
+  const depth = Number(o.depth);
+  const seed = Number(o.seed);
+  const all = shippedTargets();
+  const keys = o.targets ? o.targets.split(',').map((s) => s.trim()) : all.map((t) => t.key);
+  const unknown = keys.filter((k) => !all.some((t) => t.key === k));
+  if (unknown.length > 0 || !(depth > 0) || !Number.isSafeInteger(seed)) {
+    process.stderr.write(`conformance-table: bad arguments (targets ${all.map((t) => t.key).join(',')}; depth > 0; integer seed)\n`);
+    return 2;
+  }
+  const columns: { t: ConformanceTarget; report: VerifyReport }[] = [];
+  for (const t of all.filter((x) => keys.includes(x.key))) {
+    process.stderr.write(`verifying ${t.label}…\n`);
+    try {
+      columns.push({ t, report: await verifyTarget(t.target, { depth, seed, log: () => undefined }) });
+    } catch (e) {
+      process.stderr.write(`conformance-table: could not run ${t.label}: ${e instanceof Error ? e.message : String(e)}\n`);
+      return 2;
+    }
+  }
+  const md = conformanceMarkdown(columns, { date: new Date().toISOString().slice(0, 10), seed, depth });
+  process.stdout.write(md);
+  if (o.out) fs.writeFileSync(o.out, md);
+  return 0;
+}
+
+if (require.main === module) {
+  main(process.argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`conformance-table: ${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}
