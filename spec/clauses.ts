@@ -7,10 +7,12 @@ import { invertibilityClauses } from './properties/invertibility';
 import { matrixClauses } from './properties/matrix';
 import { numericClauses } from './properties/numeric';
 import { sizeClauses } from './properties/size';
+import { structureClauses } from './properties/structure';
+import { zeroInsertionClauses } from './properties/zeroInsertion';
 import { robustnessClauses } from './properties/robustness';
 import { fixtureClauses } from './properties/fixtures';
 
-export const allClauses: Clause<any>[] = [...sizeClauses, ...matrixClauses, ...invertibilityClauses, ...numericClauses, ...robustnessClauses, ...fixtureClauses];
+export const allClauses: Clause<any>[] = [...sizeClauses, ...matrixClauses, ...invertibilityClauses, ...zeroInsertionClauses, ...structureClauses, ...numericClauses, ...robustnessClauses, ...fixtureClauses];
 
 export function clauseById(id: string): Clause<any> | undefined {
   return allClauses.find((c) => c.id === id);

@@ -4,6 +4,8 @@
  *   kernel is (with probability 1) not symmetric under a flip or a transpose of its axes;
  * - `exact`: small integers in [−3, 3]; with the bounded sizes of the arbitraries every partial sum
  *   of every summation order is an integer far below 2^24, so float32 arithmetic is exact.
+ * - `dyadic`: multiples of 2^−10 in [−2, 2], so that α·x₁ + x₂ with α ∈ {±½, ±1, ±2} is exact in
+ *   float32 (the linearity clauses need an exact combined input).
  * `nonZero` keeps every value away from 0 (|v| ≥ 1/4 in float mode, ≥ 1 in exact mode): the
  * non-finite clauses need every product with a poisoned element to be computed as non-zero·∞.
  */
@@ -12,7 +14,7 @@ import { product } from '../../impl/resolve';
 import type { Tensor } from '../../impl/types';
 import { mulberry32 } from './random';
 
-export type DataMode = 'float' | 'exact';
+export type DataMode = 'float' | 'exact' | 'dyadic';
 
 export interface DataOptions {
   /** Default 'float'. */
@@ -28,7 +30,10 @@ export function fillData(n: number, seed: number, options: DataOptions = {}): Fl
   const exact = options.mode === 'exact';
   for (let i = 0; i < n; i++) {
     let v: number;
-    if (exact) {
+    if (options.mode === 'dyadic') {
+      v = (Math.floor(next() * 4097) - 2048) / 1024;
+      if (options.nonZero && v === 0) v = 1 / 1024;
+    } else if (exact) {
       v = options.nonZero ? (1 + Math.floor(next() * 3)) * (next() < 0.5 ? -1 : 1) : Math.floor(next() * 7) - 3;
     } else {
       v = next() * 4 - 2;
