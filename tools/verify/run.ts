@@ -12,7 +12,7 @@ import { caseId, compileFilter } from '../../spec/framework/caseId';
 import { MismatchError } from '../../spec/framework/compare';
 import { DEFAULT_SEED, runClause, type ClauseOutcome } from '../../spec/framework/runClause';
 import { isEnumerated, type EnumeratedClause, type NamedCase } from './enumerated';
-import type { GuardedSubject } from './guard';
+import { AdapterFault, type GuardedSubject } from './guard';
 import { REPORT_SCHEMA_ID, REPORT_VERSION, summarise, type AmbiguityResult, type CaseResult, type ClauseResult, type VerifyReport } from './report';
 import { openTarget, shellQuote, targetArgs, type VerifyTarget } from './target';
 
@@ -190,7 +190,7 @@ async function runEnumeratedClause(
         status = 'unsupported';
       } else {
         status = 'failed';
-        error = e instanceof Error ? e.message : String(e);
+        error = e instanceof AdapterFault ? `${e.kind}: ${e.message}` : e instanceof Error ? e.message : String(e);
         if (e instanceof MismatchError) mismatch = e.mismatch;
       }
     }

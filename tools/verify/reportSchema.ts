@@ -1,0 +1,144 @@
+/**
+ * JSON Schema (draft-07) of the `--json` report of `convspec verify` and `convspec judge`, version
+ * REPORT_VERSION. Consumers should check `schema` and `version` first. Numbers that are not finite
+ * (NaN, ±Infinity in mismatch windows) are written as the strings "NaN", "Infinity", "-Infinity".
+ * Objects allow additional properties: the report may grow by new fields within a version.
+ */
+import { REPORT_SCHEMA_ID, REPORT_VERSION } from './report';
+
+const num = { anyOf: [{ type: 'number' }, { enum: ['NaN', 'Infinity', '-Infinity'] }] };
+const status = { enum: ['passed', 'failed', 'unsupported'] };
+const category = { enum: ['shape', 'numeric', 'validation', 'robustness', 'math'] };
+const tally = {
+  type: 'object',
+  required: ['passed', 'failed', 'unsupported'],
+  properties: { passed: { type: 'integer', minimum: 0 }, failed: { type: 'integer', minimum: 0 }, unsupported: { type: 'integer', minimum: 0 } },
+};
+const fault = {
+  type: 'object',
+  required: ['kind', 'message', 'case'],
+  properties: {
+    kind: { enum: ['timeout', 'crash', 'non-error-throw', 'wrong-type', 'protocol', 'contract'] },
+    message: { type: 'string' },
+    case: { type: 'string' },
+  },
+};
+const windowRow = {
+  type: 'object',
+  required: ['index', 'actual', 'expected', 'bound', 'bad'],
+  properties: { index: { type: 'array', items: { type: 'integer' } }, actual: num, expected: num, bound: num, bad: { type: 'boolean' } },
+};
+const mismatch = {
+  type: 'object',
+  required: ['kind', 'message'],
+  properties: {
+    kind: { enum: ['dims', 'length', 'type', 'value'] },
+    message: { type: 'string' },
+    worst: {
+      type: 'object',
+      required: ['flat', 'index', 'actual', 'expected', 'bound', 'ratio'],
+      properties: { flat: { type: 'integer' }, index: { type: 'array', items: { type: 'integer' } }, actual: num, expected: num, bound: num, ratio: num },
+    },
+    badCount: { type: 'integer', minimum: 0 },
+    window: { type: 'array', items: windowRow },
+  },
+};
+const caseResult = {
+  type: 'object',
+  required: ['id', 'status', 'durationMs'],
+  properties: {
+    id: { type: 'string', pattern: '^[a-z][A-Za-z0-9]*(\\.[a-z][A-Za-z0-9]*)+/[a-z0-9][a-z0-9_-]*$' },
+    status,
+    durationMs: { type: 'number', minimum: 0 },
+    unsupportedReason: { type: 'string' },
+    error: { type: 'string' },
+    mismatch,
+    faults: { type: 'array', items: fault },
+    replay: { type: 'string' },
+  },
+};
+const clauseResult = {
+  type: 'object',
+  required: ['id', 'title', 'category', 'status', 'numRuns', 'numSkips', 'seed', 'durationMs', 'skipped'],
+  properties: {
+    id: { type: 'string', pattern: '^[a-z][A-Za-z0-9]*(\\.[a-z][A-Za-z0-9]*)+$' },
+    title: { type: 'string' },
+    category,
+    status,
+    numRuns: { type: 'integer', minimum: 0 },
+    numSkips: { type: 'integer', minimum: 0 },
+    seed: { type: 'integer' },
+    durationMs: { type: 'number', minimum: 0 },
+    skipped: { type: 'object', additionalProperties: { type: 'integer', minimum: 0 } },
+    path: { type: 'string' },
+    counterexample: { type: 'string' },
+    error: { type: 'string' },
+    mismatch,
+    replay: { type: 'string' },
+    faults: { type: 'array', items: fault },
+    cases: { type: 'array', items: caseResult },
+  },
+};
+
+export const REPORT_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: `https://convspec.invalid/schemas/${REPORT_SCHEMA_ID}-v${REPORT_VERSION}.json`,
+  title: 'convspec verify/judge report',
+  type: 'object',
+  required: ['schema', 'version', 'convspecVersion', 'startedAt', 'durationMs', 'target', 'options', 'clauses', 'ambiguities', 'summary'],
+  properties: {
+    schema: { const: REPORT_SCHEMA_ID },
+    version: { const: REPORT_VERSION },
+    convspecVersion: { type: 'string' },
+    startedAt: { type: 'string', pattern: '^\\d{4}-\\d\\d-\\d\\dT' },
+    durationMs: { type: 'number', minimum: 0 },
+    target: {
+      type: 'object',
+      required: ['kind', 'args', 'name', 'supports'],
+      properties: {
+        kind: { enum: ['ort', 'module', 'cmd', 'implementation', 'judge'] },
+        args: { type: 'string' },
+        name: { type: 'string' },
+        supports: { type: 'object' },
+      },
+    },
+    options: {
+      type: 'object',
+      required: ['seed', 'depth', 'timeoutMs', 'clauseFilters'],
+      properties: {
+        seed: { type: 'integer' },
+        path: { type: 'string' },
+        runs: { type: 'integer', minimum: 1 },
+        depth: { type: 'number', exclusiveMinimum: 0 },
+        shard: {
+          type: 'object',
+          required: ['index', 'count'],
+          properties: { index: { type: 'integer', minimum: 1 }, count: { type: 'integer', minimum: 1 } },
+        },
+        timeoutMs: { type: 'number', minimum: 0 },
+        clauseFilters: { type: 'array', items: { type: 'string' } },
+      },
+    },
+    clauses: { type: 'array', items: clauseResult },
+    ambiguities: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['id', 'title', 'follows'],
+        properties: { id: { type: 'string' }, title: { type: 'string' }, follows: { type: 'string' }, detail: { type: 'string' } },
+      },
+    },
+    summary: {
+      type: 'object',
+      required: ['conformant', 'numericConformant', 'validationConformant', 'clauses', 'cases', 'byCategory'],
+      properties: {
+        conformant: { type: 'boolean' },
+        numericConformant: { type: 'boolean' },
+        validationConformant: { type: 'boolean' },
+        clauses: tally,
+        cases: tally,
+        byCategory: { type: 'object', additionalProperties: tally },
+      },
+    },
+  },
+} as const;
