@@ -119,11 +119,11 @@ export function explainConvTranspose(ex: ConvTransposeExample, style: Style = pl
   };
   panels.push({ heading: `1. zeros inserted ${spatialText(up.dims)}`, grids: show('', tensorPlanes(up, upKinds)) });
 
-  const opNote = outputPadding.some((p) => p !== 0) ? ` + output_padding ${list(outputPadding)}` : '';
+  const opNote = outputPadding.some((p) => p !== 0);
   out.push(
     '',
     style.bold(`Step 2. Pad d(k−1) − p_begin = ${list(dk)} − ${list(padsBegin)} = ${padText(steps.padBefore)} before and d(k−1) − p_end${opNote ? ' + output_padding' : ''} = ${padText(steps.padAfter)} after: ${spatialText(up.dims)} → ${spatialText(steps.padded.dims)}`),
-    `  (d(k−1) = ${list(dk)}, p_end = ${list(padsEnd)}${opNote}; · = padding, 0 = inserted zero)`,
+    `  (d(k−1) = ${list(dk)}; resolved pads: begin ${list(padsBegin)}, end ${list(padsEnd)}${opNote ? `; output_padding ${list(outputPadding)}` : ''}. · = padding, 0 = inserted zero)`,
   );
   panels.push({ heading: `2. padded ${spatialText(steps.padded.dims)}`, grids: show('', tensorPlanes(steps.padded, kindOfPadded)) });
 
