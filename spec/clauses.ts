@@ -8,11 +8,12 @@ import { matrixClauses } from './properties/matrix';
 import { numericClauses } from './properties/numeric';
 import { sizeClauses } from './properties/size';
 import { structureClauses } from './properties/structure';
+import { validationClauses } from './properties/validation';
 import { zeroInsertionClauses } from './properties/zeroInsertion';
 import { robustnessClauses } from './properties/robustness';
 import { fixtureClauses } from './properties/fixtures';
 
-export const allClauses: Clause<any>[] = [...sizeClauses, ...matrixClauses, ...invertibilityClauses, ...zeroInsertionClauses, ...structureClauses, ...numericClauses, ...robustnessClauses, ...fixtureClauses];
+export const allClauses: Clause<any>[] = [...sizeClauses, ...matrixClauses, ...invertibilityClauses, ...zeroInsertionClauses, ...structureClauses, ...numericClauses, ...validationClauses, ...robustnessClauses, ...fixtureClauses];
 
 export function clauseById(id: string): Clause<any> | undefined {
   return allClauses.find((c) => c.id === id);

@@ -1,0 +1,115 @@
+/**
+ * Section "Invalid input" of SPEC.md: for every error class of impl/errors.ts that the interface can
+ * reach, an invalid call built from a valid control case by breaking exactly one thing.
+ *
+ * How the verdict is read: the control case must succeed with the right dims (so the subject is not
+ * simply rejecting everything); the broken case must throw (an error, not an answer). If what it
+ * throws is a ConvSpecError (isConvSpecError: the reference, or an implementation built on convspec's
+ * errors), its `code` must be the documented one; any other thrown value from a third party counts
+ * as a rejection, since only convspec's own error class promises codes.
+ */
+import fc from 'fast-check';
+import { isConvSpecError, type ConvSpecErrorCode } from '../../impl/errors';
+import { effectiveKernel, product } from '../../impl/resolve';
+import type { ConvTransposeAttributes, OpName, Tensor } from '../../impl/types';
+import { buildCase, channelCounts, convShape, outputSpatialOf, type ConvShape, type OpCase } from '../arbitraries/cases';
+import { dataSeed } from '../arbitraries/data';
+import { defineClause } from '../framework/clause';
+import { assertDims, ClauseViolation } from './lib/judge';
+
+interface Broken {
+  x: Tensor;
+  w: Tensor;
+  b: Tensor | undefined;
+  attrs: ConvTransposeAttributes;
+}
+
+const tensorOf = (dims: number[], fill = 0.5): Tensor => ({ dims, data: new Float32Array(product(dims)).fill(fill) });
+
+/** How to break a valid case so that exactly the given code applies. */
+const BREAKERS: Record<ConvSpecErrorCode, (c: OpCase, s: ConvShape) => Broken | undefined> = {
+  TENSOR_TYPE: (c) => ({ ...c, x: { dims: c.x.dims, data: Float64Array.from(c.x.data) as unknown as Float32Array } }),
+  RANK_MISMATCH: (c) => ({ ...c, w: tensorOf(c.w.dims.slice(0, -1)), attrs: { ...c.attrs, kernel_shape: undefined } }),
+  NOT_AN_INTEGER: (c, s) => ({ ...c, attrs: { ...c.attrs, strides: s.axes.map((a, n) => (n === 0 ? a.s + 0.5 : a.s)) } }),
+  NOT_POSITIVE: (c, s) => ({ ...c, attrs: { ...c.attrs, strides: s.axes.map((a, n) => (n === 0 ? 0 : a.s)) } }),
+  NEGATIVE_PADS: (c, s) => ({ ...c, attrs: { ...c.attrs, pads: [...s.axes.map((a, n) => (n === 0 ? -1 : a.pb)), ...s.axes.map((a) => a.pe)] } }),
+  ATTRIBUTE_LENGTH: (c, s) => ({ ...c, attrs: { ...c.attrs, dilations: [...s.axes.map((a) => a.d), 1] } }),
+  UNKNOWN_ATTRIBUTE: (c) => ({ ...c, attrs: { ...c.attrs, padding: [0, 0] } as ConvTransposeAttributes }),
+  UNKNOWN_AUTO_PAD: (c) => ({ ...c, attrs: { ...c.attrs, pads: undefined, auto_pad: 'SAME' as never } }),
+  PADS_CONFLICT: (c, s) => ({ ...c, attrs: { ...c.attrs, auto_pad: 'SAME_UPPER', pads: s.axes.flatMap(() => [1, 1]) } }),
+  CHANNEL_MISMATCH: (c, s) => {
+    // g more input channels keeps C divisible by group but no longer matches W.
+    const dims = [...c.x.dims];
+    dims[1] += s.channels.group;
+    return { ...c, x: tensorOf(dims) };
+  },
+  GROUP_DIVISIBILITY: (c) => ({ ...c, attrs: { ...c.attrs, group: c.x.dims[1] + 1 } }),
+  KERNEL_SHAPE_MISMATCH: (c, s) => ({ ...c, attrs: { ...c.attrs, kernel_shape: s.axes.map((a, n) => (n === 0 ? a.k + 1 : a.k)) } }),
+  OUTPUT_TOO_SMALL: (c, s) => {
+    const a = s.axes[0];
+    if (s.op === 'ConvTranspose') {
+      const natural = a.s * (a.i - 1) + a.op + effectiveKernel(a.k, a.d);
+      return { ...c, attrs: { ...c.attrs, pads: [...s.axes.map((b, n) => (n === 0 ? natural : b.pb)), ...s.axes.map((b) => b.pe)] } };
+    }
+    // A kernel whose extent d(k−1)+1 exceeds the padded input.
+    const k = Math.ceil((a.i + a.pb + a.pe) / a.d) + 1;
+    const dims = [...c.w.dims];
+    dims[2] = k;
+    return { ...c, w: tensorOf(dims), attrs: { ...c.attrs, kernel_shape: undefined } };
+  },
+  OUTPUT_PADDING_RANGE: (c, s) =>
+    s.op === 'Conv' ? undefined : { ...c, attrs: { ...c.attrs, strides: s.axes.map((a) => a.s), output_padding: s.axes.map((a, n) => (n === 0 ? a.s : a.op)) } },
+  OUTPUT_SHAPE_INCONSISTENT: (c, s) =>
+    s.op === 'Conv'
+      ? undefined
+      : { ...c, attrs: { ...c.attrs, pads: undefined, output_shape: s.axes.map((a) => a.s * (a.i - 1) + a.op + effectiveKernel(a.k, a.d) + a.s) } },
+  BIAS_LENGTH: (c, s) => ({ ...c, b: tensorOf([channelCounts(s).m + 1]) }),
+  DATA_LENGTH: (c) => ({ ...c, x: { dims: c.x.dims, data: c.x.data.slice(1) } }),
+  // A single dimension above 2^31 − 1: refused before anything of that size is allocated.
+  SIZE_LIMIT: (c) => ({ ...c, x: { dims: [c.x.dims[0], c.x.dims[1], 2 ** 31, ...c.x.dims.slice(3)], data: c.x.data } }),
+};
+
+export const CODES_BY_OP: Record<OpName, ConvSpecErrorCode[]> = {
+  Conv: (Object.keys(BREAKERS) as ConvSpecErrorCode[]).filter((k) => k !== 'OUTPUT_PADDING_RANGE' && k !== 'OUTPUT_SHAPE_INCONSISTENT'),
+  ConvTranspose: Object.keys(BREAKERS) as ConvSpecErrorCode[],
+};
+
+interface ValidationCase {
+  control: OpCase;
+  code: ConvSpecErrorCode;
+}
+
+/** Small valid shapes: rank 1–2, at most 2 groups of 2 channels, batch 1–2. */
+const smallShape = (op: OpName) => convShape(op, { maxRank: 2, maxGroup: 2, maxPerGroup: 2 });
+
+function validation(op: OpName) {
+  const tag = op === 'Conv' ? 'conv' : 'convT';
+  // One worked example per code on a fixed control case, so every code runs on every default run.
+  const fixed: ConvShape = {
+    op, batch: 1, channels: { group: 2, inPerGroup: 2, outPerGroup: 2 }, bias: true, explicit: true,
+    axes: [{ i: 5, k: 3, s: 2, d: 1, pb: 1, pe: 0, op: op === 'Conv' ? 0 : 1 }, { i: 4, k: 2, s: 1, d: 2, pb: 0, pe: 1, op: 0 }],
+  };
+  return defineClause({
+    id: `${tag}.validation.errorCodes`,
+    title: `${op}: each invalid-input class is rejected (with its documented code when the error is a ConvSpecError); the valid control case runs`,
+    category: 'validation',
+    ops: [op],
+    arbitrary: fc.tuple(smallShape(op), dataSeed(), fc.constantFrom(...CODES_BY_OP[op])).map(([s, seed, code]): ValidationCase => ({ control: buildCase(s, seed), code })),
+    examples: CODES_BY_OP[op].map((code) => ({ control: buildCase(fixed, 5), code })),
+    runs: 40,
+    async check({ control, code }, ctx) {
+      const y = await ctx.call(op, control.x, control.w, control.b, control.attrs);
+      assertDims(y, [control.shape.batch, channelCounts(control.shape).m, ...outputSpatialOf(control.shape)], 'valid control case');
+      const broken = BREAKERS[code](control, control.shape)!;
+      const { error, result } = await ctx.callExpectingError(op, broken.x, broken.w, broken.b, broken.attrs);
+      if (error === undefined) {
+        throw new ClauseViolation(`expected a rejection (${code}), but the call returned a result with dims ${JSON.stringify(result?.dims)}`);
+      }
+      if (isConvSpecError(error) && error.code !== code) {
+        throw new ClauseViolation(`expected error code ${code}, got ${error.code}: ${error.message}`);
+      }
+    },
+  });
+}
+
+export const validationClauses = [validation('Conv'), validation('ConvTranspose')];
