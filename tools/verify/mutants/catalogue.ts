@@ -116,6 +116,31 @@ export const catalogue: CatalogueEntry[] = [
     }),
   })),
 
+  mutant('same-padding-ignores-stride', 'Conv SAME total padding d(k−1) as if the stride were 1: right output size, windows shifted when s > 1', variant('', {
+    geometry: withGeometry((g) => {
+      if (g.op !== 'Conv' || (g.autoPad !== 'SAME_UPPER' && g.autoPad !== 'SAME_LOWER')) return;
+      g.padsBegin = g.kernel.map((k, a) => {
+        const total = g.dilations[a] * (k - 1);
+        return g.autoPad === 'SAME_UPPER' ? Math.floor(total / 2) : total - Math.floor(total / 2);
+      });
+    }),
+  })),
+  mutant('convtranspose-crops-end-only', 'ConvTranspose removes pads_begin + pads_end from the end instead of pads_begin from the start', variant('', {
+    geometry: withGeometry((g) => {
+      if (g.op !== 'ConvTranspose') return;
+      g.padsEnd = g.padsEnd.map((e, a) => e + g.padsBegin[a]);
+      g.padsBegin = g.padsBegin.map(() => 0);
+    }),
+  })),
+  mutant('end-bounds-check-off-by-one', 'Conv treats position i (one past the end) as inside and reads the next row (or past the buffer)', variant('', {
+    conv: { outsideValue: (g, x, n, ch, pos) => {
+      // Only the tap exactly one past the end on every outside axis slips through the "> i" test.
+      if (!pos.every((p, a) => p >= 0 && p <= g.inputSpatial[a])) return undefined;
+      const strides = rowMajorStrides(g.inputSpatial);
+      return x[(n * g.inChannels + ch) * product(g.inputSpatial) + pos.reduce((acc, p, a) => acc + p * strides[a], 0)] ?? NaN;
+    } },
+  })),
+
   // ---- stride and dilation ----
   mutant('dilation-ignored', 'sizes use the dilation but the kernel taps are read as if d = 1', variant('', {
     conv: { position: (g, a, o, k) => o * g.strides[a] - g.padsBegin[a] + k },
@@ -147,6 +172,14 @@ export const catalogue: CatalogueEntry[] = [
   })),
   mutant('batch-items-mixed', 'Conv indexes X as [C, N, …] (batch and channel axes exchanged)', variant('', {
     conv: { inputIndex: (g, n, ch, offset) => (ch * g.batch + n) * product(g.inputSpatial) + offset },
+  })),
+
+  mutant('last-kernel-tap-skipped', 'the tap loop stops one short (kf < kSize − 1): the last kernel element never contributes', variant('', {
+    conv: { weightIndex: (g, m, c, kf) => (kf === product(g.kernel) - 1 ? -1 : (m * g.weightDims[1] + c) * product(g.kernel) + kf) },
+    convTranspose: { weightIndex: (g, c, mo, kf) => (kf === product(g.kernel) - 1 ? -1 : (c * g.weightDims[1] + mo) * product(g.kernel) + kf) },
+  })),
+  mutant('conv-first-batch-item-only', 'Conv computes batch item 0 only; the other items get just the bias', variant('', {
+    conv: { inputIndex: (g, n, ch, offset) => (n === 0 ? (ch * product(g.inputSpatial) + offset) : -1) },
   })),
 
   // ---- bias ----

@@ -12,7 +12,7 @@ type Numeric = ArrayLike<number>;
 interface CommonHooks {
   /** Position along spatial axis `a` that output/input index `o` meets kernel tap `k`. */
   position(g: ConvGeometry, a: number, o: number, k: number): number;
-  /** Flat weight index of tap `kf` (multi-index `k`) for the (outer, inner) channel pair. */
+  /** Flat weight index of tap `kf` (multi-index `k`) for the (outer, inner) channel pair; negative skips the term. */
   weightIndex(g: ConvGeometry, outer: number, inner: number, kf: number, k: readonly number[]): number;
   /** Bias of output channel m (b is defined). */
   bias(b: Numeric, m: number): number;
@@ -25,7 +25,7 @@ export interface ConvHooks extends CommonHooks {
   inputChannel(g: ConvGeometry, grp: number, c: number): number;
   /** How many input channels of a group are summed. */
   channelsSummed(g: ConvGeometry): number;
-  /** Flat index of x[n, ch, offset]. */
+  /** Flat index of x[n, ch, offset]; negative skips the term. */
   inputIndex(g: ConvGeometry, n: number, ch: number, offset: number): number;
   /**
    * Contribution of a tap that falls outside the input (the zero padding): `undefined` skips it, as
@@ -90,9 +90,12 @@ export function hookedConv(hooks: ConvHooks, g: ConvGeometry, x: Numeric, w: Num
           }
           for (let c = 0; c < summed; c++) {
             const ch = hooks.inputChannel(g, grp, c);
-            const xv = inside ? x[hooks.inputIndex(g, n, ch, offset)] : hooks.outsideValue(g, x, n, ch, pos);
+            const xi = inside ? hooks.inputIndex(g, n, ch, offset) : 0;
+            const wi = hooks.weightIndex(g, m, c, kf, k);
+            if (xi < 0 || wi < 0) continue; // a loop that skips this term
+            const xv = inside ? x[xi] : hooks.outsideValue(g, x, n, ch, pos);
             if (xv === undefined) continue;
-            acc = hooks.multiplyAdd(acc, xv, w[hooks.weightIndex(g, m, c, kf, k)]);
+            acc = hooks.multiplyAdd(acc, xv, w[wi]);
           }
         }
         y[(n * g.outChannels + m) * outSpatial + of] = acc;
@@ -137,7 +140,9 @@ export function hookedConvTranspose(hooks: ConvTransposeHooks, g: ConvGeometry, 
           if (!inside) continue;
           for (let mo = 0; mo < mg; mo++) {
             const yi = (n * g.outChannels + hooks.outputChannel(g, grp, mo)) * outSpatial + offset;
-            y[yi] = hooks.multiplyAdd(y[yi], xv, w[hooks.weightIndex(g, c, mo, kf, k)]);
+            const wi = hooks.weightIndex(g, c, mo, kf, k);
+            if (wi < 0) continue; // a loop that skips this term
+            y[yi] = hooks.multiplyAdd(y[yi], xv, w[wi]);
           }
         }
       }
