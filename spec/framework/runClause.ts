@@ -60,8 +60,9 @@ export async function runClause(clause: Clause<any>, subject: Subject, options: 
     path: options.path,
     numRuns: runs,
     maxSkipsPerRun: 1000,
-    // Worked examples run on every call, but a replay of a given path must run exactly that case.
-    examples: options.path ? [] : (clause.examples ?? []).map((e) => [e] as [unknown]),
+    // Worked examples run first on every call. They stay in a replay too: a path's first index counts
+    // the examples before the random cases, so dropping them would replay a different case.
+    examples: (clause.examples ?? []).map((e) => [e] as [unknown]),
     endOnFailure: false,
   });
   const skipped = Object.fromEntries(ctx.skipped);

@@ -56,8 +56,9 @@ export function tensorProblem(value: unknown): string | undefined {
 
 export function describeValue(v: unknown): string {
   if (v === null || v === undefined) return String(v);
-  if (typeof v === 'object') return (v as object).constructor?.name ? `a ${(v as object).constructor.name}` : 'an object';
-  return `a ${typeof v}`;
+  const name = typeof v === 'object' ? (v as object).constructor?.name : undefined;
+  const noun = typeof v === 'object' ? (name ?? 'object') : typeof v;
+  return `${/^[aeiouAEIOU]/.test(noun) ? 'an' : 'a'} ${noun}`;
 }
 
 /** A Subject that records faults per clause. */
