@@ -3,6 +3,7 @@
  * one module each; a test checks that SPEC.md and this list name the same ids.
  */
 import type { Clause } from './framework/clause';
+import { dilationClauses } from './properties/dilation';
 import { invertibilityClauses } from './properties/invertibility';
 import { matrixClauses } from './properties/matrix';
 import { numericClauses } from './properties/numeric';
@@ -13,7 +14,7 @@ import { zeroInsertionClauses } from './properties/zeroInsertion';
 import { robustnessClauses } from './properties/robustness';
 import { fixtureClauses } from './properties/fixtures';
 
-export const allClauses: Clause<any>[] = [...sizeClauses, ...matrixClauses, ...invertibilityClauses, ...zeroInsertionClauses, ...structureClauses, ...numericClauses, ...validationClauses, ...robustnessClauses, ...fixtureClauses];
+export const allClauses: Clause<any>[] = [...sizeClauses, ...matrixClauses, ...invertibilityClauses, ...zeroInsertionClauses, ...dilationClauses, ...structureClauses, ...numericClauses, ...validationClauses, ...robustnessClauses, ...fixtureClauses];
 
 export function clauseById(id: string): Clause<any> | undefined {
   return allClauses.find((c) => c.id === id);
