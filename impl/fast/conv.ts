@@ -5,14 +5,14 @@
  *
  * The GEMM writes 0 for padded positions and multiplies it by W; that is exact only while W and X
  * are finite (0·∞ = NaN where the direct loops skip the position). With any non-finite input, and
- * when a group has too few output channels to fill the 4-row register tile, the table-driven loop
+ * when a group has too few output channels to fill the 4-row register tile, the row-run loop
  * below runs instead: it skips padded positions exactly like the direct definition.
  */
 import type { ConvGeometry } from '../resolve';
 import { product } from '../resolve';
 import { allFinite } from './finite';
-import { gemmBlock, KC, NC, NR, packA, packedASize, packedBSize } from './gemm';
-import { convGatherTable } from './tables';
+import { blockColumns, gemmWorkspace, KC, MR, NR, packA, packedASize } from './gemm';
+import { convGatherTable, convRowRuns } from './tables';
 
 /** Output channels per group below which the GEMM's 4-row tile would mostly multiply zeros. */
 const MIN_GEMM_ROWS = 4;
@@ -27,13 +27,18 @@ function fillBias(y: Float64Array, b: ArrayLike<number> | undefined, batch: numb
   }
 }
 
-/** Conv by table-driven loops: y[m, p] += w[m, c, κ]·x[c, table[κ, p]] over in-range positions only. */
-function convByTable(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, y: Float64Array, table: Int32Array): void {
+/**
+ * Conv by row runs: y[m, q, o] += w[m, c, κ]·x[c, rows[κ, q] + o·s + shift] for o in the run of
+ * in-range positions only (padded positions are skipped, never multiplied, as in the direct loops).
+ */
+function convByRuns(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, y: Float64Array): void {
   const cg = g.inChannels / g.group;
   const mg = g.outChannels / g.group;
   const inS = product(g.inputSpatial);
   const P = product(g.outputSpatial);
   const kSize = product(g.kernel);
+  const kLast = g.kernel[g.rank - 1];
+  const { rows, outer, length, lo, hi, shift, stride } = convRowRuns(g);
   for (let n = 0; n < g.batch; n++) {
     for (let m = 0; m < g.outChannels; m++) {
       const grp = (m / mg) | 0;
@@ -43,10 +48,17 @@ function convByTable(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>
         const wb = (m * cg + c) * kSize;
         for (let kf = 0; kf < kSize; kf++) {
           const wv = w[wb + kf];
-          const tb = kf * P;
-          for (let p = 0; p < P; p++) {
-            const t = table[tb + p];
-            if (t >= 0) y[yb + p] += wv * x[xb + t];
+          const kl = kf % kLast;
+          const o0 = lo[kl];
+          const o1 = hi[kl];
+          const sh = shift[kl];
+          const rb = kf * outer;
+          for (let q = 0; q < outer; q++) {
+            const row = rows[rb + q];
+            if (row < 0) continue;
+            const yr = yb + q * length;
+            const xr = xb + row + sh;
+            for (let o = o0; o < o1; o++) y[yr + o] += wv * x[xr + o * stride];
           }
         }
       }
@@ -94,26 +106,36 @@ export function convFast(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<num
   const kSize = product(g.kernel);
   const y = new Float64Array(g.batch * g.outChannels * P);
   fillBias(y, b, g.batch, g.outChannels, P);
-  const table = convGatherTable(g);
   if (mg < MIN_GEMM_ROWS || !allFinite(x) || !allFinite(w)) {
-    convByTable(g, x, w, y, table);
+    convByRuns(g, x, w, y);
     return y;
   }
+  const table = convGatherTable(g);
   const depth = cg * kSize;
-  const ap = new Float64Array(packedASize(mg, depth));
-  const bp = new Float64Array(packedBSize());
+  const rowPanels = Math.ceil(mg / MR);
+  const nb = blockColumns(mg);
+  const ws = gemmWorkspace(packedASize(mg, depth), rowPanels * MR * nb);
+  const cs = ws.cs;
   for (let grp = 0; grp < g.group; grp++) {
     // W[m, c, κ] rows are contiguous: A = W_g is mg × (cg·kSize) with unit column stride.
-    packA(w, grp * mg * depth, depth, 1, mg, depth, ap);
+    packA(w, grp * mg * depth, depth, 1, mg, depth, ws.ap);
     for (let n = 0; n < g.batch; n++) {
       const xBase = (n * g.inChannels + grp * cg) * inS;
       const yBase = (n * g.outChannels + grp * mg) * P;
-      for (let jc = 0; jc < P; jc += NC) {
-        const cols = Math.min(NC, P - jc);
+      for (let jc = 0; jc < P; jc += nb) {
+        const cols = Math.min(nb, P - jc);
+        const colPanels = Math.ceil(cols / NR);
+        const ldc = colPanels * NR;
+        cs.fill(0, 0, rowPanels * MR * ldc);
         for (let pc = 0; pc < depth; pc += KC) {
           const kc = Math.min(KC, depth - pc);
-          packIm2col(x, xBase, inS, table, P, kSize, pc, kc, jc, cols, bp);
-          gemmBlock(mg, cols, kc, ap, pc, depth, bp, y, yBase + jc, P);
+          packIm2col(x, xBase, inS, table, P, kSize, pc, kc, jc, cols, ws.bp);
+          ws.run(rowPanels, colPanels, kc, pc, depth, ldc);
+        }
+        for (let i = 0; i < mg; i++) {
+          const yo = yBase + i * P + jc;
+          const co = i * ldc;
+          for (let j = 0; j < cols; j++) y[yo + j] += cs[co + j];
         }
       }
     }

@@ -7,17 +7,17 @@
  *
  * The GEMM multiplies only real input and weight values (its zero padding lands in tile entries
  * that are never stored), so it would propagate NaN/∞ correctly; still, non-finite inputs take the
- * table-driven scatter so that propagation is the direct definition's by construction, not by
+ * row-run scatter so that propagation is the direct definition's by construction, not by
  * argument. Groups with fewer than 4 input channels (depthwise) take it too: a GEMM of depth below
  * the tile size is all overhead.
  */
 import type { ConvGeometry } from '../resolve';
 import { product } from '../resolve';
 import { allFinite } from './finite';
-import { gemmBlock, KC, NC, NR, packA, packedASize, packedBSize } from './gemm';
-import { convTransposeScatterTable } from './tables';
+import { blockColumns, gemmWorkspace, KC, MR, NR, packA, packedASize } from './gemm';
+import { convTransposeRowRuns, convTransposeScatterTable } from './tables';
 
-/** Input channels per group (the GEMM depth) below which the table-driven scatter is used. */
+/** Input channels per group (the GEMM depth) below which the row-run scatter is used. */
 const MIN_GEMM_DEPTH = 4;
 
 function fillBias(y: Float64Array, b: ArrayLike<number> | undefined, batch: number, channels: number, spatial: number): void {
@@ -30,13 +30,18 @@ function fillBias(y: Float64Array, b: ArrayLike<number> | undefined, batch: numb
   }
 }
 
-/** ConvTranspose by table-driven scatter over in-range positions only (the direct order of terms per input). */
-function convTransposeByTable(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, y: Float64Array, table: Int32Array): void {
+/**
+ * ConvTranspose by row runs: y[m, rows[κ, q] + j·s + shift] += x[c, q, j]·w[c, m', κ] for the run of
+ * input positions j whose target lies inside the output (cropped positions are skipped).
+ */
+function convTransposeByRuns(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, y: Float64Array): void {
   const cg = g.inChannels / g.group;
   const mg = g.outChannels / g.group;
   const J = product(g.inputSpatial);
   const outS = product(g.outputSpatial);
   const kSize = product(g.kernel);
+  const kLast = g.kernel[g.rank - 1];
+  const { rows, outer, length, lo, hi, shift, stride } = convTransposeRowRuns(g);
   for (let n = 0; n < g.batch; n++) {
     for (let c = 0; c < g.inChannels; c++) {
       const grp = (c / cg) | 0;
@@ -46,10 +51,17 @@ function convTransposeByTable(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLik
         const wb = (c * mg + mo) * kSize;
         for (let kf = 0; kf < kSize; kf++) {
           const wv = w[wb + kf];
-          const tb = kf * J;
-          for (let j = 0; j < J; j++) {
-            const t = table[tb + j];
-            if (t >= 0) y[yb + t] += wv * x[xb + j];
+          const kl = kf % kLast;
+          const j0 = lo[kl];
+          const j1 = hi[kl];
+          const sh = shift[kl];
+          const rb = kf * outer;
+          for (let q = 0; q < outer; q++) {
+            const row = rows[rb + q];
+            if (row < 0) continue;
+            const xr = xb + q * length;
+            const yr = yb + row + sh;
+            for (let j = j0; j < j1; j++) y[yr + j * stride] += wv * x[xr + j];
           }
         }
       }
@@ -82,28 +94,31 @@ export function convTransposeFast(g: ConvGeometry, x: ArrayLike<number>, w: Arra
   const kSize = product(g.kernel);
   const y = new Float64Array(g.batch * g.outChannels * outS);
   fillBias(y, b, g.batch, g.outChannels, outS);
-  const table = convTransposeScatterTable(g);
   if (cg < MIN_GEMM_DEPTH || !allFinite(x) || !allFinite(w)) {
-    convTransposeByTable(g, x, w, y, table);
+    convTransposeByRuns(g, x, w, y);
     return y;
   }
+  const table = convTransposeScatterTable(g);
   const rows = mg * kSize; // one GEMM row per (output channel m', kernel offset κ)
-  const ap = new Float64Array(packedASize(rows, cg));
-  const bp = new Float64Array(packedBSize());
-  const cols = new Float64Array(rows * NC);
+  const rowPanels = Math.ceil(rows / MR);
+  const nb = blockColumns(rows);
+  const ws = gemmWorkspace(packedASize(rows, cg), rowPanels * MR * nb);
+  const cs = ws.cs;
   for (let grp = 0; grp < g.group; grp++) {
     // A[(m', κ), c] = W[grp·cg + c, m', κ]: row stride 1, column stride mg·kSize.
-    packA(w, grp * cg * rows, 1, rows, rows, cg, ap);
+    packA(w, grp * cg * rows, 1, rows, rows, cg, ws.ap);
     for (let n = 0; n < g.batch; n++) {
       const xBase = (n * g.inChannels + grp * cg) * J;
       const yBase = (n * g.outChannels + grp * mg) * outS;
-      for (let jc = 0; jc < J; jc += NC) {
-        const nc = Math.min(NC, J - jc);
-        cols.fill(0, 0, rows * nc);
+      for (let jc = 0; jc < J; jc += nb) {
+        const nc = Math.min(nb, J - jc);
+        const colPanels = Math.ceil(nc / NR);
+        const ldc = colPanels * NR;
+        cs.fill(0, 0, rowPanels * MR * ldc);
         for (let pc = 0; pc < cg; pc += KC) {
           const kc = Math.min(KC, cg - pc);
-          packRows(x, xBase, J, pc, kc, jc, nc, bp);
-          gemmBlock(rows, nc, kc, ap, pc, cg, bp, cols, 0, nc);
+          packRows(x, xBase, J, pc, kc, jc, nc, ws.bp);
+          ws.run(rowPanels, colPanels, kc, pc, cg, ldc);
         }
         // col2im: row r = (m', κ) of the block scatters to output channel m' through table row κ.
         for (let r = 0; r < rows; r++) {
@@ -111,10 +126,10 @@ export function convTransposeFast(g: ConvGeometry, x: ArrayLike<number>, w: Arra
           const kf = r - mo * kSize;
           const yb = yBase + mo * outS;
           const tb = kf * J + jc;
-          const cb = r * nc;
+          const cb = r * ldc;
           for (let jj = 0; jj < nc; jj++) {
             const t = table[tb + jj];
-            if (t >= 0) y[yb + t] += cols[cb + jj];
+            if (t >= 0) y[yb + t] += cs[cb + jj];
           }
         }
       }

@@ -1,9 +1,11 @@
 /**
  * A cache-blocked float64 matrix product for the fast reference path: C += A·B with A packed once
  * into MR-row panels and B packed per (KC × NC) block into NR-column panels, so the 4×4 register
- * micro-kernel reads both operands contiguously. Plain JavaScript on Float64Array: every product
- * and sum is an IEEE double operation, only the summation order differs from the direct loops.
+ * micro-kernel reads both operands contiguously. The micro-kernel runs as WebAssembly SIMD
+ * (wasmKernel.ts, f64x2) where available, else as plain JavaScript; both do IEEE double multiplies
+ * and adds in the same order, so only the summation order differs from the direct loops.
  */
+import { wasmGemm, type WasmGemm } from './wasmKernel';
 
 /** Rows per A panel and columns per B panel (the register tile is MR × NR). */
 export const MR = 4;
@@ -12,6 +14,15 @@ export const NR = 4;
 export const KC = 256;
 /** Columns of one B block: KC·NC doubles (512 KiB) stay in L2. */
 export const NC = 256;
+
+/** Doubles of C scratch kept per column block: 256 KiB, so the block is still in L2 when it is scattered. */
+const C_BLOCK_DOUBLES = 1 << 15;
+
+/** Columns per block for a GEMM with `rows` rows: NC, or fewer so rows × columns stays within C_BLOCK_DOUBLES. */
+export function blockColumns(rows: number): number {
+  const fit = Math.floor(C_BLOCK_DOUBLES / (Math.ceil(rows / MR) * MR) / NR) * NR;
+  return Math.max(4 * NR, Math.min(NC, fit));
+}
 
 /** Length of the buffer packA needs for an M × K matrix. */
 export const packedASize = (rows: number, depth: number): number => Math.ceil(rows / MR) * MR * depth;
@@ -65,38 +76,73 @@ function kernel4x4(kc: number, a: Float64Array, ao: number, b: Float64Array, bo:
   c[co] += c30; c[co + 1] += c31; c[co + 2] += c32; c[co + 3] += c33;
 }
 
-/** Reusable scratch for edge tiles (the tile is computed in full, then its valid part added). */
-const edgeTile = new Float64Array(MR * NR);
-
 /**
- * C[cOffset + i·ldc + j] += Σ_{k<kc} A[i, kStart + k] · B[k, j] for i < rows, j < cols, where
- * `ap` holds A packed by packA with the given depth and `bp` holds the kc × cols block packed in
- * NR-column panels (bp[(panel·kc + k)·NR + j]).
+ * Packed operands and the C scratch of one GEMM, living in WebAssembly memory when the SIMD kernel
+ * is available. C is padded to whole tiles, so the kernel never needs edge handling; the caller
+ * adds the valid part of C where it belongs (or scatters it, for ConvTranspose).
  */
-export function gemmBlock(
-  rows: number, cols: number, kc: number,
-  ap: Float64Array, kStart: number, depth: number,
-  bp: Float64Array, c: Float64Array, cOffset: number, ldc: number,
-): void {
-  const rowPanels = Math.ceil(rows / MR);
-  const colPanels = Math.ceil(cols / NR);
-  for (let jp = 0; jp < colPanels; jp++) {
-    const bo = jp * kc * NR;
-    const j0 = jp * NR;
-    const nr = Math.min(NR, cols - j0);
-    for (let ip = 0; ip < rowPanels; ip++) {
-      const ao = (ip * depth + kStart) * MR;
-      const i0 = ip * MR;
-      const mr = Math.min(MR, rows - i0);
-      if (mr === MR && nr === NR) {
-        kernel4x4(kc, ap, ao, bp, bo, c, cOffset + i0 * ldc + j0, ldc);
-      } else {
-        edgeTile.fill(0);
-        kernel4x4(kc, ap, ao, bp, bo, edgeTile, 0, NR);
-        for (let i = 0; i < mr; i++) {
-          for (let j = 0; j < nr; j++) c[cOffset + (i0 + i) * ldc + j0 + j] += edgeTile[i * NR + j];
+export interface GemmWorkspace {
+  /** Packed A (see packA), capacity as requested. */
+  readonly ap: Float64Array;
+  /** One packed B block: (panel·kc + k)·NR + j, at most KC·NC values. */
+  readonly bp: Float64Array;
+  /** C scratch, row-major with the row stride given to run (at most NC). */
+  readonly cs: Float64Array;
+  /** cs[i·ldc + j] += Σ_{k<kc} A[i, kStart + k]·B[k, j] for every tile (i < 4·rowPanels, j < 4·colPanels). */
+  run(rowPanels: number, colPanels: number, kc: number, kStart: number, depth: number, ldc: number): void;
+}
+
+const PAGE = 65536;
+
+function wasmWorkspace(k: WasmGemm, aLen: number, cLen: number): GemmWorkspace {
+  const bLen = packedBSize();
+  const bytes = (aLen + bLen + cLen) * 8;
+  const have = k.memory.buffer.byteLength;
+  if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / PAGE));
+  const buffer = k.memory.buffer; // after any grow: earlier views are detached
+  const ap = new Float64Array(buffer, 0, aLen);
+  const bp = new Float64Array(buffer, aLen * 8, bLen);
+  const cs = new Float64Array(buffer, (aLen + bLen) * 8, cLen);
+  return {
+    ap, bp, cs,
+    run(rowPanels, colPanels, kc, kStart, depth, ldc) {
+      k.gemm(rowPanels, colPanels, kc, ap.byteOffset + kStart * MR * 8, depth * MR * 8, bp.byteOffset, cs.byteOffset, ldc * 8);
+    },
+  };
+}
+
+function jsWorkspace(aLen: number, cLen: number): GemmWorkspace {
+  const ap = new Float64Array(aLen);
+  const bp = new Float64Array(packedBSize());
+  const cs = new Float64Array(cLen);
+  return {
+    ap, bp, cs,
+    run(rowPanels, colPanels, kc, kStart, depth, ldc) {
+      for (let jp = 0; jp < colPanels; jp++) {
+        const bo = jp * kc * NR;
+        for (let ip = 0; ip < rowPanels; ip++) {
+          kernel4x4(kc, ap, (ip * depth + kStart) * MR, bp, bo, cs, ip * MR * ldc + jp * NR, ldc);
         }
       }
-    }
-  }
+    },
+  };
+}
+
+let wasmEnabled = true;
+/** Chooses the WebAssembly kernel (default, where available) or the JS one; for tests and the benchmark. */
+export function setWasmKernel(enabled: boolean): void {
+  wasmEnabled = enabled;
+}
+
+/** Largest workspace (in doubles) taken from WebAssembly memory; beyond it the JS kernel allocates its own. */
+const MAX_WASM_DOUBLES = 2 ** 26;
+
+/**
+ * A workspace for an A of `aLen` packed values and a C scratch of `cLen` values. The WebAssembly
+ * workspace is shared (its memory grows, never shrinks), so it is valid only until the next call.
+ */
+export function gemmWorkspace(aLen: number, cLen: number): GemmWorkspace {
+  const k = wasmEnabled ? wasmGemm() : undefined;
+  if (k && aLen + cLen + packedBSize() <= MAX_WASM_DOUBLES) return wasmWorkspace(k, aLen, cLen);
+  return jsWorkspace(aLen, cLen);
 }

@@ -30,18 +30,19 @@ function outerSum(perAxis: readonly Int32Array[], out: Int32Array, outOffset: nu
 /**
  * For each kernel offset κ (row-major over the kernel dims) and each position q of `positions`
  * (row-major over `span`), the flat offset in `target` of q·s − p_begin + κ·d, or −1 outside it.
- * Layout: table[κ·Π(span) + q].
+ * Layout: table[κ·Π(span) + q]. With `axes` < rank only the first `axes` axes are resolved (span
+ * and offsets restricted to them), κ still running over the whole kernel.
  */
-function buildTable(g: ConvGeometry, span: readonly number[], target: readonly number[]): Int32Array {
+function buildTable(g: ConvGeometry, span: readonly number[], target: readonly number[], axes = g.rank): Int32Array {
   const r = g.rank;
-  const count = product(span);
+  const count = product(span.slice(0, axes));
   const kSize = product(g.kernel);
   const targetStrides = rowMajorStrides(target);
   const table = new Int32Array(kSize * count);
   const k = new Array<number>(r).fill(0);
   for (let kf = 0; kf < kSize; kf++) {
     const perAxis: Int32Array[] = [];
-    for (let a = 0; a < r; a++) {
+    for (let a = 0; a < axes; a++) {
       const v = new Int32Array(span[a]);
       for (let q = 0; q < span[a]; q++) {
         const pos = q * g.strides[a] - g.padsBegin[a] + k[a] * g.dilations[a];
@@ -96,4 +97,70 @@ export function convGatherTable(g: ConvGeometry): Int32Array {
  */
 export function convTransposeScatterTable(g: ConvGeometry): Int32Array {
   return cached(keyOf('scatter', g), () => buildTable(g, g.inputSpatial, g.outputSpatial));
+}
+
+/**
+ * Row runs: the same map as the tables above, resolved for all axes but the last, with the last
+ * axis as a contiguous run. For kernel offset κ and "outer" position q (row-major over all axes of
+ * the span but the last), rows[κ·Q + q] is the flat offset of the target row (−1 when outside);
+ * along the last axis, span positions lo[κ_last] ≤ t < hi[κ_last] are inside the target and reach
+ * target position t·s + shift[κ_last]. The kernels then run branch-free inner loops.
+ */
+export interface RowRuns {
+  rows: Int32Array;
+  /** Π of the span's dims but the last. */
+  outer: number;
+  /** The span's last dim. */
+  length: number;
+  lo: Int32Array;
+  hi: Int32Array;
+  shift: Int32Array;
+  /** Stride along the last axis. */
+  stride: number;
+}
+
+const runCache = new Map<string, RowRuns>();
+
+function buildRuns(g: ConvGeometry, span: readonly number[], target: readonly number[]): RowRuns {
+  const r = g.rank;
+  const last = r - 1;
+  const kLast = g.kernel[last];
+  const s = g.strides[last];
+  const lo = new Int32Array(kLast);
+  const hi = new Int32Array(kLast);
+  const shift = new Int32Array(kLast);
+  for (let k = 0; k < kLast; k++) {
+    const off = k * g.dilations[last] - g.padsBegin[last];
+    shift[k] = off;
+    // t·s + off ∈ [0, target): t ≥ ceil(−off / s), t ≤ floor((target − 1 − off) / s)
+    lo[k] = Math.max(0, Math.ceil(-off / s));
+    hi[k] = Math.max(lo[k], Math.min(span[last], Math.floor((target[last] - 1 - off) / s) + 1));
+  }
+  return {
+    rows: buildTable(g, span, target, last),
+    outer: product(span.slice(0, last)),
+    length: span[last],
+    lo, hi, shift, stride: s,
+  };
+}
+
+function cachedRuns(key: string, build: () => RowRuns): RowRuns {
+  const hit = runCache.get(key);
+  if (hit) return hit;
+  const t = build();
+  if (t.rows.length <= CACHE_MAX_TABLE) {
+    if (runCache.size >= CACHE_ENTRIES) runCache.delete(runCache.keys().next().value as string);
+    runCache.set(key, t);
+  }
+  return t;
+}
+
+/** Conv row runs: span = output, target = input (a gather). */
+export function convRowRuns(g: ConvGeometry): RowRuns {
+  return cachedRuns(keyOf('gather-runs', g), () => buildRuns(g, g.outputSpatial, g.inputSpatial));
+}
+
+/** ConvTranspose row runs: span = input, target = output (a scatter). */
+export function convTransposeRowRuns(g: ConvGeometry): RowRuns {
+  return cachedRuns(keyOf('scatter-runs', g), () => buildRuns(g, g.inputSpatial, g.outputSpatial));
 }

@@ -21,12 +21,14 @@ import { createOnnxRuntime, ORT_VERSION } from '../adapters/onnxruntime';
 import { endToEnd } from './e2e';
 import { BENCH_SHAPES, type BenchShape } from './shapes';
 import { initTfjs, prepareTfjs, TFJS_VERSION } from './tfjs';
-import { measure, median } from './timing';
+import { measure, median, setClock, type Clock } from './timing';
 
 interface Row {
   shape: BenchShape;
   mflop: number;
   refMs: number;
+  refWallMs: number;
+  ortWallMs?: number;
   directMs?: number;
   ortMs?: number;
   tfjsMs?: number;
@@ -72,7 +74,7 @@ async function benchShape(shape: BenchShape, ort: ReturnType<typeof createOnnxRu
   };
 
   judge('reference', (await call(x, w, b, shape.attrs)) as Tensor);
-  const refMs = (await measure(() => call(x, w, b, shape.attrs))).medianMs;
+  const refTiming = await measure(() => call(x, w, b, shape.attrs));
   const mainMs = (await measure(() => runReference(shape.op, x, w, b, shape.attrs))).medianMs;
   const fullMs = (await measure(() => expectedWithBound(shape.op, x, w, b, shape.attrs))).medianMs;
 
@@ -83,9 +85,12 @@ async function benchShape(shape: BenchShape, ort: ReturnType<typeof createOnnxRu
   }
 
   let ortMs: number | undefined;
+  let ortWallMs: number | undefined;
   try {
     judge('ORT', await ort.run(shape.op, x, w, b, shape.attrs));
-    ortMs = (await measure(() => ort.run(shape.op, x, w, b, shape.attrs))).medianMs;
+    const t = await measure(() => ort.run(shape.op, x, w, b, shape.attrs));
+    ortMs = t.medianMs;
+    ortWallMs = t.wallMs;
   } catch (e) {
     checks.push(`ORT: ${(e as Error).message}`);
   }
@@ -106,13 +111,13 @@ async function benchShape(shape: BenchShape, ort: ReturnType<typeof createOnnxRu
     })).medianMs;
     tc.dispose();
   }
-  return { shape, mflop: (2 * macs(shape)) / 1e6, refMs, directMs, ortMs, tfjsMs, tfjsNote, mainMs, boundMs: fullMs - mainMs, checks };
+  return { shape, mflop: (2 * macs(shape)) / 1e6, refMs: refTiming.medianMs, refWallMs: refTiming.wallMs, ortWallMs, directMs, ortMs, tfjsMs, tfjsNote, mainMs, boundMs: fullMs - mainMs, checks };
 }
 
 const fmt = (v: number | undefined, digits = 2): string => (v === undefined ? '—' : v.toFixed(digits));
 
 function printTable(rows: Row[]): void {
-  const header = ['shape', 'MFLOP', 'ref ms', 'GFLOP/s', 'direct ms', 'ORT ms', 'tfjs ms', 'tfjs/ref', 'ref/ORT', 'main ms', 'bound ms', 'bound/main'];
+  const header = ['shape', 'MFLOP', 'ref ms', 'GFLOP/s', 'direct ms', 'ORT ms', 'tfjs ms', 'tfjs/ref', 'ref/ORT', 'main ms', 'bound ms', 'bound/main', 'ref wall', 'ORT wall'];
   const lines = rows.map((r) => [
     r.shape.name,
     fmt(r.mflop, 1),
@@ -126,6 +131,8 @@ function printTable(rows: Row[]): void {
     fmt(r.mainMs),
     fmt(r.boundMs),
     fmt(r.boundMs / r.mainMs, 2),
+    fmt(r.refWallMs),
+    fmt(r.ortWallMs),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const row = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
@@ -162,14 +169,21 @@ async function main(argv: string[]): Promise<void> {
     .option('--filter <text>', 'only shapes whose name contains this text')
     .option('--no-direct', 'skip the (slow) direct float64 definition')
     .option('--e2e', 'also time npm test, convspec verify and fixture generation by spawning them')
+    .option('--clock <cpu|wall>', 'cpu: process CPU time per call (steady on a shared machine); wall: elapsed time', 'cpu')
     .parse(argv);
-  const opts = program.opts<{ filter?: string; direct: boolean; e2e?: boolean }>();
+  const opts = program.opts<{ filter?: string; direct: boolean; e2e?: boolean; clock: string }>();
+  if (opts.clock !== 'cpu' && opts.clock !== 'wall') {
+    console.error(`bench: --clock must be cpu or wall, got ${opts.clock}`);
+    process.exitCode = 2;
+    return;
+  }
+  setClock(opts.clock as Clock);
   const shapes = BENCH_SHAPES.filter((s) => !opts.filter || s.name.includes(opts.filter));
   const pkg = require('../../../package.json') as { version: string };
   console.log(`convspec ${pkg.version} bench — ${new Date().toISOString()}`);
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
   console.log(`peers: onnxruntime-node ${ORT_VERSION} (CPU EP, 1 intra-op thread, graph optimisation disabled, float32), @tensorflow/tfjs-core + tfjs-backend-cpu ${TFJS_VERSION} (float32, bare op + bias on prepared NHWC tensors)`);
-  console.log('times: median ms of ≥5 runs after warm-up (direct: ≥3); ref = reference.conv/convTranspose (validation + fast float64 kernels + rounding)');
+  console.log(`times: median ${opts.clock === 'cpu' ? 'process CPU ms (user+sys, all threads)' : 'wall ms'} of ≥5 runs after warm-up (direct: ≥3); ref = reference.conv/convTranspose (validation + fast float64 kernels + rounding)`);
   console.log('main/bound: spec/tolerance.ts expectedWithBound split into the main reference run and the rest (|x|,|W|,|b| run + bound loop)\n');
   await initTfjs();
   const ort = createOnnxRuntime({ graphOptimizationLevel: 'disabled', intraOpNumThreads: 1 });

@@ -7,16 +7,27 @@
  * GEMM's K and N block boundaries (256) and its 4×4 tile edges, which small random shapes do not.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolve } from '../../resolve';
 import { DEFAULT_SEED } from '../../../spec/framework/runClause';
 import { fastKernels } from '../index';
+import { setWasmKernel } from '../gemm';
+import { wasmGemm } from '../wasmKernel';
 import { caseArb, disagreement, materialise, randomData, seeded, type Data } from './configs';
 
 const seed = Number(process.env.CONVSPEC_SEED ?? DEFAULT_SEED);
 const runFast = (d: Data): Float64Array => (d.g.op === 'Conv' ? fastKernels.conv : fastKernels.convTranspose)(d.g, d.x, d.w, d.b);
 
-describe('fast kernels equal the direct definition up to float64 rounding', () => {
+describe('the WebAssembly SIMD micro-kernel', () => {
+  it('compiles on this Node (otherwise the property tests below only cover the JS kernel)', () => {
+    expect(wasmGemm()).toBeDefined();
+  });
+});
+
+for (const engine of ['wasm', 'js'] as const) describe(`fast kernels (${engine} micro-kernel) equal the direct definition up to float64 rounding`, () => {
+  beforeAll(() => setWasmKernel(engine === 'wasm'));
+  afterAll(() => setWasmKernel(true));
+
   it('random valid Conv and ConvTranspose configurations', () => {
     fc.assert(
       fc.property(caseArb, (c) => {
@@ -24,7 +35,7 @@ describe('fast kernels equal the direct definition up to float64 rounding', () =
         const why = disagreement(d, runFast(d));
         if (why) throw new Error(`${c.op} x${JSON.stringify(c.xDims)} w${JSON.stringify(c.wDims)} ${JSON.stringify(c.attrs)}: ${why}`);
       }),
-      { seed, numRuns: 300 },
+      { seed, numRuns: engine === 'wasm' ? 300 : 100 },
     );
   });
 
@@ -42,7 +53,7 @@ describe('fast kernels equal the direct definition up to float64 rounding', () =
         const why = disagreement(d, runFast(d));
         if (why) throw new Error(`${c.op} x${JSON.stringify(c.xDims)} w${JSON.stringify(c.wDims)} ${JSON.stringify(c.attrs)} (${where}): ${why}`);
       }),
-      { seed, numRuns: 150 },
+      { seed, numRuns: engine === 'wasm' ? 150 : 50 },
     );
   });
 

@@ -1,0 +1,158 @@
+/**
+ * The GEMM micro-kernel as a tiny WebAssembly SIMD module (f64x2), emitted byte by byte here so no
+ * toolchain or binary file is needed. It computes, over packed panels in its own memory,
+ *
+ *   C[ip·4 + i, jp·4 + j] += Σ_{k<kc} A[ip][k][i] · B[jp][k][j]   (4×4 tiles, all ip < rowPanels, jp < colPanels)
+ *
+ * with IEEE float64 multiplies and adds (f64x2.mul, f64x2.add: no fused multiply-add, so every
+ * product is rounded exactly as in JavaScript). Eight v128 accumulators hold one 4×4 tile.
+ * Returns undefined where WebAssembly SIMD is unavailable; the caller then uses the JS kernel.
+ */
+
+/** Unsigned LEB128. */
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+
+/** Signed LEB128 (small constants only). */
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
+}
+
+const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
+const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
+const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
+
+// opcodes
+const I32 = 0x7f, V128 = 0x7b;
+const get = (i: number) => [0x20, ...uleb(i)];
+const set = (i: number) => [0x21, ...uleb(i)];
+const i32c = (v: number) => [0x41, ...sleb(v)];
+const ADD = [0x6a], MUL = [0x6c], LT_U = [0x49], NE = [0x47];
+const LOOP = [0x03, 0x40], END = [0x0b];
+const brIf = (depth: number) => [0x0d, ...uleb(depth)];
+const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
+const memarg = (align: number, offset: number) => [...uleb(align), ...uleb(offset)];
+const v128load = (offset: number) => simd(0x00, ...memarg(3, offset));
+const v128store = (offset: number) => simd(0x0b, ...memarg(3, offset));
+const load64splat = (offset: number) => simd(0x0a, ...memarg(3, offset));
+const v128zero = simd(0x0c, ...new Array(16).fill(0));
+const F64X2_ADD = simd(240);
+const F64X2_MUL = simd(242);
+
+// parameters and locals of gemm(rowPanels, colPanels, kc, ap, aPanelBytes, bp, c, ldcBytes)
+const P_ROWP = 0, P_COLP = 1, P_KC = 2, P_AP = 3, P_ASTRIDE = 4, P_BP = 5, P_C = 6, P_LDC = 7;
+const L_IP = 8, L_JP = 9, L_K = 10, L_PA = 11, L_PB = 12, L_PC = 13;
+const L_ACC = 14; // 14 … 21: tile row i lives in acc[2i] (columns 0, 1) and acc[2i+1] (columns 2, 3)
+const L_B0 = 22, L_B1 = 23, L_S = 24;
+
+function body(): number[] {
+  const code: number[] = [];
+  const emit = (...parts: number[][]) => parts.forEach((p) => code.push(...p));
+  emit(i32c(0), set(L_JP));
+  emit(LOOP); // jp
+  emit(i32c(0), set(L_IP));
+  emit(LOOP); // ip
+  // pa = ap + ip·aPanelBytes; pb = bp + jp·kc·32
+  emit(get(P_AP), get(L_IP), get(P_ASTRIDE), MUL, ADD, set(L_PA));
+  emit(get(P_BP), get(L_JP), get(P_KC), MUL, i32c(32), MUL, ADD, set(L_PB));
+  for (let a = 0; a < 8; a++) emit(v128zero, set(L_ACC + a));
+  emit(get(P_KC), set(L_K));
+  emit(LOOP); // k
+  emit(get(L_PB), v128load(0), set(L_B0));
+  emit(get(L_PB), v128load(16), set(L_B1));
+  for (let i = 0; i < 4; i++) {
+    emit(get(L_PA), load64splat(8 * i), set(L_S));
+    emit(get(L_ACC + 2 * i), get(L_S), get(L_B0), F64X2_MUL, F64X2_ADD, set(L_ACC + 2 * i));
+    emit(get(L_ACC + 2 * i + 1), get(L_S), get(L_B1), F64X2_MUL, F64X2_ADD, set(L_ACC + 2 * i + 1));
+  }
+  emit(get(L_PA), i32c(32), ADD, set(L_PA));
+  emit(get(L_PB), i32c(32), ADD, set(L_PB));
+  emit(get(L_K), i32c(-1), ADD, [0x22, ...uleb(L_K)] /* local.tee */, i32c(0), NE, brIf(0));
+  emit(END); // k
+  // pc = c + ip·4·ldc + jp·32; C rows += tile rows
+  emit(get(P_C), get(L_IP), i32c(4), MUL, get(P_LDC), MUL, ADD, get(L_JP), i32c(32), MUL, ADD, set(L_PC));
+  for (let i = 0; i < 4; i++) {
+    emit(get(L_PC), get(L_PC), v128load(0), get(L_ACC + 2 * i), F64X2_ADD, v128store(0));
+    emit(get(L_PC), get(L_PC), v128load(16), get(L_ACC + 2 * i + 1), F64X2_ADD, v128store(16));
+    if (i < 3) emit(get(L_PC), get(P_LDC), ADD, set(L_PC));
+  }
+  emit(get(L_IP), i32c(1), ADD, [0x22, ...uleb(L_IP)], get(P_ROWP), LT_U, brIf(0));
+  emit(END); // ip
+  emit(get(L_JP), i32c(1), ADD, [0x22, ...uleb(L_JP)], get(P_COLP), LT_U, brIf(0));
+  emit(END); // jp
+  emit(END); // function
+  const locals = vec([[...uleb(6), I32], [...uleb(11), V128]]);
+  const fn = [...locals, ...code];
+  return [...uleb(fn.length), ...fn];
+}
+
+function moduleBytes(): Uint8Array {
+  const bytes = [
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec([[0x60, ...vec(new Array(8).fill([I32])), ...vec([])]])), // type: (i32×8) → ()
+    ...section(3, vec([uleb(0)])), // function 0 has type 0
+    ...section(5, vec([[0x00, ...uleb(1)]])), // memory: min 1 page, no max
+    ...section(7, vec([[...name('mem'), 0x02, ...uleb(0)], [...name('gemm'), 0x00, ...uleb(0)]])),
+    ...section(10, vec([body()])),
+  ];
+  return Uint8Array.from(bytes);
+}
+
+/** The few WebAssembly APIs used (the project's TypeScript lib has no DOM/WebAssembly types). */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: Record<string, unknown> };
+}
+
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  /** Grows by `pages` of 64 KiB; the old buffer (and every view on it) is detached. */
+  grow(pages: number): number;
+}
+
+export interface WasmGemm {
+  memory: WasmMemory;
+  /** See the module comment; all pointers and strides in bytes. */
+  gemm(rowPanels: number, colPanels: number, kc: number, ap: number, aPanelBytes: number, bp: number, c: number, ldcBytes: number): void;
+}
+
+let instance: WasmGemm | null | undefined;
+
+/** The compiled kernel, or undefined where WebAssembly SIMD is unavailable (or CONVSPEC_NO_WASM is set). */
+export function wasmGemm(): WasmGemm | undefined {
+  if (instance === undefined) {
+    instance = null;
+    try {
+      const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+      const bytes = moduleBytes();
+      if (!process.env.CONVSPEC_NO_WASM && api && api.validate(bytes)) {
+        const exports = new api.Instance(new api.Module(bytes)).exports;
+        instance = { memory: exports.mem as WasmMemory, gemm: exports.gemm as WasmGemm['gemm'] };
+      }
+    } catch {
+      instance = null;
+    }
+  }
+  return instance ?? undefined;
+}
+
+/** For tests: the raw module bytes validate. */
+export const wasmModuleBytes = moduleBytes;
