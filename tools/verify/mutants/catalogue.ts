@@ -12,7 +12,7 @@ import { pairwiseGatherKernel } from './otherOrder';
 import { roundToFloat16, roundToTf32 } from './rounding';
 import { unwrittenOutputsNaN } from './uninitialised';
 import { flipsWeightsInPlace, reusedOutputBuffer, staleAccumulator } from './stateful';
-import { variant, withAttributes, withGeometry } from './variant';
+import { referenceGeometry, variant, withAttributes, withGeometry } from './variant';
 
 export interface CatalogueEntry {
   /** Kebab-case name of the bug (or of the good variant). */
@@ -203,6 +203,18 @@ export const catalogue: CatalogueEntry[] = [
   })),
   mutant('convtranspose-unwritten-outputs-nan', 'ConvTranspose leaves output positions no input reaches uninitialised (NaN) instead of bias or 0', variant('', {
     kernel: unwrittenOutputsNaN,
+  })),
+
+  // ---- validation: an answer where an error is due ----
+  mutant('negative-pads-clamped', 'negative pads silently clamped to 0 instead of refused', variant('', {
+    geometry: withAttributes((_op, attrs) => (attrs.pads ? { ...attrs, pads: attrs.pads.map((p) => (typeof p === 'number' && p < 0 ? 0 : p)) } : attrs)),
+  })),
+  mutant('bias-length-unchecked', 'a bias with more than M values is accepted and its first M used', variant('', {
+    geometry: (op, x, w, b, attrs) => {
+      const m = op === 'Conv' ? w.dims[0] : w.dims[1] * (attrs.group ?? 1);
+      const trimmed = b && b.dims.length === 1 && b.dims[0] > m ? { dims: [m], data: b.data.subarray(0, m) } : b;
+      return referenceGeometry(op, x, w, trimmed, attrs);
+    },
   })),
 
   // ---- state and inputs ----
