@@ -11,6 +11,7 @@ import { makeContext, type Clause } from '../../spec/framework/clause';
 import { caseId, compileFilter } from '../../spec/framework/caseId';
 import { MismatchError } from '../../spec/framework/compare';
 import { DEFAULT_SEED, runClause, type ClauseOutcome } from '../../spec/framework/runClause';
+import { probeAmbiguities } from './ambiguities';
 import { isEnumerated, type EnumeratedClause, type NamedCase } from './enumerated';
 import { AdapterFault, type GuardedSubject } from './guard';
 import { REPORT_SCHEMA_ID, REPORT_VERSION, summarise, type AmbiguityResult, type CaseResult, type ClauseResult, type VerifyReport } from './report';
@@ -244,17 +245,6 @@ export function packageVersion(): string {
   return 'unknown';
 }
 
-/** Ambiguity points (spec/ambiguities/catalogue.ts), when that catalogue is present in this build. */
-async function probeAmbiguities(subject: GuardedSubject): Promise<AmbiguityResult[]> {
-  let probe: ((s: GuardedSubject) => Promise<AmbiguityResult[]>) | undefined;
-  try {
-    probe = require('./ambiguities').probeAmbiguities;
-  } catch {
-    return [];
-  }
-  return probe ? probe(subject) : [];
-}
-
 /**
  * Verifies `target` and returns the report. Rejects with VerifyArgumentError for unusable options
  * and TargetError (tools/verify/loadModule.ts) for an unusable target; every problem of the
@@ -304,7 +294,8 @@ export async function verifyTarget(target: VerifyTarget, options: VerifyOptions 
       });
       clauses.push(r);
     }
-    if (filters.length === 0 && !options.shard) ambiguities = await probeAmbiguities(subject);
+    // Readings, not verdicts: probed on full runs (and on shard 1 of a split run).
+    if (filters.length === 0 && (!options.shard || options.shard.index === 1)) ambiguities = await probeAmbiguities(subject);
   } finally {
     report();
     await subject.close().catch(() => undefined);
