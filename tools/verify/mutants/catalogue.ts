@@ -11,7 +11,7 @@ import type { ImplementationWithSupports } from '../../../spec/framework/subject
 import { pairwiseGatherKernel } from './otherOrder';
 import { roundToFloat16, roundToTf32 } from './rounding';
 import { unwrittenOutputsNaN } from './uninitialised';
-import { flipsWeightsInPlace, reusedOutputBuffer, staleAccumulator } from './stateful';
+import { cachedByShape, flipsWeightsInPlace, reusedOutputBuffer, staleAccumulator } from './stateful';
 import { referenceGeometry, variant, withAttributes, withGeometry } from './variant';
 
 export interface CatalogueEntry {
@@ -220,6 +220,7 @@ export const catalogue: CatalogueEntry[] = [
   // ---- state and inputs ----
   mutant('stale-accumulator', 'the accumulation buffer is reused between calls of the same output size without being cleared', staleAccumulator('')),
   mutant('reused-output-buffer', 'every call of the same output size returns the same Float32Array, overwriting earlier results', reusedOutputBuffer('')),
+  mutant('result-cached-by-shape', 'results memoised on shapes and attributes only: the same configuration with other data returns the earlier result', cachedByShape('')),
   mutant('weights-flipped-in-place', 'right answer, but W is left flipped in the caller\'s buffer', flipsWeightsInPlace('')),
 ];
 
