@@ -1,12 +1,131 @@
-import type { Command } from 'commander';
+/**
+ * `convspec gate [PATH…] [--cmd COMMAND]… [--junit FILE] [--shard i/n] …`: the CI entry point. Runs
+ * the suite's self-check, the fixtures integrity check and `verify` of every target, prints each
+ * report and a summary, writes one JUnit file, and exits 0 only when every step passed (1 a check
+ * failed, 2 a step could not run or the arguments are unusable). The work is tools/gate/gate.ts.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Option, type Command } from 'commander';
+import { formatReport } from '../../verify/format';
+import type { VerifyTarget } from '../../verify/target';
+import { DEFAULT_SELF_CHECK_RUNS, runGate, VerifyArgumentError, type GateStep } from '../../gate/gate';
+import { gateJUnit } from '../../gate/junitSuites';
+import { makeStyle } from '../../explain/style';
+import { setExitCode } from '../main';
 import { UsageError } from '../usage';
+import { optionsFrom, type VerifyFlags } from './verify';
+
+interface GateFlags extends Omit<VerifyFlags, 'cmd'> {
+  /** Repeatable --cmd, collected into a list. */
+  cmd: string[];
+  ort?: boolean;
+  verify: boolean;
+  selfCheck: boolean;
+  selfCheckRuns?: string;
+  fixtures: boolean;
+  fixturesDir?: string;
+  fixturesFresh?: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** Targets: module paths, then --cmd programs, then the bundled ORT adapter (also the default when none is named). */
+export function gateTargets(paths: string[], flags: { cmds: string[]; ort?: boolean; verify: boolean }): VerifyTarget[] {
+  if (!flags.verify) {
+    if (paths.length || flags.cmds.length || flags.ort) throw new UsageError('--no-verify cannot be combined with targets');
+    return [];
+  }
+  const targets: VerifyTarget[] = paths.map((p) => ({ kind: 'module', path: p }));
+  for (const c of flags.cmds) {
+    if (c.trim() === '') throw new UsageError('--cmd needs a command');
+    targets.push({ kind: 'cmd', command: c });
+  }
+  if (flags.ort || targets.length === 0) targets.push({ kind: 'ort' });
+  return targets;
+}
+
+function writeFileAtomic(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
 
 export function registerGate(program: Command): void {
   program
     .command('gate')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UsageError('gate is not implemented yet');
+    .argument('[paths...]', 'JavaScript modules whose default export is an Implementation (default when no target is named: the bundled ONNX Runtime adapter)')
+    .description('CI gate: self-check, fixtures integrity and verify of every target in one run, one JUnit file; exit 0 only if all pass')
+    .option('--cmd <command>', 'also verify a program speaking the JSON-lines protocol; repeatable', collect, [])
+    .option('--ort', 'also verify the bundled ONNX Runtime adapter (the default when no target is named)')
+    .option('--no-verify', 'skip verify: only the self-check and the fixtures')
+    .option('--clause <filter>', 'only clauses/cases matching this id filter, in every step; repeatable', collect, [])
+    .option('--seed <n>', 'fast-check seed (default 20261128, or CONVSPEC_SEED)')
+    .option('--runs <n|Nx>', 'random cases per property clause for the targets: N fixes the count, Nx multiplies the defaults')
+    .option('--shard <i/n>', 'run only the i-th of n deterministic shares of every step (split a long run across CI machines)')
+    .option('--timeout <ms>', 'per-case time limit in milliseconds (default 10000)')
+    .option('--no-self-check', 'skip the self-check of the reference')
+    .option('--self-check-runs <n>', `random cases per property clause in the self-check (default ${DEFAULT_SELF_CHECK_RUNS})`)
+    .option('--no-fixtures', 'skip the fixtures integrity check')
+    .option('--fixtures-dir <dir>', 'fixtures folder to check (default: the bundled fixtures)')
+    .option('--fixtures-fresh', 'also regenerate the fixtures with onnxruntime-node and require byte-identical files (shard 1 only)')
+    .option('--junit <file>', 'write one JUnit XML file with a test suite per step')
+    .addOption(new Option('--log <file>', "append adapters' console output / programs' stderr to this file"))
+    .addHelpText(
+      'after',
+      '\nExit status: 0 every step passed; 1 a check failed; 2 a step could not run or the arguments are unusable.\n' +
+        'Sharding: run `convspec gate … --shard 1/4` … `--shard 4/4` on four machines; together they cover every clause, case and fixture once.',
+    )
+    .action(async (paths: string[], flags: GateFlags) => {
+      const targets = gateTargets(paths, { cmds: flags.cmd, ort: flags.ort, verify: flags.verify });
+      const options = optionsFrom({ ...flags, cmd: undefined, clause: flags.clause });
+      let selfCheckRuns: number | undefined;
+      if (flags.selfCheckRuns !== undefined) {
+        selfCheckRuns = Number(flags.selfCheckRuns);
+        if (!Number.isSafeInteger(selfCheckRuns) || selfCheckRuns < 1) throw new UsageError(`--self-check-runs must be an integer ≥ 1, got ${JSON.stringify(flags.selfCheckRuns)}`);
+      }
+      let logFd: number | undefined;
+      if (flags.log) logFd = fs.openSync(flags.log, 'a');
+      options.log = (line) => {
+        if (logFd !== undefined) fs.writeSync(logFd, line + '\n');
+        else process.stderr.write(`[adapter] ${line}\n`);
+      };
+      const style = makeStyle();
+      const mark = (s: GateStep) => (s.status === 'passed' ? style.green('passed') : s.status === 'failed' ? style.red('FAILED') : style.red('COULD NOT RUN'));
+      let result;
+      try {
+        result = await runGate({
+          targets,
+          verify: options,
+          selfCheck: flags.selfCheck,
+          selfCheckRuns,
+          fixtures: flags.fixtures,
+          fixturesDir: flags.fixturesDir,
+          fixturesFresh: flags.fixturesFresh,
+          onStep: (e) => {
+            if (e.phase === 'start') process.stdout.write(style.bold(`▶ ${e.name}`) + '\n');
+            else if (e.step) {
+              if (e.step.report) process.stdout.write(formatReport(e.step.report, style));
+              process.stdout.write(`${mark(e.step)} ${e.step.name}: ${e.step.summary} (${(e.step.durationMs / 1000).toFixed(1)} s)\n\n`);
+            }
+          },
+        });
+      } catch (e) {
+        if (e instanceof VerifyArgumentError) throw new UsageError(e.message);
+        throw e;
+      } finally {
+        if (logFd !== undefined) fs.closeSync(logFd);
+      }
+      const width = Math.max(...result.steps.map((s) => s.name.length));
+      process.stdout.write(style.bold('convspec gate summary') + (options.shard ? ` (shard ${options.shard.index}/${options.shard.count})` : '') + '\n');
+      for (const s of result.steps) process.stdout.write(`  ${s.name.padEnd(width)}  ${mark(s)}  ${s.summary}\n`);
+      const verdict = result.exitCode === 0 ? style.green('gate: PASSED') : result.exitCode === 1 ? style.red('gate: FAILED') : style.red('gate: COULD NOT RUN every step');
+      process.stdout.write(`${verdict} in ${(result.durationMs / 1000).toFixed(1)} s\n`);
+      if (flags.junit) {
+        writeFileAtomic(flags.junit, gateJUnit(result.steps.map((s) => s.junit), result.durationMs));
+        process.stdout.write(`JUnit XML written to ${flags.junit}\n`);
+      }
+      setExitCode(result.exitCode);
     });
 }

@@ -1,0 +1,215 @@
+/**
+ * `convspec gate`: everything a project's CI needs from convspec in one run, one verdict and one
+ * JUnit file. Steps, in order, each independent of the others' outcome:
+ *   1. self-check — the suite verifies its own reference (impl/reference.ts) with the same clause
+ *      filter, seed and shard, at a small depth: if this fails, the suite or its environment is
+ *      broken and no other verdict can be trusted;
+ *   2. fixtures integrity — every case of the bundled fixtures (or --fixtures DIR) read strictly
+ *      (tools/fixtures/read.ts: paths, sha256, protobuf, dtype, dims), split by --shard;
+ *      optionally (--fixtures-fresh) regenerated with ONNX Runtime and compared byte for byte;
+ *   3. verify — each target through tools/verify/run.ts, exactly as `convspec verify` runs it.
+ * Exit status: 0 every step passed; 1 a check failed (not conformant, corrupt fixtures, self-check);
+ * 2 a step could not run (unusable target) — the other steps still run and are reported.
+ */
+import { reference } from '../../impl/reference';
+import { checkFixtures } from '../fixtures/check';
+import { defaultFixturesDir } from '../fixtures/paths';
+import { FixtureError, loadManifest, readCase } from '../fixtures/read';
+import { TargetError } from '../verify/loadModule';
+import type { VerifyReport } from '../verify/report';
+import { targetArgs, type VerifyTarget } from '../verify/target';
+import { verifyTarget, VerifyArgumentError, type VerifyOptions } from '../verify/run';
+import { reportSuiteXml, suiteXml, type GateCase } from './junitSuites';
+
+/** Random cases per property clause in the self-check: enough to exercise every clause, quick to run. */
+export const DEFAULT_SELF_CHECK_RUNS = 10;
+
+export type StepStatus = 'passed' | 'failed' | 'error';
+
+export interface GateStep {
+  name: string;
+  status: StepStatus;
+  /** One line for the summary table. */
+  summary: string;
+  /** A verify report, for the terminal report and JSON consumers. */
+  report?: VerifyReport;
+  /** The step's JUnit <testsuite> element. */
+  junit: string;
+  durationMs: number;
+}
+
+export interface GateOptions {
+  /** Implementations to verify (may be empty). */
+  targets: VerifyTarget[];
+  /** Clause filters, seed, runs/depth, shard, timeout: passed to every verify run. */
+  verify: VerifyOptions;
+  /** Run the self-check (default true). */
+  selfCheck?: boolean;
+  /** Random cases per property clause in the self-check (default DEFAULT_SELF_CHECK_RUNS). */
+  selfCheckRuns?: number;
+  /** Check fixture integrity (default true). */
+  fixtures?: boolean;
+  /** Fixtures folder (default: the bundled one). */
+  fixturesDir?: string;
+  /** Also regenerate the fixtures with ONNX Runtime and compare (default false; needs onnxruntime-node). */
+  fixturesFresh?: boolean;
+  /** Called when a step starts and when it ends. */
+  onStep?: (event: { phase: 'start' | 'end'; name: string; step?: GateStep }) => void;
+}
+
+export interface GateResult {
+  steps: GateStep[];
+  exitCode: 0 | 1 | 2;
+  durationMs: number;
+  startedAt: string;
+}
+
+function verifySummary(r: VerifyReport): string {
+  const c = r.summary.clauses;
+  const cases = r.summary.cases;
+  const caseText = cases.passed + cases.failed + cases.unsupported > 0 ? `; cases ${cases.passed} passed, ${cases.failed} failed, ${cases.unsupported} unsupported` : '';
+  return `${r.summary.conformant ? 'conformant' : 'NOT CONFORMANT'}: clauses ${c.passed} passed, ${c.failed} failed, ${c.unsupported} unsupported${caseText}`;
+}
+
+function errorStep(name: string, message: string, started: number): GateStep {
+  const durationMs = Date.now() - started;
+  return {
+    name,
+    status: 'error',
+    summary: `could not run: ${message}`,
+    junit: suiteXml(name, [{ name, classname: 'gate', timeMs: durationMs, error: message }], new Date(started).toISOString(), durationMs),
+    durationMs,
+  };
+}
+
+async function verifyStep(name: string, target: VerifyTarget, options: VerifyOptions): Promise<GateStep> {
+  const started = Date.now();
+  let report: VerifyReport;
+  try {
+    report = await verifyTarget(target, options);
+  } catch (e) {
+    // Unusable options stop the whole gate (exit 2); anything else (a target that cannot be loaded,
+    // a fixtures folder the fixture clause cannot read) is this step's error and the gate goes on.
+    if (e instanceof VerifyArgumentError) throw e;
+    if (e instanceof TargetError) return errorStep(name, e.message, started);
+    return errorStep(name, e instanceof Error ? `${e.name}: ${e.message}` : String(e), started);
+  }
+  const c = report.summary.clauses;
+  if (options.shard && options.shard.count > 1 && c.passed + c.failed + c.unsupported === 0) {
+    // An empty share (more shards than clauses matching the filters) is not a failure of the target.
+    const durationMs = Date.now() - started;
+    return { name, status: 'passed', summary: `nothing selected in shard ${options.shard.index}/${options.shard.count}`, report, junit: reportSuiteXml(report, name), durationMs };
+  }
+  return {
+    name,
+    status: report.summary.conformant ? 'passed' : 'failed',
+    summary: verifySummary(report),
+    report,
+    junit: reportSuiteXml(report, name),
+    durationMs: Date.now() - started,
+  };
+}
+
+/** Strictly reads every fixture case of this shard; each case is one JUnit test case. */
+function fixturesStep(dir: string, shard: VerifyOptions['shard']): GateStep {
+  const name = 'fixtures integrity';
+  const started = Date.now();
+  let manifest;
+  try {
+    manifest = loadManifest(dir);
+  } catch (e) {
+    if (!(e instanceof FixtureError)) throw e;
+    const durationMs = Date.now() - started;
+    return {
+      name,
+      status: 'failed',
+      summary: `FAILED: ${e.message}`,
+      junit: suiteXml(name, [{ name: 'fixtures.integrity/manifest', classname: 'fixtures.integrity', timeMs: durationMs, failure: e.message }], new Date(started).toISOString(), durationMs),
+      durationMs,
+    };
+  }
+  const mine = manifest.cases.filter((_, i) => !shard || i % shard.count === shard.index - 1);
+  const cases: GateCase[] = mine.map((entry) => {
+    const t0 = Date.now();
+    try {
+      readCase(dir, entry);
+      return { name: `fixtures.integrity/${entry.id}`, classname: 'fixtures.integrity', timeMs: Date.now() - t0 };
+    } catch (e) {
+      if (!(e instanceof FixtureError)) throw e;
+      return { name: `fixtures.integrity/${entry.id}`, classname: 'fixtures.integrity', timeMs: Date.now() - t0, failure: e.message };
+    }
+  });
+  const bad = cases.filter((c) => c.failure !== undefined);
+  const durationMs = Date.now() - started;
+  return {
+    name,
+    status: bad.length ? 'failed' : 'passed',
+    summary: bad.length
+      ? `FAILED: ${bad.length} of ${cases.length} cases unreadable; first: ${bad[0].failure}`
+      : `${cases.length} cases read strictly (sha256, protobuf, dtype, dims)${shard && shard.count > 1 ? ` (shard ${shard.index}/${shard.count} of ${manifest.cases.length})` : ''}`,
+    junit: suiteXml(name, cases, new Date(started).toISOString(), durationMs),
+    durationMs,
+  };
+}
+
+/** Regenerates with ONNX Runtime and compares byte for byte (not sharded: it is one comparison). */
+async function freshnessStep(dir: string): Promise<GateStep> {
+  const name = 'fixtures up to date';
+  const started = Date.now();
+  let r;
+  try {
+    r = await checkFixtures(dir);
+  } catch (e) {
+    return errorStep(name, (e as Error).message, started);
+  }
+  const durationMs = Date.now() - started;
+  const problems = [...r.different.map((f) => `different: ${f}`), ...r.missing.map((f) => `missing: ${f}`), ...r.extra.map((f) => `extra: ${f}`)];
+  const failure = r.upToDate ? undefined : `stale against the generator (seed ${r.seed}, onnxruntime-node ${r.generatedOrtVersion}):\n${problems.slice(0, 50).join('\n')}`;
+  return {
+    name,
+    status: r.upToDate ? 'passed' : 'failed',
+    summary: r.upToDate ? `byte-identical to a fresh generation (onnxruntime-node ${r.generatedOrtVersion})` : `FAILED: ${problems.length} files differ from a fresh generation`,
+    junit: suiteXml(name, [{ name: 'fixtures.fresh', classname: 'fixtures.integrity', timeMs: durationMs, failure }], new Date(started).toISOString(), durationMs),
+    durationMs,
+  };
+}
+
+/** A readable name for a target in reports. */
+export function targetName(t: VerifyTarget): string {
+  return t.kind === 'ort' ? 'verify (bundled onnxruntime adapter)' : t.kind === 'implementation' ? `verify ${t.implementation.name}` : `verify ${targetArgs(t)}`;
+}
+
+/**
+ * Runs the gate. Rejects with VerifyArgumentError only for options that no step could use (a
+ * malformed filter, shard or depth); everything else ends up in a step.
+ */
+export async function runGate(o: GateOptions): Promise<GateResult> {
+  const started = Date.now();
+  const steps: GateStep[] = [];
+  const run = async (name: string, f: () => Promise<GateStep> | GateStep) => {
+    o.onStep?.({ phase: 'start', name });
+    const step = await f();
+    steps.push(step);
+    o.onStep?.({ phase: 'end', name, step });
+  };
+  if (o.selfCheck !== false) {
+    const runs = o.selfCheckRuns ?? DEFAULT_SELF_CHECK_RUNS;
+    const name = 'self-check (the reference against the spec)';
+    await run(name, async () => {
+      const step = await verifyStep(name, { kind: 'implementation', implementation: reference }, { ...o.verify, runs, depth: undefined, path: undefined });
+      // The reference failing its own spec means the suite (or this machine) is broken: say so.
+      if (step.status === 'failed') step.summary = `FAILED — the suite is broken or this environment is: ${step.summary}`;
+      return step;
+    });
+  }
+  if (o.fixtures !== false) {
+    const dir = o.fixturesDir ?? defaultFixturesDir();
+    await run('fixtures integrity', () => fixturesStep(dir, o.verify.shard));
+    if (o.fixturesFresh && (!o.verify.shard || o.verify.shard.index === 1)) await run('fixtures up to date', () => freshnessStep(dir));
+  }
+  for (const t of o.targets) await run(targetName(t), () => verifyStep(targetName(t), t, o.verify));
+  const exitCode = steps.some((s) => s.status === 'error') ? 2 : steps.some((s) => s.status === 'failed') ? 1 : 0;
+  return { steps, exitCode, durationMs: Date.now() - started, startedAt: new Date(started).toISOString() };
+}
+
+export { VerifyArgumentError };
