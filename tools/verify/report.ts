@@ -99,7 +99,7 @@ export interface VerifyReport {
   clauses: ClauseResult[];
   ambiguities: AmbiguityResult[];
   summary: {
-    /** No failure anywhere and at least one clause passed. */
+    /** No failure anywhere and at least one clause passed (or, with --shard, an empty share). */
     conformant: boolean;
     /** No failure outside the validation category. */
     numericConformant: boolean;

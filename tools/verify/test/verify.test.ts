@@ -175,4 +175,13 @@ describe('shards', () => {
     for (const p of parts) expect(p.length).toBeGreaterThan(all.length / 3 - 3);
     expect(await ids({ index: 2, count: 3 })).toEqual(parts[1]);
   });
+
+  it('an empty share (more shards than selected clauses) is conformant; a non-empty one runs its clause', async () => {
+    const one = { ...small, clauses: ['robustness.output.dims'] };
+    const empty = await verifyTarget({ kind: 'implementation', implementation: reference }, { ...one, shard: { index: 2, count: 2 } });
+    expect(empty.clauses).toEqual([]);
+    expect(empty.summary.conformant).toBe(true);
+    const full = await verifyTarget({ kind: 'implementation', implementation: reference }, { ...one, shard: { index: 1, count: 2 } });
+    expect(full.clauses.map((c) => c.id)).toEqual(['robustness.output.dims']);
+  });
 });
