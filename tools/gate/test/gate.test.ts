@@ -141,6 +141,17 @@ describe('convspec gate, in-process parts', () => {
     expect(totals(xml)).toEqual({ tests: 5, failures: 1, errors: 0 });
   });
 
+  it('--fixtures-fresh regenerates with ONNX Runtime: the bundled fixtures pass, a trimmed folder is stale', async () => {
+    const fresh = await runCli(['gate', '--no-verify', '--no-self-check', '--fixtures-fresh']);
+    expect(fresh.stdout).toMatch(/fixtures up to date\s+passed/);
+    expect(fresh.code).toBe(0);
+    const { dir } = smallFixtures(3);
+    const stale = await runCli(['gate', '--no-verify', '--no-self-check', '--fixtures-dir', dir, '--fixtures-fresh']);
+    expect(stale.code).toBe(1);
+    expect(stale.stdout).toMatch(/fixtures integrity\s+passed/); // the 3 cases are intact …
+    expect(stale.stdout).toMatch(/fixtures up to date\s+FAILED/); // … but the folder lacks the rest
+  });
+
   it('a missing fixtures folder is a failed check, not a crash', async () => {
     const r = await runCli(['gate', '--no-verify', '--no-self-check', '--fixtures-dir', join(tmp, 'nowhere')]);
     expect(r.code).toBe(1);
