@@ -12,11 +12,12 @@
 import { Command } from 'commander';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { magnitudeRun } from '../../impl/fast';
 import { directKernels, reference, runReference } from '../../impl/reference';
 import { product, resolve } from '../../impl/resolve';
 import type { Tensor } from '../../impl/types';
 import { findMismatch } from '../../spec/framework/compare';
-import { expectedWithBound } from '../../spec/tolerance';
+import { expectedWithBound, gamma, PRECISION_PROFILES, productsPerOutput } from '../../spec/tolerance';
 import { createOnnxRuntime, ORT_VERSION } from '../adapters/onnxruntime';
 import { endToEnd } from './e2e';
 import { BENCH_SHAPES, type BenchShape } from './shapes';
@@ -35,6 +36,8 @@ interface Row {
   tfjsNote?: string;
   mainMs: number;
   boundMs: number;
+  /** The proposed bound pass: magnitudeRun on the resolved geometry + the γ loop. */
+  fusedBoundMs: number;
   checks: string[];
 }
 
@@ -77,6 +80,18 @@ async function benchShape(shape: BenchShape, ort: ReturnType<typeof createOnnxRu
   const refTiming = await measure(() => call(x, w, b, shape.attrs));
   const mainMs = (await measure(() => runReference(shape.op, x, w, b, shape.attrs))).medianMs;
   const fullMs = (await measure(() => expectedWithBound(shape.op, x, w, b, shape.attrs))).medianMs;
+  const proposedBound = (): Float64Array => {
+    const mag = magnitudeRun(g, x.data, w.data, b?.data);
+    const n = productsPerOutput(g);
+    const gm = gamma(n + 1, PRECISION_PROFILES.float32.u);
+    const floor = (n + 1) * PRECISION_PROFILES.float32.eta;
+    for (let i = 0; i < mag.length; i++) mag[i] = gm * mag[i] + floor;
+    return mag;
+  };
+  const proposed = proposedBound();
+  const worst = proposed.reduce((m, v, i) => Math.max(m, Math.abs(v - expected.bound[i]) / expected.bound[i]), 0);
+  if (!(worst <= 1e-9)) checks.push(`proposed bound differs from expectedWithBound's by a relative ${worst}`);
+  const fusedBoundMs = (await measure(proposedBound)).medianMs;
 
   let directMs: number | undefined;
   if (withDirect) {
@@ -111,13 +126,13 @@ async function benchShape(shape: BenchShape, ort: ReturnType<typeof createOnnxRu
     })).medianMs;
     tc.dispose();
   }
-  return { shape, mflop: (2 * macs(shape)) / 1e6, refMs: refTiming.medianMs, refWallMs: refTiming.wallMs, ortWallMs, directMs, ortMs, tfjsMs, tfjsNote, mainMs, boundMs: fullMs - mainMs, checks };
+  return { shape, mflop: (2 * macs(shape)) / 1e6, refMs: refTiming.medianMs, refWallMs: refTiming.wallMs, ortWallMs, directMs, ortMs, tfjsMs, tfjsNote, mainMs, boundMs: fullMs - mainMs, fusedBoundMs, checks };
 }
 
 const fmt = (v: number | undefined, digits = 2): string => (v === undefined ? '—' : v.toFixed(digits));
 
 function printTable(rows: Row[]): void {
-  const header = ['shape', 'MFLOP', 'ref ms', 'GFLOP/s', 'direct ms', 'ORT ms', 'tfjs ms', 'tfjs/ref', 'ref/ORT', 'main ms', 'bound ms', 'bound/main', 'ref wall', 'ORT wall'];
+  const header = ['shape', 'MFLOP', 'ref ms', 'GFLOP/s', 'direct ms', 'ORT ms', 'tfjs ms', 'tfjs/ref', 'ref/ORT', 'main ms', 'bound ms', 'bound/main', 'bound* ms', 'bound*/main', 'ref wall', 'ORT wall'];
   const lines = rows.map((r) => [
     r.shape.name,
     fmt(r.mflop, 1),
@@ -131,6 +146,8 @@ function printTable(rows: Row[]): void {
     fmt(r.mainMs),
     fmt(r.boundMs),
     fmt(r.boundMs / r.mainMs, 2),
+    fmt(r.fusedBoundMs),
+    fmt(r.fusedBoundMs / r.mainMs, 2),
     fmt(r.refWallMs),
     fmt(r.ortWallMs),
   ]);
@@ -161,6 +178,9 @@ function printGoals(rows: Row[]): void {
   const mb = median(boundRatios);
   const below = boundRatios.filter((v) => v < 1).length;
   console.log(`  bound pass (|x|,|W| run in spec/tolerance.ts expectedWithBound) cheaper than the main pass: median bound/main ${mb.toFixed(2)}, below 1 on ${below}/${rows.length} shapes — ${verdict(below === rows.length)}`);
+  const fused = rows.map((r) => r.fusedBoundMs / r.mainMs);
+  const fusedBelow = fused.filter((v) => v < 1).length;
+  console.log(`    proposed bound* (impl/fast magnitudeRun on the resolved geometry + γ loop): median bound*/main ${median(fused).toFixed(2)}, below 1 on ${fusedBelow}/${rows.length} shapes — ${verdict(fusedBelow === rows.length)}`);
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -184,7 +204,8 @@ async function main(argv: string[]): Promise<void> {
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
   console.log(`peers: onnxruntime-node ${ORT_VERSION} (CPU EP, 1 intra-op thread, graph optimisation disabled, float32), @tensorflow/tfjs-core + tfjs-backend-cpu ${TFJS_VERSION} (float32, bare op + bias on prepared NHWC tensors)`);
   console.log(`times: median ${opts.clock === 'cpu' ? 'process CPU ms (user+sys, all threads)' : 'wall ms'} of ≥5 runs after warm-up (direct: ≥3); ref = reference.conv/convTranspose (validation + fast float64 kernels + rounding)`);
-  console.log('main/bound: spec/tolerance.ts expectedWithBound split into the main reference run and the rest (|x|,|W|,|b| run + bound loop)\n');
+  console.log('main/bound: spec/tolerance.ts expectedWithBound split into the main reference run and the rest (|x|,|W|,|b| run + bound loop)');
+  console.log('bound*: the proposed bound pass, impl/fast magnitudeRun(geometry, x, w, b) + the same γ loop (checked equal to expectedWithBound\'s bound)\n');
   await initTfjs();
   const ort = createOnnxRuntime({ graphOptimizationLevel: 'disabled', intraOpNumThreads: 1 });
   const rows: Row[] = [];
