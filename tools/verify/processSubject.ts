@@ -91,8 +91,17 @@ export async function openProcessSubject(command: string, options: ProcessSubjec
   const log = options.log ?? ((line: string) => process.stderr.write(`[program] ${line}\n`));
   let nextId = 1;
 
+  /** Drops our ends of the pipes: a grandchild that escaped the process group must not keep us alive. */
+  function release(r: Running): void {
+    r.child.stdin?.destroy();
+    r.child.stdout?.destroy();
+    r.child.stderr?.destroy();
+    r.child.unref();
+  }
+
   function kill(r: Running): void {
     r.dead = true;
+    release(r);
     if (r.child.exitCode !== null || r.child.signalCode !== null) return;
     try {
       // detached: the shell and everything it started share a process group; end them all.
@@ -189,12 +198,14 @@ export async function openProcessSubject(command: string, options: ProcessSubjec
           kill(r);
           resolve();
         }, 2000);
-        r.child.once('close', () => {
+        // 'exit', not 'close': a grandchild may hold the pipes open long after the program is gone.
+        r.child.once('exit', () => {
           clearTimeout(timer);
           resolve();
         });
       });
       r.dead = true;
+      release(r);
     },
   };
 }

@@ -153,6 +153,9 @@ export function registerVerify(program: Command): void {
     .option('--log <file>', "append the adapter's console output / the program's stderr to this file")
     .addOption(new Option('--no-progress', 'no progress bar (it is shown only on a terminal anyway)'))
     .action(async (modulePath: string | undefined, flags: VerifyFlags) => {
-      setExitCode(await runVerify(modulePath, flags));
+      const code = await runVerify(modulePath, flags);
+      setExitCode(code);
+      // The report is out. Should anything the adapter left behind keep the event loop alive, leave anyway.
+      setTimeout(() => process.exit(code), 5000).unref();
     });
 }
