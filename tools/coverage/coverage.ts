@@ -30,7 +30,7 @@ export interface CoverageAnswer {
 
 /** Widest field drawn as a grid (terminal and SVG); larger fields get the numbers only. */
 export const MAX_GRID_SIDE_2D = 64;
-export const MAX_GRID_SIDE_1D = 512;
+export const MAX_GRID_SIDE_1D = 128;
 
 const SUB = '₀₁₂₃₄₅₆₇₈₉';
 const sub = (n: number) => String(n).replace(/\d/g, (d) => SUB[Number(d)]);
@@ -128,7 +128,7 @@ export function coverage(req: CoverageRequest, style: Style = plain): CoverageAn
       : `Goal M₂ ≤ K: no M₂ with one layer (counted as satisfied).`,
     hdcCaveat(k, rates, satisfied, holes.length > 0),
   );
-  const title = `Usage counts, kernel ${k}, rates ${list(rates)}: receptive field ${field}, ${holes.length === 0 ? 'no holes' : `${holes.length} holes per axis`}`;
+  const title = `Usage counts, K = ${k}, rates ${list(rates)}: field ${field}, ${holes.length === 0 ? 'no holes' : `${holes.length} holes${dims === 2 ? ' per axis' : ''}`}`;
   const panels: Panel[] = drawable ? [{ heading: title, grids: [grid] }] : [];
   return { extent, counts1D: counts, holes, hdc: m, hdcSatisfied: satisfied, text: out.join('\n'), panels, title };
 }
