@@ -88,6 +88,13 @@ describe('explain convtranspose', () => {
     expect(hasEscapes(svg)).toBe(false);
   });
 
+  it('escape codes only on a terminal without NO_COLOR; never in a pipe or with NO_COLOR', async () => {
+    const clean = { NO_COLOR: undefined, FORCE_COLOR: undefined, TERM: 'xterm' };
+    expect(hasEscapes((await runCli(['explain', 'convtranspose'], { tty: true, env: clean })).stdout)).toBe(true);
+    expect(hasEscapes((await runCli(['explain', 'convtranspose'], { tty: true, env: { ...clean, NO_COLOR: '1' } })).stdout)).toBe(false);
+    expect(hasEscapes((await runCli(['explain', 'matrix'], { tty: false, env: { ...clean, CI: 'true' } })).stdout)).toBe(false);
+  });
+
   it('invalid configuration → the ConvSpecError and exit 1; bad value counts and huge examples → exit 2', async () => {
     const bad = await runCli(['explain', 'convtranspose', '--strides', '0,1']);
     expect(bad.code).toBe(1);
