@@ -202,7 +202,16 @@ function translation(op: OpName) {
     title: op === 'Conv' ? 'shifting the input by s along an axis shifts the Conv output by 1, away from the borders' : 'shifting the input by 1 along an axis shifts the ConvTranspose output by s, away from the borders',
     category: 'numeric',
     ops: [op],
-    arbitrary: fc.tuple(shapes(op, { maxExtra: 4 }), fc.nat(), dataSeed()).map(([s, axisPick, seed]) => ({ shape: s, axis: axisPick % s.axes.length, seed })),
+    arbitrary: fc.tuple(shapes(op), fc.nat(), dataSeed()).map(([s, axisPick, seed]) => {
+      // Lengthen the shifted axis so that some outputs lie away from both borders.
+      const axis = axisPick % s.axes.length;
+      const axes = s.axes.map((a, n) => {
+        if (n !== axis) return a;
+        const eff = a.d * (a.k - 1) + 1;
+        return { ...a, i: a.i + (op === 'Conv' ? eff + 2 * a.s + a.pb : Math.ceil(eff / a.s) + 2) };
+      });
+      return { shape: { ...s, axes }, axis, seed };
+    }),
     runs: 40,
     async check({ shape, axis, seed }, ctx) {
       const a = shape.axes[axis];
