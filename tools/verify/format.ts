@@ -45,6 +45,14 @@ export function formatTable(report: VerifyReport, col: Colors = plain): string {
   return [col.bold(header.map((h, j) => h.padEnd(widths[j])).join('  ').trimEnd()), ...body].join('\n');
 }
 
+/** Shortens long typed-array literals in a counterexample (the --json report keeps them whole). */
+export function compactCounterexample(s: string): string {
+  return s.replace(/(Float32Array|Float64Array)\.from\(\[([^\]]*)\]\)/g, (whole, type: string, body: string) => {
+    const values = body.split(',');
+    return values.length <= 8 ? whole : `${type}.from([${values.slice(0, 6).join(',')},… ${values.length} values])`;
+  });
+}
+
 function indent(s: string, by = '    '): string {
   return s
     .split('\n')
@@ -65,7 +73,7 @@ export function formatFailure(c: ClauseResult, col: Colors = plain): string {
     if (first?.replay) out.push(`  replay: ${first.replay}`);
     return out.join('\n');
   }
-  if (c.counterexample) out.push(`  counterexample: ${clip(c.counterexample, 800)}`);
+  if (c.counterexample) out.push(`  counterexample: ${clip(compactCounterexample(c.counterexample), 1200)}`);
   out.push(`  seed ${c.seed}${c.path ? `, path ${c.path}` : ''}`);
   if (c.mismatch) {
     out.push(`  ${c.mismatch.message}`);

@@ -11,6 +11,7 @@ import { makeContext, type Clause } from '../../spec/framework/clause';
 import { caseId, compileFilter } from '../../spec/framework/caseId';
 import { MismatchError } from '../../spec/framework/compare';
 import { DEFAULT_SEED, runClause, type ClauseOutcome } from '../../spec/framework/runClause';
+import { fixturesClause, fixturesOrt } from '../../spec/properties/fixtures';
 import { probeAmbiguities } from './ambiguities';
 import { isEnumerated, type EnumeratedClause, type NamedCase } from './enumerated';
 import { AdapterFault, type GuardedSubject } from './guard';
@@ -40,6 +41,8 @@ export interface VerifyOptions {
   timeoutMs?: number;
   /** The clause registry. Default spec/clauses.ts allClauses. */
   registry?: Clause<any>[];
+  /** Fixtures folder for the fixtures.ort clause. Default: the bundled fixtures/. */
+  fixturesDir?: string;
   /** Progress callback: called before each unit (clause or enumerated case) and once at the end. */
   onProgress?: (event: ProgressEvent) => void;
   /** Adapter log lines (worker console output, program stderr). Default: stderr, prefixed. */
@@ -260,7 +263,13 @@ export async function verifyTarget(target: VerifyTarget, options: VerifyOptions 
   if (options.depth !== undefined && !(options.depth > 0 && Number.isFinite(options.depth))) throw new VerifyArgumentError(`depth must be a positive number, got ${options.depth}`);
   if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw new VerifyArgumentError(`timeout must be a positive number of ms, got ${timeoutMs}`);
   if (!Number.isSafeInteger(seed)) throw new VerifyArgumentError(`seed must be an integer, got ${seed}`);
-  const selection = await selectUnits(options.registry ?? allClauses, filters, options.shard);
+  let registry = options.registry ?? allClauses;
+  if (options.fixturesDir !== undefined) {
+    const dir = options.fixturesDir;
+    if (!fs.existsSync(path.join(dir, 'manifest.json'))) throw new VerifyArgumentError(`${dir} has no manifest.json: not a fixtures folder`);
+    registry = registry.map((c) => (c.id === fixturesOrt.id ? fixturesClause(dir) : c));
+  }
+  const selection = await selectUnits(registry, filters, options.shard);
   if (options.path !== undefined && (selection.property.length !== 1 || selection.enumerated.length > 0)) {
     throw new VerifyArgumentError('--path replays one failure: select exactly one property clause with --clause');
   }

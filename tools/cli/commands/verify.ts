@@ -28,6 +28,7 @@ export interface VerifyFlags {
   json?: string;
   junit?: string;
   log?: string;
+  fixturesDir?: string;
   progress?: boolean;
 }
 
@@ -75,6 +76,7 @@ export function optionsFrom(flags: VerifyFlags): VerifyOptions {
   if (flags.path !== undefined) options.path = flags.path;
   if (flags.runs !== undefined) Object.assign(options, parseRuns(flags.runs));
   if (flags.timeout !== undefined) options.timeoutMs = integer('--timeout', flags.timeout, 1);
+  if (flags.fixturesDir !== undefined) options.fixturesDir = flags.fixturesDir;
   if (flags.shard !== undefined) {
     try {
       options.shard = parseShard(flags.shard);
@@ -148,6 +150,7 @@ export function registerVerify(program: Command): void {
     .option('--runs <n|Nx>', 'random cases per property clause: N fixes the count, Nx multiplies each clause default (deep runs)')
     .option('--shard <i/n>', 'run only the i-th of n deterministic shares of the clauses and cases')
     .option('--timeout <ms>', 'per-case time limit in milliseconds (default 10000)')
+    .option('--fixtures-dir <dir>', 'fixtures folder for the fixtures.ort clause (default: the bundled fixtures/)')
     .option('--json <file>', 'write the report as JSON (versioned schema)')
     .option('--junit <file>', 'write the report as JUnit XML')
     .option('--log <file>', "append the adapter's console output / the program's stderr to this file")
