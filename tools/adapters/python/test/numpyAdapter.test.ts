@@ -5,6 +5,8 @@
  * padding, output_padding, output_shape above the natural size, 1-D and 3-D, bias, batch 2; each
  * answer is judged against the reference with the per-element bound. An invalid case must come back
  * as an error line naming the problem, and the process must keep answering afterwards.
+ * Then the same program through the real verifier (verifyTarget with a --cmd target) on the
+ * numerical and repeated-call clauses: it must come out conformant.
  * Skipped, with the reason, when python3 or numpy is missing.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -14,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConvTransposeAttributes, OpName, Tensor } from '../../../../impl/types';
 import { findMismatch, formatWindow } from '../../../../spec/framework/compare';
 import { expectedWithBound } from '../../../../spec/tolerance';
+import { verifyTarget } from '../../../verify/run';
 
 const script = join(__dirname, '..', 'convspec_numpy.py');
 const probe = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' });
@@ -96,4 +99,17 @@ describe.skipIf(missing !== undefined)('the numpy adapter over the --cmd protoco
     expect(good.id).toBe(51);
     expect(findMismatch(decode(good.y), expectedWithBound('Conv', x, w, undefined, {}))).toBeUndefined();
   });
+});
+
+describe.skipIf(missing !== undefined)('the numpy adapter through convspec verify --cmd', () => {
+  it('is conformant on the numerical and repeated-call clauses', async () => {
+    const report = await verifyTarget(
+      { kind: 'cmd', command: `python3 ${JSON.stringify(script)}` },
+      { clauses: ['conv.numeric.withinBound', 'convT.numeric.withinBound', 'robustness.calls.repeatable'], log: () => undefined },
+    );
+    expect(report.target.name).toMatch(/numpy/);
+    const failed = report.clauses.filter((c) => c.status !== 'passed');
+    expect(failed.map((c) => `${c.id}: ${c.status} ${c.error ?? ''}`)).toEqual([]);
+    expect(report.clauses).toHaveLength(3);
+  }, 60_000);
 });
