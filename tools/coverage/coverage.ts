@@ -4,6 +4,8 @@
  * gridding, and Wang et al.'s HDC values with the verdict and the precise limits of that verdict.
  */
 import { hdcSatisfied, hdcValues, holes1D, receptiveField, usageCounts1D } from '../../impl/dilation';
+import { referenceConvTranspose } from '../../impl/reference';
+import { tensor } from '../../impl/tensor';
 import { UsageError } from '../cli/usage';
 import type { Cell, Grid } from '../explain/grid';
 import { renderGrid } from '../explain/grid';
@@ -23,6 +25,8 @@ export interface CoverageAnswer {
   holes: number[];
   hdc: number[];
   hdcSatisfied: boolean;
+  /** Whether the reference's impulse response gave the same counts (true when the field was too large to check). */
+  agree: boolean;
   text: string;
   panels: Panel[];
   title: string;
@@ -83,6 +87,24 @@ function hdcCaveat(k: number, rates: number[], satisfied: boolean, hasHoles: boo
     : 'The rule is sufficient, not necessary: it rejects this stack although the field has no holes (as it rejects [1, 3, 1]).';
 }
 
+/**
+ * The same counts computed a second way, by the reference: ConvTranspose is Conv's adjoint, so
+ * running the stack backwards as ConvTransposes with all-ones kernels on a one-pixel impulse spreads
+ * the impulse along every path; each input pixel ends up with its number of paths (float64, exact
+ * for integers below 2^53).
+ */
+export function countsByReference(k: number, rates: number[], dims: 1 | 2): Float64Array {
+  let x = tensor(dims === 2 ? [1, 1, 1, 1] : [1, 1, 1], [1]);
+  let y64: Float64Array = new Float64Array([1]);
+  const w = tensor(dims === 2 ? [1, 1, k, k] : [1, 1, k], new Array(dims === 2 ? k * k : k).fill(1));
+  for (const r of [...rates].reverse()) {
+    const out = referenceConvTranspose(x, w, undefined, { dilations: dims === 2 ? [r, r] : [r] });
+    x = out.y;
+    y64 = out.y64;
+  }
+  return y64;
+}
+
 export function coverage(req: CoverageRequest, style: Style = plain): CoverageAnswer {
   const { kernel: k, rates, dims } = req;
   if (dims !== 1 && dims !== 2) throw new UsageError(`--dims must be 1 or 2, got ${String(dims)}`);
@@ -107,6 +129,17 @@ export function coverage(req: CoverageRequest, style: Style = plain): CoverageAn
   if (drawable) out.push(...renderGrid(grid, style));
   else out.push(`  (the ${field} grid is too large to draw; per-axis counts: ${counts.slice(0, 40).join(' ')}${counts.length > 40 ? ' …' : ''})`);
 
+  let agree = true;
+  if (drawable) {
+    const byRef = countsByReference(k, rates, dims);
+    const expected = dims === 2 ? counts.flatMap((a) => counts.map((b) => a * b)) : counts;
+    agree = byRef.length === expected.length && expected.every((v, i) => v === byRef[i]);
+    out.push(
+      agree
+        ? style.green('✓ the reference agrees: ConvTransposes with all-ones kernels and these dilations, run on an impulse, give the same counts.')
+        : style.red('✗ the reference disagrees with these counts (ConvTransposes with all-ones kernels on an impulse): please report it.'),
+    );
+  }
   if (holes.length === 0) {
     out.push(style.green(`No holes: every one of the ${dims === 2 ? `${extent * extent} pixels` : `${extent} offsets`} is used.`));
   } else {
@@ -130,5 +163,5 @@ export function coverage(req: CoverageRequest, style: Style = plain): CoverageAn
   );
   const title = `Usage counts, K = ${k}, rates ${list(rates)}: field ${field}, ${holes.length === 0 ? 'no holes' : `${holes.length} holes${dims === 2 ? ' per axis' : ''}`}`;
   const panels: Panel[] = drawable ? [{ heading: title, grids: [grid] }] : [];
-  return { extent, counts1D: counts, holes, hdc: m, hdcSatisfied: satisfied, text: out.join('\n'), panels, title };
+  return { extent, counts1D: counts, holes, hdc: m, hdcSatisfied: satisfied, agree, text: out.join('\n'), panels, title };
 }

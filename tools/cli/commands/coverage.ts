@@ -1,12 +1,14 @@
 /**
  * `convspec coverage --kernel K --dilations r1,r2,… [--dims 1|2] [--svg FILE]`
  *
- * Informational: exits 0 whether or not the stack has holes (the answer is printed); 2 for unusable
+ * Informational: exits 0 whether or not the stack has holes (the answer is printed); 1 only if the
+ * reference's impulse response disagrees with the combinatorial counts (a bug); 2 for unusable
  * arguments, including a kernel or rate that is not an integer ≥ 1 (the ConvSpecError is shown).
  */
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { isConvSpecError } from '../../../impl/errors';
+import { setExitCode } from '../main';
 import { UsageError } from '../usage';
 import { parseNumber, parseNumberList } from '../../shape/args';
 import { coverage } from '../../coverage/coverage';
@@ -40,6 +42,7 @@ export function registerCoverage(program: Command): void {
         throw e;
       }
       process.stdout.write(answer.text + '\n');
+      if (!answer.agree) setExitCode(1);
       if (o.svg) {
         if (answer.panels.length === 0) throw new UsageError(`the field is too large to draw (${answer.extent} per axis); no SVG written`);
         try {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasEscapes, runCli, xmlProblems } from '../../explain/test/runCli';
-import { formatOffsets } from '../coverage';
+import { countsByReference, formatOffsets } from '../coverage';
 
 const tmp = mkdtempSync(join(tmpdir(), 'convspec-coverage-'));
 
@@ -100,6 +100,16 @@ describe('convspec coverage', () => {
     const r = await runCli(['coverage', '--kernel', '3', '--dilations', '1,20,40', '--svg', join(tmp, 'big.svg')]);
     expect(r.stdout).toContain('too large to draw');
     expect(r.code).toBe(2);
+  });
+
+  it('the reference computes the same counts from an impulse (hand values: trinomial on even offsets; 7×7 centre 49)', async () => {
+    expect(Array.from(countsByReference(3, [2, 2, 2], 1))).toEqual([1, 0, 3, 0, 6, 0, 7, 0, 6, 0, 3, 0, 1]);
+    const g = countsByReference(3, [1, 1, 1], 2);
+    expect(g).toHaveLength(49);
+    expect(g[3 * 7 + 3]).toBe(49);
+    expect(g[0]).toBe(1);
+    const r = await runCli(['coverage', '--kernel', '3', '--dilations', '1,2,5']);
+    expect(r.stdout).toContain('✓ the reference agrees');
   });
 
   it('offsets print as ranges', () => {
