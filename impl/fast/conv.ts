@@ -12,7 +12,8 @@ import type { ConvGeometry } from '../resolve';
 import { product } from '../resolve';
 import { allFinite } from './finite';
 import { blockColumns, gemmWorkspace, KC, MR, NR, packA, packedASize } from './gemm';
-import { convGatherTable, convRowRuns } from './tables';
+import { runsConv } from './runs';
+import { convGatherTable } from './tables';
 
 /** Output channels per group below which the GEMM's 4-row tile would mostly multiply zeros. */
 const MIN_GEMM_ROWS = 4;
@@ -23,45 +24,6 @@ function fillBias(y: Float64Array, b: ArrayLike<number> | undefined, batch: numb
     for (let m = 0; m < channels; m++) {
       const start = (n * channels + m) * spatial;
       y.fill(b[m], start, start + spatial);
-    }
-  }
-}
-
-/**
- * Conv by row runs: y[m, q, o] += w[m, c, κ]·x[c, rows[κ, q] + o·s + shift] for o in the run of
- * in-range positions only (padded positions are skipped, never multiplied, as in the direct loops).
- */
-function convByRuns(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, y: Float64Array): void {
-  const cg = g.inChannels / g.group;
-  const mg = g.outChannels / g.group;
-  const inS = product(g.inputSpatial);
-  const P = product(g.outputSpatial);
-  const kSize = product(g.kernel);
-  const kLast = g.kernel[g.rank - 1];
-  const { rows, outer, length, lo, hi, shift, stride } = convRowRuns(g);
-  for (let n = 0; n < g.batch; n++) {
-    for (let m = 0; m < g.outChannels; m++) {
-      const grp = (m / mg) | 0;
-      const yb = (n * g.outChannels + m) * P;
-      for (let c = 0; c < cg; c++) {
-        const xb = (n * g.inChannels + grp * cg + c) * inS;
-        const wb = (m * cg + c) * kSize;
-        for (let kf = 0; kf < kSize; kf++) {
-          const wv = w[wb + kf];
-          const kl = kf % kLast;
-          const o0 = lo[kl];
-          const o1 = hi[kl];
-          const sh = shift[kl];
-          const rb = kf * outer;
-          for (let q = 0; q < outer; q++) {
-            const row = rows[rb + q];
-            if (row < 0) continue;
-            const yr = yb + q * length;
-            const xr = xb + row + sh;
-            for (let o = o0; o < o1; o++) y[yr + o] += wv * x[xr + o * stride];
-          }
-        }
-      }
     }
   }
 }
@@ -107,7 +69,7 @@ export function convFast(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<num
   const y = new Float64Array(g.batch * g.outChannels * P);
   fillBias(y, b, g.batch, g.outChannels, P);
   if (mg < MIN_GEMM_ROWS || !allFinite(x) || !allFinite(w)) {
-    convByRuns(g, x, w, y);
+    runsConv(g, x, w, y);
     return y;
   }
   const table = convGatherTable(g);

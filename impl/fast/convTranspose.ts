@@ -15,7 +15,8 @@ import type { ConvGeometry } from '../resolve';
 import { product } from '../resolve';
 import { allFinite } from './finite';
 import { blockColumns, gemmWorkspace, KC, MR, NR, packA, packedASize } from './gemm';
-import { convTransposeRowRuns, convTransposeScatterTable } from './tables';
+import { runsConvTranspose } from './runs';
+import { convTransposeScatterTable } from './tables';
 
 /** Input channels per group (the GEMM depth) below which the row-run scatter is used. */
 const MIN_GEMM_DEPTH = 4;
@@ -26,45 +27,6 @@ function fillBias(y: Float64Array, b: ArrayLike<number> | undefined, batch: numb
     for (let m = 0; m < channels; m++) {
       const start = (n * channels + m) * spatial;
       y.fill(b[m], start, start + spatial);
-    }
-  }
-}
-
-/**
- * ConvTranspose by row runs: y[m, rows[κ, q] + j·s + shift] += x[c, q, j]·w[c, m', κ] for the run of
- * input positions j whose target lies inside the output (cropped positions are skipped).
- */
-function convTransposeByRuns(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, y: Float64Array): void {
-  const cg = g.inChannels / g.group;
-  const mg = g.outChannels / g.group;
-  const J = product(g.inputSpatial);
-  const outS = product(g.outputSpatial);
-  const kSize = product(g.kernel);
-  const kLast = g.kernel[g.rank - 1];
-  const { rows, outer, length, lo, hi, shift, stride } = convTransposeRowRuns(g);
-  for (let n = 0; n < g.batch; n++) {
-    for (let c = 0; c < g.inChannels; c++) {
-      const grp = (c / cg) | 0;
-      const xb = (n * g.inChannels + c) * J;
-      for (let mo = 0; mo < mg; mo++) {
-        const yb = (n * g.outChannels + grp * mg + mo) * outS;
-        const wb = (c * mg + mo) * kSize;
-        for (let kf = 0; kf < kSize; kf++) {
-          const wv = w[wb + kf];
-          const kl = kf % kLast;
-          const j0 = lo[kl];
-          const j1 = hi[kl];
-          const sh = shift[kl];
-          const rb = kf * outer;
-          for (let q = 0; q < outer; q++) {
-            const row = rows[rb + q];
-            if (row < 0) continue;
-            const xr = xb + q * length;
-            const yr = yb + row + sh;
-            for (let j = j0; j < j1; j++) y[yr + j * stride] += wv * x[xr + j];
-          }
-        }
-      }
     }
   }
 }
@@ -95,7 +57,7 @@ export function convTransposeFast(g: ConvGeometry, x: ArrayLike<number>, w: Arra
   const y = new Float64Array(g.batch * g.outChannels * outS);
   fillBias(y, b, g.batch, g.outChannels, outS);
   if (cg < MIN_GEMM_DEPTH || !allFinite(x) || !allFinite(w)) {
-    convTransposeByRuns(g, x, w, y);
+    runsConvTranspose(g, x, w, y);
     return y;
   }
   const table = convTransposeScatterTable(g);

@@ -134,6 +134,11 @@ export function setWasmKernel(enabled: boolean): void {
   wasmEnabled = enabled;
 }
 
+/** The WebAssembly kernels when enabled and available, else undefined. */
+export function activeWasm(): WasmGemm | undefined {
+  return wasmEnabled ? wasmGemm() : undefined;
+}
+
 /** Largest workspace (in doubles) taken from WebAssembly memory; beyond it the JS kernel allocates its own. */
 const MAX_WASM_DOUBLES = 2 ** 26;
 
@@ -142,7 +147,7 @@ const MAX_WASM_DOUBLES = 2 ** 26;
  * workspace is shared (its memory grows, never shrinks), so it is valid only until the next call.
  */
 export function gemmWorkspace(aLen: number, cLen: number): GemmWorkspace {
-  const k = wasmEnabled ? wasmGemm() : undefined;
+  const k = activeWasm();
   if (k && aLen + cLen + packedBSize() <= MAX_WASM_DOUBLES) return wasmWorkspace(k, aLen, cLen);
   return jsWorkspace(aLen, cLen);
 }

@@ -6,6 +6,7 @@
  *
  * with IEEE float64 multiplies and adds (f64x2.mul, f64x2.add: no fused multiply-add, so every
  * product is rounded exactly as in JavaScript). Eight v128 accumulators hold one 4×4 tile.
+ * A second pair of functions runs the row-run loops (depthwise and non-finite cases) the same way.
  * Returns undefined where WebAssembly SIMD is unavailable; the caller then uses the JS kernel.
  */
 
@@ -44,7 +45,14 @@ const I32 = 0x7f, V128 = 0x7b;
 const get = (i: number) => [0x20, ...uleb(i)];
 const set = (i: number) => [0x21, ...uleb(i)];
 const i32c = (v: number) => [0x41, ...sleb(v)];
-const ADD = [0x6a], MUL = [0x6c], LT_U = [0x49], NE = [0x47];
+const ADD = [0x6a], MUL = [0x6c], LT_U = [0x49], NE = [0x47], LT_S = [0x48], GT_S = [0x4a], GE_S = [0x4e], REM_U = [0x70];
+const F64_ADD = [0xa0], F64_MUL = [0xa2];
+const BLOCK = [0x02, 0x40];
+const br = (depth: number) => [0x0c, ...uleb(depth)];
+const tee = (i: number) => [0x22, ...uleb(i)];
+const f64load = (offset: number) => [0x2b, ...memarg(3, offset)];
+const f64store = (offset: number) => [0x39, ...memarg(3, offset)];
+const i32load = (offset: number) => [0x28, ...memarg(2, offset)];
 const LOOP = [0x03, 0x40], END = [0x0b];
 const brIf = (depth: number) => [0x0d, ...uleb(depth)];
 const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
@@ -103,14 +111,87 @@ function body(): number[] {
   return [...uleb(fn.length), ...fn];
 }
 
+// parameters and locals of runsGather / runsScatter(y, x, w, rows, outer, length, kSize, kLast, lo, hi, shift, stride)
+const R_Y = 0, R_X = 1, R_W = 2, R_ROWS = 3, R_OUTER = 4, R_LEN = 5, R_KSIZE = 6, R_KLAST = 7, R_LO = 8, R_HI = 9, R_SHIFT = 10, R_STRIDE = 11;
+const R_KF = 12, R_KL = 13, R_O0 = 14, R_O1 = 15, R_SH = 16, R_Q = 17, R_ROW = 18, R_YR = 19, R_XR = 20, R_O = 21;
+const R_WV = 22; // f64
+const R_WS = 23; // v128
+
+/**
+ * Row runs for one (output channel, input channel) pair, the loops of convByRuns /
+ * convTransposeByRuns: for each kernel offset κ and outer position q whose row is inside,
+ * y[…] += w[κ]·x[…] along the run lo[κ_last] ≤ t < hi[κ_last]. Gather (Conv): y contiguous, x at
+ * stride; scatter (ConvTranspose): x contiguous, y at stride. With stride 1 two elements per f64x2
+ * step; every element still gets one rounded multiply and one rounded add, as in JavaScript.
+ * Pointers in bytes (y, x, w: f64; rows, lo, hi, shift: i32), counts in elements.
+ */
+function runsBody(scatter: boolean): number[] {
+  const code: number[] = [];
+  const emit = (...parts: number[][]) => parts.forEach((p) => code.push(...p));
+  emit(i32c(0), set(R_KF));
+  emit(LOOP); // κ
+  emit(get(R_W), get(R_KF), i32c(8), MUL, ADD, f64load(0), set(R_WV));
+  emit(get(R_W), get(R_KF), i32c(8), MUL, ADD, load64splat(0), set(R_WS));
+  emit(get(R_KF), get(R_KLAST), REM_U, set(R_KL));
+  emit(get(R_LO), get(R_KL), i32c(4), MUL, ADD, i32load(0), set(R_O0));
+  emit(get(R_HI), get(R_KL), i32c(4), MUL, ADD, i32load(0), set(R_O1));
+  emit(get(R_SHIFT), get(R_KL), i32c(4), MUL, ADD, i32load(0), set(R_SH));
+  emit(i32c(0), set(R_Q));
+  emit(LOOP); // q
+  emit(BLOCK); // next q
+  emit(get(R_ROWS), get(R_KF), get(R_OUTER), MUL, get(R_Q), ADD, i32c(4), MUL, ADD, i32load(0), tee(R_ROW), i32c(0), LT_S, brIf(0));
+  const lin = scatter ? R_XR : R_YR; // the contiguous row: q·length
+  const tab = scatter ? R_YR : R_XR; // the table-resolved row: rows[κ, q] + shift
+  const linBase = scatter ? R_X : R_Y;
+  const tabBase = scatter ? R_Y : R_X;
+  emit(get(linBase), get(R_Q), get(R_LEN), MUL, i32c(8), MUL, ADD, set(lin));
+  emit(get(tabBase), get(R_ROW), get(R_SH), ADD, i32c(8), MUL, ADD, set(tab));
+  emit(get(R_O0), set(R_O));
+  // vector part, only for stride 1
+  emit(BLOCK, get(R_STRIDE), i32c(1), NE, brIf(0));
+  emit(BLOCK, LOOP);
+  emit(get(R_O), i32c(2), ADD, get(R_O1), GT_S, brIf(1));
+  emit(get(R_YR), get(R_O), i32c(8), MUL, ADD); // address for the store
+  emit(get(R_YR), get(R_O), i32c(8), MUL, ADD, v128load(0));
+  emit(get(R_WS), get(R_XR), get(R_O), i32c(8), MUL, ADD, v128load(0), F64X2_MUL, F64X2_ADD, v128store(0));
+  emit(get(R_O), i32c(2), ADD, set(R_O), br(0));
+  emit(END, END); // loop, block
+  emit(END); // stride-1 block
+  // scalar part (tail, or every element when stride > 1)
+  const yAddr = scatter ? [get(R_YR), get(R_O), get(R_STRIDE), MUL, i32c(8), MUL, ADD] : [get(R_YR), get(R_O), i32c(8), MUL, ADD];
+  const xAddr = scatter ? [get(R_XR), get(R_O), i32c(8), MUL, ADD] : [get(R_XR), get(R_O), get(R_STRIDE), MUL, i32c(8), MUL, ADD];
+  emit(BLOCK, LOOP);
+  emit(get(R_O), get(R_O1), GE_S, brIf(1));
+  emit(...yAddr);
+  emit(...yAddr, f64load(0));
+  emit(get(R_WV), ...xAddr, f64load(0), F64_MUL, F64_ADD, f64store(0));
+  emit(get(R_O), i32c(1), ADD, set(R_O), br(0));
+  emit(END, END);
+  emit(END); // next q
+  emit(get(R_Q), i32c(1), ADD, tee(R_Q), get(R_OUTER), LT_U, brIf(0));
+  emit(END); // q
+  emit(get(R_KF), i32c(1), ADD, tee(R_KF), get(R_KSIZE), LT_U, brIf(0));
+  emit(END); // κ
+  emit(END); // function
+  const locals = vec([[...uleb(10), I32], [...uleb(1), 0x7c /* f64 */], [...uleb(1), V128]]);
+  const fn = [...locals, ...code];
+  return [...uleb(fn.length), ...fn];
+}
+
 function moduleBytes(): Uint8Array {
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec([[0x60, ...vec(new Array(8).fill([I32])), ...vec([])]])), // type: (i32×8) → ()
-    ...section(3, vec([uleb(0)])), // function 0 has type 0
+    // types: 0 = (i32×8) → (), 1 = (i32×12) → ()
+    ...section(1, vec([[0x60, ...vec(new Array(8).fill([I32])), ...vec([])], [0x60, ...vec(new Array(12).fill([I32])), ...vec([])]])),
+    ...section(3, vec([uleb(0), uleb(1), uleb(1)])), // gemm, runsGather, runsScatter
     ...section(5, vec([[0x00, ...uleb(1)]])), // memory: min 1 page, no max
-    ...section(7, vec([[...name('mem'), 0x02, ...uleb(0)], [...name('gemm'), 0x00, ...uleb(0)]])),
-    ...section(10, vec([body()])),
+    ...section(7, vec([
+      [...name('mem'), 0x02, ...uleb(0)],
+      [...name('gemm'), 0x00, ...uleb(0)],
+      [...name('runsGather'), 0x00, ...uleb(1)],
+      [...name('runsScatter'), 0x00, ...uleb(2)],
+    ])),
+    ...section(10, vec([body(), runsBody(false), runsBody(true)])),
   ];
   return Uint8Array.from(bytes);
 }
@@ -132,6 +213,22 @@ export interface WasmGemm {
   memory: WasmMemory;
   /** See the module comment; all pointers and strides in bytes. */
   gemm(rowPanels: number, colPanels: number, kc: number, ap: number, aPanelBytes: number, bp: number, c: number, ldcBytes: number): void;
+  /** See runsBody: Conv row runs for one (m, c) pair. */
+  runsGather: RunsFn;
+  /** See runsBody: ConvTranspose row runs for one (c, m') pair. */
+  runsScatter: RunsFn;
+}
+
+export type RunsFn = (
+  y: number, x: number, w: number, rows: number, outer: number, length: number,
+  kSize: number, kLast: number, lo: number, hi: number, shift: number, stride: number,
+) => void;
+
+/** The memory's buffer with at least `bytes` bytes (grown if needed; earlier views are detached). */
+export function wasmBuffer(k: WasmGemm, bytes: number): ArrayBuffer {
+  const have = k.memory.buffer.byteLength;
+  if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / 65536));
+  return k.memory.buffer;
 }
 
 let instance: WasmGemm | null | undefined;
@@ -145,7 +242,12 @@ export function wasmGemm(): WasmGemm | undefined {
       const bytes = moduleBytes();
       if (!process.env.CONVSPEC_NO_WASM && api && api.validate(bytes)) {
         const exports = new api.Instance(new api.Module(bytes)).exports;
-        instance = { memory: exports.mem as WasmMemory, gemm: exports.gemm as WasmGemm['gemm'] };
+        instance = {
+          memory: exports.mem as WasmMemory,
+          gemm: exports.gemm as WasmGemm['gemm'],
+          runsGather: exports.runsGather as RunsFn,
+          runsScatter: exports.runsScatter as RunsFn,
+        };
       }
     } catch {
       instance = null;
