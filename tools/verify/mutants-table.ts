@@ -49,7 +49,8 @@ export function formatKillTable(rows: Judgement[], markdown: boolean): string {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }
 
-async function main(argv: string[]): Promise<number> {
+/** Runs the table for argv (process.argv layout) and resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
   const program = new Command('mutants-table')
     .option('--first', 'stop each entry at its first failing clause')
     .option('--depth <n>', 'multiplier of each clause\'s default number of random cases')
