@@ -5,7 +5,8 @@
  * spec/ambiguities/classify.ts; this module only routes the probes through the guarded subject.
  */
 import { AMBIGUITIES } from '../../spec/ambiguities/catalogue';
-import { classifyAmbiguity } from '../../spec/ambiguities/classify';
+import { classifyAmbiguity, probeInputs } from '../../spec/ambiguities/classify';
+import { unsupportedReason } from '../../spec/framework/subject';
 import { PRECISION_PROFILES } from '../../spec/tolerance';
 import type { GuardedSubject } from './guard';
 import type { AmbiguityResult } from './report';
@@ -26,6 +27,9 @@ export async function probeAmbiguities(subject: GuardedSubject): Promise<Ambigui
       results.push({ id: a.id, title: a.title, follows: 'unsupported', detail: `probe ${outside.name} is outside the declared ops/ranks` });
       continue;
     }
+    // Declared limits beyond op and rank do not stop the probes (a refusal is a reading), but are shown.
+    const declared = [...new Set(a.probes.map((p) => unsupportedReason(subject.supports, p.op, p.xDims, probeInputs(p).b, p.attrs)).filter(Boolean))];
+    const note = declared.length > 0 ? ` (declared unsupported: ${declared.join(', ')})` : '';
     subject.beginUnit();
     const c = await classifyAmbiguity(a, (op, x, w, b, attrs) => subject.run(op, x, w, b, attrs), { profile });
     const faults = subject.faults();
@@ -38,7 +42,7 @@ export async function probeAmbiguities(subject: GuardedSubject): Promise<Ambigui
       id: a.id,
       title: a.title,
       follows: c.follows.length > 0 ? c.follows.join(' / ') : 'none',
-      detail: c.follows.length === 0 ? c.summary : same ? 'as the reference does' : `the reference follows ${a.reference}`,
+      detail: (c.follows.length === 0 ? c.summary : same ? 'as the reference does' : `the reference follows ${a.reference}`) + note,
     });
   }
   return results;
