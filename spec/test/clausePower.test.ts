@@ -48,6 +48,38 @@ function convFloat32Reversed(g: ConvGeometry, x: Float32Array, w: Float32Array, 
   return y;
 }
 
+/** ConvTranspose as a float32 scatter over the input in reverse order, bias added last. */
+function convTFloat32Reversed(g: ConvGeometry, x: Float32Array, w: Float32Array, b?: Float32Array): Float32Array {
+  const cg = g.inChannels / g.group;
+  const mg = g.outChannels / g.group;
+  const inIdx = multiIndices(g.inputSpatial);
+  const kIdx = multiIndices(g.kernel);
+  const outSize = g.outputSpatial.reduce((p, v) => p * v, 1);
+  const y = new Float32Array(g.outputDims.reduce((p, v) => p * v, 1));
+  for (let n = g.batch - 1; n >= 0; n--)
+    for (let c = g.inChannels - 1; c >= 0; c--)
+      for (let jf = inIdx.length - 1; jf >= 0; jf--) {
+        const xv = x[(n * g.inChannels + c) * inIdx.length + jf];
+        for (let kf = kIdx.length - 1; kf >= 0; kf--) {
+          let off = 0;
+          let inside = true;
+          for (let a = 0; a < g.rank; a++) {
+            const o = inIdx[jf][a] * g.strides[a] - g.padsBegin[a] + kIdx[kf][a] * g.dilations[a];
+            if (o < 0 || o >= g.outputSpatial[a]) inside = false;
+            off = off * g.outputSpatial[a] + o;
+          }
+          if (!inside) continue;
+          for (let mo = 0; mo < mg; mo++) {
+            const m = Math.floor(c / cg) * mg + mo;
+            const yi = (n * g.outChannels + m) * outSize + off;
+            y[yi] = f(y[yi] + f(xv * w[(c * mg + mo) * kIdx.length + kf]));
+          }
+        }
+      }
+  if (b) y.forEach((v, i) => (y[i] = f(v + b[Math.floor(i / outSize) % g.outChannels])));
+  return y;
+}
+
 function implementation(name: string, conv: (g: ConvGeometry, x: Tensor, w: Tensor, b?: Tensor) => ArrayLike<number>, convT: (g: ConvGeometry, x: Tensor, w: Tensor, b?: Tensor) => ArrayLike<number>): Implementation {
   const run = (op: OpName, k: typeof conv) => (x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes): Tensor => {
     const g = prepare(op, x, w, b, attrs);
@@ -63,7 +95,11 @@ const flip = (w: Tensor): Tensor => {
 };
 const withGeometry = (change: (g: ConvGeometry) => Partial<ConvGeometry>) => (g: ConvGeometry, x: Tensor, w: Tensor, b?: Tensor) => direct({ ...g, ...change(g) }, x, w, b);
 
-const float32Variant = implementation('float32, reverse order', (g, x, w, b) => convFloat32Reversed(g, x.data, w.data, b?.data), direct);
+const float32Variant = implementation(
+  'float32, reverse order',
+  (g, x, w, b) => convFloat32Reversed(g, x.data, w.data, b?.data),
+  (g, x, w, b) => convTFloat32Reversed(g, x.data, w.data, b?.data),
+);
 
 const MUTANTS: Array<{ impl: Implementation; clauses: string[] }> = [
   { impl: implementation('ConvTranspose without the kernel flip', direct, (g, x, w, b) => direct(g, x, flip(w), b)), clauses: ['convT.matrix.transpose', 'convT.zeroInsertion.steps'] },
@@ -73,9 +109,13 @@ const MUTANTS: Array<{ impl: Implementation; clauses: string[] }> = [
 ];
 
 describe('clauses accept a correct float32 variant and reject classic bugs', () => {
-  it('a float32-accumulating Conv summing in reverse order passes the numerical and structure clauses', async () => {
+  it('a float32-accumulating Conv and ConvTranspose summing in reverse order pass the numerical and structure clauses', async () => {
     const subject = subjectFromImplementation(float32Variant);
-    const ids = ['conv.numeric.withinBound', 'conv.numeric.exactIntegers', 'conv.matrix.product', 'conv.structure.linearInput', 'conv.structure.translation', 'both.matrix.adjoint'];
+    const ids = [
+      'conv.numeric.withinBound', 'conv.numeric.exactIntegers', 'conv.matrix.product', 'conv.structure.linearInput', 'conv.structure.translation',
+      'convT.numeric.withinBound', 'convT.numeric.exactIntegers', 'convT.matrix.transpose', 'convT.zeroInsertion.viaConv', 'convT.structure.biasPerChannel',
+      'convT.structure.translation', 'both.matrix.adjoint', 'both.invertibility.roundTrip',
+    ];
     const failed: string[] = [];
     for (const id of ids) {
       const o = await runClause(clauseById(id)!, subject);
