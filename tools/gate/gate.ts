@@ -27,6 +27,7 @@ export const DEFAULT_SELF_CHECK_RUNS = 10;
 export type StepStatus = 'passed' | 'failed' | 'error';
 
 export interface GateStep {
+  kind: 'self-check' | 'fixtures' | 'verify';
   name: string;
   status: StepStatus;
   /** One line for the summary table. */
@@ -71,9 +72,10 @@ function verifySummary(r: VerifyReport): string {
   return `${r.summary.conformant ? 'conformant' : 'NOT CONFORMANT'}: clauses ${c.passed} passed, ${c.failed} failed, ${c.unsupported} unsupported${caseText}`;
 }
 
-function errorStep(name: string, message: string, started: number): GateStep {
+function errorStep(kind: GateStep['kind'], name: string, message: string, started: number): GateStep {
   const durationMs = Date.now() - started;
   return {
+    kind,
     name,
     status: 'error',
     summary: `could not run: ${message}`,
@@ -82,7 +84,7 @@ function errorStep(name: string, message: string, started: number): GateStep {
   };
 }
 
-async function verifyStep(name: string, target: VerifyTarget, options: VerifyOptions): Promise<GateStep> {
+async function verifyStep(kind: 'self-check' | 'verify', name: string, target: VerifyTarget, options: VerifyOptions): Promise<GateStep> {
   const started = Date.now();
   let report: VerifyReport;
   try {
@@ -91,16 +93,17 @@ async function verifyStep(name: string, target: VerifyTarget, options: VerifyOpt
     // Unusable options stop the whole gate (exit 2); anything else (a target that cannot be loaded,
     // a fixtures folder the fixture clause cannot read) is this step's error and the gate goes on.
     if (e instanceof VerifyArgumentError) throw e;
-    if (e instanceof TargetError) return errorStep(name, e.message, started);
-    return errorStep(name, e instanceof Error ? `${e.name}: ${e.message}` : String(e), started);
+    if (e instanceof TargetError) return errorStep(kind, name, e.message, started);
+    return errorStep(kind, name, e instanceof Error ? `${e.name}: ${e.message}` : String(e), started);
   }
   const c = report.summary.clauses;
   if (options.shard && options.shard.count > 1 && c.passed + c.failed + c.unsupported === 0) {
     // An empty share (more shards than clauses matching the filters) is not a failure of the target.
     const durationMs = Date.now() - started;
-    return { name, status: 'passed', summary: `nothing selected in shard ${options.shard.index}/${options.shard.count}`, report, junit: reportSuiteXml(report, name), durationMs };
+    return { kind, name, status: 'passed', summary: `nothing selected in shard ${options.shard.index}/${options.shard.count}`, report, junit: reportSuiteXml(report, name), durationMs };
   }
   return {
+    kind,
     name,
     status: report.summary.conformant ? 'passed' : 'failed',
     summary: verifySummary(report),
@@ -121,6 +124,7 @@ function fixturesStep(dir: string, shard: VerifyOptions['shard']): GateStep {
     if (!(e instanceof FixtureError)) throw e;
     const durationMs = Date.now() - started;
     return {
+      kind: 'fixtures',
       name,
       status: 'failed',
       summary: `FAILED: ${e.message}`,
@@ -142,6 +146,7 @@ function fixturesStep(dir: string, shard: VerifyOptions['shard']): GateStep {
   const bad = cases.filter((c) => c.failure !== undefined);
   const durationMs = Date.now() - started;
   return {
+    kind: 'fixtures',
     name,
     status: bad.length ? 'failed' : 'passed',
     summary: bad.length
@@ -160,12 +165,13 @@ async function freshnessStep(dir: string): Promise<GateStep> {
   try {
     r = await checkFixtures(dir);
   } catch (e) {
-    return errorStep(name, (e as Error).message, started);
+    return errorStep('fixtures', name, (e as Error).message, started);
   }
   const durationMs = Date.now() - started;
   const problems = [...r.different.map((f) => `different: ${f}`), ...r.missing.map((f) => `missing: ${f}`), ...r.extra.map((f) => `extra: ${f}`)];
   const failure = r.upToDate ? undefined : `stale against the generator (seed ${r.seed}, onnxruntime-node ${r.generatedOrtVersion}):\n${problems.slice(0, 50).join('\n')}`;
   return {
+    kind: 'fixtures',
     name,
     status: r.upToDate ? 'passed' : 'failed',
     summary: r.upToDate ? `byte-identical to a fresh generation (onnxruntime-node ${r.generatedOrtVersion})` : `FAILED: ${problems.length} files differ from a fresh generation`,
@@ -196,7 +202,7 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
     const runs = o.selfCheckRuns ?? DEFAULT_SELF_CHECK_RUNS;
     const name = 'self-check (the reference against the spec)';
     await run(name, async () => {
-      const step = await verifyStep(name, { kind: 'implementation', implementation: reference }, { ...o.verify, runs, depth: undefined, path: undefined });
+      const step = await verifyStep('self-check', name, { kind: 'implementation', implementation: reference }, { ...o.verify, runs, depth: undefined, path: undefined });
       // The reference failing its own spec means the suite (or this machine) is broken: say so.
       if (step.status === 'failed') step.summary = `FAILED — the suite is broken or this environment is: ${step.summary}`;
       return step;
@@ -207,7 +213,7 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
     await run('fixtures integrity', () => fixturesStep(dir, o.verify.shard));
     if (o.fixturesFresh && (!o.verify.shard || o.verify.shard.index === 1)) await run('fixtures up to date', () => freshnessStep(dir));
   }
-  for (const t of o.targets) await run(targetName(t), () => verifyStep(targetName(t), t, o.verify));
+  for (const t of o.targets) await run(targetName(t), () => verifyStep('verify', targetName(t), t, o.verify));
   const exitCode = steps.some((s) => s.status === 'error') ? 2 : steps.some((s) => s.status === 'failed') ? 1 : 0;
   return { steps, exitCode, durationMs: Date.now() - started, startedAt: new Date(started).toISOString() };
 }

@@ -107,7 +107,7 @@ export function registerGate(program: Command): void {
             if (e.phase === 'start') process.stdout.write(style.bold(`▶ ${e.name}`) + '\n');
             else if (e.step) {
               // The self-check's table is noise when it passes; a target's table is the point of the run.
-              const quiet = e.step.name.startsWith('self-check') && e.step.status === 'passed';
+              const quiet = e.step.kind === 'self-check' && e.step.status === 'passed';
               if (e.step.report && !quiet) process.stdout.write(formatReport(e.step.report, style));
               process.stdout.write(`${mark(e.step)} ${e.step.name}: ${e.step.summary} (${(e.step.durationMs / 1000).toFixed(1)} s)\n\n`);
             }
