@@ -3,7 +3,8 @@
  * axis, so kernels are non-square and strides/dilations/pads differ between axes.
  * Defaults (all inclusive): spatial rank 1–3, kernel 1–3, stride 1–3, dilation 1–3, pads 0–2 on each
  * side (asymmetric: begin and end are drawn independently), extra input length 0–3 beyond the
- * minimum that gives an output of at least 1, ConvTranspose input length 1–4.
+ * minimum that gives an output of at least 1, ConvTranspose input length 1–4, output_padding
+ * 0 … stride − 1 (the reading ONNX Runtime enforces; spec/AMBIGUITIES.md has the wider one).
  */
 import fc from 'fast-check';
 
@@ -27,11 +28,6 @@ export const dilationValue = (max = 3): fc.Arbitrary<number> => fc.integer({ min
 export const padValue = (max = 2): fc.Arbitrary<number> => fc.integer({ min: 0, max });
 /** Input length beyond the minimum, default 0–3. */
 export const extraLength = (max = 3): fc.Arbitrary<number> => fc.integer({ min: 0, max });
-/**
- * output_padding for a given stride: 0 … stride − 1 (the reading ONNX Runtime enforces; see
- * spec/AMBIGUITIES.md for the max(stride, dilation) reading, which this never exceeds).
- */
-export const outputPaddingFor = (stride: number): fc.Arbitrary<number> => fc.integer({ min: 0, max: stride - 1 });
 
 /** Draws `rank` independent values of `arb`. */
 export function perAxis<T>(rank: number, arb: fc.Arbitrary<T>): fc.Arbitrary<T[]> {

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { effectiveKernel, product } from '../../impl/resolve';
 import type { ConvTransposeAttributes, OpName, Tensor } from '../../impl/types';
 import {
-  dilationValue, extraLength, kernelSize, outputPaddingFor, padValue, perAxis, spatialRank, strideValue, type AxisBounds,
+  dilationValue, extraLength, kernelSize, padValue, perAxis, spatialRank, strideValue, type AxisBounds,
 } from './axes';
 import { batchSize, channels, hasBias, type ChannelBounds, type Channels } from './channels';
 import { dataSeed, makeTensor, type DataOptions } from './data';
