@@ -166,6 +166,9 @@ async function runPropertyClause(clause: Clause<any>, subject: GuardedSubject, o
   return result;
 }
 
+/** Consecutive hung or crashed listed cases after which the rest of the clause is failed unrun. */
+const MAX_SEVERE_IN_A_ROW = 3;
+
 /** Runs the listed cases of an enumerated clause, each once. */
 async function runEnumeratedClause(
   clause: EnumeratedClause<any>,
@@ -178,9 +181,17 @@ async function runEnumeratedClause(
   const started = Date.now();
   const results: CaseResult[] = [];
   const skipped: Record<string, number> = {};
+  // Hangs and crashes on several cases in a row: the rest of the clause fails without calling the
+  // adapter again, or a hanging adapter would cost one full time limit per listed case.
+  let severeInARow = 0;
   for (const c of cases) {
     const id = caseId(clause.id, c.name);
     progress(id, false);
+    if (severeInARow >= MAX_SEVERE_IN_A_ROW) {
+      results.push({ id, status: 'failed', durationMs: 0, error: `not run: the adapter hung or crashed on the ${MAX_SEVERE_IN_A_ROW} cases before this one`, replay: replay(id, seed) });
+      progress(id, true);
+      continue;
+    }
     subject.beginUnit();
     const ctx = makeContext(subject);
     const t0 = Date.now();
@@ -212,6 +223,7 @@ async function runEnumeratedClause(
     if (error !== undefined) r.error = error;
     if (mismatch) r.mismatch = mismatch;
     if (faults.length > 0) r.faults = [...faults];
+    severeInARow = faults.some((f) => f.kind === 'timeout' || f.kind === 'crash') ? severeInARow + 1 : 0;
     if (status === 'failed') r.replay = replay(id, seed);
     results.push(r);
     if (status === 'failed') progress(id, true);

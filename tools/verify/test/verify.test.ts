@@ -99,6 +99,15 @@ describe('every misbehaviour becomes a reported failure and the run goes on', ()
     expect(c.faults?.[0].kind).toBe('timeout');
   });
 
+  it('after three listed cases in a row hang, the rest of the clause fails without calling the adapter again', async () => {
+    const r = await verifyTarget({ kind: 'module', path: broken, exportName: 'hang' }, { ...small, clauses: ['fixtures.ort/convtranspose_*'], timeoutMs: 300 });
+    const cases = r.clauses[0].cases!;
+    expect(cases.length).toBeGreaterThan(10);
+    expect(cases.every((c) => c.status === 'failed')).toBe(true);
+    expect(cases.slice(0, 3).every((c) => /timeout/.test(c.error!))).toBe(true);
+    expect(cases.slice(3).every((c) => /^not run: the adapter hung or crashed/.test(c.error!))).toBe(true);
+  });
+
   it('a --cmd program that dies mid-run is restarted: one case fails with the exit, later cases pass', async () => {
     const marker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'convspec-')), 'died');
     const command = `node ${JSON.stringify(path.join(here, 'program.cjs'))} --die-once ${JSON.stringify(marker)}`;
