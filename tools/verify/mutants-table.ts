@@ -49,6 +49,21 @@ export function formatKillTable(rows: Judgement[], markdown: boolean): string {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }
 
+/**
+ * Per clause: how many mutants it kills, and which mutants no other clause kills (the clause is the
+ * only guard against that bug). Only meaningful for a full run (not --first).
+ */
+export function formatClausePower(rows: Judgement[], clauseIds: string[]): string {
+  const mutantRows = rows.filter((r) => r.entry.verdict === 'reject');
+  const lines = ['clause                              kills  sole killer of'];
+  for (const id of clauseIds) {
+    const kills = mutantRows.filter((r) => r.killedBy.includes(id));
+    const sole = kills.filter((r) => r.killedBy.length === 1).map((r) => r.entry.id);
+    lines.push(`${id.padEnd(36)}${String(kills.length).padStart(5)}  ${sole.join(', ') || '—'}`);
+  }
+  return lines.join('\n');
+}
+
 /** Runs the table for argv (process.argv layout) and resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('mutants-table')
@@ -97,6 +112,7 @@ export async function main(argv: string[]): Promise<number> {
   process.stdout.write(`Kill table: ${entries.length} entries × ${implementationClauses.length} implementation clauses` +
     `${o.first ? ' (stopping at the first killer)' : ''}, seed ${seed ?? 'default'}, depth ${depth ?? 1}\n\n`);
   process.stdout.write(formatKillTable(rows, !!o.markdown) + '\n\n');
+  if (!o.first) process.stdout.write(formatClausePower(rows, implementationClauses.map((c) => c.id)) + '\n\n');
   const survivors = mutantRows.filter((r) => !r.asExpected).map((r) => r.entry.id);
   const falseAlarms = goodRows.filter((r) => !r.asExpected);
   process.stdout.write(`${mutantRows.length - survivors.length} of ${mutantRows.length} mutants rejected; ` +
