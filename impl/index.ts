@@ -10,3 +10,4 @@ export { convDirect, convTransposeDirect } from './direct';
 export { convTransposeByZeroInsertion, insertZeros, padOrCrop, flipAndSwapKernel, type ZeroInsertionSteps } from './zeroInsertion';
 export { convMatrix, matVec, matTVec, matrixRank, MAX_MATRIX_ENTRIES, type EquivalentMatrix } from './matrix';
 export { tensor, checkTensor } from './tensor';
+export { receptiveField, usageCounts1D, usageCounts2D, holes1D, hdcValues, hdcSatisfied } from './dilation';
