@@ -15,7 +15,7 @@ import { setExitCode } from '../main';
 import { UsageError } from '../usage';
 
 interface JudgeFlags {
-  fixtures?: string;
+  fixturesDir?: string;
   precision?: string;
   clause: string[];
   json?: string;
@@ -33,7 +33,7 @@ export function registerJudge(program: Command): void {
     .command('judge')
     .argument('<dir>', 'folder with <case-id>/test_data_set_0/output_0.pb files (fixtures layout)')
     .description("judge a third party's fixture outputs against the float64 reference (missing outputs are reported as not run)")
-    .option('--fixtures <dir>', 'the fixtures whose inputs were run (default: the bundled fixtures/)')
+    .option('--fixtures-dir <dir>', 'the fixtures whose inputs were run (default: the bundled fixtures/)')
     .option('--precision <profile>', 'precision profile to judge with: float32 (default), tf32, float16, bfloat16, exact')
     .option('--clause <filter>', 'only these cases, e.g. fixtures.ort/convtranspose_*; repeatable', (v: string, p: string[]) => [...p, v], [])
     .option('--name <name>', 'name of the implementation in the report')
@@ -43,7 +43,7 @@ export function registerJudge(program: Command): void {
       let report;
       try {
         report = await judgeDirectory(dir, {
-          fixturesDir: flags.fixtures,
+          fixturesDir: flags.fixturesDir,
           precision: flags.precision as never,
           clauses: flags.clause,
           name: flags.name,
