@@ -11,8 +11,8 @@
  *   is absorbed into the SAME total (shape inference says s·i + output_padding).
  * - output_padding must be below the stride (PyTorch's reading allows below max(stride, dilation)).
  * - Conv SAME_* with dilation uses the effective kernel d(k−1)+1 (ORT rejects dilation ≠ 1 there).
- * - ConvTranspose output_shape: spatial dims only; from 1 up to natural + stride − 1; a size above
- *   the natural one appends the extra elements at the end.
+ * - ConvTranspose output_shape: spatial dims only; from 1 up to s·i + d(k−1) (= natural − output_padding
+ *   + stride − 1); a size above the natural one appends the extra elements at the end.
  */
 import { ConvSpecError, show } from './errors';
 import type { AutoPad, ConvAttributes, ConvTransposeAttributes, OpName } from './types';
@@ -285,11 +285,13 @@ export function resolveConvTranspose(xDims: unknown, wDims: unknown, attrs: unkn
     let pe = 0;
     if (outputShape) {
       const out = outputShape[a];
-      if (out > natural + s - 1) {
+      // ORT's range: the sizes output_padding could reach without output_shape, s(i−1)+d(k−1)+1 … +s−1.
+      const largest = s * i + c.dilations[a] * (c.kernel[a] - 1);
+      if (out > largest) {
         throw new ConvSpecError(
           'OUTPUT_SHAPE_INCONSISTENT',
-          `output_shape[${a}] = ${out} is above natural + stride − 1 = ${natural + s - 1} (natural size ${natural} = ` +
-            `s(i−1) + output_padding + d(k−1) + 1 with s=${s}, i=${i}, output_padding=${op}, d=${c.dilations[a]}, k=${c.kernel[a]})`,
+          `output_shape[${a}] = ${out} is above s·i + d(k−1) = ${largest} (s=${s}, i=${i}, d=${c.dilations[a]}, k=${c.kernel[a]}), ` +
+            `the largest size output_padding < stride could give`,
         );
       }
       const total = natural - out;

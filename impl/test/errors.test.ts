@@ -57,7 +57,7 @@ const cases: Bad[] = [
   { why: 'pads crop everything in ConvTranspose', code: 'OUTPUT_TOO_SMALL', op: 'ConvTranspose', x, w: wt, attrs: { pads: [4, 0, 3, 0] }, names: 'axis 0' },
   { why: 'output_padding equal to stride', code: 'OUTPUT_PADDING_RANGE', op: 'ConvTranspose', x, w: wt, attrs: { strides: [2, 2], output_padding: [2, 0] }, names: 'output_padding[0]' },
   { why: 'negative output_padding', code: 'OUTPUT_PADDING_RANGE', op: 'ConvTranspose', x, w: wt, attrs: { output_padding: [0, -1] }, names: 'output_padding[1]' },
-  { why: 'output_shape beyond natural + s − 1', code: 'OUTPUT_SHAPE_INCONSISTENT', op: 'ConvTranspose', x, w: wt, attrs: { output_shape: [8, 7] }, names: 'output_shape[0]' },
+  { why: 'output_shape beyond s·i + d(k−1)', code: 'OUTPUT_SHAPE_INCONSISTENT', op: 'ConvTranspose', x, w: wt, attrs: { output_shape: [8, 7] }, names: 'output_shape[0]' },
   { why: 'bias of the wrong length', code: 'BIAS_LENGTH', op: 'Conv', x, w, b: tensor([3]), names: 'M = 4' },
   { why: 'data shorter than dims', code: 'DATA_LENGTH', op: 'Conv', x: { dims: [1, 2, 5, 5], data: new Float32Array(49) }, w, names: 'data.length is 49' },
   { why: 'input over the element cap', code: 'SIZE_LIMIT', op: 'Conv', x: { dims: [1, 1, 2 ** 20, 2 ** 10], data: new Float32Array(1) }, w: tensor([1, 1, 1, 1]), names: 'cap' },

@@ -94,10 +94,15 @@ describe('ConvTranspose', () => {
     expect(pads(resolveConvTranspose([1, 1, 3], [1, 1, 3], { strides: [2], output_shape: [4] }))).toEqual([2, 1]);
   });
 
-  it('output_shape above natural appends at the end, up to natural + s − 1', () => {
+  it('output_shape above natural appends at the end, up to s·i + d(k−1) (ORT), whatever output_padding', () => {
+    // i=3, s=2, k=3: natural 7, largest 2·3 + 2 = 8
     const g = resolveConvTranspose([1, 1, 3], [1, 1, 3], { strides: [2], output_shape: [8] });
     expect(g.outputSpatial).toEqual([8]);
     expect(pads(g)).toEqual([0, -1]);
     expect(() => resolveConvTranspose([1, 1, 3], [1, 1, 3], { strides: [2], output_shape: [9] })).toThrow(/OUTPUT_SHAPE_INCONSISTENT/);
+    // with output_padding 1 natural is 8, but the largest size is still 8
+    const p = resolveConvTranspose([1, 1, 3], [1, 1, 3], { strides: [2], output_padding: [1], output_shape: [8] });
+    expect(pads(p)).toEqual([0, 0]);
+    expect(() => resolveConvTranspose([1, 1, 3], [1, 1, 3], { strides: [2], output_padding: [1], output_shape: [9] })).toThrow(/OUTPUT_SHAPE_INCONSISTENT/);
   });
 });

@@ -276,7 +276,7 @@ const outputShapeRange: Ambiguity = {
     },
     {
       id: 'natural-plus-stride',
-      sources: ['convspec reference (impl/resolve.ts)', 'WebNN convTranspose2d outputSizes: [natural, natural + stride)'],
+      sources: ['WebNN convTranspose2d outputSizes: [natural, natural + stride)'],
       statement: '1 ≤ output_shape ≤ natural + s − 1 (natural including output_padding); above natural the extra elements are appended at the end',
       outcome: (p) => {
         const g = base(p, opad(p));
@@ -297,7 +297,7 @@ const outputShapeRange: Ambiguity = {
       },
     },
   ],
-  reference: 'natural-plus-stride',
+  reference: 'ort',
   why: 'The reference meant to follow ORT ≥ 1.29 ("natural … natural + stride − 1"), but ORT 1.30 bounds the size by s·i + d(k−1), which differs when output_padding > 0; reported to the lead (see AMBIGUITIES.md).',
   probes: [
     { name: 'op1_above_ort_bound', op: 'ConvTranspose', xDims: [1, 1, 3], wDims: [1, 1, 3], attrs: { strides: [2], output_padding: [1], output_shape: [9] } },

@@ -63,7 +63,7 @@ describe('ambiguities: the catalogue', () => {
   // Known divergence found by the probes: impl/resolve.ts accepts output_shape up to natural + s − 1
   // (natural including output_padding) while ORT 1.30 stops at s·i + d(k−1). Reported to the lead;
   // when resolve.ts follows ORT this starts passing: drop `.fails` and set the catalogue's reference to 'ort'.
-  it.fails('ambiguity.convT.outputShapeRange: the reference follows ORT (known divergence, see AMBIGUITIES.md)', async () => {
+  it('ambiguity.convT.outputShapeRange: the reference follows ORT', async () => {
     const c = await classifyAmbiguity(ambiguityById('ambiguity.convT.outputShapeRange')!, runReference);
     expect(c.follows).toEqual(['ort']);
   });
