@@ -40,31 +40,31 @@ const good = (id: string, bug: string, impl: ImplementationWithSupports): Catalo
 export const catalogue: CatalogueEntry[] = [
   // ---- the correct variants ----
   good('reference', 'the reference itself: float64 accumulation, one rounding', reference),
-  good('float32-accumulation', 'the same loops with every product and partial sum rounded to float32', variant('', {
+  good('float32-accumulation', 'the same loops with every product and partial sum rounded to float32', variant({
     conv: { multiplyAdd: (acc, x, w) => Math.fround(acc + Math.fround(x * w)) },
     convTranspose: { multiplyAdd: (acc, x, w) => Math.fround(acc + Math.fround(x * w)) },
   })),
-  good('pairwise-gather-float32', 'another algorithm and order: gathers (ConvTranspose too), pairwise float32 tree sums, bias last', variant('', { kernel: pairwiseGatherKernel })),
+  good('pairwise-gather-float32', 'another algorithm and order: gathers (ConvTranspose too), pairwise float32 tree sums, bias last', variant({ kernel: pairwiseGatherKernel })),
 
   // ---- kernel orientation ----
-  mutant('convtranspose-missing-kernel-flip', 'ConvTranspose scatters with the kernel reversed on every axis (the zero-insertion form without its flip)', variant('', {
+  mutant('convtranspose-missing-kernel-flip', 'ConvTranspose scatters with the kernel reversed on every axis (the zero-insertion form without its flip)', variant({
     convTranspose: { position: (g, a, o, k) => o * g.strides[a] - g.padsBegin[a] + flipped(g, a, k) * g.dilations[a] },
   })),
-  mutant('conv-kernel-flipped', 'Conv computes a true convolution (kernel flipped) instead of ONNX cross-correlation', variant('', {
+  mutant('conv-kernel-flipped', 'Conv computes a true convolution (kernel flipped) instead of ONNX cross-correlation', variant({
     conv: { position: (g, a, o, k) => o * g.strides[a] - g.padsBegin[a] + flipped(g, a, k) * g.dilations[a] },
   })),
-  mutant('transposed-spatial-axes', 'kernel taps read with the spatial axes in reverse order (W[kh, kw] as W[kw, kh])', variant('', {
+  mutant('transposed-spatial-axes', 'kernel taps read with the spatial axes in reverse order (W[kh, kw] as W[kw, kh])', variant({
     conv: { weightIndex: (g, m, c, _kf, k) => (m * g.weightDims[1] + c) * product(g.kernel) + transposedTap(g, k) },
     convTranspose: { weightIndex: (g, c, mo, _kf, k) => (c * g.weightDims[1] + mo) * product(g.kernel) + transposedTap(g, k) },
   })),
 
   // ---- padding ----
-  mutant('pads-on-wrong-side', 'begin and end pads exchanged after resolution', variant('', {
+  mutant('pads-on-wrong-side', 'begin and end pads exchanged after resolution', variant({
     geometry: withGeometry((g) => {
       [g.padsBegin, g.padsEnd] = [g.padsEnd, g.padsBegin];
     }),
   })),
-  mutant('pads-order-interleaved', 'pads read as [x1_begin, x1_end, x2_begin, …] instead of ONNX [x1_begin, x2_begin, …, x1_end, …]', variant('', {
+  mutant('pads-order-interleaved', 'pads read as [x1_begin, x1_end, x2_begin, …] instead of ONNX [x1_begin, x2_begin, …, x1_end, …]', variant({
     geometry: withAttributes((_op, attrs) => {
       if (attrs.pads) {
         const r = attrs.pads.length / 2;
@@ -73,14 +73,14 @@ export const catalogue: CatalogueEntry[] = [
       return attrs;
     }),
   })),
-  mutant('same-upper-lower-swapped', 'SAME_UPPER puts the odd padding where SAME_LOWER should, and vice versa', variant('', {
+  mutant('same-upper-lower-swapped', 'SAME_UPPER puts the odd padding where SAME_LOWER should, and vice versa', variant({
     geometry: withAttributes((_op, attrs) => {
       if (attrs.auto_pad === 'SAME_UPPER') attrs.auto_pad = 'SAME_LOWER';
       else if (attrs.auto_pad === 'SAME_LOWER') attrs.auto_pad = 'SAME_UPPER';
       return attrs;
     }),
   })),
-  mutant('output-padding-at-start', 'ConvTranspose output_padding added before the first element instead of after the last', variant('', {
+  mutant('output-padding-at-start', 'ConvTranspose output_padding added before the first element instead of after the last', variant({
     geometry: withGeometry((g) => {
       g.outputPadding.forEach((p, a) => {
         g.padsBegin[a] -= p;
@@ -88,15 +88,15 @@ export const catalogue: CatalogueEntry[] = [
       });
     }),
   })),
-  mutant('output-padding-ignored', 'ConvTranspose drops output_padding (output one short per axis where it is set)', variant('', {
+  mutant('output-padding-ignored', 'ConvTranspose drops output_padding (output one short per axis where it is set)', variant({
     geometry: withAttributes((_op, attrs) => ({ ...attrs, output_padding: undefined })),
   })),
-  mutant('output-shape-ignored', 'ConvTranspose ignores output_shape and returns the natural size', variant('', {
+  mutant('output-shape-ignored', 'ConvTranspose ignores output_shape and returns the natural size', variant({
     geometry: withAttributes((_op, attrs) => ({ ...attrs, output_shape: undefined })),
   })),
 
   // ---- sizes ----
-  mutant('effective-kernel-d-times-k', 'effective kernel size taken as d·k instead of d·(k−1)+1 (sizes wrong whenever d > 1)', variant('', {
+  mutant('effective-kernel-d-times-k', 'effective kernel size taken as d·k instead of d·(k−1)+1 (sizes wrong whenever d > 1)', variant({
     geometry: withGeometry((g) => {
       g.outputSpatial = g.outputSpatial.map((o, a) => {
         const wrongBy = g.dilations[a] * g.kernel[a] - (g.dilations[a] * (g.kernel[a] - 1) + 1);
@@ -106,7 +106,7 @@ export const catalogue: CatalogueEntry[] = [
       });
     }),
   })),
-  mutant('conv-output-size-rounds-up', 'Conv output size ⌈(i + p − d(k−1) − 1)/s⌉ + 1 (ceil mode) instead of ⌊…⌋ + 1', variant('', {
+  mutant('conv-output-size-rounds-up', 'Conv output size ⌈(i + p − d(k−1) − 1)/s⌉ + 1 (ceil mode) instead of ⌊…⌋ + 1', variant({
     geometry: withGeometry((g) => {
       if (g.op !== 'Conv') return;
       g.outputSpatial = g.outputSpatial.map((_o, a) => {
@@ -116,7 +116,7 @@ export const catalogue: CatalogueEntry[] = [
     }),
   })),
 
-  mutant('same-padding-ignores-stride', 'Conv SAME total padding d(k−1) as if the stride were 1: right output size, windows shifted when s > 1', variant('', {
+  mutant('same-padding-ignores-stride', 'Conv SAME total padding d(k−1) as if the stride were 1: right output size, windows shifted when s > 1', variant({
     geometry: withGeometry((g) => {
       if (g.op !== 'Conv' || (g.autoPad !== 'SAME_UPPER' && g.autoPad !== 'SAME_LOWER')) return;
       g.padsBegin = g.kernel.map((k, a) => {
@@ -125,14 +125,14 @@ export const catalogue: CatalogueEntry[] = [
       });
     }),
   })),
-  mutant('convtranspose-crops-end-only', 'ConvTranspose removes pads_begin + pads_end from the end instead of pads_begin from the start', variant('', {
+  mutant('convtranspose-crops-end-only', 'ConvTranspose removes pads_begin + pads_end from the end instead of pads_begin from the start', variant({
     geometry: withGeometry((g) => {
       if (g.op !== 'ConvTranspose') return;
       g.padsEnd = g.padsEnd.map((e, a) => e + g.padsBegin[a]);
       g.padsBegin = g.padsBegin.map(() => 0);
     }),
   })),
-  mutant('end-bounds-check-off-by-one', 'Conv treats position i (one past the end) as inside and reads the next row (or past the buffer)', variant('', {
+  mutant('end-bounds-check-off-by-one', 'Conv treats position i (one past the end) as inside and reads the next row (or past the buffer)', variant({
     conv: { outsideValue: (g, x, n, ch, pos) => {
       // Only the tap exactly one past the end on every outside axis slips through the "> i" test.
       if (!pos.every((p, a) => p >= 0 && p <= g.inputSpatial[a])) return undefined;
@@ -142,74 +142,74 @@ export const catalogue: CatalogueEntry[] = [
   })),
 
   // ---- stride and dilation ----
-  mutant('dilation-ignored', 'sizes use the dilation but the kernel taps are read as if d = 1', variant('', {
+  mutant('dilation-ignored', 'sizes use the dilation but the kernel taps are read as if d = 1', variant({
     conv: { position: (g, a, o, k) => o * g.strides[a] - g.padsBegin[a] + k },
     convTranspose: { position: (g, a, o, k) => o * g.strides[a] - g.padsBegin[a] + k },
   })),
-  mutant('convtranspose-stride-ignored', 'ConvTranspose output has the strided size but inputs are scattered with stride 1', variant('', {
+  mutant('convtranspose-stride-ignored', 'ConvTranspose output has the strided size but inputs are scattered with stride 1', variant({
     convTranspose: { position: (g, a, o, k) => o - g.padsBegin[a] + k * g.dilations[a] },
   })),
-  mutant('stride-dilation-swapped', 'stride used where the dilation belongs and the dilation where the stride belongs, in the loops', variant('', {
+  mutant('stride-dilation-swapped', 'stride used where the dilation belongs and the dilation where the stride belongs, in the loops', variant({
     conv: { position: (g, a, o, k) => o * g.dilations[a] - g.padsBegin[a] + k * g.strides[a] },
     convTranspose: { position: (g, a, o, k) => o * g.dilations[a] - g.padsBegin[a] + k * g.strides[a] },
   })),
 
   // ---- channels, groups, layout, batch ----
-  mutant('group-offsets-wrong', 'Conv reads group g from input channel g·(M/group) instead of g·(C/group)', variant('', {
+  mutant('group-offsets-wrong', 'Conv reads group g from input channel g·(M/group) instead of g·(C/group)', variant({
     conv: { inputChannel: (g, grp, c) => grp * (g.outChannels / g.group) + c },
   })),
-  mutant('convtranspose-group-offsets-wrong', 'ConvTranspose writes group g to output channel g·(C/group) instead of g·(M/group)', variant('', {
+  mutant('convtranspose-group-offsets-wrong', 'ConvTranspose writes group g to output channel g·(C/group) instead of g·(M/group)', variant({
     convTranspose: { outputChannel: (g, grp, mo) => grp * (g.inChannels / g.group) + mo },
   })),
-  mutant('channels-per-group-one', 'Conv sums only the first input channel of each group (depthwise assumed)', variant('', {
+  mutant('channels-per-group-one', 'Conv sums only the first input channel of each group (depthwise assumed)', variant({
     conv: { channelsSummed: () => 1 },
   })),
-  mutant('convtranspose-weight-layout-swapped', 'ConvTranspose W read as [M/group, C, k…] instead of [C, M/group, k…]', variant('', {
+  mutant('convtranspose-weight-layout-swapped', 'ConvTranspose W read as [M/group, C, k…] instead of [C, M/group, k…]', variant({
     convTranspose: { weightIndex: (g, c, mo, kf) => (mo * g.inChannels + c) * product(g.kernel) + kf },
   })),
-  mutant('conv-weight-layout-swapped', 'Conv W read as [C/group, M, k…] instead of [M, C/group, k…]', variant('', {
+  mutant('conv-weight-layout-swapped', 'Conv W read as [C/group, M, k…] instead of [M, C/group, k…]', variant({
     conv: { weightIndex: (g, m, c, kf) => (c * g.outChannels + m) * product(g.kernel) + kf },
   })),
-  mutant('batch-items-mixed', 'Conv indexes X as [C, N, …] (batch and channel axes exchanged)', variant('', {
+  mutant('batch-items-mixed', 'Conv indexes X as [C, N, …] (batch and channel axes exchanged)', variant({
     conv: { inputIndex: (g, n, ch, offset) => (ch * g.batch + n) * product(g.inputSpatial) + offset },
   })),
 
-  mutant('last-kernel-tap-skipped', 'the tap loop stops one short (kf < kSize − 1): the last kernel element never contributes', variant('', {
+  mutant('last-kernel-tap-skipped', 'the tap loop stops one short (kf < kSize − 1): the last kernel element never contributes', variant({
     conv: { weightIndex: (g, m, c, kf) => (kf === product(g.kernel) - 1 ? -1 : (m * g.weightDims[1] + c) * product(g.kernel) + kf) },
     convTranspose: { weightIndex: (g, c, mo, kf) => (kf === product(g.kernel) - 1 ? -1 : (c * g.weightDims[1] + mo) * product(g.kernel) + kf) },
   })),
-  mutant('conv-first-batch-item-only', 'Conv computes batch item 0 only; the other items get just the bias', variant('', {
+  mutant('conv-first-batch-item-only', 'Conv computes batch item 0 only; the other items get just the bias', variant({
     conv: { inputIndex: (g, n, ch, offset) => (n === 0 ? (ch * product(g.inputSpatial) + offset) : -1) },
   })),
 
   // ---- bias ----
-  mutant('bias-ignored', 'the bias input is never added', variant('', {
+  mutant('bias-ignored', 'the bias input is never added', variant({
     conv: { bias: () => 0 },
     convTranspose: { bias: () => 0 },
   })),
-  mutant('bias-on-one-channel', 'only output channel 0 gets its bias', variant('', {
+  mutant('bias-on-one-channel', 'only output channel 0 gets its bias', variant({
     conv: { bias: (b, m) => (m === 0 ? b[0] : 0) },
     convTranspose: { bias: (b, m) => (m === 0 ? b[0] : 0) },
   })),
 
   // ---- precision ----
-  mutant('float16-accumulation', 'every partial sum rounded to float16 while declaring float32', variant('', {
+  mutant('float16-accumulation', 'every partial sum rounded to float16 while declaring float32', variant({
     conv: { multiplyAdd: (acc, x, w) => roundToFloat16(acc + x * w) },
     convTranspose: { multiplyAdd: (acc, x, w) => roundToFloat16(acc + x * w) },
   })),
-  mutant('tf32-inputs', 'inputs rounded to TF32 (10-bit fraction) before multiplying, while declaring float32', variant('', {
+  mutant('tf32-inputs', 'inputs rounded to TF32 (10-bit fraction) before multiplying, while declaring float32', variant({
     conv: { multiplyAdd: (acc, x, w) => acc + roundToTf32(x) * roundToTf32(w) },
     convTranspose: { multiplyAdd: (acc, x, w) => acc + roundToTf32(x) * roundToTf32(w) },
   })),
-  mutant('convtranspose-unwritten-outputs-nan', 'ConvTranspose leaves output positions no input reaches uninitialised (NaN) instead of bias or 0', variant('', {
+  mutant('convtranspose-unwritten-outputs-nan', 'ConvTranspose leaves output positions no input reaches uninitialised (NaN) instead of bias or 0', variant({
     kernel: unwrittenOutputsNaN,
   })),
 
   // ---- validation: an answer where an error is due ----
-  mutant('negative-pads-clamped', 'negative pads silently clamped to 0 instead of refused', variant('', {
+  mutant('negative-pads-clamped', 'negative pads silently clamped to 0 instead of refused', variant({
     geometry: withAttributes((_op, attrs) => (attrs.pads ? { ...attrs, pads: attrs.pads.map((p) => (typeof p === 'number' && p < 0 ? 0 : p)) } : attrs)),
   })),
-  mutant('bias-length-unchecked', 'a bias with more than M values is accepted and its first M used', variant('', {
+  mutant('bias-length-unchecked', 'a bias with more than M values is accepted and its first M used', variant({
     geometry: (op, x, w, b, attrs) => {
       const m = op === 'Conv' ? w.dims[0] : w.dims[1] * (attrs.group ?? 1);
       const trimmed = b && b.dims.length === 1 && b.dims[0] > m ? { dims: [m], data: b.data.subarray(0, m) } : b;
@@ -218,10 +218,10 @@ export const catalogue: CatalogueEntry[] = [
   })),
 
   // ---- state and inputs ----
-  mutant('stale-accumulator', 'the accumulation buffer is reused between calls of the same output size without being cleared', staleAccumulator('')),
-  mutant('reused-output-buffer', 'every call of the same output size returns the same Float32Array, overwriting earlier results', reusedOutputBuffer('')),
-  mutant('result-cached-by-shape', 'results memoised on shapes and attributes only: the same configuration with other data returns the earlier result', cachedByShape('')),
-  mutant('weights-flipped-in-place', 'right answer, but W is left flipped in the caller\'s buffer', flipsWeightsInPlace('')),
+  mutant('stale-accumulator', 'the accumulation buffer is reused between calls of the same output size without being cleared', staleAccumulator()),
+  mutant('reused-output-buffer', 'every call of the same output size returns the same Float32Array, overwriting earlier results', reusedOutputBuffer()),
+  mutant('result-cached-by-shape', 'results memoised on shapes and attributes only: the same configuration with other data returns the earlier result', cachedByShape()),
+  mutant('weights-flipped-in-place', 'right answer, but W is left flipped in the caller\'s buffer', flipsWeightsInPlace()),
 ];
 
 export const mutants = catalogue.filter((e) => e.verdict === 'reject');

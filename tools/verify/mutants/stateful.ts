@@ -24,7 +24,7 @@ const correct = hookedKernel({});
  * An accumulation buffer kept between calls and never cleared: while consecutive calls have the same
  * output size, each result includes every earlier one.
  */
-export function staleAccumulator(name: string): ImplementationWithSupports {
+export function staleAccumulator(name = 'staleAccumulator'): ImplementationWithSupports {
   let acc: Float64Array | undefined;
   return fromRun(name, (op, x, w, b, attrs) => {
     const g = referenceGeometry(op, x, w, b, attrs);
@@ -39,7 +39,7 @@ export function staleAccumulator(name: string): ImplementationWithSupports {
  * One output buffer per size, handed back on every call: a caller that keeps an earlier result
  * finds it overwritten by the next call of the same size.
  */
-export function reusedOutputBuffer(name: string): ImplementationWithSupports {
+export function reusedOutputBuffer(name = 'reusedOutputBuffer'): ImplementationWithSupports {
   const pool = new Map<number, Float32Array>();
   return fromRun(name, (op, x, w, b, attrs) => {
     const g = referenceGeometry(op, x, w, b, attrs);
@@ -55,7 +55,7 @@ export function reusedOutputBuffer(name: string): ImplementationWithSupports {
  * Computes the right answer, then leaves the weights flipped in place (as a zero-insertion kernel
  * that flips W for its own use and forgets to restore it would).
  */
-export function flipsWeightsInPlace(name: string): ImplementationWithSupports {
+export function flipsWeightsInPlace(name = 'flipsWeightsInPlace'): ImplementationWithSupports {
   return fromRun(name, (op, x, w, b, attrs) => {
     const g = referenceGeometry(op, x, w, b, attrs);
     const y = correct(op, g, x.data, w.data, b?.data);
@@ -69,7 +69,7 @@ export function flipsWeightsInPlace(name: string): ImplementationWithSupports {
  * Memoises on the call's shape and attributes but not on the data: a second call of the same
  * configuration with other values gets the first call's result (a kernel cache that caches too much).
  */
-export function cachedByShape(name: string): ImplementationWithSupports {
+export function cachedByShape(name = 'cachedByShape'): ImplementationWithSupports {
   const cache = new Map<string, Tensor>();
   return fromRun(name, (op, x, w, b, attrs) => {
     const key = JSON.stringify([op, x.dims, w.dims, b?.dims, attrs]);

@@ -41,8 +41,8 @@ export function hookedKernel(parts: Pick<VariantParts, 'conv' | 'convTranspose'>
   return (op, g, x, w, b) => (op === 'Conv' ? hookedConv(convHooks, g, x, w, b) : hookedConvTranspose(convTHooks, g, x, w, b));
 }
 
-/** An Implementation computing geometry → kernel → one rounding to float32. */
-export function variant(name: string, parts: VariantParts = {}): ImplementationWithSupports {
+/** An Implementation computing geometry → kernel → one rounding to float32. The catalogue names it. */
+export function variant(parts: VariantParts = {}, name = 'variant'): ImplementationWithSupports {
   const geometry = parts.geometry ?? referenceGeometry;
   const kernel = parts.kernel ?? hookedKernel(parts);
   const run = (op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes): Tensor => {
