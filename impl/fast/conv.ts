@@ -28,36 +28,6 @@ function fillBias(y: Float64Array, b: ArrayLike<number> | undefined, batch: numb
   }
 }
 
-/**
- * Gathers rows kStart … kStart+kc−1 and columns jStart … jStart+cols−1 of im2col(X_g) into NR-column
- * panels: bp[(panel·kc + k)·NR + j]. Row k is (channel c, kernel offset κ) = (k / kSize, k mod kSize).
- */
-function packIm2col(
-  x: ArrayLike<number>, xBase: number, inS: number, table: Int32Array, P: number, kSize: number,
-  kStart: number, kc: number, jStart: number, cols: number, bp: Float64Array,
-): void {
-  const panels = Math.ceil(cols / NR);
-  for (let kk = 0; kk < kc; kk++) {
-    const k = kStart + kk;
-    const c = (k / kSize) | 0;
-    const kf = k - c * kSize;
-    const xb = xBase + c * inS;
-    const tb = kf * P + jStart;
-    for (let jp = 0; jp < panels; jp++) {
-      const dst = (jp * kc + kk) * NR;
-      const j0 = jp * NR;
-      for (let jj = 0; jj < NR; jj++) {
-        const j = j0 + jj;
-        let v = 0;
-        if (j < cols) {
-          const t = table[tb + j];
-          if (t >= 0) v = x[xb + t];
-        }
-        bp[dst + jj] = v;
-      }
-    }
-  }
-}
 
 /** ONNX Conv over a resolved geometry, float64, same layout and semantics as convDirect. */
 export function convFast(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined): Float64Array {
@@ -76,7 +46,9 @@ export function convFast(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<num
   const depth = cg * kSize;
   const rowPanels = Math.ceil(mg / MR);
   const nb = blockColumns(mg);
-  const ws = gemmWorkspace(packedASize(mg, depth), rowPanels * MR * nb);
+  const ws = gemmWorkspace(packedASize(mg, depth), rowPanels * MR * nb, x.length, table.length);
+  ws.xs.set(x); // float64 copy: one element type in the packing loop
+  ws.ts.set(table);
   const cs = ws.cs;
   for (let grp = 0; grp < g.group; grp++) {
     // W[m, c, κ] rows are contiguous: A = W_g is mg × (cg·kSize) with unit column stride.
@@ -91,7 +63,7 @@ export function convFast(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<num
         cs.fill(0, 0, rowPanels * MR * ldc);
         for (let pc = 0; pc < depth; pc += KC) {
           const kc = Math.min(KC, depth - pc);
-          packIm2col(x, xBase, inS, table, P, kSize, pc, kc, jc, cols, ws.bp);
+          ws.im2col(xBase, inS, P, kSize, pc, kc, jc, cols);
           ws.run(rowPanels, colPanels, kc, pc, depth, ldc);
         }
         for (let i = 0; i < mg; i++) {

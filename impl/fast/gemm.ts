@@ -88,35 +88,80 @@ export interface GemmWorkspace {
   readonly bp: Float64Array;
   /** C scratch, row-major with the row stride given to run (at most NC). */
   readonly cs: Float64Array;
+  /** Float64 copy of X for im2col (as many values as requested; fill it before im2col). */
+  readonly xs: Float64Array;
+  /** Copy of the gather table for im2col (fill it before im2col). */
+  readonly ts: Int32Array;
   /** cs[i·ldc + j] += Σ_{k<kc} A[i, kStart + k]·B[k, j] for every tile (i < 4·rowPanels, j < 4·colPanels). */
   run(rowPanels: number, colPanels: number, kc: number, kStart: number, depth: number, ldc: number): void;
+  /**
+   * Packs rows kStart … kStart+kc−1, columns jStart … jStart+cols−1 of im2col(xs from xBase) into bp:
+   * row k = (channel k / kSize, kernel offset k mod kSize), entry ts[κ·P + j] (−1: padding → 0).
+   */
+  im2col(xBase: number, inS: number, P: number, kSize: number, kStart: number, kc: number, jStart: number, cols: number): void;
 }
 
 const PAGE = 65536;
 
-function wasmWorkspace(k: WasmGemm, aLen: number, cLen: number): GemmWorkspace {
+function wasmWorkspace(k: WasmGemm, aLen: number, cLen: number, xLen: number, tLen: number): GemmWorkspace {
   const bLen = packedBSize();
-  const bytes = (aLen + bLen + cLen) * 8;
+  const xAt = (aLen + bLen + cLen) * 8;
+  const tAt = xAt + xLen * 8;
+  const bytes = tAt + tLen * 4 + 16; // 16 bytes of slack: im2col reads a partial panel's table row whole
   const have = k.memory.buffer.byteLength;
   if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / PAGE));
   const buffer = k.memory.buffer; // after any grow: earlier views are detached
   const ap = new Float64Array(buffer, 0, aLen);
   const bp = new Float64Array(buffer, aLen * 8, bLen);
   const cs = new Float64Array(buffer, (aLen + bLen) * 8, cLen);
+  const xs = new Float64Array(buffer, xAt, xLen);
+  const ts = new Int32Array(buffer, tAt, tLen);
   return {
-    ap, bp, cs,
+    ap, bp, cs, xs, ts,
     run(rowPanels, colPanels, kc, kStart, depth, ldc) {
       k.gemm(rowPanels, colPanels, kc, ap.byteOffset + kStart * MR * 8, depth * MR * 8, bp.byteOffset, cs.byteOffset, ldc * 8);
+    },
+    im2col(xBase, inS, P, kSize, kStart, kc, jStart, cols) {
+      k.im2col(bp.byteOffset, xAt + xBase * 8, tAt, P, kSize, kStart, kc, jStart, cols, inS);
     },
   };
 }
 
-function jsWorkspace(aLen: number, cLen: number): GemmWorkspace {
+/** The JS im2col packing (same layout as the WebAssembly one), panel-major so the writes to bp are sequential. */
+function packIm2colJs(
+  x: Float64Array, xBase: number, inS: number, table: Int32Array, P: number, kSize: number,
+  kStart: number, kc: number, jStart: number, cols: number, bp: Float64Array,
+): void {
+  const panels = Math.ceil(cols / NR);
+  const c0 = (kStart / kSize) | 0;
+  const kf0 = kStart - c0 * kSize;
+  let dst = 0;
+  for (let jp = 0; jp < panels; jp++) {
+    const j0 = jStart + jp * NR;
+    let kf = kf0;
+    let xb = xBase + c0 * inS;
+    for (let kk = 0; kk < kc; kk++, dst += NR) {
+      const tb = kf * P + j0;
+      for (let jj = 0; jj < NR; jj++) {
+        const t = jp * NR + jj < cols ? table[tb + jj] : -1;
+        bp[dst + jj] = t >= 0 ? x[xb + t] : 0;
+      }
+      if (++kf === kSize) {
+        kf = 0;
+        xb += inS;
+      }
+    }
+  }
+}
+
+function jsWorkspace(aLen: number, cLen: number, xLen: number, tLen: number): GemmWorkspace {
   const ap = new Float64Array(aLen);
   const bp = new Float64Array(packedBSize());
   const cs = new Float64Array(cLen);
+  const xs = new Float64Array(xLen);
+  const ts = new Int32Array(tLen);
   return {
-    ap, bp, cs,
+    ap, bp, cs, xs, ts,
     run(rowPanels, colPanels, kc, kStart, depth, ldc) {
       for (let jp = 0; jp < colPanels; jp++) {
         const bo = jp * kc * NR;
@@ -124,6 +169,9 @@ function jsWorkspace(aLen: number, cLen: number): GemmWorkspace {
           kernel4x4(kc, ap, (ip * depth + kStart) * MR, bp, bo, cs, ip * MR * ldc + jp * NR, ldc);
         }
       }
+    },
+    im2col(xBase, inS, P, kSize, kStart, kc, jStart, cols) {
+      packIm2colJs(xs, xBase, inS, ts, P, kSize, kStart, kc, jStart, cols, bp);
     },
   };
 }
@@ -143,11 +191,12 @@ export function activeWasm(): WasmGemm | undefined {
 const MAX_WASM_DOUBLES = 2 ** 26;
 
 /**
- * A workspace for an A of `aLen` packed values and a C scratch of `cLen` values. The WebAssembly
- * workspace is shared (its memory grows, never shrinks), so it is valid only until the next call.
+ * A workspace for an A of `aLen` packed values, a C scratch of `cLen` values and, for im2col, X of
+ * `xLen` values with a gather table of `tableLen` entries. The WebAssembly workspace is shared (its
+ * memory grows, never shrinks), so it is valid only until the next call.
  */
-export function gemmWorkspace(aLen: number, cLen: number): GemmWorkspace {
+export function gemmWorkspace(aLen: number, cLen: number, xLen = 0, tableLen = 0): GemmWorkspace {
   const k = activeWasm();
-  if (k && aLen + cLen + packedBSize() <= MAX_WASM_DOUBLES) return wasmWorkspace(k, aLen, cLen);
-  return jsWorkspace(aLen, cLen);
+  if (k && aLen + cLen + packedBSize() + xLen + tableLen / 2 <= MAX_WASM_DOUBLES) return wasmWorkspace(k, aLen, cLen, xLen, tableLen);
+  return jsWorkspace(aLen, cLen, xLen, tableLen);
 }

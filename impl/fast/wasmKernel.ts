@@ -47,6 +47,8 @@ const set = (i: number) => [0x21, ...uleb(i)];
 const i32c = (v: number) => [0x41, ...sleb(v)];
 const ADD = [0x6a], MUL = [0x6c], LT_U = [0x49], NE = [0x47], LT_S = [0x48], GT_S = [0x4a], GE_S = [0x4e], REM_U = [0x70];
 const F64_ADD = [0xa0], F64_MUL = [0xa2];
+const DIV_U = [0x6e], SUB = [0x6b], EQ = [0x46], SELECT = [0x1b];
+const f64c0 = [0x44, 0, 0, 0, 0, 0, 0, 0, 0];
 const BLOCK = [0x02, 0x40];
 const br = (depth: number) => [0x0c, ...uleb(depth)];
 const tee = (i: number) => [0x22, ...uleb(i)];
@@ -178,20 +180,72 @@ function runsBody(scatter: boolean): number[] {
   return [...uleb(fn.length), ...fn];
 }
 
+// parameters and locals of im2col(bp, x, table, P, kSize, kStart, kc, jStart, cols, inS)
+const M_BP = 0, M_X = 1, M_TAB = 2, M_P = 3, M_KSIZE = 4, M_KSTART = 5, M_KC = 6, M_JSTART = 7, M_COLS = 8, M_INS = 9;
+const M_C0 = 10, M_KF0 = 11, M_DST = 12, M_JP = 13, M_PANELS = 14, M_KF = 15, M_XB = 16, M_KK = 17, M_TB = 18, M_T = 19;
+
+/**
+ * Packs rows kStart … kStart+kc−1, columns jStart … jStart+cols−1 of im2col(X) into NR-column
+ * panels (bp[(panel·kc + k)·4 + j]), row k = (channel k / kSize, kernel offset k mod kSize), through
+ * the gather table (−1: padded position → 0; columns past `cols` → 0). Pointers in bytes (bp, x:
+ * f64; table: i32, followed by at least 16 readable bytes); counts in elements.
+ */
+function im2colBody(): number[] {
+  const code: number[] = [];
+  const emit = (...parts: number[][]) => parts.forEach((p) => code.push(...p));
+  emit(get(M_KSTART), get(M_KSIZE), DIV_U, set(M_C0));
+  emit(get(M_KSTART), get(M_C0), get(M_KSIZE), MUL, SUB, set(M_KF0));
+  emit(get(M_BP), set(M_DST));
+  emit(get(M_COLS), i32c(3), ADD, i32c(2), [0x76] /* i32.shr_u */, set(M_PANELS));
+  emit(i32c(0), set(M_JP));
+  emit(LOOP); // panels
+  emit(get(M_KF0), set(M_KF));
+  emit(get(M_X), get(M_C0), get(M_INS), MUL, i32c(8), MUL, ADD, set(M_XB));
+  emit(i32c(0), set(M_KK));
+  emit(LOOP); // kk
+  // tb = table + (kf·P + jStart + jp·4)·4
+  emit(get(M_TAB), get(M_KF), get(M_P), MUL, get(M_JSTART), ADD, get(M_JP), i32c(4), MUL, ADD, i32c(4), MUL, ADD, set(M_TB));
+  for (let jj = 0; jj < 4; jj++) {
+    // t = column inside ? table[tb + jj] : −1
+    emit(get(M_TB), i32load(4 * jj), i32c(-1), get(M_JP), i32c(4), MUL, i32c(jj), ADD, get(M_COLS), LT_S, SELECT, set(M_T));
+    // bp[dst + jj] = t ≥ 0 ? x[xb + t] : 0 (the load uses index max(t, 0), so it never leaves x)
+    emit(get(M_DST));
+    emit(get(M_XB), get(M_T), i32c(0), get(M_T), i32c(0), GE_S, SELECT, i32c(8), MUL, ADD, f64load(0));
+    emit(f64c0, get(M_T), i32c(0), GE_S, SELECT, f64store(8 * jj));
+  }
+  emit(get(M_DST), i32c(32), ADD, set(M_DST));
+  // next row: kernel offset, and channel when it wraps
+  emit(get(M_KF), i32c(1), ADD, tee(M_KF), get(M_KSIZE), EQ);
+  emit([0x04, 0x40] /* if */, i32c(0), set(M_KF), get(M_XB), get(M_INS), i32c(8), MUL, ADD, set(M_XB), END);
+  emit(get(M_KK), i32c(1), ADD, tee(M_KK), get(M_KC), LT_U, brIf(0));
+  emit(END); // kk
+  emit(get(M_JP), i32c(1), ADD, tee(M_JP), get(M_PANELS), LT_U, brIf(0));
+  emit(END); // panels
+  emit(END); // function
+  const locals = vec([[...uleb(10), I32]]);
+  const fn = [...locals, ...code];
+  return [...uleb(fn.length), ...fn];
+}
+
 function moduleBytes(): Uint8Array {
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    // types: 0 = (i32×8) → (), 1 = (i32×12) → ()
-    ...section(1, vec([[0x60, ...vec(new Array(8).fill([I32])), ...vec([])], [0x60, ...vec(new Array(12).fill([I32])), ...vec([])]])),
-    ...section(3, vec([uleb(0), uleb(1), uleb(1)])), // gemm, runsGather, runsScatter
+    // types: 0 = (i32×8) → (), 1 = (i32×12) → (), 2 = (i32×10) → ()
+    ...section(1, vec([
+      [0x60, ...vec(new Array(8).fill([I32])), ...vec([])],
+      [0x60, ...vec(new Array(12).fill([I32])), ...vec([])],
+      [0x60, ...vec(new Array(10).fill([I32])), ...vec([])],
+    ])),
+    ...section(3, vec([uleb(0), uleb(1), uleb(1), uleb(2)])), // gemm, runsGather, runsScatter, im2col
     ...section(5, vec([[0x00, ...uleb(1)]])), // memory: min 1 page, no max
     ...section(7, vec([
       [...name('mem'), 0x02, ...uleb(0)],
       [...name('gemm'), 0x00, ...uleb(0)],
       [...name('runsGather'), 0x00, ...uleb(1)],
       [...name('runsScatter'), 0x00, ...uleb(2)],
+      [...name('im2col'), 0x00, ...uleb(3)],
     ])),
-    ...section(10, vec([body(), runsBody(false), runsBody(true)])),
+    ...section(10, vec([body(), runsBody(false), runsBody(true), im2colBody()])),
   ];
   return Uint8Array.from(bytes);
 }
@@ -217,6 +271,8 @@ export interface WasmGemm {
   runsGather: RunsFn;
   /** See runsBody: ConvTranspose row runs for one (c, m') pair. */
   runsScatter: RunsFn;
+  /** See im2colBody. */
+  im2col(bp: number, x: number, table: number, P: number, kSize: number, kStart: number, kc: number, jStart: number, cols: number, inS: number): void;
 }
 
 export type RunsFn = (
@@ -247,6 +303,7 @@ export function wasmGemm(): WasmGemm | undefined {
           gemm: exports.gemm as WasmGemm['gemm'],
           runsGather: exports.runsGather as RunsFn,
           runsScatter: exports.runsScatter as RunsFn,
+          im2col: exports.im2col as WasmGemm['im2col'],
         };
       }
     } catch {
