@@ -12,7 +12,8 @@ import fc from 'fast-check';
 import { defineClause, type ClauseContext } from '../framework/clause';
 import { assertWithinBound } from '../framework/compare';
 import { expectedWithBound } from '../tolerance';
-import { loadManifest, readCase } from '../../tools/fixtures/read';
+import { loadManifest, readCase, type FixtureData } from '../../tools/fixtures/read';
+import type { Tensor } from '../../impl/types';
 import { defaultFixturesDir } from '../../tools/fixtures/paths';
 import type { ManifestCase } from '../../tools/fixtures/manifest';
 import type { EnumeratedClause, NamedCase } from '../../tools/verify/enumerated';
@@ -23,11 +24,24 @@ export interface FixtureRef {
   entry: ManifestCase;
 }
 
+// Read (and sha256-checked) once per process: the mutants table verifies dozens of subjects in a row.
+const readCache = new Map<string, FixtureData>();
+
+const copyTensor = (t: Tensor): Tensor => ({ dims: [...t.dims], data: Float32Array.from(t.data) });
+
 /** Runs one fixture case on the subject and judges it against the reference (float64) with the bound. */
 export async function checkFixture(ref: FixtureRef, ctx: ClauseContext): Promise<void> {
-  const f = readCase(ref.dir, ref.entry);
+  const key = `${ref.dir}\0${ref.entry.id}`;
+  let cached = readCache.get(key);
+  if (!cached) {
+    cached = readCase(ref.dir, ref.entry);
+    readCache.set(key, cached);
+  }
+  // Fresh copies per call, so a subject that writes into its inputs cannot spoil the cache.
+  const f = { ...cached, x: copyTensor(cached.x), w: copyTensor(cached.w), b: cached.b && copyTensor(cached.b) };
+  const expected = expectedWithBound(f.op, f.x, f.w, f.b, f.attrs, ctx.profile);
   const actual = await ctx.call(f.op, f.x, f.w, f.b, f.attrs);
-  assertWithinBound(actual, expectedWithBound(f.op, f.x, f.w, f.b, f.attrs, ctx.profile), `fixture ${f.id}`);
+  assertWithinBound(actual, expected, `fixture ${f.id}`);
 }
 
 /** The fixtures clause over the fixtures folder `dir` (default: the bundled fixtures/). */
