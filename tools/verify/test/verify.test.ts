@@ -75,7 +75,7 @@ describe('every misbehaviour becomes a reported failure and the run goes on', ()
     ['mutatesInput', /modified its input X/],
   ];
   it.each(cases)('%s: ConvTranspose cases fail with the reason, Conv cases still pass', async (name, reason) => {
-    const r = await verifyTarget({ kind: 'module', path: broken, exportName: name }, { ...small, timeoutMs: 400 });
+    const r = await verifyTarget({ kind: 'module', path: broken, exportName: name }, { ...small, timeoutMs: 600 });
     expectConvPassesConvTFails(r, reason);
   });
 
@@ -91,7 +91,7 @@ describe('every misbehaviour becomes a reported failure and the run goes on', ()
   });
 
   it('a hang is reported with the case that hung and a seed-only replay command', async () => {
-    const r = await verifyTarget({ kind: 'module', path: broken, exportName: 'hang' }, { ...small, clauses: ['robustness.output.dims'], timeoutMs: 300 });
+    const r = await verifyTarget({ kind: 'module', path: broken, exportName: 'hang' }, { ...small, clauses: ['robustness.output.dims'], timeoutMs: 600 });
     const c = byId(r, 'robustness.output.dims') as VerifyReport['clauses'][number];
     expect(c.counterexample).toMatch(/^ConvTranspose /);
     expect(c.replay).toMatch(/--clause robustness\.output\.dims --seed \d+/);
@@ -100,7 +100,7 @@ describe('every misbehaviour becomes a reported failure and the run goes on', ()
   });
 
   it('after three listed cases in a row hang, the rest of the clause fails without calling the adapter again', async () => {
-    const r = await verifyTarget({ kind: 'module', path: broken, exportName: 'hang' }, { ...small, clauses: ['fixtures.ort/convtranspose_*'], timeoutMs: 300 });
+    const r = await verifyTarget({ kind: 'module', path: broken, exportName: 'hang' }, { ...small, clauses: ['fixtures.ort/convtranspose_*'], timeoutMs: 600 });
     const cases = r.clauses[0].cases!;
     expect(cases.length).toBeGreaterThan(10);
     expect(cases.every((c) => c.status === 'failed')).toBe(true);
@@ -122,7 +122,7 @@ describe('every misbehaviour becomes a reported failure and the run goes on', ()
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'convspec-'));
     const prog = `node ${JSON.stringify(path.join(here, 'program.cjs'))}`;
     const five = ['fixtures.ort/conv_1d', 'fixtures.ort/conv_3d', 'fixtures.ort/conv_batch', 'fixtures.ort/conv_bias', 'fixtures.ort/conv_valid'];
-    const hung = await verifyTarget({ kind: 'cmd', command: `${prog} --hang-once ${JSON.stringify(path.join(dir, 'hung'))}` }, { ...small, clauses: five, timeoutMs: 500 });
+    const hung = await verifyTarget({ kind: 'cmd', command: `${prog} --hang-once ${JSON.stringify(path.join(dir, 'hung'))}` }, { ...small, clauses: five, timeoutMs: 800 });
     expect(hung.clauses[0].cases!.map((c) => c.status)).toEqual(['passed', 'passed', 'failed', 'passed', 'passed']);
     expect(hung.clauses[0].cases![2].error).toMatch(/timeout/);
     const garbage = await verifyTarget({ kind: 'cmd', command: `${prog} --garbage` }, { ...small, clauses: five.slice(0, 3) });
