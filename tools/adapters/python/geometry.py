@@ -5,8 +5,9 @@ Follows the same reading as convspec's reference (ONNX Runtime >= 1.29, see spec
   for SAME_UPPER and at the start for SAME_LOWER;
 - output_padding must be below the stride;
 - Conv SAME_* with dilation uses the effective kernel d(k-1)+1;
-- ConvTranspose output_shape: spatial dims only, from 1 to natural + stride - 1; sizes above the
-  natural one append the extra elements at the end (pads_end becomes negative).
+- ConvTranspose output_shape: spatial dims only, from 1 to s*i + d(k-1) (= natural - output_padding
+  + stride - 1, as ONNX Runtime 1.30 bounds it); sizes above the natural one append the extra
+  elements at the end (pads_end becomes negative).
 
 Every problem raises ConvError whose message starts with the convspec error code, so a verifier can
 tell which check refused the input.
@@ -129,8 +130,9 @@ def resolve(op, x_dims, w_dims, b_dims, attrs):
             natural = s * (i - 1) + output_padding[a] + eff
             if output_shape is not None:
                 want = output_shape[a]
-                if want > natural + s - 1:
-                    raise ConvError("OUTPUT_SHAPE_INCONSISTENT", f"output_shape[{a}] = {want} is above natural + stride - 1 = {natural + s - 1}")
+                largest = s * i + d * (k - 1)  # what output_padding < stride could reach (ORT's bound)
+                if want > largest:
+                    raise ConvError("OUTPUT_SHAPE_INCONSISTENT", f"output_shape[{a}] = {want} is above s*i + d(k-1) = {largest}")
                 total = natural - want
                 if total >= 0:
                     pb = total // 2 if auto_pad == "SAME_UPPER" else total - total // 2
