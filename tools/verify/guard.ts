@@ -79,12 +79,13 @@ export interface GuardedSubject extends Subject {
 export function guardSubject(inner: Subject): GuardedSubject {
   let records: FaultRecord[] = [];
   let poisoned: AdapterFault | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
   const record = (fault: AdapterFault, caseText: string) => {
     if (records.length < 20) records.push({ kind: fault.kind, message: fault.message, case: caseText });
     if (fault.kind === 'timeout' || fault.kind === 'crash') poisoned = fault;
     return fault;
   };
-  return {
+  const guarded: GuardedSubject = {
     name: inner.name,
     supports: inner.supports,
     beginUnit() {
@@ -92,25 +93,39 @@ export function guardSubject(inner: Subject): GuardedSubject {
       poisoned = undefined;
     },
     faults: () => records,
-    async run(op, x, w, b, attrs) {
-      const caseText = describeCase(op, x, w, b, attrs);
-      if (poisoned) throw new AdapterFault(poisoned.kind, `not run: the adapter already failed on an earlier case of this clause (${poisoned.message})`);
-      let result: unknown;
-      try {
-        result = await inner.run(op, x, w, b, attrs);
-      } catch (e) {
-        if (e instanceof AdapterFault) throw record(e, caseText);
-        if (e instanceof Error) throw e;
-        throw record(new AdapterFault('non-error-throw', `the adapter threw ${describeThrown(e)}, not an Error`), caseText);
-      }
-      const problem = tensorProblem(result);
-      if (problem) throw record(new AdapterFault('wrong-type', problem), caseText);
-      return result as Tensor;
+    run(op, x, w, b, attrs) {
+      // One call at a time: workers and programs answer in order, and each time limit must cover only
+      // its own call. A clause that issues calls concurrently simply has them queued.
+      const next = queue.then(() => guardedRun(op, x, w, b, attrs));
+      queue = next.then(
+        () => undefined,
+        () => undefined,
+      );
+      return next;
     },
     close: async () => {
+      await queue;
       await inner.close?.();
     },
   };
+
+  return guarded;
+
+  async function guardedRun(...[op, x, w, b, attrs]: Parameters<Subject['run']>): Promise<Tensor> {
+    const caseText = describeCase(op, x, w, b, attrs);
+    if (poisoned) throw new AdapterFault(poisoned.kind, `not run: the adapter already failed on an earlier case of this clause (${poisoned.message})`);
+    let result: unknown;
+    try {
+      result = await inner.run(op, x, w, b, attrs);
+    } catch (e) {
+      if (e instanceof AdapterFault) throw record(e, caseText);
+      if (e instanceof Error) throw e;
+      throw record(new AdapterFault('non-error-throw', `the adapter threw ${describeThrown(e)}, not an Error`), caseText);
+    }
+    const problem = tensorProblem(result);
+    if (problem) throw record(new AdapterFault('wrong-type', problem), caseText);
+    return result as Tensor;
+  }
 }
 
 export function describeThrown(e: unknown): string {

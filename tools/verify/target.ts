@@ -4,7 +4,7 @@
  * object passed by a caller in this thread (no isolation: for tests and the mutants table).
  */
 import { subjectFromImplementation, type ImplementationWithSupports } from '../../spec/framework/subject';
-import { guardSubject, type GuardedSubject } from './guard';
+import { AdapterFault, guardSubject, type GuardedSubject } from './guard';
 import { implementationProblem, TargetError } from './loadModule';
 import { openProcessSubject } from './processSubject';
 import { sanitizeSupports } from './supports';
@@ -17,7 +17,7 @@ export type VerifyTarget =
   | { kind: 'module'; path: string; exportName?: string }
   /** A program speaking the JSON-lines protocol (protocol.ts). */
   | { kind: 'cmd'; command: string; cwd?: string }
-  /** An Implementation object, called in this thread: no time limit, no crash isolation. */
+  /** An Implementation object, called in this thread: no crash isolation; the time limit ends only unsettled promises. */
   | { kind: 'implementation'; implementation: ImplementationWithSupports };
 
 export interface OpenOptions {
@@ -64,6 +64,17 @@ export async function openTarget(target: VerifyTarget, options: OpenOptions = {}
       } catch (e) {
         throw new TargetError(`${target.implementation.name} declares ${(e as Error).message}`);
       }
+      // A promise that never settles still ends at the time limit (a synchronous endless loop cannot be
+      // stopped in this thread: that needs a module target, which runs in a worker).
+      const timeoutMs = options.timeoutMs ?? 10_000;
+      const call = inner.run.bind(inner);
+      inner.run = (op, x, w, b, attrs) => {
+        let timer: NodeJS.Timeout | undefined;
+        const limit = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new AdapterFault('timeout', `no result within ${timeoutMs} ms`)), timeoutMs);
+        });
+        return Promise.race([call(op, x, w, b, attrs), limit]).finally(() => clearTimeout(timer));
+      };
       return guardSubject(inner);
     }
   }

@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { reference } from '../../../impl/reference';
 import { verifyTarget, selectUnits, parseShard, VerifyArgumentError, type VerifyOptions } from '../run';
 import { TargetError } from '../loadModule';
+import { openTarget } from '../target';
 import type { VerifyReport } from '../report';
 import { allClauses } from '../../../spec/clauses';
 
@@ -97,6 +98,21 @@ describe('every misbehaviour becomes a reported failure and the run goes on', ()
     expect(c.replay).toMatch(/--clause robustness\.output\.dims --seed \d+/);
     expect(c.replay).not.toMatch(/--path/);
     expect(c.faults?.[0].kind).toBe('timeout');
+  });
+
+  it('in process, a ConvTranspose promise that never settles fails at the time limit', async () => {
+    const impl = require(broken).neverResolves;
+    const r = await verifyTarget({ kind: 'implementation', implementation: impl }, { ...small, timeoutMs: 600 });
+    expectConvPassesConvTFails(r, /timeout/);
+  });
+
+  it('concurrent calls on one guarded worker subject are queued: each gets its own answer', async () => {
+    const subject = await openTarget({ kind: 'module', path: path.join(here, 'reference.cjs') }, { timeoutMs: 5000, log: () => undefined });
+    const x = (v: number) => ({ dims: [1, 1, 3], data: Float32Array.from([v, v, v]) });
+    const w = { dims: [1, 1, 1], data: Float32Array.from([2]) };
+    const ys = await Promise.all([1, 2, 3, 4].map((v) => subject.run('Conv', x(v), w, undefined, {})));
+    expect(ys.map((y) => Array.from(y.data))).toEqual([[2, 2, 2], [4, 4, 4], [6, 6, 6], [8, 8, 8]]);
+    await subject.close();
   });
 
   it('after three listed cases in a row hang, the rest of the clause fails without calling the adapter again', async () => {
