@@ -64,8 +64,10 @@ export function convTransposeFast(g: ConvGeometry, x: ArrayLike<number>, w: Arra
   const rows = mg * kSize; // one GEMM row per (output channel m', kernel offset κ)
   const rowPanels = Math.ceil(rows / MR);
   const nb = blockColumns(rows);
-  const ws = gemmWorkspace(packedASize(rows, cg), rowPanels * MR * nb);
+  const ws = gemmWorkspace(packedASize(rows, cg), rowPanels * MR * nb, 0, table.length, y.length);
   const cs = ws.cs;
+  ws.ts.set(table);
+  ws.ys.set(y); // the bias, or zeros
   for (let grp = 0; grp < g.group; grp++) {
     // A[(m', κ), c] = W[grp·cg + c, m', κ]: row stride 1, column stride mg·kSize.
     packA(w, grp * cg * rows, 1, rows, rows, cg, ws.ap);
@@ -83,19 +85,10 @@ export function convTransposeFast(g: ConvGeometry, x: ArrayLike<number>, w: Arra
           ws.run(rowPanels, colPanels, kc, pc, cg, ldc);
         }
         // col2im: row r = (m', κ) of the block scatters to output channel m' through table row κ.
-        for (let r = 0; r < rows; r++) {
-          const mo = (r / kSize) | 0;
-          const kf = r - mo * kSize;
-          const yb = yBase + mo * outS;
-          const tb = kf * J + jc;
-          const cb = r * ldc;
-          for (let jj = 0; jj < nc; jj++) {
-            const t = table[tb + jj];
-            if (t >= 0) y[yb + t] += cs[cb + jj];
-          }
-        }
+        ws.col2im(yBase, rows, kSize, nc, ldc, J, jc, outS);
       }
     }
   }
+  y.set(ws.ys);
   return y;
 }

@@ -90,8 +90,10 @@ export interface GemmWorkspace {
   readonly cs: Float64Array;
   /** Float64 copy of X for im2col (as many values as requested; fill it before im2col). */
   readonly xs: Float64Array;
-  /** Copy of the gather table for im2col (fill it before im2col). */
+  /** Copy of the gather table for im2col, or of the scatter table for col2im (fill it first). */
   readonly ts: Int32Array;
+  /** Output buffer for col2im (as many values as requested). */
+  readonly ys: Float64Array;
   /** cs[i·ldc + j] += Σ_{k<kc} A[i, kStart + k]·B[k, j] for every tile (i < 4·rowPanels, j < 4·colPanels). */
   run(rowPanels: number, colPanels: number, kc: number, kStart: number, depth: number, ldc: number): void;
   /**
@@ -99,14 +101,20 @@ export interface GemmWorkspace {
    * row k = (channel k / kSize, kernel offset k mod kSize), entry ts[κ·P + j] (−1: padding → 0).
    */
   im2col(xBase: number, inS: number, P: number, kSize: number, kStart: number, kc: number, jStart: number, cols: number): void;
+  /**
+   * ConvTranspose col2im of the C scratch: for row r = (m', κ) and column jj < nc,
+   * ys[yBase + m'·outS + ts[κ·J + jc + jj]] += cs[r·ldc + jj], skipping −1 (cropped) entries.
+   */
+  col2im(yBase: number, rows: number, kSize: number, nc: number, ldc: number, J: number, jc: number, outS: number): void;
 }
 
 const PAGE = 65536;
 
-function wasmWorkspace(k: WasmGemm, aLen: number, cLen: number, xLen: number, tLen: number): GemmWorkspace {
+function wasmWorkspace(k: WasmGemm, aLen: number, cLen: number, xLen: number, tLen: number, yLen: number): GemmWorkspace {
   const bLen = packedBSize();
   const xAt = (aLen + bLen + cLen) * 8;
-  const tAt = xAt + xLen * 8;
+  const yAt = xAt + xLen * 8;
+  const tAt = yAt + yLen * 8;
   const bytes = tAt + tLen * 4 + 16; // 16 bytes of slack: im2col reads a partial panel's table row whole
   const have = k.memory.buffer.byteLength;
   if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / PAGE));
@@ -116,13 +124,17 @@ function wasmWorkspace(k: WasmGemm, aLen: number, cLen: number, xLen: number, tL
   const cs = new Float64Array(buffer, (aLen + bLen) * 8, cLen);
   const xs = new Float64Array(buffer, xAt, xLen);
   const ts = new Int32Array(buffer, tAt, tLen);
+  const ys = new Float64Array(buffer, yAt, yLen);
   return {
-    ap, bp, cs, xs, ts,
+    ap, bp, cs, xs, ts, ys,
     run(rowPanels, colPanels, kc, kStart, depth, ldc) {
       k.gemm(rowPanels, colPanels, kc, ap.byteOffset + kStart * MR * 8, depth * MR * 8, bp.byteOffset, cs.byteOffset, ldc * 8);
     },
     im2col(xBase, inS, P, kSize, kStart, kc, jStart, cols) {
       k.im2col(bp.byteOffset, xAt + xBase * 8, tAt, P, kSize, kStart, kc, jStart, cols, inS);
+    },
+    col2im(yBase, rows, kSize, nc, ldc, J, jc, outS) {
+      k.col2im(yAt + yBase * 8, cs.byteOffset, tAt, rows, kSize, nc, ldc, J, jc, outS);
     },
   };
 }
@@ -154,14 +166,33 @@ function packIm2colJs(
   }
 }
 
-function jsWorkspace(aLen: number, cLen: number, xLen: number, tLen: number): GemmWorkspace {
+/** The JS col2im (same semantics as the WebAssembly one). */
+function col2imJs(
+  ys: Float64Array, yBase: number, cs: Float64Array, table: Int32Array,
+  rows: number, kSize: number, nc: number, ldc: number, J: number, jc: number, outS: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const mo = (r / kSize) | 0;
+    const kf = r - mo * kSize;
+    const yb = yBase + mo * outS;
+    const tb = kf * J + jc;
+    const cb = r * ldc;
+    for (let jj = 0; jj < nc; jj++) {
+      const t = table[tb + jj];
+      if (t >= 0) ys[yb + t] += cs[cb + jj];
+    }
+  }
+}
+
+function jsWorkspace(aLen: number, cLen: number, xLen: number, tLen: number, yLen: number): GemmWorkspace {
   const ap = new Float64Array(aLen);
   const bp = new Float64Array(packedBSize());
   const cs = new Float64Array(cLen);
   const xs = new Float64Array(xLen);
   const ts = new Int32Array(tLen);
+  const ys = new Float64Array(yLen);
   return {
-    ap, bp, cs, xs, ts,
+    ap, bp, cs, xs, ts, ys,
     run(rowPanels, colPanels, kc, kStart, depth, ldc) {
       for (let jp = 0; jp < colPanels; jp++) {
         const bo = jp * kc * NR;
@@ -172,6 +203,9 @@ function jsWorkspace(aLen: number, cLen: number, xLen: number, tLen: number): Ge
     },
     im2col(xBase, inS, P, kSize, kStart, kc, jStart, cols) {
       packIm2colJs(xs, xBase, inS, ts, P, kSize, kStart, kc, jStart, cols, bp);
+    },
+    col2im(yBase, rows, kSize, nc, ldc, J, jc, outS) {
+      col2imJs(ys, yBase, cs, ts, rows, kSize, nc, ldc, J, jc, outS);
     },
   };
 }
@@ -191,12 +225,13 @@ export function activeWasm(): WasmGemm | undefined {
 const MAX_WASM_DOUBLES = 2 ** 26;
 
 /**
- * A workspace for an A of `aLen` packed values, a C scratch of `cLen` values and, for im2col, X of
- * `xLen` values with a gather table of `tableLen` entries. The WebAssembly workspace is shared (its
- * memory grows, never shrinks), so it is valid only until the next call.
+ * A workspace for an A of `aLen` packed values, a C scratch of `cLen` values, X of `xLen` values
+ * (im2col), an index table of `tableLen` entries and an output of `yLen` values (col2im). The
+ * WebAssembly workspace is shared (its memory grows, never shrinks), so it is valid only until the
+ * next call.
  */
-export function gemmWorkspace(aLen: number, cLen: number, xLen = 0, tableLen = 0): GemmWorkspace {
+export function gemmWorkspace(aLen: number, cLen: number, xLen = 0, tableLen = 0, yLen = 0): GemmWorkspace {
   const k = activeWasm();
-  if (k && aLen + cLen + packedBSize() + xLen + tableLen / 2 <= MAX_WASM_DOUBLES) return wasmWorkspace(k, aLen, cLen, xLen, tableLen);
-  return jsWorkspace(aLen, cLen, xLen, tableLen);
+  if (k && aLen + cLen + packedBSize() + xLen + yLen + tableLen / 2 <= MAX_WASM_DOUBLES) return wasmWorkspace(k, aLen, cLen, xLen, tableLen, yLen);
+  return jsWorkspace(aLen, cLen, xLen, tableLen, yLen);
 }

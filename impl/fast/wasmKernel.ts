@@ -227,6 +227,42 @@ function im2colBody(): number[] {
   return [...uleb(fn.length), ...fn];
 }
 
+// parameters and locals of col2im(y, cs, table, rows, kSize, nc, ldc, J, jc, outS)
+const S_Y = 0, S_CS = 1, S_TAB = 2, S_ROWS = 3, S_KSIZE = 4, S_NC = 5, S_LDC = 6, S_J = 7, S_JC = 8, S_OUTS = 9;
+const S_R = 10, S_MO = 11, S_KF = 12, S_YB = 13, S_TB = 14, S_CB = 15, S_JJ = 16, S_T = 17, S_A = 18;
+
+/**
+ * ConvTranspose col2im: for each GEMM row r = (m', κ) and block column jj < nc,
+ * y[m'·outS + table[κ·J + jc + jj]] += cs[r·ldc + jj], skipping entries −1 (cropped). Pointers in
+ * bytes (y, cs: f64; table: i32), counts in elements.
+ */
+function col2imBody(): number[] {
+  const code: number[] = [];
+  const emit = (...parts: number[][]) => parts.forEach((p) => code.push(...p));
+  emit(i32c(0), set(S_R));
+  emit(LOOP); // r
+  emit(get(S_R), get(S_KSIZE), DIV_U, set(S_MO));
+  emit(get(S_R), get(S_MO), get(S_KSIZE), MUL, SUB, set(S_KF));
+  emit(get(S_Y), get(S_MO), get(S_OUTS), MUL, i32c(8), MUL, ADD, set(S_YB));
+  emit(get(S_TAB), get(S_KF), get(S_J), MUL, get(S_JC), ADD, i32c(4), MUL, ADD, set(S_TB));
+  emit(get(S_CS), get(S_R), get(S_LDC), MUL, i32c(8), MUL, ADD, set(S_CB));
+  emit(i32c(0), set(S_JJ));
+  emit(LOOP); // jj
+  emit(get(S_TB), get(S_JJ), i32c(4), MUL, ADD, i32load(0), tee(S_T), i32c(0), GE_S);
+  emit([0x04, 0x40] /* if */);
+  emit(get(S_YB), get(S_T), i32c(8), MUL, ADD, tee(S_A));
+  emit(get(S_A), f64load(0), get(S_CB), get(S_JJ), i32c(8), MUL, ADD, f64load(0), F64_ADD, f64store(0));
+  emit(END);
+  emit(get(S_JJ), i32c(1), ADD, tee(S_JJ), get(S_NC), LT_U, brIf(0));
+  emit(END); // jj
+  emit(get(S_R), i32c(1), ADD, tee(S_R), get(S_ROWS), LT_U, brIf(0));
+  emit(END); // r
+  emit(END); // function
+  const locals = vec([[...uleb(9), I32]]);
+  const fn = [...locals, ...code];
+  return [...uleb(fn.length), ...fn];
+}
+
 function moduleBytes(): Uint8Array {
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
@@ -236,7 +272,7 @@ function moduleBytes(): Uint8Array {
       [0x60, ...vec(new Array(12).fill([I32])), ...vec([])],
       [0x60, ...vec(new Array(10).fill([I32])), ...vec([])],
     ])),
-    ...section(3, vec([uleb(0), uleb(1), uleb(1), uleb(2)])), // gemm, runsGather, runsScatter, im2col
+    ...section(3, vec([uleb(0), uleb(1), uleb(1), uleb(2), uleb(2)])), // gemm, runsGather, runsScatter, im2col, col2im
     ...section(5, vec([[0x00, ...uleb(1)]])), // memory: min 1 page, no max
     ...section(7, vec([
       [...name('mem'), 0x02, ...uleb(0)],
@@ -244,8 +280,9 @@ function moduleBytes(): Uint8Array {
       [...name('runsGather'), 0x00, ...uleb(1)],
       [...name('runsScatter'), 0x00, ...uleb(2)],
       [...name('im2col'), 0x00, ...uleb(3)],
+      [...name('col2im'), 0x00, ...uleb(4)],
     ])),
-    ...section(10, vec([body(), runsBody(false), runsBody(true), im2colBody()])),
+    ...section(10, vec([body(), runsBody(false), runsBody(true), im2colBody(), col2imBody()])),
   ];
   return Uint8Array.from(bytes);
 }
@@ -273,6 +310,8 @@ export interface WasmGemm {
   runsScatter: RunsFn;
   /** See im2colBody. */
   im2col(bp: number, x: number, table: number, P: number, kSize: number, kStart: number, kc: number, jStart: number, cols: number, inS: number): void;
+  /** See col2imBody. */
+  col2im(y: number, cs: number, table: number, rows: number, kSize: number, nc: number, ldc: number, J: number, jc: number, outS: number): void;
 }
 
 export type RunsFn = (
@@ -304,6 +343,7 @@ export function wasmGemm(): WasmGemm | undefined {
           runsGather: exports.runsGather as RunsFn,
           runsScatter: exports.runsScatter as RunsFn,
           im2col: exports.im2col as WasmGemm['im2col'],
+          col2im: exports.col2im as WasmGemm['col2im'],
         };
       }
     } catch {
