@@ -12,6 +12,7 @@
 import { Command, CommanderError } from 'commander';
 import { allClauses } from '../../spec/clauses';
 import { catalogue } from './mutants/catalogue';
+import { backendStyleFailures, BACKEND_CASES } from './mutants/backendStyle';
 import { judgeEntry, type Judgement } from './mutants/judge';
 
 interface TableOptions {
@@ -30,22 +31,27 @@ function number(name: string, v: string | undefined): number | undefined {
 }
 
 /** Formats the judgements as a plain-text or Markdown table. */
-export function formatKillTable(rows: Judgement[], markdown: boolean): string {
-  const header = ['entry', 'expected', 'verdict', 'first killer', 'time', 'killed by'];
+export function formatKillTable(rows: Judgement[], markdown: boolean, backend?: Map<string, string[]>): string {
+  const header = ['entry', 'expected', 'verdict', 'first killer', 'time', 'ONNX tests*', 'killed by'];
+  const backendCell = (id: string) => {
+    const f = backend?.get(id);
+    return f === undefined ? '?' : f.length === 0 ? 'pass' : `fail ${f.length}/${BACKEND_CASES.length}`;
+  };
   const body = rows.map((j) => [
     j.entry.id,
     j.entry.verdict === 'reject' ? 'reject' : 'accept',
     (j.killedBy.length > 0 ? 'rejected' : 'accepted') + (j.asExpected ? '' : '  <-- WRONG'),
     j.killedBy[0] ?? '—',
     `${(j.durationMs / 1000).toFixed(1)} s`,
+    backendCell(j.entry.id),
     j.killedBy.length === 0 ? '—' : `${j.killedBy.length} of ${j.clausesRun}: ${j.killedBy.join(' ')}`,
   ]);
   if (markdown) {
     const line = (cols: string[]) => `| ${cols.join(' | ')} |`;
     return [line(header), line(header.map(() => '---')), ...body.map(line)].join('\n');
   }
-  const widths = header.map((h, c) => Math.max(h.length, ...body.map((b) => (c === 5 ? 0 : b[c].length))));
-  const line = (cols: string[]) => cols.map((s, c) => (c === 5 ? s : s.padEnd(widths[c]))).join('  ');
+  const widths = header.map((h, c) => Math.max(h.length, ...body.map((b) => (c === 6 ? 0 : b[c].length))));
+  const line = (cols: string[]) => cols.map((s, c) => (c === 6 ? s : s.padEnd(widths[c]))).join('  ');
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }
 
@@ -102,7 +108,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   const started = Date.now();
   const rows: Judgement[] = [];
+  const backend = new Map<string, string[]>();
   for (const entry of entries) {
+    backend.set(entry.id, await backendStyleFailures(entry.impl));
     if (process.stderr.isTTY) process.stderr.write(`\r${entry.id}…`.padEnd(50));
     rows.push(await judgeEntry(entry, { stopAtFirstKill: o.first, depth, seed }));
   }
@@ -111,7 +119,11 @@ export async function main(argv: string[]): Promise<number> {
   const goodRows = rows.filter((r) => r.entry.verdict === 'accept');
   process.stdout.write(`Kill table: ${entries.length} entries × ${implementationClauses.length} implementation clauses` +
     `${o.first ? ' (stopping at the first killer)' : ''}, seed ${seed ?? 'default'}, depth ${depth ?? 1}\n\n`);
-  process.stdout.write(formatKillTable(rows, !!o.markdown) + '\n\n');
+  process.stdout.write(formatKillTable(rows, !!o.markdown, backend) + '\n');
+  const escaped = rows.filter((r) => r.entry.verdict === 'reject' && backend.get(r.entry.id)?.length === 0).map((r) => r.entry.id);
+  process.stdout.write(`* an emulation of the ONNX backend node tests (tools/verify/mutants/backendStyle.ts: their ${BACKEND_CASES.length} configurations, ` +
+    `x = 0, 1, 2, …, all-ones weights, rtol 1e-3): "pass" means those tests would not notice the bug. ` +
+    `${escaped.length} of ${rows.filter((r) => r.entry.verdict === 'reject').length} mutants pass them: ${escaped.join(', ') || 'none'}.\n\n`);
   if (!o.first) process.stdout.write(formatClausePower(rows, implementationClauses.map((c) => c.id)) + '\n\n');
   const survivors = mutantRows.filter((r) => !r.asExpected).map((r) => r.entry.id);
   const falseAlarms = goodRows.filter((r) => !r.asExpected);

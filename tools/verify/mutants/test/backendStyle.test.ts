@@ -1,0 +1,37 @@
+/**
+ * Plan: the emulation of the ONNX backend node tests (backendStyle.ts) behaves like the real ones
+ * on what is known about them: every correct variant passes all 17 configurations; a size bug
+ * (output_padding ignored) and a bug every configuration exercises (last kernel tap skipped) fail;
+ * and the gaps documented in ../shared/notes/facts.md show — a flipped Conv kernel, a swapped weight
+ * layout, a missing bias, float16 accumulation and wrong group offsets all pass, because the weights
+ * are all ones, no case has a bias, inputs are small integers and every group has one channel. The
+ * ConvTranspose flip is seen only by convtranspose_dilations, the one case with non-uniform weights.
+ */
+import { describe, expect, it } from 'vitest';
+import { catalogue, goodVariants } from '../catalogue';
+import { backendStyleFailures, BACKEND_CASES } from '../backendStyle';
+
+const impl = (id: string) => catalogue.find((e) => e.id === id)!.impl;
+
+describe('the ONNX backend test emulation', () => {
+  it('has the 17 configurations of conv.py and convtranspose.py', () => {
+    expect(BACKEND_CASES).toHaveLength(17);
+    expect(BACKEND_CASES.filter((c) => c.op === 'Conv')).toHaveLength(6);
+  });
+
+  it('passes every correct variant', async () => {
+    for (const g of goodVariants) expect(await backendStyleFailures(g.impl)).toEqual([]);
+  });
+
+  it('catches size bugs and bugs every case exercises', async () => {
+    expect(await backendStyleFailures(impl('output-padding-ignored'))).toEqual(['convtranspose_pad']);
+    expect(await backendStyleFailures(impl('last-kernel-tap-skipped'))).toHaveLength(17);
+  });
+
+  it('misses the bugs its uniform weights, missing bias, integer inputs and one-channel groups cannot see', async () => {
+    for (const id of ['conv-kernel-flipped', 'conv-weight-layout-swapped', 'convtranspose-weight-layout-swapped', 'bias-ignored', 'float16-accumulation', 'tf32-inputs', 'convtranspose-group-offsets-wrong', 'channels-per-group-one']) {
+      expect(await backendStyleFailures(impl(id)), id).toEqual([]);
+    }
+    expect(await backendStyleFailures(impl('convtranspose-missing-kernel-flip'))).toEqual(['convtranspose_dilations']);
+  });
+});
