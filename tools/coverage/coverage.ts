@@ -9,7 +9,7 @@ import { tensor } from '../../impl/tensor';
 import { UsageError } from '../cli/usage';
 import type { Cell, Grid } from '../explain/grid';
 import { renderGrid } from '../explain/grid';
-import { plain, type Style } from '../explain/style';
+import { plain, type Style } from '../cli/style';
 import type { Panel } from '../explain/svg';
 
 export interface CoverageRequest {

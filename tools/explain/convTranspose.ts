@@ -16,7 +16,7 @@ import { UsageError } from '../cli/usage';
 import { describeAttributes } from '../shape/args';
 import { renderGrids, spatialText, tensorPlanes, type CellKind, type Grid } from './grid';
 import { checkSmall, oneToN } from './limits';
-import { plain, type Style } from './style';
+import { plain, type Style } from '../cli/style';
 import type { Panel } from './svg';
 
 export interface ConvTransposeExample {

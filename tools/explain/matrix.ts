@@ -20,7 +20,7 @@ import { UsageError } from '../cli/usage';
 import { describeAttributes } from '../shape/args';
 import { formatNumber, renderGrid, type Grid } from './grid';
 import { oneToN } from './limits';
-import { plain, type Style } from './style';
+import { plain, type Style } from '../cli/style';
 import type { Panel } from './svg';
 
 export interface MatrixExample {

@@ -1,15 +1,15 @@
 /**
  * The terminal report: a table by clause (status, category, cases), then each failure with its
  * counterexample, the actual/expected/bound window and a replay command, then the ambiguity readings
- * and the verdict. Colour only through picocolors, which honours NO_COLOR and non-TTY output.
+ * and the verdict. Colour only on a terminal (tools/cli/style.ts: NO_COLOR, non-TTY and CI logs get none).
  */
-import pc from 'picocolors';
+import { makeStyle, plain as plainStyle, type Style } from '../cli/style';
 import { formatWindow } from '../../spec/framework/compare';
 import type { ClauseResult, VerifyReport } from './report';
 
-type Colors = Pick<typeof pc, 'red' | 'green' | 'yellow' | 'dim' | 'bold'>;
+type Colors = Pick<Style, 'red' | 'green' | 'yellow' | 'dim' | 'bold'>;
 
-const plain: Colors = { red: String, green: String, yellow: String, dim: String, bold: String } as unknown as Colors;
+const plain: Colors = plainStyle;
 
 function clip(s: string, n: number): string {
   return s.length > n ? `${s.slice(0, n - 1)}…` : s;
@@ -87,7 +87,7 @@ export function formatFailure(c: ClauseResult, col: Colors = plain): string {
 }
 
 /** The whole terminal report. */
-export function formatReport(report: VerifyReport, col: Colors = pc): string {
+export function formatReport(report: VerifyReport, col: Colors = makeStyle()): string {
   const s = report.summary;
   const parts = [
     `convspec ${report.target.kind === 'judge' ? 'judge' : 'verify'} — ${report.target.name}${report.target.args ? ` (${report.target.args})` : ''}`,

@@ -13,7 +13,7 @@ import { UsageError } from '../usage';
 import { parseNumber, parseNumberList } from '../../shape/args';
 import { coverage } from '../../coverage/coverage';
 import { renderSvg } from '../../explain/svg';
-import { makeStyle } from '../../explain/style';
+import { makeStyle } from '../style';
 
 interface CoverageOptions {
   kernel: string;

@@ -14,7 +14,7 @@ import { addAttributeOptions, attributesFrom, parseNumberList, type ConvOptionVa
 import { explainConvTranspose } from '../../explain/convTranspose';
 import { explainMatrix } from '../../explain/matrix';
 import { renderSvg, type Panel } from '../../explain/svg';
-import { makeStyle } from '../../explain/style';
+import { makeStyle } from '../style';
 
 interface ExplainOptions extends ConvOptionValues {
   input: string;

@@ -11,7 +11,7 @@ import { formatReport } from '../../verify/format';
 import type { VerifyTarget } from '../../verify/target';
 import { DEFAULT_SELF_CHECK_RUNS, runGate, VerifyArgumentError, type GateStep } from '../../gate/gate';
 import { gateJUnit } from '../../gate/junitSuites';
-import { makeStyle } from '../../explain/style';
+import { makeStyle } from '../style';
 import { setExitCode } from '../main';
 import { UsageError } from '../usage';
 import { optionsFrom, type VerifyFlags } from './verify';

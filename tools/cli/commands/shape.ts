@@ -11,7 +11,7 @@ import { setExitCode } from '../main';
 import { UsageError } from '../usage';
 import { addAttributeOptions, attributesFrom, parseNumberList, parseOp, type ConvOptionValues } from '../../shape/args';
 import { explainShape } from '../../shape/shape';
-import { makeStyle } from '../../explain/style';
+import { makeStyle } from '../style';
 
 interface ShapeOptions extends ConvOptionValues {
   input?: string;
