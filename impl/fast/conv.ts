@@ -29,8 +29,20 @@ function fillBias(y: Float64Array, b: ArrayLike<number> | undefined, batch: numb
 }
 
 
-/** ONNX Conv over a resolved geometry, float64, same layout and semantics as convDirect. */
-export function convFast(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined): Float64Array {
+/** |v| element-wise into a new Float64Array (a plain loop: TypedArray.map with a callback is far slower). */
+export function absolute(v: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = Math.abs(v[i]);
+  return out;
+}
+
+/** The result y and, when asked for, the magnitude Σ|x||w| + |b| of every output element. */
+export interface WithMagnitude {
+  y: Float64Array;
+  magnitude: Float64Array | undefined;
+}
+
+function convBoth(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined, withMagnitude: boolean): WithMagnitude {
   const cg = g.inChannels / g.group;
   const mg = g.outChannels / g.group;
   const inS = product(g.inputSpatial);
@@ -38,21 +50,26 @@ export function convFast(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<num
   const kSize = product(g.kernel);
   const y = new Float64Array(g.batch * g.outChannels * P);
   fillBias(y, b, g.batch, g.outChannels, P);
+  const mag = withMagnitude ? new Float64Array(y.length) : undefined;
+  if (mag) fillBias(mag, b && absolute(b), g.batch, g.outChannels, P);
   if (mg < MIN_GEMM_ROWS || !allFinite(x) || !allFinite(w)) {
     runsConv(g, x, w, y);
-    return y;
+    if (mag) runsConv(g, absolute(x), absolute(w), mag);
+    return { y, magnitude: mag };
   }
   const table = convGatherTable(g);
   const depth = cg * kSize;
   const rowPanels = Math.ceil(mg / MR);
   const nb = blockColumns(mg);
-  const ws = gemmWorkspace(packedASize(mg, depth), rowPanels * MR * nb, x.length, table.length);
+  const lanes = mag ? 2 : 1;
+  const ws = gemmWorkspace({ aLen: packedASize(mg, depth), cLen: rowPanels * MR * nb, xLen: x.length, tableLen: table.length, dual: !!mag });
   ws.xs.set(x); // float64 copy: one element type in the packing loop
   ws.ts.set(table);
-  const cs = ws.cs;
+  const outs = mag ? [y, mag] : [y];
   for (let grp = 0; grp < g.group; grp++) {
     // W[m, c, κ] rows are contiguous: A = W_g is mg × (cg·kSize) with unit column stride.
-    packA(w, grp * mg * depth, depth, 1, mg, depth, ws.ap);
+    packA(w, grp * mg * depth, depth, 1, mg, depth, ws.ap[0]);
+    if (mag) for (let i = 0; i < ws.ap[0].length; i++) ws.ap[1][i] = Math.abs(ws.ap[0][i]);
     for (let n = 0; n < g.batch; n++) {
       const xBase = (n * g.inChannels + grp * cg) * inS;
       const yBase = (n * g.outChannels + grp * mg) * P;
@@ -60,19 +77,40 @@ export function convFast(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<num
         const cols = Math.min(nb, P - jc);
         const colPanels = Math.ceil(cols / NR);
         const ldc = colPanels * NR;
-        cs.fill(0, 0, rowPanels * MR * ldc);
+        for (let lane = 0; lane < lanes; lane++) ws.cs[lane].fill(0, 0, rowPanels * MR * ldc);
         for (let pc = 0; pc < depth; pc += KC) {
           const kc = Math.min(KC, depth - pc);
           ws.im2col(xBase, inS, P, kSize, pc, kc, jc, cols);
-          ws.run(rowPanels, colPanels, kc, pc, depth, ldc);
+          ws.run(0, rowPanels, colPanels, kc, pc, depth, ldc);
+          if (mag) {
+            ws.absB(colPanels * NR * kc); // the same im2col block, made absolute in place
+            ws.run(1, rowPanels, colPanels, kc, pc, depth, ldc);
+          }
         }
-        for (let i = 0; i < mg; i++) {
-          const yo = yBase + i * P + jc;
-          const co = i * ldc;
-          for (let j = 0; j < cols; j++) y[yo + j] += cs[co + j];
+        for (let lane = 0; lane < lanes; lane++) {
+          const out = outs[lane];
+          const cs = ws.cs[lane];
+          for (let i = 0; i < mg; i++) {
+            const yo = yBase + i * P + jc;
+            const co = i * ldc;
+            for (let j = 0; j < cols; j++) out[yo + j] += cs[co + j];
+          }
         }
       }
     }
   }
-  return y;
+  return { y, magnitude: mag };
+}
+
+/** ONNX Conv over a resolved geometry, float64, same layout and semantics as convDirect. */
+export function convFast(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined): Float64Array {
+  return convBoth(g, x, w, b, false).y;
+}
+
+/**
+ * Conv and, in the same pass, its magnitude Σ|x||w| + |b| (the tolerance model's second run): the
+ * index tables, im2col blocks and validation are shared, only the products are done twice.
+ */
+export function convFastWithMagnitude(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined): WithMagnitude {
+  return convBoth(g, x, w, b, true);
 }

@@ -13,6 +13,7 @@
  */
 import type { ConvGeometry } from '../resolve';
 import { product } from '../resolve';
+import { absolute, type WithMagnitude } from './conv';
 import { allFinite } from './finite';
 import { blockColumns, gemmWorkspace, KC, MR, NR, packA, packedASize } from './gemm';
 import { runsConvTranspose } from './runs';
@@ -47,8 +48,9 @@ function packRows(x: ArrayLike<number>, xBase: number, J: number, kStart: number
   }
 }
 
-/** ONNX ConvTranspose over a resolved geometry, float64, same layout and semantics as convTransposeDirect. */
-export function convTransposeFast(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined): Float64Array {
+function convTransposeBoth(
+  g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined, withMagnitude: boolean,
+): WithMagnitude {
   const cg = g.inChannels / g.group;
   const mg = g.outChannels / g.group;
   const J = product(g.inputSpatial);
@@ -56,21 +58,26 @@ export function convTransposeFast(g: ConvGeometry, x: ArrayLike<number>, w: Arra
   const kSize = product(g.kernel);
   const y = new Float64Array(g.batch * g.outChannels * outS);
   fillBias(y, b, g.batch, g.outChannels, outS);
+  const mag = withMagnitude ? new Float64Array(y.length) : undefined;
+  if (mag) fillBias(mag, b && absolute(b), g.batch, g.outChannels, outS);
   if (cg < MIN_GEMM_DEPTH || !allFinite(x) || !allFinite(w)) {
     runsConvTranspose(g, x, w, y);
-    return y;
+    if (mag) runsConvTranspose(g, absolute(x), absolute(w), mag);
+    return { y, magnitude: mag };
   }
   const table = convTransposeScatterTable(g);
   const rows = mg * kSize; // one GEMM row per (output channel m', kernel offset κ)
   const rowPanels = Math.ceil(rows / MR);
   const nb = blockColumns(rows);
-  const ws = gemmWorkspace(packedASize(rows, cg), rowPanels * MR * nb, 0, table.length, y.length);
-  const cs = ws.cs;
+  const lanes = mag ? 2 : 1;
+  const ws = gemmWorkspace({ aLen: packedASize(rows, cg), cLen: rowPanels * MR * nb, tableLen: table.length, yLen: y.length, dual: !!mag });
   ws.ts.set(table);
-  ws.ys.set(y); // the bias, or zeros
+  ws.ys[0].set(y); // the bias, or zeros
+  if (mag) ws.ys[1].set(mag);
   for (let grp = 0; grp < g.group; grp++) {
     // A[(m', κ), c] = W[grp·cg + c, m', κ]: row stride 1, column stride mg·kSize.
-    packA(w, grp * cg * rows, 1, rows, rows, cg, ws.ap);
+    packA(w, grp * cg * rows, 1, rows, rows, cg, ws.ap[0]);
+    if (mag) for (let i = 0; i < ws.ap[0].length; i++) ws.ap[1][i] = Math.abs(ws.ap[0][i]);
     for (let n = 0; n < g.batch; n++) {
       const xBase = (n * g.inChannels + grp * cg) * J;
       const yBase = (n * g.outChannels + grp * mg) * outS;
@@ -78,17 +85,32 @@ export function convTransposeFast(g: ConvGeometry, x: ArrayLike<number>, w: Arra
         const nc = Math.min(nb, J - jc);
         const colPanels = Math.ceil(nc / NR);
         const ldc = colPanels * NR;
-        cs.fill(0, 0, rowPanels * MR * ldc);
+        for (let lane = 0; lane < lanes; lane++) ws.cs[lane].fill(0, 0, rowPanels * MR * ldc);
         for (let pc = 0; pc < cg; pc += KC) {
           const kc = Math.min(KC, cg - pc);
           packRows(x, xBase, J, pc, kc, jc, nc, ws.bp);
-          ws.run(rowPanels, colPanels, kc, pc, cg, ldc);
+          ws.run(0, rowPanels, colPanels, kc, pc, cg, ldc);
+          if (mag) {
+            ws.absB(colPanels * NR * kc);
+            ws.run(1, rowPanels, colPanels, kc, pc, cg, ldc);
+          }
         }
         // col2im: row r = (m', κ) of the block scatters to output channel m' through table row κ.
-        ws.col2im(yBase, rows, kSize, nc, ldc, J, jc, outS);
+        for (let lane = 0; lane < lanes; lane++) ws.col2im(lane, yBase, rows, kSize, nc, ldc, J, jc, outS);
       }
     }
   }
-  y.set(ws.ys);
-  return y;
+  y.set(ws.ys[0]);
+  if (mag) mag.set(ws.ys[1]);
+  return { y, magnitude: mag };
+}
+
+/** ONNX ConvTranspose over a resolved geometry, float64, same layout and semantics as convTransposeDirect. */
+export function convTransposeFast(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined): Float64Array {
+  return convTransposeBoth(g, x, w, b, false).y;
+}
+
+/** ConvTranspose and, in the same pass, its magnitude Σ|x||w| + |b| (see convFastWithMagnitude). */
+export function convTransposeFastWithMagnitude(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined): WithMagnitude {
+  return convTransposeBoth(g, x, w, b, true);
 }

@@ -81,61 +81,101 @@ function kernel4x4(kc: number, a: Float64Array, ao: number, b: Float64Array, bo:
  * is available. C is padded to whole tiles, so the kernel never needs edge handling; the caller
  * adds the valid part of C where it belongs (or scatters it, for ConvTranspose).
  */
+/**
+ * Packed operands, C scratch and im2col/col2im buffers of one convolution, living in WebAssembly
+ * memory when the SIMD kernels are available. C is padded to whole tiles, so the kernel never needs
+ * edge handling. With `dual`, a second lane (A₂, C₂, Y₂) lets one pass compute the magnitude
+ * Σ|x||w| next to the result: same packed B made absolute in place (absB) after the first product.
+ */
 export interface GemmWorkspace {
-  /** Packed A (see packA), capacity as requested. */
-  readonly ap: Float64Array;
+  /** Packed A per lane (see packA). */
+  readonly ap: readonly Float64Array[];
   /** One packed B block: (panel·kc + k)·NR + j, at most KC·NC values. */
   readonly bp: Float64Array;
-  /** C scratch, row-major with the row stride given to run (at most NC). */
-  readonly cs: Float64Array;
-  /** Float64 copy of X for im2col (as many values as requested; fill it before im2col). */
+  /** C scratch per lane, row-major with the row stride given to run (at most NC). */
+  readonly cs: readonly Float64Array[];
+  /** Float64 copy of X for im2col (fill it before im2col). */
   readonly xs: Float64Array;
   /** Copy of the gather table for im2col, or of the scatter table for col2im (fill it first). */
   readonly ts: Int32Array;
-  /** Output buffer for col2im (as many values as requested). */
-  readonly ys: Float64Array;
-  /** cs[i·ldc + j] += Σ_{k<kc} A[i, kStart + k]·B[k, j] for every tile (i < 4·rowPanels, j < 4·colPanels). */
-  run(rowPanels: number, colPanels: number, kc: number, kStart: number, depth: number, ldc: number): void;
+  /** Output buffer per lane for col2im. */
+  readonly ys: readonly Float64Array[];
+  /** cs[lane][i·ldc + j] += Σ_{k<kc} A_lane[i, kStart + k]·B[k, j] for every tile (i < 4·rowPanels, j < 4·colPanels). */
+  run(lane: number, rowPanels: number, colPanels: number, kc: number, kStart: number, depth: number, ldc: number): void;
   /**
    * Packs rows kStart … kStart+kc−1, columns jStart … jStart+cols−1 of im2col(xs from xBase) into bp:
    * row k = (channel k / kSize, kernel offset k mod kSize), entry ts[κ·P + j] (−1: padding → 0).
    */
   im2col(xBase: number, inS: number, P: number, kSize: number, kStart: number, kc: number, jStart: number, cols: number): void;
   /**
-   * ConvTranspose col2im of the C scratch: for row r = (m', κ) and column jj < nc,
-   * ys[yBase + m'·outS + ts[κ·J + jc + jj]] += cs[r·ldc + jj], skipping −1 (cropped) entries.
+   * ConvTranspose col2im of a lane's C scratch: for row r = (m', κ) and column jj < nc,
+   * ys[lane][yBase + m'·outS + ts[κ·J + jc + jj]] += cs[lane][r·ldc + jj], skipping −1 entries.
    */
-  col2im(yBase: number, rows: number, kSize: number, nc: number, ldc: number, J: number, jc: number, outS: number): void;
+  col2im(lane: number, yBase: number, rows: number, kSize: number, nc: number, ldc: number, J: number, jc: number, outS: number): void;
+  /** bp[i] = |bp[i]| for i < count. */
+  absB(count: number): void;
+}
+
+export interface WorkspaceSizes {
+  /** Packed A values per lane. */
+  aLen: number;
+  /** C scratch values per lane. */
+  cLen: number;
+  /** X values for im2col. Default 0. */
+  xLen?: number;
+  /** Index table entries. Default 0. */
+  tableLen?: number;
+  /** Output values per lane for col2im. Default 0. */
+  yLen?: number;
+  /** Two lanes (result and magnitude). Default false. */
+  dual?: boolean;
 }
 
 const PAGE = 65536;
 
-function wasmWorkspace(k: WasmGemm, aLen: number, cLen: number, xLen: number, tLen: number, yLen: number): GemmWorkspace {
+function absInPlace(v: Float64Array, count: number): void {
+  for (let i = 0; i < count; i++) v[i] = Math.abs(v[i]);
+}
+
+function wasmWorkspace(k: WasmGemm, z: Required<WorkspaceSizes>): GemmWorkspace {
+  const lanes = z.dual ? 2 : 1;
   const bLen = packedBSize();
-  const xAt = (aLen + bLen + cLen) * 8;
-  const yAt = xAt + xLen * 8;
-  const tAt = yAt + yLen * 8;
-  const bytes = tAt + tLen * 4 + 16; // 16 bytes of slack: im2col reads a partial panel's table row whole
+  // f64 regions first (8-byte aligned), the i32 table last, then 16 bytes of slack (im2col reads a
+  // partial panel's table entries whole)
+  let at = 0;
+  const take = (doubles: number): number => {
+    const start = at;
+    at += doubles * 8;
+    return start;
+  };
+  const apAt = [0, 1].slice(0, lanes).map(() => take(z.aLen));
+  const bpAt = take(bLen);
+  const csAt = [0, 1].slice(0, lanes).map(() => take(z.cLen));
+  const xAt = take(z.xLen);
+  const yAt = [0, 1].slice(0, lanes).map(() => take(z.yLen));
+  const tAt = at;
+  const bytes = tAt + z.tableLen * 4 + 16;
   const have = k.memory.buffer.byteLength;
   if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / PAGE));
   const buffer = k.memory.buffer; // after any grow: earlier views are detached
-  const ap = new Float64Array(buffer, 0, aLen);
-  const bp = new Float64Array(buffer, aLen * 8, bLen);
-  const cs = new Float64Array(buffer, (aLen + bLen) * 8, cLen);
-  const xs = new Float64Array(buffer, xAt, xLen);
-  const ts = new Int32Array(buffer, tAt, tLen);
-  const ys = new Float64Array(buffer, yAt, yLen);
+  const bp = new Float64Array(buffer, bpAt, bLen);
   return {
-    ap, bp, cs, xs, ts, ys,
-    run(rowPanels, colPanels, kc, kStart, depth, ldc) {
-      k.gemm(rowPanels, colPanels, kc, ap.byteOffset + kStart * MR * 8, depth * MR * 8, bp.byteOffset, cs.byteOffset, ldc * 8);
+    ap: apAt.map((o) => new Float64Array(buffer, o, z.aLen)),
+    bp,
+    cs: csAt.map((o) => new Float64Array(buffer, o, z.cLen)),
+    xs: new Float64Array(buffer, xAt, z.xLen),
+    ts: new Int32Array(buffer, tAt, z.tableLen),
+    ys: yAt.map((o) => new Float64Array(buffer, o, z.yLen)),
+    run(lane, rowPanels, colPanels, kc, kStart, depth, ldc) {
+      k.gemm(rowPanels, colPanels, kc, apAt[lane] + kStart * MR * 8, depth * MR * 8, bpAt, csAt[lane], ldc * 8);
     },
     im2col(xBase, inS, P, kSize, kStart, kc, jStart, cols) {
-      k.im2col(bp.byteOffset, xAt + xBase * 8, tAt, P, kSize, kStart, kc, jStart, cols, inS);
+      k.im2col(bpAt, xAt + xBase * 8, tAt, P, kSize, kStart, kc, jStart, cols, inS);
     },
-    col2im(yBase, rows, kSize, nc, ldc, J, jc, outS) {
-      k.col2im(yAt + yBase * 8, cs.byteOffset, tAt, rows, kSize, nc, ldc, J, jc, outS);
+    col2im(lane, yBase, rows, kSize, nc, ldc, J, jc, outS) {
+      k.col2im(yAt[lane] + yBase * 8, csAt[lane], tAt, rows, kSize, nc, ldc, J, jc, outS);
     },
+    absB: (count) => absInPlace(bp, count),
   };
 }
 
@@ -184,29 +224,31 @@ function col2imJs(
   }
 }
 
-function jsWorkspace(aLen: number, cLen: number, xLen: number, tLen: number, yLen: number): GemmWorkspace {
-  const ap = new Float64Array(aLen);
+function jsWorkspace(z: Required<WorkspaceSizes>): GemmWorkspace {
+  const lanes = z.dual ? 2 : 1;
+  const ap = [0, 1].slice(0, lanes).map(() => new Float64Array(z.aLen));
   const bp = new Float64Array(packedBSize());
-  const cs = new Float64Array(cLen);
-  const xs = new Float64Array(xLen);
-  const ts = new Int32Array(tLen);
-  const ys = new Float64Array(yLen);
+  const cs = [0, 1].slice(0, lanes).map(() => new Float64Array(z.cLen));
+  const xs = new Float64Array(z.xLen);
+  const ts = new Int32Array(z.tableLen);
+  const ys = [0, 1].slice(0, lanes).map(() => new Float64Array(z.yLen));
   return {
     ap, bp, cs, xs, ts, ys,
-    run(rowPanels, colPanels, kc, kStart, depth, ldc) {
+    run(lane, rowPanels, colPanels, kc, kStart, depth, ldc) {
       for (let jp = 0; jp < colPanels; jp++) {
         const bo = jp * kc * NR;
         for (let ip = 0; ip < rowPanels; ip++) {
-          kernel4x4(kc, ap, (ip * depth + kStart) * MR, bp, bo, cs, ip * MR * ldc + jp * NR, ldc);
+          kernel4x4(kc, ap[lane], (ip * depth + kStart) * MR, bp, bo, cs[lane], ip * MR * ldc + jp * NR, ldc);
         }
       }
     },
     im2col(xBase, inS, P, kSize, kStart, kc, jStart, cols) {
       packIm2colJs(xs, xBase, inS, ts, P, kSize, kStart, kc, jStart, cols, bp);
     },
-    col2im(yBase, rows, kSize, nc, ldc, J, jc, outS) {
-      col2imJs(ys, yBase, cs, ts, rows, kSize, nc, ldc, J, jc, outS);
+    col2im(lane, yBase, rows, kSize, nc, ldc, J, jc, outS) {
+      col2imJs(ys[lane], yBase, cs[lane], ts, rows, kSize, nc, ldc, J, jc, outS);
     },
+    absB: (count) => absInPlace(bp, count),
   };
 }
 
@@ -225,13 +267,13 @@ export function activeWasm(): WasmGemm | undefined {
 const MAX_WASM_DOUBLES = 2 ** 26;
 
 /**
- * A workspace for an A of `aLen` packed values, a C scratch of `cLen` values, X of `xLen` values
- * (im2col), an index table of `tableLen` entries and an output of `yLen` values (col2im). The
- * WebAssembly workspace is shared (its memory grows, never shrinks), so it is valid only until the
- * next call.
+ * A workspace of the given sizes. The WebAssembly workspace is shared (its memory grows, never
+ * shrinks), so it is valid only until the next call.
  */
-export function gemmWorkspace(aLen: number, cLen: number, xLen = 0, tableLen = 0, yLen = 0): GemmWorkspace {
+export function gemmWorkspace(sizes: WorkspaceSizes): GemmWorkspace {
+  const z: Required<WorkspaceSizes> = { xLen: 0, tableLen: 0, yLen: 0, dual: false, ...sizes };
+  const lanes = z.dual ? 2 : 1;
+  const doubles = lanes * (z.aLen + z.cLen + z.yLen) + packedBSize() + z.xLen + z.tableLen / 2;
   const k = activeWasm();
-  if (k && aLen + cLen + packedBSize() + xLen + yLen + tableLen / 2 <= MAX_WASM_DOUBLES) return wasmWorkspace(k, aLen, cLen, xLen, tableLen, yLen);
-  return jsWorkspace(aLen, cLen, xLen, tableLen, yLen);
+  return k && doubles <= MAX_WASM_DOUBLES ? wasmWorkspace(k, z) : jsWorkspace(z);
 }

@@ -11,4 +11,4 @@ export { convTransposeFast } from './convTranspose';
 
 /** The fast kernel pair, verified against directKernels by impl/fast/test. */
 export const fastKernels: Kernels = { conv: convFast, convTranspose: convTransposeFast };
-export { magnitudeRun } from './magnitude';
+export { magnitudeRun, withMagnitude } from './magnitude';

@@ -1,30 +1,77 @@
 /**
- * Plan: magnitudeRun (the tolerance model's Σ|x||w| + |b| on a resolved geometry) must equal the
- * direct definition run on |x|, |W|, |b| up to float64 rounding, over the same random valid
- * configurations as the kernel property; with NaN/±∞ planted, NaN and +∞ positions must match.
+ * Plan: the tolerance model's magnitude Σ|x||w| + |b| computed by the fast path — magnitudeRun
+ * alone, and withMagnitude next to the result in one pass — must equal the direct definition run on
+ * |x|, |W|, |b| up to float64 rounding, and withMagnitude's result must equal the direct result, over
+ * the same random valid configurations as the kernel property, with both micro-kernels
+ * (WebAssembly and JS); with NaN/±∞ planted, NaN and +∞ positions must match.
  */
 import fc from 'fast-check';
-import { describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolve } from '../../resolve';
 import { DEFAULT_SEED } from '../../../spec/framework/runClause';
-import { magnitudeRun } from '../magnitude';
-import { caseArb, disagreement, materialise, seeded, type Data } from './configs';
+import { setWasmKernel } from '../gemm';
+import { magnitudeRun, withMagnitude } from '../magnitude';
+import { caseArb, disagreement, materialise, randomData, seeded, type Data } from './configs';
 
 const seed = Number(process.env.CONVSPEC_SEED ?? DEFAULT_SEED);
 const abs = (v: Float32Array): Float32Array => v.map(Math.abs);
 const absData = (d: Data): Data => ({ g: d.g, x: abs(d.x), w: abs(d.w), b: d.b && abs(d.b) });
+const special = [NaN, Infinity, -Infinity];
 
-describe('magnitudeRun equals the direct definition on |x|, |W|, |b|', () => {
-  it('random valid configurations, finite and with NaN/±∞ planted', () => {
-    const special = [NaN, Infinity, -Infinity];
+function planted(c: Parameters<typeof materialise>[0], count: number): Data {
+  const d = materialise(c);
+  const rand = seeded(c.dataSeed ^ 0x2545f491);
+  for (let i = 0; i < count; i++) d.x[Math.floor(rand() * d.x.length)] = special[Math.floor(rand() * 3)];
+  return d;
+}
+
+for (const engine of ['wasm', 'js'] as const) describe(`fast magnitude (${engine} micro-kernel) equals the direct definition on |x|, |W|, |b|`, () => {
+  beforeAll(() => setWasmKernel(engine === 'wasm'));
+  afterAll(() => setWasmKernel(true));
+  const numRuns = engine === 'wasm' ? 150 : 50;
+
+  it('magnitudeRun: random valid configurations, finite and with NaN/±∞ planted', () => {
     fc.assert(
-      fc.property(caseArb, fc.integer({ min: 0, max: 2 }), (c, planted) => {
-        const d = materialise(c);
-        const rand = seeded(c.dataSeed ^ 0x2545f491);
-        for (let i = 0; i < planted; i++) d.x[Math.floor(rand() * d.x.length)] = special[Math.floor(rand() * 3)];
+      fc.property(caseArb, fc.integer({ min: 0, max: 2 }), (c, count) => {
+        const d = planted(c, count);
         const why = disagreement(absData(d), magnitudeRun(d.g, d.x, d.w, d.b));
         if (why) throw new Error(`${c.op} x${JSON.stringify(c.xDims)} w${JSON.stringify(c.wDims)} ${JSON.stringify(c.attrs)}: ${why}`);
       }),
-      { seed, numRuns: 150 },
+      { seed, numRuns },
     );
   });
+
+  it('withMagnitude: result and magnitude in one pass, finite and with NaN/±∞ planted', () => {
+    fc.assert(
+      fc.property(caseArb, fc.integer({ min: 0, max: 2 }), (c, count) => {
+        const d = planted(c, count);
+        const both = withMagnitude(d.g, d.x, d.w, d.b);
+        const why = disagreement(d, both.y) ?? disagreement(absData(d), both.magnitude);
+        if (why) throw new Error(`${c.op} x${JSON.stringify(c.xDims)} w${JSON.stringify(c.wDims)} ${JSON.stringify(c.attrs)}: ${why}`);
+      }),
+      { seed, numRuns },
+    );
+  });
+
+  // K block (depth > 256) and N block (> 256 columns) crossed, partial tiles: the in-place |B| and
+  // the second accumulator lane must survive several K blocks per column block.
+  const blockCases = [
+    { op: 'Conv' as const, x: [1, 100, 603], w: [5, 100, 3], attrs: { pads: [1, 0] } },
+    { op: 'ConvTranspose' as const, x: [1, 300, 300], w: [300, 6, 3], attrs: { strides: [2], pads: [1, 2], output_padding: [1] } },
+  ];
+  for (const bc of blockCases) {
+    it(`withMagnitude: ${bc.op} crossing K and N blocks`, () => {
+      const rand = seeded(11);
+      const g = resolve(bc.op, bc.x, bc.w, bc.attrs, [bc.op === 'Conv' ? bc.w[0] : bc.w[1]]);
+      const d: Data = {
+        g,
+        x: randomData(g.inputDims.reduce((a, b) => a * b, 1), rand),
+        w: randomData(g.weightDims.reduce((a, b) => a * b, 1), rand),
+        b: randomData(g.outChannels, rand),
+      };
+      const both = withMagnitude(d.g, d.x, d.w, d.b);
+      expect(disagreement(d, both.y)).toBeUndefined();
+      expect(disagreement(absData(d), both.magnitude)).toBeUndefined();
+    });
+  }
 });
