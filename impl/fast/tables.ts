@@ -80,8 +80,17 @@ function cached(key: string, build: () => Int32Array): Int32Array {
   return t;
 }
 
-const keyOf = (kind: string, g: ConvGeometry): string =>
-  [kind, g.inputSpatial, g.outputSpatial, g.kernel, g.strides, g.dilations, g.padsBegin].map(String).join('|');
+/** Cache key: everything the tables depend on (built by hand: it runs on every call). */
+function keyOf(kind: string, g: ConvGeometry): string {
+  let k = kind;
+  const lists = [g.inputSpatial, g.outputSpatial, g.kernel, g.strides, g.dilations, g.padsBegin];
+  for (let l = 0; l < lists.length; l++) {
+    const v = lists[l];
+    k += '|';
+    for (let i = 0; i < v.length; i++) k += (i ? ',' : '') + v[i];
+  }
+  return k;
+}
 
 /**
  * Conv gather table: entry [κ·P + p] is the flat input offset read by output p at kernel offset κ

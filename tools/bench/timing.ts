@@ -1,8 +1,11 @@
 /** Timing helpers for the benchmark: warm-up, then the median of repeated runs. */
 
 export interface TimingOptions {
-  /** Calls before measuring (JIT warm-up, session and table caches). Default 2. */
+  /** Fewest calls before measuring (JIT warm-up, session and table caches). Default 3. */
   warmup?: number;
+  /** Keep warming up until this many milliseconds passed (optimising compilers run on other threads,
+   *  and their CPU time would land in the first measured calls). Default 150. */
+  warmupMs?: number;
   /** Fewest measured calls. Default 5. */
   minReps?: number;
   /** Most measured calls. Default 25. */
@@ -33,11 +36,13 @@ export function setClock(c: Clock): void {
  * (process.cpuUsage: user + system over all threads, so ORT's native work counts too).
  */
 export async function measure(fn: () => unknown, options: TimingOptions = {}): Promise<Timing> {
-  const warmup = options.warmup ?? 2;
+  const warmup = options.warmup ?? 3;
+  const warmupMs = options.warmupMs ?? 150;
   const minReps = options.minReps ?? 5;
   const maxReps = options.maxReps ?? 25;
   const minTotal = options.minTotalMs ?? 300;
-  for (let i = 0; i < warmup; i++) await fn();
+  const w0 = performance.now();
+  for (let i = 0; i < warmup || (performance.now() - w0 < warmupMs && i < 200); i++) await fn();
   const walls: number[] = [];
   const cpus: number[] = [];
   let total = 0;
