@@ -11,7 +11,7 @@
 import type { ConvGeometry } from '../resolve';
 import { product } from '../resolve';
 import { allFinite } from './finite';
-import { blockColumns, gemmWorkspace, KC, MR, NR, packA, packedASize } from './gemm';
+import { blockColumns, canUseMagnitude32, gemmWorkspace, inflateMagnitude32, KC, MR, NR, packA, packedASize } from './gemm';
 import { runsConv } from './runs';
 import { convGatherTable } from './tables';
 
@@ -42,7 +42,23 @@ export interface WithMagnitude {
   magnitude: Float64Array | undefined;
 }
 
-function convBoth(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined, withMagnitude: boolean): WithMagnitude {
+/**
+ * Whether the magnitude may run in float32 (then inflated to a float64 upper bound): only for
+ * float32 data, whose absolute values convert exactly, and where the WebAssembly lane fits.
+ */
+export function float32MagnitudeApplies(x: ArrayLike<number>, w: ArrayLike<number>, sizes: Parameters<typeof canUseMagnitude32>[0]): boolean {
+  return magnitude32Enabled && x instanceof Float32Array && w instanceof Float32Array && canUseMagnitude32(sizes);
+}
+
+let magnitude32Enabled = true;
+/** Chooses the float32 magnitude lane (default, where it applies) or float64 throughout; for tests and the benchmark. */
+export function setMagnitude32(enabled: boolean): void {
+  magnitude32Enabled = enabled;
+}
+
+function convBoth(
+  g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined, withMagnitude: boolean, allow32 = true,
+): WithMagnitude {
   const cg = g.inChannels / g.group;
   const mg = g.outChannels / g.group;
   const inS = product(g.inputSpatial);
@@ -61,15 +77,20 @@ function convBoth(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b
   const depth = cg * kSize;
   const rowPanels = Math.ceil(mg / MR);
   const nb = blockColumns(mg);
+  const sizes = { aLen: packedASize(mg, depth), cLen: rowPanels * MR * nb, xLen: x.length, tableLen: table.length, dual: !!mag };
+  const m32 = !!mag && allow32 && float32MagnitudeApplies(x, w, sizes);
   const lanes = mag ? 2 : 1;
-  const ws = gemmWorkspace({ aLen: packedASize(mg, depth), cLen: rowPanels * MR * nb, xLen: x.length, tableLen: table.length, dual: !!mag });
+  const ws = gemmWorkspace({ ...sizes, magnitude32: m32 });
+  const ap32 = ws.ap32 as Float32Array;
+  const cs32 = ws.cs32 as Float32Array;
   ws.xs.set(x); // float64 copy: one element type in the packing loop
   ws.ts.set(table);
   const outs = mag ? [y, mag] : [y];
   for (let grp = 0; grp < g.group; grp++) {
     // W[m, c, κ] rows are contiguous: A = W_g is mg × (cg·kSize) with unit column stride.
     packA(w, grp * mg * depth, depth, 1, mg, depth, ws.ap[0]);
-    if (mag) for (let i = 0; i < ws.ap[0].length; i++) ws.ap[1][i] = Math.abs(ws.ap[0][i]);
+    if (m32) for (let i = 0; i < ws.ap[0].length; i++) ap32[i] = Math.abs(ws.ap[0][i]);
+    else if (mag) for (let i = 0; i < ws.ap[0].length; i++) ws.ap[1][i] = Math.abs(ws.ap[0][i]);
     for (let n = 0; n < g.batch; n++) {
       const xBase = (n * g.inChannels + grp * cg) * inS;
       const yBase = (n * g.outChannels + grp * mg) * P;
@@ -77,19 +98,25 @@ function convBoth(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b
         const cols = Math.min(nb, P - jc);
         const colPanels = Math.ceil(cols / NR);
         const ldc = colPanels * NR;
-        for (let lane = 0; lane < lanes; lane++) ws.cs[lane].fill(0, 0, rowPanels * MR * ldc);
+        const used = rowPanels * MR * ldc;
+        ws.cs[0].fill(0, 0, used);
+        if (m32) cs32.fill(0, 0, used);
+        else if (mag) ws.cs[1].fill(0, 0, used);
         for (let pc = 0; pc < depth; pc += KC) {
           const kc = Math.min(KC, depth - pc);
           ws.im2col(xBase, inS, P, kSize, pc, kc, jc, cols);
           ws.run(0, rowPanels, colPanels, kc, pc, depth, ldc);
-          if (mag) {
+          if (m32) {
+            ws.absB32(colPanels * NR * kc); // the same im2col block, absolute, in float32
+            ws.run32(rowPanels, colPanels, kc, pc, depth, ldc);
+          } else if (mag) {
             ws.absB(colPanels * NR * kc); // the same im2col block, made absolute in place
             ws.run(1, rowPanels, colPanels, kc, pc, depth, ldc);
           }
         }
         for (let lane = 0; lane < lanes; lane++) {
           const out = outs[lane];
-          const cs = ws.cs[lane];
+          const cs: ArrayLike<number> = lane === 1 && m32 ? cs32 : ws.cs[lane];
           for (let i = 0; i < mg; i++) {
             const yo = yBase + i * P + jc;
             const co = i * ldc;
@@ -98,6 +125,11 @@ function convBoth(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b
         }
       }
     }
+  }
+  if (m32 && mag) {
+    const chain = depth + Math.ceil(depth / KC) + 1;
+    // overflow of float32 products (|x|·|w| above 3.4e38): redo the magnitude in float64
+    if (!inflateMagnitude32(mag, chain, 1)) return { y, magnitude: convBoth(g, x, w, b, true, false).magnitude };
   }
   return { y, magnitude: mag };
 }

@@ -13,9 +13,9 @@
  */
 import type { ConvGeometry } from '../resolve';
 import { product } from '../resolve';
-import { absolute, type WithMagnitude } from './conv';
+import { absolute, float32MagnitudeApplies, type WithMagnitude } from './conv';
 import { allFinite } from './finite';
-import { blockColumns, gemmWorkspace, KC, MR, NR, packA, packedASize } from './gemm';
+import { blockColumns, gemmWorkspace, inflateMagnitude32, KC, MR, NR, packA, packedASize } from './gemm';
 import { runsConvTranspose } from './runs';
 import { convTransposeScatterTable } from './tables';
 
@@ -49,7 +49,7 @@ function packRows(x: ArrayLike<number>, xBase: number, J: number, kStart: number
 }
 
 function convTransposeBoth(
-  g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined, withMagnitude: boolean,
+  g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined, withMagnitude: boolean, allow32 = true,
 ): WithMagnitude {
   const cg = g.inChannels / g.group;
   const mg = g.outChannels / g.group;
@@ -70,14 +70,19 @@ function convTransposeBoth(
   const rowPanels = Math.ceil(rows / MR);
   const nb = blockColumns(rows);
   const lanes = mag ? 2 : 1;
-  const ws = gemmWorkspace({ aLen: packedASize(rows, cg), cLen: rowPanels * MR * nb, tableLen: table.length, yLen: y.length, dual: !!mag });
+  const sizes = { aLen: packedASize(rows, cg), cLen: rowPanels * MR * nb, tableLen: table.length, yLen: y.length, dual: !!mag };
+  const m32 = !!mag && allow32 && float32MagnitudeApplies(x, w, sizes);
+  const ws = gemmWorkspace({ ...sizes, magnitude32: m32 });
+  const ap32 = ws.ap32 as Float32Array;
+  const cs32 = ws.cs32 as Float32Array;
   ws.ts.set(table);
   ws.ys[0].set(y); // the bias, or zeros
   if (mag) ws.ys[1].set(mag);
   for (let grp = 0; grp < g.group; grp++) {
     // A[(m', κ), c] = W[grp·cg + c, m', κ]: row stride 1, column stride mg·kSize.
     packA(w, grp * cg * rows, 1, rows, rows, cg, ws.ap[0]);
-    if (mag) for (let i = 0; i < ws.ap[0].length; i++) ws.ap[1][i] = Math.abs(ws.ap[0][i]);
+    if (m32) for (let i = 0; i < ws.ap[0].length; i++) ap32[i] = Math.abs(ws.ap[0][i]);
+    else if (mag) for (let i = 0; i < ws.ap[0].length; i++) ws.ap[1][i] = Math.abs(ws.ap[0][i]);
     for (let n = 0; n < g.batch; n++) {
       const xBase = (n * g.inChannels + grp * cg) * J;
       const yBase = (n * g.outChannels + grp * mg) * outS;
@@ -85,15 +90,26 @@ function convTransposeBoth(
         const nc = Math.min(nb, J - jc);
         const colPanels = Math.ceil(nc / NR);
         const ldc = colPanels * NR;
-        for (let lane = 0; lane < lanes; lane++) ws.cs[lane].fill(0, 0, rowPanels * MR * ldc);
+        const used = rowPanels * MR * ldc;
+        ws.cs[0].fill(0, 0, used);
+        if (m32) cs32.fill(0, 0, used);
+        else if (mag) ws.cs[1].fill(0, 0, used);
         for (let pc = 0; pc < cg; pc += KC) {
           const kc = Math.min(KC, cg - pc);
           packRows(x, xBase, J, pc, kc, jc, nc, ws.bp);
           ws.run(0, rowPanels, colPanels, kc, pc, cg, ldc);
-          if (mag) {
+          if (m32) {
+            ws.absB32(colPanels * NR * kc);
+            ws.run32(rowPanels, colPanels, kc, pc, cg, ldc);
+          } else if (mag) {
             ws.absB(colPanels * NR * kc);
             ws.run(1, rowPanels, colPanels, kc, pc, cg, ldc);
           }
+        }
+        if (m32) {
+          // the float32 sums go to the float64 lane's scratch for the col2im
+          const c64 = ws.cs[1];
+          for (let i = 0; i < used; i++) c64[i] = cs32[i];
         }
         // col2im: row r = (m', κ) of the block scatters to output channel m' through table row κ.
         for (let lane = 0; lane < lanes; lane++) ws.col2im(lane, yBase, rows, kSize, nc, ldc, J, jc, outS);
@@ -102,6 +118,11 @@ function convTransposeBoth(
   }
   y.set(ws.ys[0]);
   if (mag) mag.set(ws.ys[1]);
+  if (m32 && mag) {
+    // each element sums up to kSize float32 chains of cg products (col2im adds them in float64)
+    const chain = cg + Math.ceil(cg / KC) + 1;
+    if (!inflateMagnitude32(mag, chain, kSize)) return { y, magnitude: convTransposeBoth(g, x, w, b, true, false).magnitude };
+  }
   return { y, magnitude: mag };
 }
 

@@ -114,6 +114,13 @@ export interface GemmWorkspace {
   col2im(lane: number, yBase: number, rows: number, kSize: number, nc: number, ldc: number, J: number, jc: number, outS: number): void;
   /** bp[i] = |bp[i]| for i < count. */
   absB(count: number): void;
+  /** Float32 magnitude lane (WebAssembly only, when asked for): packed |A|, |B| block and C scratch. */
+  readonly ap32?: Float32Array;
+  readonly cs32?: Float32Array;
+  /** bp32[i] = |bp[i]| (float32) for i < count: exact for float32 data. */
+  absB32(count: number): void;
+  /** cs32 += |A|·|B| in float32, as run does in float64. */
+  run32(rowPanels: number, colPanels: number, kc: number, kStart: number, depth: number, ldc: number): void;
 }
 
 export interface WorkspaceSizes {
@@ -129,6 +136,8 @@ export interface WorkspaceSizes {
   yLen?: number;
   /** Two lanes (result and magnitude). Default false. */
   dual?: boolean;
+  /** Also the float32 magnitude lane (ap32, cs32; WebAssembly only). Default false. */
+  magnitude32?: boolean;
 }
 
 const PAGE = 65536;
@@ -153,13 +162,27 @@ function wasmWorkspace(k: WasmGemm, z: Required<WorkspaceSizes>): GemmWorkspace 
   const csAt = [0, 1].slice(0, lanes).map(() => take(z.cLen));
   const xAt = take(z.xLen);
   const yAt = [0, 1].slice(0, lanes).map(() => take(z.yLen));
+  const m32 = z.magnitude32;
+  const ap32At = take(m32 ? Math.ceil(z.aLen / 2) : 0);
+  const bp32At = take(m32 ? Math.ceil(bLen / 2) : 0);
+  const cs32At = take(m32 ? Math.ceil(z.cLen / 2) : 0);
   const tAt = at;
   const bytes = tAt + z.tableLen * 4 + 16;
   const have = k.memory.buffer.byteLength;
   if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / PAGE));
   const buffer = k.memory.buffer; // after any grow: earlier views are detached
   const bp = new Float64Array(buffer, bpAt, bLen);
+  const bp32 = m32 ? new Float32Array(buffer, bp32At, bLen) : undefined;
   return {
+    ap32: m32 ? new Float32Array(buffer, ap32At, z.aLen) : undefined,
+    cs32: m32 ? new Float32Array(buffer, cs32At, z.cLen) : undefined,
+    absB32(count) {
+      const b32 = bp32 as Float32Array;
+      for (let i = 0; i < count; i++) b32[i] = Math.abs(bp[i]);
+    },
+    run32(rowPanels, colPanels, kc, kStart, depth, ldc) {
+      k.gemm32(rowPanels, colPanels, kc, ap32At + kStart * MR * 4, depth * MR * 4, bp32At, cs32At, ldc * 4);
+    },
     ap: apAt.map((o) => new Float64Array(buffer, o, z.aLen)),
     bp,
     cs: csAt.map((o) => new Float64Array(buffer, o, z.cLen)),
@@ -249,6 +272,12 @@ function jsWorkspace(z: Required<WorkspaceSizes>): GemmWorkspace {
       col2imJs(ys[lane], yBase, cs[lane], ts, rows, kSize, nc, ldc, J, jc, outS);
     },
     absB: (count) => absInPlace(bp, count),
+    absB32() {
+      throw new Error('float32 magnitude lane needs WebAssembly');
+    },
+    run32() {
+      throw new Error('float32 magnitude lane needs WebAssembly');
+    },
   };
 }
 
@@ -271,9 +300,42 @@ const MAX_WASM_DOUBLES = 2 ** 26;
  * shrinks), so it is valid only until the next call.
  */
 export function gemmWorkspace(sizes: WorkspaceSizes): GemmWorkspace {
-  const z: Required<WorkspaceSizes> = { xLen: 0, tableLen: 0, yLen: 0, dual: false, ...sizes };
+  const z: Required<WorkspaceSizes> = { xLen: 0, tableLen: 0, yLen: 0, dual: false, magnitude32: false, ...sizes };
   const lanes = z.dual ? 2 : 1;
-  const doubles = lanes * (z.aLen + z.cLen + z.yLen) + packedBSize() + z.xLen + z.tableLen / 2;
+  const doubles = lanes * (z.aLen + z.cLen + z.yLen) + packedBSize() * 1.5 + z.aLen / 2 + z.cLen / 2 + z.xLen + z.tableLen / 2;
   const k = activeWasm();
-  return k && doubles <= MAX_WASM_DOUBLES ? wasmWorkspace(k, z) : jsWorkspace(z);
+  if (k && doubles <= MAX_WASM_DOUBLES) return wasmWorkspace(k, z);
+  if (z.magnitude32) throw new Error('float32 magnitude lane needs WebAssembly (check canUseMagnitude32 first)');
+  return jsWorkspace(z);
+}
+
+/** Whether a float32 magnitude lane of this size can run (WebAssembly available and the workspace fits). */
+export function canUseMagnitude32(sizes: WorkspaceSizes): boolean {
+  const lanes = 2;
+  const doubles = lanes * (sizes.aLen + sizes.cLen + (sizes.yLen ?? 0)) + packedBSize() * 1.5 + sizes.aLen / 2 + sizes.cLen / 2 + (sizes.xLen ?? 0) + (sizes.tableLen ?? 0) / 2;
+  return activeWasm() !== undefined && doubles <= MAX_WASM_DOUBLES;
+}
+
+/**
+ * Turns a magnitude whose products were accumulated in float32 (chains of at most `chain` rounded
+ * products and adds each, round to nearest, gradual underflow; at most `chains` chains summed per
+ * element in float64) into a float64 upper bound of the exact Σ|x||w| + |b|. Per chain
+ * exact ≤ (m + 2·chain·2⁻¹⁵⁰)/(1 − γ), γ = γ_chain(2⁻²⁴); we store (m + e)·(1 + 3γ) with
+ * e = 2·chain·chains·2⁻¹⁵⁰, which is at least that for γ ≤ 1/3 (the slack also covers the float64
+ * roundings), so the tolerance bound never shrinks; it grows by at most about 3γ relative (1e-4 at
+ * 576 terms). Returns false, leaving `mag` unusable, when γ is too large or a value overflowed.
+ */
+export function inflateMagnitude32(mag: Float64Array, chain: number, chains: number): boolean {
+  const u = 2 ** -24;
+  const g = (chain * u) / (1 - chain * u);
+  if (!(g > 0 && g <= 1 / 3)) return false;
+  const factor = 1 + 3 * g;
+  const floor = 2 * chain * chains * 2 ** -150;
+  let finite = true;
+  for (let i = 0; i < mag.length; i++) {
+    const v = (mag[i] + floor) * factor;
+    mag[i] = v;
+    if (v === Infinity) finite = false;
+  }
+  return finite;
 }

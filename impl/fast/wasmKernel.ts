@@ -65,6 +65,9 @@ const load64splat = (offset: number) => simd(0x0a, ...memarg(3, offset));
 const v128zero = simd(0x0c, ...new Array(16).fill(0));
 const F64X2_ADD = simd(240);
 const F64X2_MUL = simd(242);
+const F32X4_ADD = simd(228);
+const F32X4_MUL = simd(230);
+const load32splat = (offset: number) => simd(0x09, ...memarg(2, offset));
 
 // parameters and locals of gemm(rowPanels, colPanels, kc, ap, aPanelBytes, bp, c, ldcBytes)
 const P_ROWP = 0, P_COLP = 1, P_KC = 2, P_AP = 3, P_ASTRIDE = 4, P_BP = 5, P_C = 6, P_LDC = 7;
@@ -101,6 +104,47 @@ function body(): number[] {
   for (let i = 0; i < 4; i++) {
     emit(get(L_PC), get(L_PC), v128load(0), get(L_ACC + 2 * i), F64X2_ADD, v128store(0));
     emit(get(L_PC), get(L_PC), v128load(16), get(L_ACC + 2 * i + 1), F64X2_ADD, v128store(16));
+    if (i < 3) emit(get(L_PC), get(P_LDC), ADD, set(L_PC));
+  }
+  emit(get(L_IP), i32c(1), ADD, [0x22, ...uleb(L_IP)], get(P_ROWP), LT_U, brIf(0));
+  emit(END); // ip
+  emit(get(L_JP), i32c(1), ADD, [0x22, ...uleb(L_JP)], get(P_COLP), LT_U, brIf(0));
+  emit(END); // jp
+  emit(END); // function
+  const locals = vec([[...uleb(6), I32], [...uleb(11), V128]]);
+  const fn = [...locals, ...code];
+  return [...uleb(fn.length), ...fn];
+}
+
+/**
+ * The float32 twin of the GEMM kernel for the magnitude lane (all operands ≥ 0): same 4×4 tiles
+ * and panel layout with 4-byte elements, one f32x4 accumulator per tile row, so twice the products
+ * per instruction. Its rounding is accounted for by the caller (see magnitude inflation in gemm.ts).
+ */
+function body32(): number[] {
+  const code: number[] = [];
+  const emit = (...parts: number[][]) => parts.forEach((p) => code.push(...p));
+  emit(i32c(0), set(L_JP));
+  emit(LOOP); // jp
+  emit(i32c(0), set(L_IP));
+  emit(LOOP); // ip
+  emit(get(P_AP), get(L_IP), get(P_ASTRIDE), MUL, ADD, set(L_PA));
+  emit(get(P_BP), get(L_JP), get(P_KC), MUL, i32c(16), MUL, ADD, set(L_PB));
+  for (let a = 0; a < 4; a++) emit(v128zero, set(L_ACC + a));
+  emit(get(P_KC), set(L_K));
+  emit(LOOP); // k
+  emit(get(L_PB), v128load(0), set(L_B0));
+  for (let i = 0; i < 4; i++) {
+    emit(get(L_PA), load32splat(4 * i), set(L_S));
+    emit(get(L_ACC + i), get(L_S), get(L_B0), F32X4_MUL, F32X4_ADD, set(L_ACC + i));
+  }
+  emit(get(L_PA), i32c(16), ADD, set(L_PA));
+  emit(get(L_PB), i32c(16), ADD, set(L_PB));
+  emit(get(L_K), i32c(-1), ADD, [0x22, ...uleb(L_K)], i32c(0), NE, brIf(0));
+  emit(END); // k
+  emit(get(P_C), get(L_IP), i32c(4), MUL, get(P_LDC), MUL, ADD, get(L_JP), i32c(16), MUL, ADD, set(L_PC));
+  for (let i = 0; i < 4; i++) {
+    emit(get(L_PC), get(L_PC), v128load(0), get(L_ACC + i), F32X4_ADD, v128store(0));
     if (i < 3) emit(get(L_PC), get(P_LDC), ADD, set(L_PC));
   }
   emit(get(L_IP), i32c(1), ADD, [0x22, ...uleb(L_IP)], get(P_ROWP), LT_U, brIf(0));
@@ -272,7 +316,7 @@ function moduleBytes(): Uint8Array {
       [0x60, ...vec(new Array(12).fill([I32])), ...vec([])],
       [0x60, ...vec(new Array(10).fill([I32])), ...vec([])],
     ])),
-    ...section(3, vec([uleb(0), uleb(1), uleb(1), uleb(2), uleb(2)])), // gemm, runsGather, runsScatter, im2col, col2im
+    ...section(3, vec([uleb(0), uleb(1), uleb(1), uleb(2), uleb(2), uleb(0)])), // gemm, runsGather, runsScatter, im2col, col2im, gemm32
     ...section(5, vec([[0x00, ...uleb(1)]])), // memory: min 1 page, no max
     ...section(7, vec([
       [...name('mem'), 0x02, ...uleb(0)],
@@ -281,8 +325,9 @@ function moduleBytes(): Uint8Array {
       [...name('runsScatter'), 0x00, ...uleb(2)],
       [...name('im2col'), 0x00, ...uleb(3)],
       [...name('col2im'), 0x00, ...uleb(4)],
+      [...name('gemm32'), 0x00, ...uleb(5)],
     ])),
-    ...section(10, vec([body(), runsBody(false), runsBody(true), im2colBody(), col2imBody()])),
+    ...section(10, vec([body(), runsBody(false), runsBody(true), im2colBody(), col2imBody(), body32()])),
   ];
   return Uint8Array.from(bytes);
 }
@@ -310,6 +355,8 @@ export interface WasmGemm {
   runsScatter: RunsFn;
   /** See im2colBody. */
   im2col(bp: number, x: number, table: number, P: number, kSize: number, kStart: number, kc: number, jStart: number, cols: number, inS: number): void;
+  /** See body32: the float32 GEMM of the magnitude lane (same arguments as gemm, 4-byte elements). */
+  gemm32: WasmGemm['gemm'];
   /** See col2imBody. */
   col2im(y: number, cs: number, table: number, rows: number, kSize: number, nc: number, ldc: number, J: number, jc: number, outS: number): void;
 }
@@ -344,6 +391,7 @@ export function wasmGemm(): WasmGemm | undefined {
           runsScatter: exports.runsScatter as RunsFn,
           im2col: exports.im2col as WasmGemm['im2col'],
           col2im: exports.col2im as WasmGemm['col2im'],
+          gemm32: exports.gemm32 as WasmGemm['gemm'],
         };
       }
     } catch {

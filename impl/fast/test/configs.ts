@@ -169,3 +169,40 @@ export function disagreement(d: Data, actual: Float64Array): string | undefined 
   }
   return undefined;
 }
+
+/**
+ * Checks a magnitude (Σ|x||w| + |b| per element) that may have been accumulated in float32 and
+ * inflated (impl/fast/gemm.ts inflateMagnitude32): NaN and +∞ exactly where the direct run on
+ * |x|, |W|, |b| has them; elsewhere never below the direct value (minus float64 rounding: the
+ * tolerance bound must not shrink) and at most (1 + γ_c)(1 + 3γ_c) − 1 ≈ 4γ_c(2⁻²⁴) relative above
+ * it plus the underflow floor, c = n + ⌈n/256⌉ + 1 the longest float32 chain, n = (C/group)·Πk.
+ */
+export function magnitudeDisagreement(d: Data, actual: Float64Array): string | undefined {
+  const direct: Kernel = d.g.op === 'Conv' ? convDirect : convTransposeDirect;
+  const abs = (v: Float32Array): Float32Array => v.map(Math.abs);
+  const expected = direct(d.g, abs(d.x), abs(d.w), d.b && abs(d.b));
+  if (actual.length !== expected.length) return `length ${actual.length}, expected ${expected.length}`;
+  const kSize = product(d.g.kernel);
+  const n = (d.g.inChannels / d.g.group) * kSize;
+  const chain = n + Math.ceil(n / 256) + 1;
+  const low = 1 - 2 * gamma(n + 1, 2 ** -53);
+  // the float32 sum itself may land up to γ above the exact value, then the inflation adds 3γ
+  const g32 = gamma(chain, 2 ** -24);
+  const high = (1 + g32) * (1 + 3 * g32) * (1 + 2 * gamma(n + 1, 2 ** -53));
+  const floor = 2 * chain * kSize * 2 ** -150 * 2;
+  for (let i = 0; i < actual.length; i++) {
+    const a = actual[i];
+    const e = expected[i];
+    if (Number.isNaN(e) || Number.isNaN(a)) {
+      if (Number.isNaN(e) !== Number.isNaN(a)) return `element ${i}: ${a}, expected ${e}`;
+      continue;
+    }
+    if (!Number.isFinite(e) || !Number.isFinite(a)) {
+      if (a !== e) return `element ${i}: ${a}, expected ${e}`;
+      continue;
+    }
+    if (a < e * low) return `element ${i}: ${a} below the direct magnitude ${e}`;
+    if (a > e * high + floor) return `element ${i}: ${a} above the direct magnitude ${e} by more than the float32 allowance`;
+  }
+  return undefined;
+}

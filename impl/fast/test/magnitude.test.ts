@@ -1,9 +1,12 @@
 /**
- * Plan: the tolerance model's magnitude Σ|x||w| + |b| computed by the fast path — magnitudeRun
- * alone, and withMagnitude next to the result in one pass — must equal the direct definition run on
- * |x|, |W|, |b| up to float64 rounding, and withMagnitude's result must equal the direct result, over
- * the same random valid configurations as the kernel property, with both micro-kernels
- * (WebAssembly and JS); with NaN/±∞ planted, NaN and +∞ positions must match.
+ * Plan: the tolerance model's magnitude Σ|x||w| + |b| computed by the fast path must match the
+ * direct definition run on |x|, |W|, |b|: magnitudeRun (float64) up to float64 rounding;
+ * withMagnitude, whose magnitude lane may run in float32 and is then inflated, never below the
+ * direct value and at most 3γ(2⁻²⁴)·chain relative above it — with the float32 lane on and off —
+ * while its result must equal the direct result up to float64 rounding. Over the same random valid
+ * configurations as the kernel property, with both micro-kernels (WebAssembly and JS), plus fixed
+ * cases crossing the GEMM blocks and one whose float32 products overflow (the lane must fall back
+ * to float64); with NaN/±∞ planted, NaN and +∞ positions must match.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +14,8 @@ import { resolve } from '../../resolve';
 import { DEFAULT_SEED } from '../../../spec/framework/runClause';
 import { setWasmKernel } from '../gemm';
 import { magnitudeRun, withMagnitude } from '../magnitude';
-import { caseArb, disagreement, materialise, randomData, seeded, type Data } from './configs';
+import { caseArb, disagreement, magnitudeDisagreement, materialise, randomData, seeded, type Data } from './configs';
+import { setMagnitude32 } from '../conv';
 
 const seed = Number(process.env.CONVSPEC_SEED ?? DEFAULT_SEED);
 const abs = (v: Float32Array): Float32Array => v.map(Math.abs);
@@ -46,7 +50,7 @@ for (const engine of ['wasm', 'js'] as const) describe(`fast magnitude (${engine
       fc.property(caseArb, fc.integer({ min: 0, max: 2 }), (c, count) => {
         const d = planted(c, count);
         const both = withMagnitude(d.g, d.x, d.w, d.b);
-        const why = disagreement(d, both.y) ?? disagreement(absData(d), both.magnitude);
+        const why = disagreement(d, both.y) ?? magnitudeDisagreement(d, both.magnitude);
         if (why) throw new Error(`${c.op} x${JSON.stringify(c.xDims)} w${JSON.stringify(c.wDims)} ${JSON.stringify(c.attrs)}: ${why}`);
       }),
       { seed, numRuns },
@@ -71,7 +75,34 @@ for (const engine of ['wasm', 'js'] as const) describe(`fast magnitude (${engine
       };
       const both = withMagnitude(d.g, d.x, d.w, d.b);
       expect(disagreement(d, both.y)).toBeUndefined();
-      expect(disagreement(absData(d), both.magnitude)).toBeUndefined();
+      expect(magnitudeDisagreement(d, both.magnitude)).toBeUndefined();
     });
   }
+
+  for (const op of ['Conv', 'ConvTranspose'] as const) {
+    it(`withMagnitude: ${op} whose float32 products overflow falls back to a float64 magnitude`, () => {
+      const rand = seeded(5);
+      const g = resolve(op, [1, 8, 12], [8, 8, 3], {});
+      const d: Data = { g, x: randomData(96, rand).map((v) => v * 2 ** 100), w: randomData(192, rand).map((v) => v * 2 ** 100), b: undefined };
+      const both = withMagnitude(d.g, d.x, d.w, d.b);
+      expect(both.magnitude.every(Number.isFinite)).toBe(true);
+      expect(magnitudeDisagreement(d, both.magnitude)).toBeUndefined();
+    });
+  }
+});
+
+describe('withMagnitude with the float32 magnitude lane off (float64 throughout)', () => {
+  beforeAll(() => setMagnitude32(false));
+  afterAll(() => setMagnitude32(true));
+  it('equals the direct magnitude up to float64 rounding', () => {
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        const d = materialise(c);
+        const both = withMagnitude(d.g, d.x, d.w, d.b);
+        const why = disagreement(d, both.y) ?? disagreement(absData(d), both.magnitude);
+        if (why) throw new Error(`${c.op} x${JSON.stringify(c.xDims)} w${JSON.stringify(c.wDims)} ${JSON.stringify(c.attrs)}: ${why}`);
+      }),
+      { seed, numRuns: 60 },
+    );
+  });
 });
