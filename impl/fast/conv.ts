@@ -77,7 +77,7 @@ function convBoth(
   const depth = cg * kSize;
   const rowPanels = Math.ceil(mg / MR);
   const nb = blockColumns(mg);
-  const sizes = { aLen: packedASize(mg, depth), cLen: rowPanels * MR * nb, xLen: x.length, tableLen: table.length, dual: !!mag };
+  const sizes = { aLen: packedASize(mg, depth), cLen: rowPanels * MR * (nb + NR), xLen: x.length, tableLen: table.length, dual: !!mag };
   const m32 = !!mag && allow32 && float32MagnitudeApplies(x, w, sizes);
   const lanes = mag ? 2 : 1;
   const ws = gemmWorkspace({ ...sizes, magnitude32: m32 });
@@ -98,17 +98,18 @@ function convBoth(
         const cols = Math.min(nb, P - jc);
         const colPanels = Math.ceil(cols / NR);
         const ldc = colPanels * NR;
+        const ldc32 = Math.ceil(colPanels / 2) * 2 * NR; // the float32 lane's 8-column panels
         const used = rowPanels * MR * ldc;
         ws.cs[0].fill(0, 0, used);
-        if (m32) cs32.fill(0, 0, used);
+        if (m32) cs32.fill(0, 0, rowPanels * MR * ldc32);
         else if (mag) ws.cs[1].fill(0, 0, used);
         for (let pc = 0; pc < depth; pc += KC) {
           const kc = Math.min(KC, depth - pc);
           ws.im2col(xBase, inS, P, kSize, pc, kc, jc, cols);
           ws.run(0, rowPanels, colPanels, kc, pc, depth, ldc);
           if (m32) {
-            ws.absB32(colPanels * NR * kc); // the same im2col block, absolute, in float32
-            ws.run32(rowPanels, colPanels, kc, pc, depth, ldc);
+            ws.absB32(kc, colPanels); // the same im2col block, absolute, in float32
+            ws.run32(rowPanels, colPanels, kc, pc, depth, ldc32);
           } else if (mag) {
             ws.absB(colPanels * NR * kc); // the same im2col block, made absolute in place
             ws.run(1, rowPanels, colPanels, kc, pc, depth, ldc);
@@ -117,9 +118,10 @@ function convBoth(
         for (let lane = 0; lane < lanes; lane++) {
           const out = outs[lane];
           const cs: ArrayLike<number> = lane === 1 && m32 ? cs32 : ws.cs[lane];
+          const stride = lane === 1 && m32 ? ldc32 : ldc;
           for (let i = 0; i < mg; i++) {
             const yo = yBase + i * P + jc;
-            const co = i * ldc;
+            const co = i * stride;
             for (let j = 0; j < cols; j++) out[yo + j] += cs[co + j];
           }
         }

@@ -69,8 +69,7 @@ function convTransposeBoth(
   const rows = mg * kSize; // one GEMM row per (output channel m', kernel offset κ)
   const rowPanels = Math.ceil(rows / MR);
   const nb = blockColumns(rows);
-  const lanes = mag ? 2 : 1;
-  const sizes = { aLen: packedASize(rows, cg), cLen: rowPanels * MR * nb, tableLen: table.length, yLen: y.length, dual: !!mag };
+  const sizes = { aLen: packedASize(rows, cg), cLen: rowPanels * MR * (nb + NR), tableLen: table.length, yLen: y.length, dual: !!mag };
   const m32 = !!mag && allow32 && float32MagnitudeApplies(x, w, sizes);
   const ws = gemmWorkspace({ ...sizes, magnitude32: m32 });
   const ap32 = ws.ap32 as Float32Array;
@@ -90,29 +89,27 @@ function convTransposeBoth(
         const nc = Math.min(nb, J - jc);
         const colPanels = Math.ceil(nc / NR);
         const ldc = colPanels * NR;
+        const ldc32 = Math.ceil(colPanels / 2) * 2 * NR; // the float32 lane's 8-column panels
         const used = rowPanels * MR * ldc;
         ws.cs[0].fill(0, 0, used);
-        if (m32) cs32.fill(0, 0, used);
+        if (m32) cs32.fill(0, 0, rowPanels * MR * ldc32);
         else if (mag) ws.cs[1].fill(0, 0, used);
         for (let pc = 0; pc < cg; pc += KC) {
           const kc = Math.min(KC, cg - pc);
           packRows(x, xBase, J, pc, kc, jc, nc, ws.bp);
           ws.run(0, rowPanels, colPanels, kc, pc, cg, ldc);
           if (m32) {
-            ws.absB32(colPanels * NR * kc);
-            ws.run32(rowPanels, colPanels, kc, pc, cg, ldc);
+            ws.absB32(kc, colPanels);
+            ws.run32(rowPanels, colPanels, kc, pc, cg, ldc32);
           } else if (mag) {
             ws.absB(colPanels * NR * kc);
             ws.run(1, rowPanels, colPanels, kc, pc, cg, ldc);
           }
         }
-        if (m32) {
-          // the float32 sums go to the float64 lane's scratch for the col2im
-          const c64 = ws.cs[1];
-          for (let i = 0; i < used; i++) c64[i] = cs32[i];
-        }
         // col2im: row r = (m', κ) of the block scatters to output channel m' through table row κ.
-        for (let lane = 0; lane < lanes; lane++) ws.col2im(lane, yBase, rows, kSize, nc, ldc, J, jc, outS);
+        ws.col2im(0, yBase, rows, kSize, nc, ldc, J, jc, outS);
+        if (m32) ws.col2im32(yBase, rows, kSize, nc, ldc32, J, jc, outS);
+        else if (mag) ws.col2im(1, yBase, rows, kSize, nc, ldc, J, jc, outS);
       }
     }
   }

@@ -117,10 +117,15 @@ export interface GemmWorkspace {
   /** Float32 magnitude lane (WebAssembly only, when asked for): packed |A|, |B| block and C scratch. */
   readonly ap32?: Float32Array;
   readonly cs32?: Float32Array;
-  /** bp32[i] = |bp[i]| (float32) for i < count: exact for float32 data. */
-  absB32(count: number): void;
-  /** cs32 += |A|·|B| in float32, as run does in float64. */
-  run32(rowPanels: number, colPanels: number, kc: number, kStart: number, depth: number, ldc: number): void;
+  /**
+   * bp32 = |bp| in float32 (exact for float32 data), re-laid as 8-column panels (two 4-column
+   * panels side by side; a missing right half is zero) for the 4×8 float32 kernel.
+   */
+  absB32(kc: number, colPanels: number): void;
+  /** col2im of cs32 (row stride ldc32) into ys[1], as col2im does for lane 1. */
+  col2im32(yBase: number, rows: number, kSize: number, nc: number, ldc32: number, J: number, jc: number, outS: number): void;
+  /** cs32 += |A|·|B| in float32 over ⌈colPanels/2⌉ 8-column panels; ldc32 (elements) ≥ 8·⌈colPanels/2⌉. */
+  run32(rowPanels: number, colPanels: number, kc: number, kStart: number, depth: number, ldc32: number): void;
 }
 
 export interface WorkspaceSizes {
@@ -164,7 +169,7 @@ function wasmWorkspace(k: WasmGemm, z: Required<WorkspaceSizes>): GemmWorkspace 
   const yAt = [0, 1].slice(0, lanes).map(() => take(z.yLen));
   const m32 = z.magnitude32;
   const ap32At = take(m32 ? Math.ceil(z.aLen / 2) : 0);
-  const bp32At = take(m32 ? Math.ceil(bLen / 2) : 0);
+  const bp32At = take(m32 ? Math.ceil((bLen + KC * NR) / 2) : 0);
   const cs32At = take(m32 ? Math.ceil(z.cLen / 2) : 0);
   const tAt = at;
   const bytes = tAt + z.tableLen * 4 + 16;
@@ -172,16 +177,44 @@ function wasmWorkspace(k: WasmGemm, z: Required<WorkspaceSizes>): GemmWorkspace 
   if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / PAGE));
   const buffer = k.memory.buffer; // after any grow: earlier views are detached
   const bp = new Float64Array(buffer, bpAt, bLen);
-  const bp32 = m32 ? new Float32Array(buffer, bp32At, bLen) : undefined;
+  const bp32 = m32 ? new Float32Array(buffer, bp32At, bLen + KC * NR) : undefined;
   return {
     ap32: m32 ? new Float32Array(buffer, ap32At, z.aLen) : undefined,
     cs32: m32 ? new Float32Array(buffer, cs32At, z.cLen) : undefined,
-    absB32(count) {
+    absB32(kc, colPanels) {
       const b32 = bp32 as Float32Array;
-      for (let i = 0; i < count; i++) b32[i] = Math.abs(bp[i]);
+      const step = kc * NR;
+      for (let p = 0; p < colPanels; p += 2) {
+        const left = p * step;
+        const right = left + step;
+        let dst = p * step; // 8-column panel p/2 starts at (p/2)·kc·8 = p·kc·4
+        const hasRight = p + 1 < colPanels;
+        for (let kk = 0; kk < kc; kk++, dst += 8) {
+          const l = left + kk * NR;
+          b32[dst] = Math.abs(bp[l]);
+          b32[dst + 1] = Math.abs(bp[l + 1]);
+          b32[dst + 2] = Math.abs(bp[l + 2]);
+          b32[dst + 3] = Math.abs(bp[l + 3]);
+          if (hasRight) {
+            const r = right + kk * NR;
+            b32[dst + 4] = Math.abs(bp[r]);
+            b32[dst + 5] = Math.abs(bp[r + 1]);
+            b32[dst + 6] = Math.abs(bp[r + 2]);
+            b32[dst + 7] = Math.abs(bp[r + 3]);
+          } else {
+            b32[dst + 4] = 0;
+            b32[dst + 5] = 0;
+            b32[dst + 6] = 0;
+            b32[dst + 7] = 0;
+          }
+        }
+      }
     },
-    run32(rowPanels, colPanels, kc, kStart, depth, ldc) {
-      k.gemm32(rowPanels, colPanels, kc, ap32At + kStart * MR * 4, depth * MR * 4, bp32At, cs32At, ldc * 4);
+    col2im32(yBase, rows, kSize, nc, ldc32, J, jc, outS) {
+      k.col2im32(yAt[1] + yBase * 8, cs32At, tAt, rows, kSize, nc, ldc32, J, jc, outS);
+    },
+    run32(rowPanels, colPanels, kc, kStart, depth, ldc32) {
+      k.gemm32(rowPanels, Math.ceil(colPanels / 2), kc, ap32At + kStart * MR * 4, depth * MR * 4, bp32At, cs32At, ldc32 * 4);
     },
     ap: apAt.map((o) => new Float64Array(buffer, o, z.aLen)),
     bp,
@@ -273,6 +306,9 @@ function jsWorkspace(z: Required<WorkspaceSizes>): GemmWorkspace {
     },
     absB: (count) => absInPlace(bp, count),
     absB32() {
+      throw new Error('float32 magnitude lane needs WebAssembly');
+    },
+    col2im32() {
       throw new Error('float32 magnitude lane needs WebAssembly');
     },
     run32() {

@@ -117,9 +117,10 @@ function body(): number[] {
 }
 
 /**
- * The float32 twin of the GEMM kernel for the magnitude lane (all operands ≥ 0): same 4×4 tiles
- * and panel layout with 4-byte elements, one f32x4 accumulator per tile row, so twice the products
- * per instruction. Its rounding is accounted for by the caller (see magnitude inflation in gemm.ts).
+ * The float32 twin of the GEMM kernel for the magnitude lane (all operands ≥ 0): 4×8 tiles, so a
+ * B panel row is 8 floats (two f32x4, 32 bytes, like the float64 kernel's 4 doubles) and an A panel
+ * row 4 floats; eight f32x4 accumulators, twice the products per instruction of the float64
+ * kernel. Its rounding is accounted for by the caller (gemm.ts inflateMagnitude32).
  */
 function body32(): number[] {
   const code: number[] = [];
@@ -129,22 +130,25 @@ function body32(): number[] {
   emit(i32c(0), set(L_IP));
   emit(LOOP); // ip
   emit(get(P_AP), get(L_IP), get(P_ASTRIDE), MUL, ADD, set(L_PA));
-  emit(get(P_BP), get(L_JP), get(P_KC), MUL, i32c(16), MUL, ADD, set(L_PB));
-  for (let a = 0; a < 4; a++) emit(v128zero, set(L_ACC + a));
+  emit(get(P_BP), get(L_JP), get(P_KC), MUL, i32c(32), MUL, ADD, set(L_PB));
+  for (let a = 0; a < 8; a++) emit(v128zero, set(L_ACC + a));
   emit(get(P_KC), set(L_K));
   emit(LOOP); // k
   emit(get(L_PB), v128load(0), set(L_B0));
+  emit(get(L_PB), v128load(16), set(L_B1));
   for (let i = 0; i < 4; i++) {
     emit(get(L_PA), load32splat(4 * i), set(L_S));
-    emit(get(L_ACC + i), get(L_S), get(L_B0), F32X4_MUL, F32X4_ADD, set(L_ACC + i));
+    emit(get(L_ACC + 2 * i), get(L_S), get(L_B0), F32X4_MUL, F32X4_ADD, set(L_ACC + 2 * i));
+    emit(get(L_ACC + 2 * i + 1), get(L_S), get(L_B1), F32X4_MUL, F32X4_ADD, set(L_ACC + 2 * i + 1));
   }
   emit(get(L_PA), i32c(16), ADD, set(L_PA));
-  emit(get(L_PB), i32c(16), ADD, set(L_PB));
+  emit(get(L_PB), i32c(32), ADD, set(L_PB));
   emit(get(L_K), i32c(-1), ADD, [0x22, ...uleb(L_K)], i32c(0), NE, brIf(0));
   emit(END); // k
-  emit(get(P_C), get(L_IP), i32c(4), MUL, get(P_LDC), MUL, ADD, get(L_JP), i32c(16), MUL, ADD, set(L_PC));
+  emit(get(P_C), get(L_IP), i32c(4), MUL, get(P_LDC), MUL, ADD, get(L_JP), i32c(32), MUL, ADD, set(L_PC));
   for (let i = 0; i < 4; i++) {
-    emit(get(L_PC), get(L_PC), v128load(0), get(L_ACC + i), F32X4_ADD, v128store(0));
+    emit(get(L_PC), get(L_PC), v128load(0), get(L_ACC + 2 * i), F32X4_ADD, v128store(0));
+    emit(get(L_PC), get(L_PC), v128load(16), get(L_ACC + 2 * i + 1), F32X4_ADD, v128store(16));
     if (i < 3) emit(get(L_PC), get(P_LDC), ADD, set(L_PC));
   }
   emit(get(L_IP), i32c(1), ADD, [0x22, ...uleb(L_IP)], get(P_ROWP), LT_U, brIf(0));
@@ -278,9 +282,9 @@ const S_R = 10, S_MO = 11, S_KF = 12, S_YB = 13, S_TB = 14, S_CB = 15, S_JJ = 16
 /**
  * ConvTranspose col2im: for each GEMM row r = (m', κ) and block column jj < nc,
  * y[m'·outS + table[κ·J + jc + jj]] += cs[r·ldc + jj], skipping entries −1 (cropped). Pointers in
- * bytes (y, cs: f64; table: i32), counts in elements.
+ * bytes (y, cs: f64, or f32 for the float32 magnitude lane; table: i32), counts in elements.
  */
-function col2imBody(): number[] {
+function col2imBody(f32 = false): number[] {
   const code: number[] = [];
   const emit = (...parts: number[][]) => parts.forEach((p) => code.push(...p));
   emit(i32c(0), set(S_R));
@@ -289,13 +293,15 @@ function col2imBody(): number[] {
   emit(get(S_R), get(S_MO), get(S_KSIZE), MUL, SUB, set(S_KF));
   emit(get(S_Y), get(S_MO), get(S_OUTS), MUL, i32c(8), MUL, ADD, set(S_YB));
   emit(get(S_TAB), get(S_KF), get(S_J), MUL, get(S_JC), ADD, i32c(4), MUL, ADD, set(S_TB));
-  emit(get(S_CS), get(S_R), get(S_LDC), MUL, i32c(8), MUL, ADD, set(S_CB));
+  const elem = f32 ? 4 : 8;
+  emit(get(S_CS), get(S_R), get(S_LDC), MUL, i32c(elem), MUL, ADD, set(S_CB));
   emit(i32c(0), set(S_JJ));
   emit(LOOP); // jj
   emit(get(S_TB), get(S_JJ), i32c(4), MUL, ADD, i32load(0), tee(S_T), i32c(0), GE_S);
   emit([0x04, 0x40] /* if */);
   emit(get(S_YB), get(S_T), i32c(8), MUL, ADD, tee(S_A));
-  emit(get(S_A), f64load(0), get(S_CB), get(S_JJ), i32c(8), MUL, ADD, f64load(0), F64_ADD, f64store(0));
+  const loadC = f32 ? [0x2a, ...memarg(2, 0), 0xbb] /* f32.load, f64.promote_f32 */ : f64load(0);
+  emit(get(S_A), f64load(0), get(S_CB), get(S_JJ), i32c(elem), MUL, ADD, loadC, F64_ADD, f64store(0));
   emit(END);
   emit(get(S_JJ), i32c(1), ADD, tee(S_JJ), get(S_NC), LT_U, brIf(0));
   emit(END); // jj
@@ -316,7 +322,7 @@ function moduleBytes(): Uint8Array {
       [0x60, ...vec(new Array(12).fill([I32])), ...vec([])],
       [0x60, ...vec(new Array(10).fill([I32])), ...vec([])],
     ])),
-    ...section(3, vec([uleb(0), uleb(1), uleb(1), uleb(2), uleb(2), uleb(0)])), // gemm, runsGather, runsScatter, im2col, col2im, gemm32
+    ...section(3, vec([uleb(0), uleb(1), uleb(1), uleb(2), uleb(2), uleb(0), uleb(2)])), // gemm, runsGather, runsScatter, im2col, col2im, gemm32, col2im32
     ...section(5, vec([[0x00, ...uleb(1)]])), // memory: min 1 page, no max
     ...section(7, vec([
       [...name('mem'), 0x02, ...uleb(0)],
@@ -326,8 +332,9 @@ function moduleBytes(): Uint8Array {
       [...name('im2col'), 0x00, ...uleb(3)],
       [...name('col2im'), 0x00, ...uleb(4)],
       [...name('gemm32'), 0x00, ...uleb(5)],
+      [...name('col2im32'), 0x00, ...uleb(6)],
     ])),
-    ...section(10, vec([body(), runsBody(false), runsBody(true), im2colBody(), col2imBody(), body32()])),
+    ...section(10, vec([body(), runsBody(false), runsBody(true), im2colBody(), col2imBody(), body32(), col2imBody(true)])),
   ];
   return Uint8Array.from(bytes);
 }
@@ -355,8 +362,10 @@ export interface WasmGemm {
   runsScatter: RunsFn;
   /** See im2colBody. */
   im2col(bp: number, x: number, table: number, P: number, kSize: number, kStart: number, kc: number, jStart: number, cols: number, inS: number): void;
-  /** See body32: the float32 GEMM of the magnitude lane (same arguments as gemm, 4-byte elements). */
+  /** See body32: the float32 GEMM of the magnitude lane (same arguments as gemm; 4×8 tiles of 4-byte elements). */
   gemm32: WasmGemm['gemm'];
+  /** See col2imBody: col2im reading a float32 C scratch. */
+  col2im32: WasmGemm['col2im'];
   /** See col2imBody. */
   col2im(y: number, cs: number, table: number, rows: number, kSize: number, nc: number, ldc: number, J: number, jc: number, outS: number): void;
 }
@@ -392,6 +401,7 @@ export function wasmGemm(): WasmGemm | undefined {
           im2col: exports.im2col as WasmGemm['im2col'],
           col2im: exports.col2im as WasmGemm['col2im'],
           gemm32: exports.gemm32 as WasmGemm['gemm'],
+          col2im32: exports.col2im32 as WasmGemm['col2im'],
         };
       }
     } catch {

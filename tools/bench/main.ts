@@ -93,9 +93,17 @@ async function benchShape(shape: BenchShape, ort: ReturnType<typeof createOnnxRu
     for (let i = 0; i < bound.length; i++) bound[i] = gm * bound[i] + floor;
     return { y32, bound };
   };
+  // The proposed bound may be computed in float32 and inflated: never below expectedWithBound's
+  // (no new false alarms), at most 1e-3 relative above it (no real loss of power).
   const proposed = proposedExpected().bound;
-  const worst = proposed.reduce((m, v, i) => Math.max(m, Math.abs(v - expected.bound[i]) / expected.bound[i]), 0);
-  if (!(worst <= 1e-9)) checks.push(`proposed bound differs from expectedWithBound's by a relative ${worst}`);
+  let lowest = Infinity;
+  let highest = -Infinity;
+  proposed.forEach((v, i) => {
+    const r = v / expected.bound[i];
+    lowest = Math.min(lowest, r);
+    highest = Math.max(highest, r);
+  });
+  if (!(lowest >= 1 - 1e-12 && highest <= 1 + 1e-3)) checks.push(`proposed bound / expectedWithBound's bound in [${lowest}, ${highest}], outside [1, 1.001]`);
   const fusedBoundMs = (await measure(proposedExpected)).medianMs - mainMs;
 
   let directMs: number | undefined;
@@ -210,7 +218,8 @@ async function main(argv: string[]): Promise<void> {
   console.log(`peers: onnxruntime-node ${ORT_VERSION} (CPU EP, 1 intra-op thread, graph optimisation disabled, float32), @tensorflow/tfjs-core + tfjs-backend-cpu ${TFJS_VERSION} (float32, bare op + bias on prepared NHWC tensors)`);
   console.log(`times: median ${opts.clock === 'cpu' ? 'process CPU ms (user+sys, all threads)' : 'wall ms'} of ≥5 runs after warm-up (direct: ≥3); ref = reference.conv/convTranspose (validation + fast float64 kernels + rounding)`);
   console.log('main/bound: spec/tolerance.ts expectedWithBound split into the main reference run and the rest (|x|,|W|,|b| run + bound loop)');
-  console.log('bound*: the proposed bound pass = (validate + impl/fast withMagnitude, result and magnitude in one pass + rounding + the same γ loop) − main; its bound is checked equal to expectedWithBound\'s\n');
+  console.log('bound*: the proposed bound pass = (validate + impl/fast withMagnitude, result and magnitude in one pass + rounding + the same γ loop) − main;');
+  console.log('        its bound is checked to lie in [1, 1.001] × expectedWithBound\'s (float32 magnitude lane, inflated to an upper bound)\n');
   await initTfjs();
   const ort = createOnnxRuntime({ graphOptimizationLevel: 'disabled', intraOpNumThreads: 1 });
   const rows: Row[] = [];
