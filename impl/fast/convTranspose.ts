@@ -13,7 +13,7 @@
  */
 import type { ConvGeometry } from '../resolve';
 import { product } from '../resolve';
-import { absolute, float32MagnitudeApplies, type WithMagnitude } from './conv';
+import { absolute, float32MagnitudeApplies, magnitudeByRuns, type WithMagnitude } from './conv';
 import { allFinite } from './finite';
 import { blockColumns, gemmWorkspace, inflateMagnitude32, KC, MR, NR, packA, packedASize } from './gemm';
 import { runsConvTranspose } from './runs';
@@ -60,9 +60,10 @@ function convTransposeBoth(
   fillBias(y, b, g.batch, g.outChannels, outS);
   const mag = withMagnitude ? new Float64Array(y.length) : undefined;
   if (mag) fillBias(mag, b && absolute(b), g.batch, g.outChannels, outS);
-  if (cg < MIN_GEMM_DEPTH || !allFinite(x) || !allFinite(w)) {
+  const finite = allFinite(x) && allFinite(w);
+  if (cg < MIN_GEMM_DEPTH || !finite) {
     runsConvTranspose(g, x, w, y);
-    if (mag) runsConvTranspose(g, absolute(x), absolute(w), mag);
+    if (mag) magnitudeByRuns(g, x, w, b, mag, finite && allow32);
     return { y, magnitude: mag };
   }
   const table = convTransposeScatterTable(g);

@@ -93,64 +93,100 @@ function convTransposeByRunsJs(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLi
   }
 }
 
+interface Offsets {
+  x: number;
+  w: number;
+  y: number;
+  rows: number;
+  lo: number;
+  hi: number;
+  shift: number;
+  /** Bytes per element of x, w, y: 8, or 4 for the float32 magnitude lane. */
+  elem: number;
+}
+
 /**
- * Copies x, w, y (as float64) and the run tables into WebAssembly memory, calls `visit` with their
- * byte offsets, and copies y back. Returns false (doing nothing) when it would not fit.
+ * Copies x, w, y (as float64, or as float32 when `f32`) and the run tables into WebAssembly memory,
+ * calls `visit` with their byte offsets, and copies y back. Returns false (doing nothing) when it
+ * would not fit.
  */
 function inWasm(
-  k: WasmGemm, x: ArrayLike<number>, w: ArrayLike<number>, y: Float64Array, runs: RowRuns,
-  visit: (at: { x: number; w: number; y: number; rows: number; lo: number; hi: number; shift: number }) => void,
+  k: WasmGemm, x: ArrayLike<number>, w: ArrayLike<number>, y: Float64Array, runs: RowRuns, f32: boolean,
+  visit: (at: Offsets) => void,
 ): boolean {
+  const elem = f32 ? 4 : 8;
   const kl = runs.lo.length;
   const xAt = 0;
-  const wAt = xAt + x.length * 8;
-  const yAt = wAt + w.length * 8;
-  const rowsAt = yAt + y.length * 8;
+  const wAt = xAt + x.length * elem;
+  const yAt = wAt + w.length * elem;
+  const rowsAt = Math.ceil((yAt + y.length * elem) / 8) * 8;
   const loAt = rowsAt + runs.rows.length * 4;
   const hiAt = loAt + kl * 4;
   const shiftAt = hiAt + kl * 4;
   const end = shiftAt + kl * 4;
   if (end > MAX_WASM_BYTES) return false;
   const buf = wasmBuffer(k, end);
-  new Float64Array(buf, xAt, x.length).set(x);
-  new Float64Array(buf, wAt, w.length).set(w);
-  const yw = new Float64Array(buf, yAt, y.length);
+  const view = f32 ? (o: number, n: number) => new Float32Array(buf, o, n) : (o: number, n: number) => new Float64Array(buf, o, n);
+  view(xAt, x.length).set(x);
+  view(wAt, w.length).set(w);
+  const yw = view(yAt, y.length);
   yw.set(y);
   new Int32Array(buf, rowsAt, runs.rows.length).set(runs.rows);
   new Int32Array(buf, loAt, kl).set(runs.lo);
   new Int32Array(buf, hiAt, kl).set(runs.hi);
   new Int32Array(buf, shiftAt, kl).set(runs.shift);
-  visit({ x: xAt, w: wAt, y: yAt, rows: rowsAt, lo: loAt, hi: hiAt, shift: shiftAt });
+  visit({ x: xAt, w: wAt, y: yAt, rows: rowsAt, lo: loAt, hi: hiAt, shift: shiftAt, elem });
   y.set(yw);
   return true;
+}
+
+function gatherAll(g: ConvGeometry, runs: RowRuns, f: RunsFn, at: Offsets): void {
+  const cg = g.inChannels / g.group;
+  const mg = g.outChannels / g.group;
+  const inS = product(g.inputSpatial);
+  const P = product(g.outputSpatial);
+  const kSize = product(g.kernel);
+  const kLast = g.kernel[g.rank - 1];
+  const e = at.elem;
+  for (let n = 0; n < g.batch; n++) {
+    for (let m = 0; m < g.outChannels; m++) {
+      const grp = (m / mg) | 0;
+      const yb = at.y + (n * g.outChannels + m) * P * e;
+      for (let c = 0; c < cg; c++) {
+        const xb = at.x + (n * g.inChannels + grp * cg + c) * inS * e;
+        const wb = at.w + (m * cg + c) * kSize * e;
+        f(yb, xb, wb, at.rows, runs.outer, runs.length, kSize, kLast, at.lo, at.hi, at.shift, runs.stride);
+      }
+    }
+  }
+}
+
+function scatterAll(g: ConvGeometry, runs: RowRuns, f: RunsFn, at: Offsets): void {
+  const cg = g.inChannels / g.group;
+  const mg = g.outChannels / g.group;
+  const J = product(g.inputSpatial);
+  const outS = product(g.outputSpatial);
+  const kSize = product(g.kernel);
+  const kLast = g.kernel[g.rank - 1];
+  const e = at.elem;
+  for (let n = 0; n < g.batch; n++) {
+    for (let c = 0; c < g.inChannels; c++) {
+      const grp = (c / cg) | 0;
+      const xb = at.x + (n * g.inChannels + c) * J * e;
+      for (let mo = 0; mo < mg; mo++) {
+        const yb = at.y + (n * g.outChannels + grp * mg + mo) * outS * e;
+        const wb = at.w + (c * mg + mo) * kSize * e;
+        f(yb, xb, wb, at.rows, runs.outer, runs.length, kSize, kLast, at.lo, at.hi, at.shift, runs.stride);
+      }
+    }
+  }
 }
 
 /** Conv by row runs into y (which holds the bias already). */
 export function runsConv(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, y: Float64Array): void {
   const k = activeWasm();
   const runs = convRowRuns(g);
-  const done =
-    k !== undefined &&
-    inWasm(k, x, w, y, runs, (at) => {
-      const cg = g.inChannels / g.group;
-      const mg = g.outChannels / g.group;
-      const inS = product(g.inputSpatial);
-      const P = product(g.outputSpatial);
-      const kSize = product(g.kernel);
-      const kLast = g.kernel[g.rank - 1];
-      const f: RunsFn = k.runsGather;
-      for (let n = 0; n < g.batch; n++) {
-        for (let m = 0; m < g.outChannels; m++) {
-          const grp = (m / mg) | 0;
-          const yb = at.y + (n * g.outChannels + m) * P * 8;
-          for (let c = 0; c < cg; c++) {
-            const xb = at.x + (n * g.inChannels + grp * cg + c) * inS * 8;
-            const wb = at.w + (m * cg + c) * kSize * 8;
-            f(yb, xb, wb, at.rows, runs.outer, runs.length, kSize, kLast, at.lo, at.hi, at.shift, runs.stride);
-          }
-        }
-      }
-    });
+  const done = k !== undefined && inWasm(k, x, w, y, runs, false, (at) => gatherAll(g, runs, k.runsGather, at));
   if (!done) convByRunsJs(g, x, w, y);
 }
 
@@ -158,27 +194,31 @@ export function runsConv(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<num
 export function runsConvTranspose(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, y: Float64Array): void {
   const k = activeWasm();
   const runs = convTransposeRowRuns(g);
-  const done =
-    k !== undefined &&
-    inWasm(k, x, w, y, runs, (at) => {
-      const cg = g.inChannels / g.group;
-      const mg = g.outChannels / g.group;
-      const J = product(g.inputSpatial);
-      const outS = product(g.outputSpatial);
-      const kSize = product(g.kernel);
-      const kLast = g.kernel[g.rank - 1];
-      const f: RunsFn = k.runsScatter;
-      for (let n = 0; n < g.batch; n++) {
-        for (let c = 0; c < g.inChannels; c++) {
-          const grp = (c / cg) | 0;
-          const xb = at.x + (n * g.inChannels + c) * J * 8;
-          for (let mo = 0; mo < mg; mo++) {
-            const yb = at.y + (n * g.outChannels + grp * mg + mo) * outS * 8;
-            const wb = at.w + (c * mg + mo) * kSize * 8;
-            f(yb, xb, wb, at.rows, runs.outer, runs.length, kSize, kLast, at.lo, at.hi, at.shift, runs.stride);
-          }
-        }
-      }
-    });
+  const done = k !== undefined && inWasm(k, x, w, y, runs, false, (at) => scatterAll(g, runs, k.runsScatter, at));
   if (!done) convTransposeByRunsJs(g, x, w, y);
+}
+
+/**
+ * Adds Σ|x||w| accumulated in float32 (WebAssembly f32x4 row runs) to `mag` — the caller inflates
+ * it to an upper bound (gemm.ts inflateMagnitude32; one chain of (C/group)·Πk terms per element).
+ * Only for float32, finite data (exact absolute values); returns false, doing nothing, otherwise or
+ * where WebAssembly is unavailable or the data does not fit.
+ */
+export function runsMagnitude32(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, mag: Float64Array): boolean {
+  const k = activeWasm();
+  if (k === undefined || !(x instanceof Float32Array) || !(w instanceof Float32Array)) return false;
+  const abs32 = (v: Float32Array): Float32Array => {
+    const out = new Float32Array(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = Math.abs(v[i]);
+    return out;
+  };
+  const sum = new Float64Array(mag.length); // float32 sums land here (converted exactly)
+  const conv = g.op === 'Conv';
+  const runs = conv ? convRowRuns(g) : convTransposeRowRuns(g);
+  const done = inWasm(k, abs32(x), abs32(w), sum, runs, true, (at) =>
+    conv ? gatherAll(g, runs, k.runsGather32, at) : scatterAll(g, runs, k.runsScatter32, at),
+  );
+  if (!done) return false;
+  for (let i = 0; i < mag.length; i++) mag[i] += sum[i];
+  return true;
 }

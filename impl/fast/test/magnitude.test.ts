@@ -79,11 +79,11 @@ for (const engine of ['wasm', 'js'] as const) describe(`fast magnitude (${engine
     });
   }
 
-  for (const op of ['Conv', 'ConvTranspose'] as const) {
-    it(`withMagnitude: ${op} whose float32 products overflow falls back to a float64 magnitude`, () => {
+  for (const [op, group] of [['Conv', 1], ['ConvTranspose', 1], ['Conv', 8], ['ConvTranspose', 8]] as const) {
+    it(`withMagnitude: ${op} (group ${group}: ${group > 1 ? 'row runs' : 'GEMM'}) whose float32 products overflow falls back to a float64 magnitude`, () => {
       const rand = seeded(5);
-      const g = resolve(op, [1, 8, 12], [8, 8, 3], {});
-      const d: Data = { g, x: randomData(96, rand).map((v) => v * 2 ** 100), w: randomData(192, rand).map((v) => v * 2 ** 100), b: undefined };
+      const g = resolve(op, [1, 8, 12], [8, 8 / group, 3], { group });
+      const d: Data = { g, x: randomData(96, rand).map((v) => v * 2 ** 100), w: randomData(192 / group, rand).map((v) => v * 2 ** 100), b: undefined };
       const both = withMagnitude(d.g, d.x, d.w, d.b);
       expect(both.magnitude.every(Number.isFinite)).toBe(true);
       expect(magnitudeDisagreement(d, both.magnitude)).toBeUndefined();
