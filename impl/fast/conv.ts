@@ -12,7 +12,7 @@ import type { ConvGeometry } from '../resolve';
 import { product } from '../resolve';
 import { allFinite } from './finite';
 import { blockColumns, canUseMagnitude32, gemmWorkspace, inflateMagnitude32, KC, MR, NR, packA, packedASize } from './gemm';
-import { runsConv, runsConvTranspose, runsMagnitude32 } from './runs';
+import { runsBoth, runsConv } from './runs';
 import { convGatherTable } from './tables';
 
 /** Output channels per group below which the GEMM's 4-row tile would mostly multiply zeros. */
@@ -56,27 +56,6 @@ export function setMagnitude32(enabled: boolean): void {
   magnitude32Enabled = enabled;
 }
 
-/**
- * The magnitude by row runs into `mag` (which holds |b|): in float32 and inflated when allowed and
- * possible (finite float32 data, WebAssembly), else in float64 on |x|, |W|.
- */
-export function magnitudeByRuns(
-  g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined, mag: Float64Array, allow32: boolean,
-): void {
-  const n = (g.inChannels / g.group) * product(g.kernel);
-  const runF64 = g.op === 'Conv' ? runsConv : runsConvTranspose;
-  if (allow32 && magnitude32Enabled && runsMagnitude32(g, x, w, mag)) {
-    if (inflateMagnitude32(mag, n + 1, 1)) return;
-    // a float32 product overflowed: start again in float64
-    mag.fill(0);
-    if (b) {
-      const spatial = mag.length / (g.batch * g.outChannels);
-      fillBias(mag, absolute(b), g.batch, g.outChannels, spatial);
-    }
-  }
-  runF64(g, absolute(x), absolute(w), mag);
-}
-
 function convBoth(
   g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined, withMagnitude: boolean, allow32 = true,
 ): WithMagnitude {
@@ -91,8 +70,8 @@ function convBoth(
   if (mag) fillBias(mag, b && absolute(b), g.batch, g.outChannels, P);
   const finite = allFinite(x) && allFinite(w);
   if (mg < MIN_GEMM_ROWS || !finite) {
-    runsConv(g, x, w, y);
-    if (mag) magnitudeByRuns(g, x, w, b, mag, finite && allow32);
+    if (mag) runsBoth(g, x, w, y, mag);
+    else runsConv(g, x, w, y);
     return { y, magnitude: mag };
   }
   const table = convGatherTable(g);

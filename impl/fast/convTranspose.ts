@@ -13,10 +13,10 @@
  */
 import type { ConvGeometry } from '../resolve';
 import { product } from '../resolve';
-import { absolute, float32MagnitudeApplies, magnitudeByRuns, type WithMagnitude } from './conv';
+import { absolute, float32MagnitudeApplies, type WithMagnitude } from './conv';
 import { allFinite } from './finite';
 import { blockColumns, gemmWorkspace, inflateMagnitude32, KC, MR, NR, packA, packedASize } from './gemm';
-import { runsConvTranspose } from './runs';
+import { runsBoth, runsConvTranspose } from './runs';
 import { convTransposeScatterTable } from './tables';
 
 /** Input channels per group (the GEMM depth) below which the row-run scatter is used. */
@@ -62,8 +62,8 @@ function convTransposeBoth(
   if (mag) fillBias(mag, b && absolute(b), g.batch, g.outChannels, outS);
   const finite = allFinite(x) && allFinite(w);
   if (cg < MIN_GEMM_DEPTH || !finite) {
-    runsConvTranspose(g, x, w, y);
-    if (mag) magnitudeByRuns(g, x, w, b, mag, finite && allow32);
+    if (mag) runsBoth(g, x, w, y, mag);
+    else runsConvTranspose(g, x, w, y);
     return { y, magnitude: mag };
   }
   const table = convTransposeScatterTable(g);

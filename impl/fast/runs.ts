@@ -101,42 +101,44 @@ interface Offsets {
   lo: number;
   hi: number;
   shift: number;
-  /** Bytes per element of x, w, y: 8, or 4 for the float32 magnitude lane. */
-  elem: number;
+  /** Bytes from an output element to its magnitude element (0 when there is none). */
+  magDelta: number;
 }
 
 /**
- * Copies x, w, y (as float64, or as float32 when `f32`) and the run tables into WebAssembly memory,
- * calls `visit` with their byte offsets, and copies y back. Returns false (doing nothing) when it
- * would not fit.
+ * Copies x, w, y (and the magnitude `mag`, when given, right after y) as float64 and the run tables
+ * into WebAssembly memory, calls `visit` with their byte offsets, and copies y (and mag) back.
+ * Returns false (doing nothing) when it would not fit.
  */
 function inWasm(
-  k: WasmGemm, x: ArrayLike<number>, w: ArrayLike<number>, y: Float64Array, runs: RowRuns, f32: boolean,
+  k: WasmGemm, x: ArrayLike<number>, w: ArrayLike<number>, y: Float64Array, mag: Float64Array | undefined, runs: RowRuns,
   visit: (at: Offsets) => void,
 ): boolean {
-  const elem = f32 ? 4 : 8;
   const kl = runs.lo.length;
   const xAt = 0;
-  const wAt = xAt + x.length * elem;
-  const yAt = wAt + w.length * elem;
-  const rowsAt = Math.ceil((yAt + y.length * elem) / 8) * 8;
+  const wAt = xAt + x.length * 8;
+  const yAt = wAt + w.length * 8;
+  const magAt = yAt + y.length * 8;
+  const rowsAt = magAt + (mag ? mag.length * 8 : 0);
   const loAt = rowsAt + runs.rows.length * 4;
   const hiAt = loAt + kl * 4;
   const shiftAt = hiAt + kl * 4;
   const end = shiftAt + kl * 4;
   if (end > MAX_WASM_BYTES) return false;
   const buf = wasmBuffer(k, end);
-  const view = f32 ? (o: number, n: number) => new Float32Array(buf, o, n) : (o: number, n: number) => new Float64Array(buf, o, n);
-  view(xAt, x.length).set(x);
-  view(wAt, w.length).set(w);
-  const yw = view(yAt, y.length);
+  new Float64Array(buf, xAt, x.length).set(x);
+  new Float64Array(buf, wAt, w.length).set(w);
+  const yw = new Float64Array(buf, yAt, y.length);
   yw.set(y);
+  const mw = mag ? new Float64Array(buf, magAt, mag.length) : undefined;
+  if (mag && mw) mw.set(mag);
   new Int32Array(buf, rowsAt, runs.rows.length).set(runs.rows);
   new Int32Array(buf, loAt, kl).set(runs.lo);
   new Int32Array(buf, hiAt, kl).set(runs.hi);
   new Int32Array(buf, shiftAt, kl).set(runs.shift);
-  visit({ x: xAt, w: wAt, y: yAt, rows: rowsAt, lo: loAt, hi: hiAt, shift: shiftAt, elem });
+  visit({ x: xAt, w: wAt, y: yAt, rows: rowsAt, lo: loAt, hi: hiAt, shift: shiftAt, magDelta: magAt - yAt });
   y.set(yw);
+  if (mag && mw) mag.set(mw);
   return true;
 }
 
@@ -147,15 +149,14 @@ function gatherAll(g: ConvGeometry, runs: RowRuns, f: RunsFn, at: Offsets): void
   const P = product(g.outputSpatial);
   const kSize = product(g.kernel);
   const kLast = g.kernel[g.rank - 1];
-  const e = at.elem;
   for (let n = 0; n < g.batch; n++) {
     for (let m = 0; m < g.outChannels; m++) {
       const grp = (m / mg) | 0;
-      const yb = at.y + (n * g.outChannels + m) * P * e;
+      const yb = at.y + (n * g.outChannels + m) * P * 8;
       for (let c = 0; c < cg; c++) {
-        const xb = at.x + (n * g.inChannels + grp * cg + c) * inS * e;
-        const wb = at.w + (m * cg + c) * kSize * e;
-        f(yb, xb, wb, at.rows, runs.outer, runs.length, kSize, kLast, at.lo, at.hi, at.shift, runs.stride);
+        const xb = at.x + (n * g.inChannels + grp * cg + c) * inS * 8;
+        const wb = at.w + (m * cg + c) * kSize * 8;
+        f(yb, xb, wb, at.rows, runs.outer, runs.length, kSize, kLast, at.lo, at.hi, at.shift, runs.stride, at.magDelta);
       }
     }
   }
@@ -168,15 +169,14 @@ function scatterAll(g: ConvGeometry, runs: RowRuns, f: RunsFn, at: Offsets): voi
   const outS = product(g.outputSpatial);
   const kSize = product(g.kernel);
   const kLast = g.kernel[g.rank - 1];
-  const e = at.elem;
   for (let n = 0; n < g.batch; n++) {
     for (let c = 0; c < g.inChannels; c++) {
       const grp = (c / cg) | 0;
-      const xb = at.x + (n * g.inChannels + c) * J * e;
+      const xb = at.x + (n * g.inChannels + c) * J * 8;
       for (let mo = 0; mo < mg; mo++) {
-        const yb = at.y + (n * g.outChannels + grp * mg + mo) * outS * e;
-        const wb = at.w + (c * mg + mo) * kSize * e;
-        f(yb, xb, wb, at.rows, runs.outer, runs.length, kSize, kLast, at.lo, at.hi, at.shift, runs.stride);
+        const yb = at.y + (n * g.outChannels + grp * mg + mo) * outS * 8;
+        const wb = at.w + (c * mg + mo) * kSize * 8;
+        f(yb, xb, wb, at.rows, runs.outer, runs.length, kSize, kLast, at.lo, at.hi, at.shift, runs.stride, at.magDelta);
       }
     }
   }
@@ -186,7 +186,7 @@ function scatterAll(g: ConvGeometry, runs: RowRuns, f: RunsFn, at: Offsets): voi
 export function runsConv(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, y: Float64Array): void {
   const k = activeWasm();
   const runs = convRowRuns(g);
-  const done = k !== undefined && inWasm(k, x, w, y, runs, false, (at) => gatherAll(g, runs, k.runsGather, at));
+  const done = k !== undefined && inWasm(k, x, w, y, undefined, runs, (at) => gatherAll(g, runs, k.runsGather, at));
   if (!done) convByRunsJs(g, x, w, y);
 }
 
@@ -194,31 +194,25 @@ export function runsConv(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<num
 export function runsConvTranspose(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, y: Float64Array): void {
   const k = activeWasm();
   const runs = convTransposeRowRuns(g);
-  const done = k !== undefined && inWasm(k, x, w, y, runs, false, (at) => scatterAll(g, runs, k.runsScatter, at));
+  const done = k !== undefined && inWasm(k, x, w, y, undefined, runs, (at) => scatterAll(g, runs, k.runsScatter, at));
   if (!done) convTransposeByRunsJs(g, x, w, y);
 }
 
 /**
- * Adds Σ|x||w| accumulated in float32 (WebAssembly f32x4 row runs) to `mag` — the caller inflates
- * it to an upper bound (gemm.ts inflateMagnitude32; one chain of (C/group)·Πk terms per element).
- * Only for float32, finite data (exact absolute values); returns false, doing nothing, otherwise or
- * where WebAssembly is unavailable or the data does not fit.
+ * The result into y and its magnitude Σ|x||w| into mag (both holding the bias, resp. |b|, already)
+ * in one pass of row runs: the loads of x and the index work are shared. Falls back to two passes
+ * (the second on |x|, |W|) where WebAssembly is unavailable or the data does not fit.
  */
-export function runsMagnitude32(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, mag: Float64Array): boolean {
+export function runsBoth(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, y: Float64Array, mag: Float64Array): void {
   const k = activeWasm();
-  if (k === undefined || !(x instanceof Float32Array) || !(w instanceof Float32Array)) return false;
-  const abs32 = (v: Float32Array): Float32Array => {
-    const out = new Float32Array(v.length);
-    for (let i = 0; i < v.length; i++) out[i] = Math.abs(v[i]);
-    return out;
-  };
-  const sum = new Float64Array(mag.length); // float32 sums land here (converted exactly)
   const conv = g.op === 'Conv';
   const runs = conv ? convRowRuns(g) : convTransposeRowRuns(g);
-  const done = inWasm(k, abs32(x), abs32(w), sum, runs, true, (at) =>
-    conv ? gatherAll(g, runs, k.runsGather32, at) : scatterAll(g, runs, k.runsScatter32, at),
-  );
-  if (!done) return false;
-  for (let i = 0; i < mag.length; i++) mag[i] += sum[i];
-  return true;
+  const done =
+    k !== undefined &&
+    inWasm(k, x, w, y, mag, runs, (at) => (conv ? gatherAll(g, runs, k.runsGatherBoth, at) : scatterAll(g, runs, k.runsScatterBoth, at)));
+  if (done) return;
+  const run = conv ? runsConv : runsConvTranspose;
+  run(g, x, w, y);
+  const abs = (v: ArrayLike<number>): Float64Array => Float64Array.from(v, Math.abs);
+  run(g, abs(x), abs(w), mag);
 }

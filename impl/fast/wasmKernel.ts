@@ -65,6 +65,7 @@ const load64splat = (offset: number) => simd(0x0a, ...memarg(3, offset));
 const v128zero = simd(0x0c, ...new Array(16).fill(0));
 const F64X2_ADD = simd(240);
 const F64X2_MUL = simd(242);
+const F64X2_ABS = simd(236);
 const F32X4_ADD = simd(228);
 const F32X4_MUL = simd(230);
 const load32splat = (offset: number) => simd(0x09, ...memarg(2, offset));
@@ -161,11 +162,12 @@ function body32(): number[] {
   return [...uleb(fn.length), ...fn];
 }
 
-// parameters and locals of runsGather / runsScatter(y, x, w, rows, outer, length, kSize, kLast, lo, hi, shift, stride)
+// parameters and locals of runs…(y, x, w, rows, outer, length, kSize, kLast, lo, hi, shift, stride, magDelta)
 const R_Y = 0, R_X = 1, R_W = 2, R_ROWS = 3, R_OUTER = 4, R_LEN = 5, R_KSIZE = 6, R_KLAST = 7, R_LO = 8, R_HI = 9, R_SHIFT = 10, R_STRIDE = 11;
-const R_KF = 12, R_KL = 13, R_O0 = 14, R_O1 = 15, R_SH = 16, R_Q = 17, R_ROW = 18, R_YR = 19, R_XR = 20, R_O = 21;
-const R_WV = 22; // f64
-const R_WS = 23; // v128
+const R_MAGD = 12; // bytes from an output element to its magnitude element (the "both" variants)
+const R_KF = 13, R_KL = 14, R_O0 = 15, R_O1 = 16, R_SH = 17, R_Q = 18, R_ROW = 19, R_YR = 20, R_XR = 21, R_O = 22, R_YA = 23; // i32
+const R_WV = 24, R_WVA = 25, R_XS = 26; // f64
+const R_WS = 27, R_WSA = 28, R_XV = 29; // v128
 
 /**
  * Row runs for one (output channel, input channel) pair, the loops of convByRuns /
@@ -173,24 +175,21 @@ const R_WS = 23; // v128
  * y[…] += w[κ]·x[…] along the run lo[κ_last] ≤ t < hi[κ_last]. Gather (Conv): y contiguous, x at
  * stride; scatter (ConvTranspose): x contiguous, y at stride. With stride 1 two elements per f64x2
  * step; every element still gets one rounded multiply and one rounded add, as in JavaScript.
- * Pointers in bytes (y, x, w: f64, or f32 for the float32 magnitude variant with four elements
- * per f32x4 step; rows, lo, hi, shift: i32), counts in elements.
+ * The "both" variants also add |w[κ]|·|x| to the magnitude element magDelta bytes after each
+ * output element (result and magnitude in one pass, sharing the loads and the index work).
+ * Pointers in bytes (y, x, w: f64; rows, lo, hi, shift: i32), counts in elements.
  */
-function runsBody(scatter: boolean, f32 = false): number[] {
-  const elem = f32 ? 4 : 8;
-  const lanes = f32 ? 4 : 2;
-  const VMUL = f32 ? F32X4_MUL : F64X2_MUL;
-  const VADD = f32 ? F32X4_ADD : F64X2_ADD;
-  const load = f32 ? [0x2a, ...memarg(2, 0)] : f64load(0);
-  const store = f32 ? [0x38, ...memarg(2, 0)] : f64store(0);
-  const SMUL = f32 ? [0x94] : F64_MUL;
-  const SADD = f32 ? [0x92] : F64_ADD;
+function runsBody(scatter: boolean, both = false): number[] {
   const code: number[] = [];
   const emit = (...parts: number[][]) => parts.forEach((p) => code.push(...p));
   emit(i32c(0), set(R_KF));
   emit(LOOP); // κ
-  emit(get(R_W), get(R_KF), i32c(elem), MUL, ADD, load, set(R_WV));
-  emit(get(R_W), get(R_KF), i32c(elem), MUL, ADD, f32 ? load32splat(0) : load64splat(0), set(R_WS));
+  emit(get(R_W), get(R_KF), i32c(8), MUL, ADD, f64load(0), set(R_WV));
+  emit(get(R_W), get(R_KF), i32c(8), MUL, ADD, load64splat(0), set(R_WS));
+  if (both) {
+    emit(get(R_WV), [0x99] /* f64.abs */, set(R_WVA));
+    emit(get(R_WS), F64X2_ABS, set(R_WSA));
+  }
   emit(get(R_KF), get(R_KLAST), REM_U, set(R_KL));
   emit(get(R_LO), get(R_KL), i32c(4), MUL, ADD, i32load(0), set(R_O0));
   emit(get(R_HI), get(R_KL), i32c(4), MUL, ADD, i32load(0), set(R_O1));
@@ -203,27 +202,35 @@ function runsBody(scatter: boolean, f32 = false): number[] {
   const tab = scatter ? R_YR : R_XR; // the table-resolved row: rows[κ, q] + shift
   const linBase = scatter ? R_X : R_Y;
   const tabBase = scatter ? R_Y : R_X;
-  emit(get(linBase), get(R_Q), get(R_LEN), MUL, i32c(elem), MUL, ADD, set(lin));
-  emit(get(tabBase), get(R_ROW), get(R_SH), ADD, i32c(elem), MUL, ADD, set(tab));
+  emit(get(linBase), get(R_Q), get(R_LEN), MUL, i32c(8), MUL, ADD, set(lin));
+  emit(get(tabBase), get(R_ROW), get(R_SH), ADD, i32c(8), MUL, ADD, set(tab));
   emit(get(R_O0), set(R_O));
   // vector part, only for stride 1
   emit(BLOCK, get(R_STRIDE), i32c(1), NE, brIf(0));
   emit(BLOCK, LOOP);
-  emit(get(R_O), i32c(lanes), ADD, get(R_O1), GT_S, brIf(1));
-  emit(get(R_YR), get(R_O), i32c(elem), MUL, ADD); // address for the store
-  emit(get(R_YR), get(R_O), i32c(elem), MUL, ADD, v128load(0));
-  emit(get(R_WS), get(R_XR), get(R_O), i32c(elem), MUL, ADD, v128load(0), VMUL, VADD, v128store(0));
-  emit(get(R_O), i32c(lanes), ADD, set(R_O), br(0));
+  emit(get(R_O), i32c(2), ADD, get(R_O1), GT_S, brIf(1));
+  emit(get(R_YR), get(R_O), i32c(8), MUL, ADD, set(R_YA));
+  emit(get(R_XR), get(R_O), i32c(8), MUL, ADD, v128load(0), set(R_XV));
+  emit(get(R_YA), get(R_YA), v128load(0), get(R_WS), get(R_XV), F64X2_MUL, F64X2_ADD, v128store(0));
+  if (both) {
+    emit(get(R_YA), get(R_MAGD), ADD, set(R_YA));
+    emit(get(R_YA), get(R_YA), v128load(0), get(R_WSA), get(R_XV), F64X2_ABS, F64X2_MUL, F64X2_ADD, v128store(0));
+  }
+  emit(get(R_O), i32c(2), ADD, set(R_O), br(0));
   emit(END, END); // loop, block
   emit(END); // stride-1 block
   // scalar part (tail, or every element when stride > 1)
-  const yAddr = scatter ? [get(R_YR), get(R_O), get(R_STRIDE), MUL, i32c(elem), MUL, ADD] : [get(R_YR), get(R_O), i32c(elem), MUL, ADD];
-  const xAddr = scatter ? [get(R_XR), get(R_O), i32c(elem), MUL, ADD] : [get(R_XR), get(R_O), get(R_STRIDE), MUL, i32c(elem), MUL, ADD];
+  const yAddr = scatter ? [get(R_YR), get(R_O), get(R_STRIDE), MUL, i32c(8), MUL, ADD] : [get(R_YR), get(R_O), i32c(8), MUL, ADD];
+  const xAddr = scatter ? [get(R_XR), get(R_O), i32c(8), MUL, ADD] : [get(R_XR), get(R_O), get(R_STRIDE), MUL, i32c(8), MUL, ADD];
   emit(BLOCK, LOOP);
   emit(get(R_O), get(R_O1), GE_S, brIf(1));
-  emit(...yAddr);
-  emit(...yAddr, load);
-  emit(get(R_WV), ...xAddr, load, SMUL, SADD, store);
+  emit(...yAddr, set(R_YA));
+  emit(...xAddr, f64load(0), set(R_XS));
+  emit(get(R_YA), get(R_YA), f64load(0), get(R_WV), get(R_XS), F64_MUL, F64_ADD, f64store(0));
+  if (both) {
+    emit(get(R_YA), get(R_MAGD), ADD, set(R_YA));
+    emit(get(R_YA), get(R_YA), f64load(0), get(R_WVA), get(R_XS), [0x99], F64_MUL, F64_ADD, f64store(0));
+  }
   emit(get(R_O), i32c(1), ADD, set(R_O), br(0));
   emit(END, END);
   emit(END); // next q
@@ -232,7 +239,8 @@ function runsBody(scatter: boolean, f32 = false): number[] {
   emit(get(R_KF), i32c(1), ADD, tee(R_KF), get(R_KSIZE), LT_U, brIf(0));
   emit(END); // κ
   emit(END); // function
-  const locals = vec([[...uleb(10), I32], [...uleb(1), f32 ? 0x7d : 0x7c /* f32 / f64 */], [...uleb(1), V128]]);
+  // locals after the 13 parameters: 11 i32, 3 f64, 3 v128 (ordered by type)
+  const locals = vec([[...uleb(11), I32], [...uleb(3), 0x7c /* f64 */], [...uleb(3), V128]]);
   const fn = [...locals, ...code];
   return [...uleb(fn.length), ...fn];
 }
@@ -325,13 +333,13 @@ function col2imBody(f32 = false): number[] {
 function moduleBytes(): Uint8Array {
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    // types: 0 = (i32×8) → (), 1 = (i32×12) → (), 2 = (i32×10) → ()
+    // types: 0 = (i32×8) → (), 1 = (i32×13) → (), 2 = (i32×10) → ()
     ...section(1, vec([
       [0x60, ...vec(new Array(8).fill([I32])), ...vec([])],
-      [0x60, ...vec(new Array(12).fill([I32])), ...vec([])],
+      [0x60, ...vec(new Array(13).fill([I32])), ...vec([])],
       [0x60, ...vec(new Array(10).fill([I32])), ...vec([])],
     ])),
-    ...section(3, vec([uleb(0), uleb(1), uleb(1), uleb(2), uleb(2), uleb(0), uleb(2), uleb(1), uleb(1)])), // gemm, runsGather, runsScatter, im2col, col2im, gemm32, col2im32, runsGather32, runsScatter32
+    ...section(3, vec([uleb(0), uleb(1), uleb(1), uleb(2), uleb(2), uleb(0), uleb(2), uleb(1), uleb(1)])), // gemm, runsGather, runsScatter, im2col, col2im, gemm32, col2im32, runsGatherBoth, runsScatterBoth
     ...section(5, vec([[0x00, ...uleb(1)]])), // memory: min 1 page, no max
     ...section(7, vec([
       [...name('mem'), 0x02, ...uleb(0)],
@@ -342,8 +350,8 @@ function moduleBytes(): Uint8Array {
       [...name('col2im'), 0x00, ...uleb(4)],
       [...name('gemm32'), 0x00, ...uleb(5)],
       [...name('col2im32'), 0x00, ...uleb(6)],
-      [...name('runsGather32'), 0x00, ...uleb(7)],
-      [...name('runsScatter32'), 0x00, ...uleb(8)],
+      [...name('runsGatherBoth'), 0x00, ...uleb(7)],
+      [...name('runsScatterBoth'), 0x00, ...uleb(8)],
     ])),
     ...section(10, vec([body(), runsBody(false), runsBody(true), im2colBody(), col2imBody(), body32(), col2imBody(true), runsBody(false, true), runsBody(true, true)])),
   ];
@@ -371,9 +379,9 @@ export interface WasmGemm {
   runsGather: RunsFn;
   /** See runsBody: ConvTranspose row runs for one (c, m') pair. */
   runsScatter: RunsFn;
-  /** Float32 variants of the row runs, for the magnitude lane. */
-  runsGather32: RunsFn;
-  runsScatter32: RunsFn;
+  /** Row runs computing the result and its magnitude in one pass (see runsBody). */
+  runsGatherBoth: RunsFn;
+  runsScatterBoth: RunsFn;
   /** See im2colBody. */
   im2col(bp: number, x: number, table: number, P: number, kSize: number, kStart: number, kc: number, jStart: number, cols: number, inS: number): void;
   /** See body32: the float32 GEMM of the magnitude lane (same arguments as gemm; 4×8 tiles of 4-byte elements). */
@@ -386,7 +394,7 @@ export interface WasmGemm {
 
 export type RunsFn = (
   y: number, x: number, w: number, rows: number, outer: number, length: number,
-  kSize: number, kLast: number, lo: number, hi: number, shift: number, stride: number,
+  kSize: number, kLast: number, lo: number, hi: number, shift: number, stride: number, magDelta: number,
 ) => void;
 
 /** The memory's buffer with at least `bytes` bytes (grown if needed; earlier views are detached). */
@@ -412,8 +420,8 @@ export function wasmGemm(): WasmGemm | undefined {
           gemm: exports.gemm as WasmGemm['gemm'],
           runsGather: exports.runsGather as RunsFn,
           runsScatter: exports.runsScatter as RunsFn,
-          runsGather32: exports.runsGather32 as RunsFn,
-          runsScatter32: exports.runsScatter32 as RunsFn,
+          runsGatherBoth: exports.runsGatherBoth as RunsFn,
+          runsScatterBoth: exports.runsScatterBoth as RunsFn,
           im2col: exports.im2col as WasmGemm['im2col'],
           col2im: exports.col2im as WasmGemm['col2im'],
           gemm32: exports.gemm32 as WasmGemm['gemm'],
