@@ -5,8 +5,8 @@
  * direct value and at most 3γ(2⁻²⁴)·chain relative above it — with the float32 lane on and off —
  * while its result must equal the direct result up to float64 rounding. Over the same random valid
  * configurations as the kernel property, with both micro-kernels (WebAssembly and JS), plus fixed
- * cases crossing the GEMM blocks and one whose float32 products overflow (the lane must fall back
- * to float64); with NaN/±∞ planted, NaN and +∞ positions must match.
+ * cases crossing the GEMM blocks and ones whose products overflow float32 (the float32 lane must
+ * fall back to float64); with NaN/±∞ planted, NaN and +∞ positions must match.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,7 +80,7 @@ for (const engine of ['wasm', 'js'] as const) describe(`fast magnitude (${engine
   }
 
   for (const [op, group] of [['Conv', 1], ['ConvTranspose', 1], ['Conv', 8], ['ConvTranspose', 8]] as const) {
-    it(`withMagnitude: ${op} (group ${group}: ${group > 1 ? 'row runs' : 'GEMM'}) whose float32 products overflow falls back to a float64 magnitude`, () => {
+    it(`withMagnitude: ${op} (group ${group}: ${group > 1 ? 'row runs, float64' : 'GEMM, float32 lane falls back to float64'}) with products above the float32 range stays a finite upper bound`, () => {
       const rand = seeded(5);
       const g = resolve(op, [1, 8, 12], [8, 8 / group, 3], { group });
       const d: Data = { g, x: randomData(96, rand).map((v) => v * 2 ** 100), w: randomData(192 / group, rand).map((v) => v * 2 ** 100), b: undefined };
