@@ -247,7 +247,7 @@ function runsBody(scatter: boolean, both = false): number[] {
 
 // parameters and locals of im2col(bp, x, table, P, kSize, kStart, kc, jStart, cols, inS)
 const M_BP = 0, M_X = 1, M_TAB = 2, M_P = 3, M_KSIZE = 4, M_KSTART = 5, M_KC = 6, M_JSTART = 7, M_COLS = 8, M_INS = 9;
-const M_C0 = 10, M_KF0 = 11, M_DST = 12, M_JP = 13, M_PANELS = 14, M_KF = 15, M_XB = 16, M_KK = 17, M_TB = 18, M_T = 19;
+const M_C0 = 10, M_KF0 = 11, M_DST = 12, M_JP = 13, M_PANELS = 14, M_KF = 15, M_XB = 16, M_KK = 17, M_TB = 18, M_T = 19, M_IN = 20;
 
 /**
  * Packs rows kStart … kStart+kc−1, columns jStart … jStart+cols−1 of im2col(X) into NR-column
@@ -258,36 +258,47 @@ const M_C0 = 10, M_KF0 = 11, M_DST = 12, M_JP = 13, M_PANELS = 14, M_KF = 15, M_
 function im2colBody(): number[] {
   const code: number[] = [];
   const emit = (...parts: number[][]) => parts.forEach((p) => code.push(...p));
+  /** The rows of one panel; `checked` masks columns past `cols` (only the last panel needs it). */
+  const rowsOfPanel = (checked: boolean) => {
+    emit(get(M_KF0), set(M_KF));
+    emit(get(M_X), get(M_C0), get(M_INS), MUL, i32c(8), MUL, ADD, set(M_XB));
+    emit(i32c(0), set(M_KK));
+    emit(LOOP); // kk
+    // tb = table + (kf·P + jStart + jp·4)·4
+    emit(get(M_TAB), get(M_KF), get(M_P), MUL, get(M_JSTART), ADD, get(M_JP), i32c(4), MUL, ADD, i32c(4), MUL, ADD, set(M_TB));
+    for (let jj = 0; jj < 4; jj++) {
+      // t = table[tb + jj], or −1 past the last column
+      emit(get(M_TB), i32load(4 * jj));
+      if (checked) emit(i32c(-1), get(M_JP), i32c(4), MUL, i32c(jj), ADD, get(M_COLS), LT_S, SELECT);
+      emit(tee(M_T), i32c(0), GE_S, set(M_IN));
+      // bp[dst + jj] = t ≥ 0 ? x[xb + t] : 0 (the load uses index max(t, 0), so it never leaves x)
+      emit(get(M_DST));
+      emit(get(M_XB), get(M_T), i32c(0), get(M_IN), SELECT, i32c(8), MUL, ADD, f64load(0));
+      emit(f64c0, get(M_IN), SELECT, f64store(8 * jj));
+    }
+    emit(get(M_DST), i32c(32), ADD, set(M_DST));
+    // next row: kernel offset, and channel when it wraps
+    emit(get(M_KF), i32c(1), ADD, tee(M_KF), get(M_KSIZE), EQ);
+    emit([0x04, 0x40] /* if */, i32c(0), set(M_KF), get(M_XB), get(M_INS), i32c(8), MUL, ADD, set(M_XB), END);
+    emit(get(M_KK), i32c(1), ADD, tee(M_KK), get(M_KC), LT_U, brIf(0));
+    emit(END); // kk
+  };
   emit(get(M_KSTART), get(M_KSIZE), DIV_U, set(M_C0));
   emit(get(M_KSTART), get(M_C0), get(M_KSIZE), MUL, SUB, set(M_KF0));
   emit(get(M_BP), set(M_DST));
   emit(get(M_COLS), i32c(3), ADD, i32c(2), [0x76] /* i32.shr_u */, set(M_PANELS));
   emit(i32c(0), set(M_JP));
   emit(LOOP); // panels
-  emit(get(M_KF0), set(M_KF));
-  emit(get(M_X), get(M_C0), get(M_INS), MUL, i32c(8), MUL, ADD, set(M_XB));
-  emit(i32c(0), set(M_KK));
-  emit(LOOP); // kk
-  // tb = table + (kf·P + jStart + jp·4)·4
-  emit(get(M_TAB), get(M_KF), get(M_P), MUL, get(M_JSTART), ADD, get(M_JP), i32c(4), MUL, ADD, i32c(4), MUL, ADD, set(M_TB));
-  for (let jj = 0; jj < 4; jj++) {
-    // t = column inside ? table[tb + jj] : −1
-    emit(get(M_TB), i32load(4 * jj), i32c(-1), get(M_JP), i32c(4), MUL, i32c(jj), ADD, get(M_COLS), LT_S, SELECT, set(M_T));
-    // bp[dst + jj] = t ≥ 0 ? x[xb + t] : 0 (the load uses index max(t, 0), so it never leaves x)
-    emit(get(M_DST));
-    emit(get(M_XB), get(M_T), i32c(0), get(M_T), i32c(0), GE_S, SELECT, i32c(8), MUL, ADD, f64load(0));
-    emit(f64c0, get(M_T), i32c(0), GE_S, SELECT, f64store(8 * jj));
-  }
-  emit(get(M_DST), i32c(32), ADD, set(M_DST));
-  // next row: kernel offset, and channel when it wraps
-  emit(get(M_KF), i32c(1), ADD, tee(M_KF), get(M_KSIZE), EQ);
-  emit([0x04, 0x40] /* if */, i32c(0), set(M_KF), get(M_XB), get(M_INS), i32c(8), MUL, ADD, set(M_XB), END);
-  emit(get(M_KK), i32c(1), ADD, tee(M_KK), get(M_KC), LT_U, brIf(0));
-  emit(END); // kk
+  emit(get(M_JP), i32c(4), MUL, i32c(4), ADD, get(M_COLS), [0x4c] /* i32.le_s */);
+  emit([0x04, 0x40] /* if: a whole panel */);
+  rowsOfPanel(false);
+  emit([0x05] /* else */);
+  rowsOfPanel(true);
+  emit(END);
   emit(get(M_JP), i32c(1), ADD, tee(M_JP), get(M_PANELS), LT_U, brIf(0));
   emit(END); // panels
   emit(END); // function
-  const locals = vec([[...uleb(10), I32]]);
+  const locals = vec([[...uleb(11), I32]]);
   const fn = [...locals, ...code];
   return [...uleb(fn.length), ...fn];
 }
