@@ -14,6 +14,7 @@ import { resolve } from '../../resolve';
 import { DEFAULT_SEED } from '../../../spec/framework/runClause';
 import { setWasmKernel } from '../gemm';
 import { magnitudeRun, withMagnitude } from '../magnitude';
+import { fastKernels } from '../index';
 import { caseArb, disagreement, magnitudeDisagreement, materialise, randomData, seeded, type Data } from './configs';
 import { setMagnitude32 } from '../conv';
 
@@ -42,6 +43,19 @@ for (const engine of ['wasm', 'js'] as const) describe(`fast magnitude (${engine
         if (why) throw new Error(`${c.op} x${JSON.stringify(c.xDims)} w${JSON.stringify(c.wDims)} ${JSON.stringify(c.attrs)}: ${why}`);
       }),
       { seed, numRuns },
+    );
+  });
+
+  it('withMagnitude: its result is bit for bit the fast kernels\' result (the magnitude lane never touches it)', () => {
+    fc.assert(
+      fc.property(caseArb, fc.integer({ min: 0, max: 1 }), (c, count) => {
+        const d = planted(c, count);
+        const alone = (d.g.op === 'Conv' ? fastKernels.conv : fastKernels.convTranspose)(d.g, d.x, d.w, d.b);
+        const both = withMagnitude(d.g, d.x, d.w, d.b).y;
+        const same = alone.length === both.length && alone.every((v, i) => Object.is(v, both[i]) || (Number.isNaN(v) && Number.isNaN(both[i])));
+        if (!same) throw new Error(`${c.op} x${JSON.stringify(c.xDims)} w${JSON.stringify(c.wDims)} ${JSON.stringify(c.attrs)}: results differ`);
+      }),
+      { seed, numRuns: engine === 'wasm' ? 100 : 40 },
     );
   });
 
