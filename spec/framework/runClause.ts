@@ -30,17 +30,21 @@ export interface ClauseOutcome {
   title: string;
   category: Clause['category'];
   status: ClauseStatus;
+  /** Cases run (random cases for a property clause, listed cases for an enumerated one). */
   numRuns: number;
+  /** Cases skipped as outside the subject's declared support. */
   numSkips: number;
   seed: number;
   durationMs: number;
   /** Skip reasons with counts (declared-unsupported features). */
   skipped: Record<string, number>;
-  /** Failure details. */
+  /** fast-check replay path of the shrunk failure. */
   path?: string;
+  /** The shrunk counterexample, as fast-check prints it. */
   counterexample?: string;
   error?: string;
   mismatch?: Mismatch;
+  /** One-line command that replays the failure. */
   replay?: string;
 }
 

@@ -5,7 +5,7 @@
  */
 import type { ClauseCategory } from '../../spec/framework/clause';
 import type { Mismatch } from '../../spec/framework/compare';
-import type { ClauseStatus } from '../../spec/framework/runClause';
+import type { ClauseOutcome, ClauseStatus } from '../../spec/framework/runClause';
 import type { Supports } from '../../spec/framework/subject';
 import type { FaultRecord } from './guard';
 
@@ -29,27 +29,8 @@ export interface CaseResult {
   replay?: string;
 }
 
-export interface ClauseResult {
-  id: string;
-  title: string;
-  category: ClauseCategory;
-  status: ClauseStatus;
-  /** Cases run (random cases for a property clause, listed cases for an enumerated one). */
-  numRuns: number;
-  /** Cases skipped as outside the target's declared support. */
-  numSkips: number;
-  seed: number;
-  durationMs: number;
-  /** Skip reasons with counts. */
-  skipped: Record<string, number>;
-  /** fast-check replay path of the shrunk failure. */
-  path?: string;
-  /** The shrunk counterexample, as fast-check prints it. */
-  counterexample?: string;
-  error?: string;
-  mismatch?: Mismatch;
-  /** One-line command that replays the failure. */
-  replay?: string;
+/** A clause's outcome as runClause reports it (spec/framework/runClause.ts), plus what isolation saw. */
+export interface ClauseResult extends ClauseOutcome {
   /** Hangs, crashes, non-Error throws, malformed results, protocol breaks seen while the clause ran. */
   faults?: FaultRecord[];
   /** Enumerated clauses only: every selected case. */
