@@ -328,8 +328,11 @@ export function activeWasm(): WasmGemm | undefined {
   return wasmEnabled ? wasmGemm() : undefined;
 }
 
-/** Largest workspace (in doubles) taken from WebAssembly memory; beyond it the JS kernel allocates its own. */
-const MAX_WASM_DOUBLES = 2 ** 26;
+/**
+ * Largest workspace (in doubles, 256 MiB) taken from WebAssembly memory, which never shrinks: beyond
+ * it the JS kernel allocates its own, so one huge call does not pin that much memory for good.
+ */
+const MAX_WASM_DOUBLES = 2 ** 25;
 
 /**
  * A workspace of the given sizes. The WebAssembly workspace is shared (its memory grows, never

@@ -12,8 +12,8 @@ import { activeWasm } from './gemm';
 import { convRowRuns, convTransposeRowRuns, type RowRuns } from './tables';
 import { wasmBuffer, type RunsFn, type WasmGemm } from './wasmKernel';
 
-/** Largest memory (bytes) the WebAssembly row runs may use; beyond it the JS loops run. */
-const MAX_WASM_BYTES = 2 ** 29;
+/** Largest memory (bytes, 256 MiB) the WebAssembly row runs may use (it never shrinks); beyond it the JS loops run. */
+const MAX_WASM_BYTES = 2 ** 28;
 
 /**
  * Conv by row runs: y[m, q, o] += w[m, c, κ]·x[c, rows[κ, q] + o·s + shift] for o in the run of
