@@ -5,36 +5,25 @@
  *
  * The GEMM writes 0 for padded positions and multiplies it by W; that is exact only while W and X
  * are finite (0·∞ = NaN where the direct loops skip the position). With any non-finite input, and
- * when a group has too few output channels to fill the 4-row register tile, the row-run loop
- * below runs instead: it skips padded positions exactly like the direct definition.
+ * when a group has too few output channels to fill the 4-row register tile (depthwise), the row
+ * runs of runs.ts compute it instead: they skip padded positions exactly like the direct definition.
+ *
+ * With the magnitude (withMagnitude), the same im2col block, made absolute, feeds a second
+ * accumulator lane: in float32 (WebAssembly f32x4, then inflated to an upper bound, see
+ * float32Bound.ts) for float32 data, else in float64.
  */
 import type { ConvGeometry } from '../resolve';
 import { product } from '../resolve';
-import { allFinite } from './finite';
-import { blockColumns, canUseMagnitude32, gemmWorkspace, inflateMagnitude32, KC, MR, NR, packA, packedASize } from './gemm';
+import { absolute, allFinite, fillBias } from './elementwise';
+import { blockColumns, canUseMagnitude32, gemmWorkspace, KC, MR, NR, packA, packedASize } from './gemm';
+import { inflateMagnitude32 } from './float32Bound';
 import { runsBoth, runsConv } from './runs';
 import { convGatherTable } from './tables';
 
 /** Output channels per group below which the GEMM's 4-row tile would mostly multiply zeros. */
 const MIN_GEMM_ROWS = 4;
 
-function fillBias(y: Float64Array, b: ArrayLike<number> | undefined, batch: number, channels: number, spatial: number): void {
-  if (!b) return;
-  for (let n = 0; n < batch; n++) {
-    for (let m = 0; m < channels; m++) {
-      const start = (n * channels + m) * spatial;
-      y.fill(b[m], start, start + spatial);
-    }
-  }
-}
 
-
-/** |v| element-wise into a new Float64Array (a plain loop: TypedArray.map with a callback is far slower). */
-export function absolute(v: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(v.length);
-  for (let i = 0; i < v.length; i++) out[i] = Math.abs(v[i]);
-  return out;
-}
 
 /** The result y and, when asked for, the magnitude Σ|x||w| + |b| of every output element. */
 export interface WithMagnitude {

@@ -13,24 +13,16 @@
  */
 import type { ConvGeometry } from '../resolve';
 import { product } from '../resolve';
-import { absolute, float32MagnitudeApplies, type WithMagnitude } from './conv';
-import { allFinite } from './finite';
-import { blockColumns, gemmWorkspace, inflateMagnitude32, KC, MR, NR, packA, packedASize } from './gemm';
+import { float32MagnitudeApplies, type WithMagnitude } from './conv';
+import { absolute, allFinite, fillBias } from './elementwise';
+import { blockColumns, gemmWorkspace, KC, MR, NR, packA, packedASize } from './gemm';
+import { inflateMagnitude32 } from './float32Bound';
 import { runsBoth, runsConvTranspose } from './runs';
 import { convTransposeScatterTable } from './tables';
 
 /** Input channels per group (the GEMM depth) below which the row-run scatter is used. */
 const MIN_GEMM_DEPTH = 4;
 
-function fillBias(y: Float64Array, b: ArrayLike<number> | undefined, batch: number, channels: number, spatial: number): void {
-  if (!b) return;
-  for (let n = 0; n < batch; n++) {
-    for (let m = 0; m < channels; m++) {
-      const start = (n * channels + m) * spatial;
-      y.fill(b[m], start, start + spatial);
-    }
-  }
-}
 
 /** Packs rows kStart … kStart+kc−1, columns jStart … jStart+cols−1 of X_g (cg × J, row-major) into NR-column panels. */
 function packRows(x: ArrayLike<number>, xBase: number, J: number, kStart: number, kc: number, jStart: number, cols: number, bp: Float64Array): void {

@@ -355,26 +355,3 @@ export function canUseMagnitude32(sizes: WorkspaceSizes): boolean {
   return activeWasm() !== undefined && doubles <= MAX_WASM_DOUBLES;
 }
 
-/**
- * Turns a magnitude whose products were accumulated in float32 (chains of at most `chain` rounded
- * products and adds each, round to nearest, gradual underflow; at most `chains` chains summed per
- * element in float64) into a float64 upper bound of the exact Σ|x||w| + |b|. Per chain
- * exact ≤ (m + 2·chain·2⁻¹⁵⁰)/(1 − γ), γ = γ_chain(2⁻²⁴); we store (m + e)·(1 + 3γ) with
- * e = 2·chain·chains·2⁻¹⁵⁰, which is at least that for γ ≤ 1/3 (the slack also covers the float64
- * roundings), so the tolerance bound never shrinks; it grows by at most about 3γ relative (1e-4 at
- * 576 terms). Returns false, leaving `mag` unusable, when γ is too large or a value overflowed.
- */
-export function inflateMagnitude32(mag: Float64Array, chain: number, chains: number): boolean {
-  const u = 2 ** -24;
-  const g = (chain * u) / (1 - chain * u);
-  if (!(g > 0 && g <= 1 / 3)) return false;
-  const factor = 1 + 3 * g;
-  const floor = 2 * chain * chains * 2 ** -150;
-  let finite = true;
-  for (let i = 0; i < mag.length; i++) {
-    const v = (mag[i] + floor) * factor;
-    mag[i] = v;
-    if (v === Infinity) finite = false;
-  }
-  return finite;
-}

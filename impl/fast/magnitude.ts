@@ -11,7 +11,8 @@
  * run on |x|, |W|, |b| (NaN stays NaN, ±∞ becomes +∞), up to float64 summation order.
  */
 import type { ConvGeometry } from '../resolve';
-import { absolute, convFast, convFastWithMagnitude, type WithMagnitude } from './conv';
+import { convFast, convFastWithMagnitude, type WithMagnitude } from './conv';
+import { absolute } from './elementwise';
 import { convTransposeFast, convTransposeFastWithMagnitude } from './convTranspose';
 
 export type { WithMagnitude } from './conv';

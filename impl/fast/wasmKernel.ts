@@ -1,74 +1,20 @@
 /**
- * The GEMM micro-kernel as a tiny WebAssembly SIMD module (f64x2), emitted byte by byte here so no
- * toolchain or binary file is needed. It computes, over packed panels in its own memory,
- *
- *   C[ip·4 + i, jp·4 + j] += Σ_{k<kc} A[ip][k][i] · B[jp][k][j]   (4×4 tiles, all ip < rowPanels, jp < colPanels)
- *
- * with IEEE float64 multiplies and adds (f64x2.mul, f64x2.add: no fused multiply-add, so every
- * product is rounded exactly as in JavaScript). Eight v128 accumulators hold one 4×4 tile.
- * A second pair of functions runs the row-run loops (depthwise and non-finite cases) the same way.
- * Returns undefined where WebAssembly SIMD is unavailable; the caller then uses the JS kernel.
+ * The WebAssembly SIMD kernels of the fast path, emitted byte by byte (wasmEncoding.ts) so no
+ * toolchain or binary file is needed. One module, its own memory, these functions:
+ * - gemm: C[ip·4 + i, jp·4 + j] += Σ_{k<kc} A[ip][k][i]·B[jp][k][j] over packed panels, 4×4 f64x2
+ *   tiles (eight v128 accumulators);
+ * - gemm32: the same on float32 (4×8 f32x4 tiles) for the magnitude lane;
+ * - im2col / col2im / col2im32: the Conv gather into packed panels, the ConvTranspose scatter;
+ * - runsGather / runsScatter (and …Both, with the magnitude): the row-run loops.
+ * Float64 work uses IEEE multiplies and adds (f64x2.mul, f64x2.add, no fused multiply-add), so
+ * every product and sum is rounded exactly as in JavaScript; only summation order differs from
+ * impl/direct.ts. wasmGemm() returns undefined where WebAssembly SIMD is unavailable; callers then
+ * use the JS kernels.
  */
 
-/** Unsigned LEB128. */
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-/** Signed LEB128 (small constants only). */
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const byte = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
-
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-
-// opcodes
-const I32 = 0x7f, V128 = 0x7b;
-const get = (i: number) => [0x20, ...uleb(i)];
-const set = (i: number) => [0x21, ...uleb(i)];
-const i32c = (v: number) => [0x41, ...sleb(v)];
-const ADD = [0x6a], MUL = [0x6c], LT_U = [0x49], NE = [0x47], LT_S = [0x48], GT_S = [0x4a], GE_S = [0x4e], REM_U = [0x70];
-const F64_ADD = [0xa0], F64_MUL = [0xa2];
-const DIV_U = [0x6e], SUB = [0x6b], EQ = [0x46], SELECT = [0x1b];
-const f64c0 = [0x44, 0, 0, 0, 0, 0, 0, 0, 0];
-const BLOCK = [0x02, 0x40];
-const br = (depth: number) => [0x0c, ...uleb(depth)];
-const tee = (i: number) => [0x22, ...uleb(i)];
-const f64load = (offset: number) => [0x2b, ...memarg(3, offset)];
-const f64store = (offset: number) => [0x39, ...memarg(3, offset)];
-const i32load = (offset: number) => [0x28, ...memarg(2, offset)];
-const LOOP = [0x03, 0x40], END = [0x0b];
-const brIf = (depth: number) => [0x0d, ...uleb(depth)];
-const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
-const memarg = (align: number, offset: number) => [...uleb(align), ...uleb(offset)];
-const v128load = (offset: number) => simd(0x00, ...memarg(3, offset));
-const v128store = (offset: number) => simd(0x0b, ...memarg(3, offset));
-const load64splat = (offset: number) => simd(0x0a, ...memarg(3, offset));
-const v128zero = simd(0x0c, ...new Array(16).fill(0));
-const F64X2_ADD = simd(240);
-const F64X2_MUL = simd(242);
-const F64X2_ABS = simd(236);
-const F32X4_ADD = simd(228);
-const F32X4_MUL = simd(230);
-const load32splat = (offset: number) => simd(0x09, ...memarg(2, offset));
+import {
+  ADD, BLOCK, DIV_U, END, EQ, F32X4_ADD, F32X4_MUL, F64X2_ABS, F64X2_ADD, F64X2_MUL, F64_ADD, F64_MUL, GE_S, GT_S, I32, LOOP, LT_S, LT_U, MUL, NE, REM_U, SELECT, SUB, V128, br, brIf, f64c0, f64load, f64store, get, i32c, i32load, load32splat, load64splat, memarg, name, section, set, simd, sleb, tee, uleb, v128load, v128store, v128zero, vec,
+} from './wasmEncoding';
 
 // parameters and locals of gemm(rowPanels, colPanels, kc, ap, aPanelBytes, bp, c, ldcBytes)
 const P_ROWP = 0, P_COLP = 1, P_KC = 2, P_AP = 3, P_ASTRIDE = 4, P_BP = 5, P_C = 6, P_LDC = 7;

@@ -1,0 +1,28 @@
+/** Element-wise helpers of the fast path: the finiteness scan, absolute values, bias fill. */
+
+/** True when every element is a finite number (no NaN, no ±∞). */
+export function allFinite(v: ArrayLike<number>): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const e = v[i];
+    if (e - e !== 0) return false; // NaN − NaN and ∞ − ∞ are NaN
+  }
+  return true;
+}
+
+/** |v| element-wise into a new Float64Array (a plain loop: TypedArray.map with a callback is far slower). */
+export function absolute(v: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = Math.abs(v[i]);
+  return out;
+}
+
+/** Sets every element of channel m of every batch item of y (N × channels × spatial) to b[m]; no-op without b. */
+export function fillBias(y: Float64Array, b: ArrayLike<number> | undefined, batch: number, channels: number, spatial: number): void {
+  if (!b) return;
+  for (let n = 0; n < batch; n++) {
+    for (let m = 0; m < channels; m++) {
+      const start = (n * channels + m) * spatial;
+      y.fill(b[m], start, start + spatial);
+    }
+  }
+}
