@@ -63,3 +63,10 @@ export const F64X2_ABS = simd(236);
 export const F32X4_ADD = simd(228);
 export const F32X4_MUL = simd(230);
 export const load32splat = (offset: number) => simd(0x09, ...memarg(2, offset));
+export const EQZ = [0x45];
+export const I32X4_SPLAT = simd(0x11);
+export const I32X4_EQ = simd(0x37);
+export const I32X4_ADD = simd(0xae);
+export const I32X4_ALL_TRUE = simd(0xa3);
+/** v128.const holding the i32 lanes [a, b, c, d] (little-endian). */
+export const i32x4c = (...lanes: number[]): number[] => simd(0x0c, ...lanes.flatMap((v) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff]));

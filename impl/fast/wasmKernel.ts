@@ -14,6 +14,7 @@
 
 import {
   ADD, BLOCK, DIV_U, END, EQ, F32X4_ADD, F32X4_MUL, F64X2_ABS, F64X2_ADD, F64X2_MUL, F64_ADD, F64_MUL, GE_S, GT_S, I32, LOOP, LT_S, LT_U, MUL, NE, REM_U, SELECT, SUB, V128, br, brIf, f64c0, f64load, f64store, get, i32c, i32load, load32splat, load64splat, memarg, name, section, set, simd, sleb, tee, uleb, v128load, v128store, v128zero, vec,
+  EQZ, I32X4_SPLAT, I32X4_EQ, I32X4_ADD, I32X4_ALL_TRUE, i32x4c,
 } from './wasmEncoding';
 
 // parameters and locals of gemm(rowPanels, colPanels, kc, ap, aPanelBytes, bp, c, ldcBytes)
@@ -212,15 +213,33 @@ function im2colBody(): number[] {
     emit(LOOP); // kk
     // tb = table + (kf·P + jStart + jp·4)·4
     emit(get(M_TAB), get(M_KF), get(M_P), MUL, get(M_JSTART), ADD, get(M_JP), i32c(4), MUL, ADD, i32c(4), MUL, ADD, set(M_TB));
-    for (let jj = 0; jj < 4; jj++) {
-      // t = table[tb + jj], or −1 past the last column
-      emit(get(M_TB), i32load(4 * jj));
-      if (checked) emit(i32c(-1), get(M_JP), i32c(4), MUL, i32c(jj), ADD, get(M_COLS), LT_S, SELECT);
-      emit(tee(M_T), i32c(0), GE_S, set(M_IN));
-      // bp[dst + jj] = t ≥ 0 ? x[xb + t] : 0 (the load uses index max(t, 0), so it never leaves x)
-      emit(get(M_DST));
-      emit(get(M_XB), get(M_T), i32c(0), get(M_IN), SELECT, i32c(8), MUL, ADD, f64load(0));
-      emit(f64c0, get(M_IN), SELECT, f64store(8 * jj));
+    const perElement = () => {
+      for (let jj = 0; jj < 4; jj++) {
+        // t = table[tb + jj], or −1 past the last column
+        emit(get(M_TB), i32load(4 * jj));
+        if (checked) emit(i32c(-1), get(M_JP), i32c(4), MUL, i32c(jj), ADD, get(M_COLS), LT_S, SELECT);
+        emit(tee(M_T), i32c(0), GE_S, set(M_IN));
+        // bp[dst + jj] = t ≥ 0 ? x[xb + t] : 0 (the load uses index max(t, 0), so it never leaves x)
+        emit(get(M_DST));
+        emit(get(M_XB), get(M_T), i32c(0), get(M_IN), SELECT, i32c(8), MUL, ADD, f64load(0));
+        emit(f64c0, get(M_IN), SELECT, f64store(8 * jj));
+      }
+    };
+    if (checked) {
+      perElement();
+    } else {
+      // Four consecutive in-range positions (the common case for stride 1 away from borders):
+      // copy them as two v128; anything else element by element.
+      emit(BLOCK, BLOCK);
+      emit(get(M_TB), i32load(0), tee(M_T), i32c(0), LT_S, brIf(0));
+      emit(get(M_TB), v128load(0), get(M_T), I32X4_SPLAT, i32x4c(0, 1, 2, 3), I32X4_ADD, I32X4_EQ, I32X4_ALL_TRUE, EQZ, brIf(0));
+      emit(get(M_XB), get(M_T), i32c(8), MUL, ADD, set(M_IN)); // byte address of x[xb + t]
+      emit(get(M_DST), get(M_IN), v128load(0), v128store(0));
+      emit(get(M_DST), get(M_IN), v128load(16), v128store(16));
+      emit(br(1));
+      emit(END); // not consecutive
+      perElement();
+      emit(END);
     }
     emit(get(M_DST), i32c(32), ADD, set(M_DST));
     // next row: kernel offset, and channel when it wraps
