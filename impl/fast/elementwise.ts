@@ -1,12 +1,17 @@
 /** Element-wise helpers of the fast path: the finiteness scan, absolute values, bias fill. */
 
-/** True when every element is a finite number (no NaN, no ±∞). */
+/**
+ * True when every element is a finite number (no NaN, no ±∞). e·0 is ±0 for finite e and NaN for
+ * NaN and ±∞, so the sum of those is 0 exactly when all are finite; summing four at a time without
+ * a branch per element is about twice as fast as testing each one.
+ */
 export function allFinite(v: ArrayLike<number>): boolean {
-  for (let i = 0; i < v.length; i++) {
-    const e = v[i];
-    if (e - e !== 0) return false; // NaN − NaN and ∞ − ∞ are NaN
-  }
-  return true;
+  const n = v.length;
+  let s = 0;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) s += v[i] * 0 + v[i + 1] * 0 + v[i + 2] * 0 + v[i + 3] * 0;
+  for (; i < n; i++) s += v[i] * 0;
+  return s === 0;
 }
 
 /** |v| element-wise into a new Float64Array (a plain loop: TypedArray.map with a callback is far slower). */
