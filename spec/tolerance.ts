@@ -9,10 +9,21 @@
  * kernels do. This is Higham's bound for any summation order, so it holds for direct, GEMM, Winograd-
  * free and tree-reduction kernels alike; the magnitude Σ|x||w| is the reference run on |x|, |W|, |b|.
  * Nothing here is a global rtol/atol, and nothing is stored: the bound is computed from the case.
+ *
+ * Transform algorithms (FFT, Winograd) do not sum the direct products, so Higham's bound does not
+ * cover them. A subject that declares `algorithm: 'transform'` gets, on top, the normwise term of
+ * `transformTerm` (SPEC.md, "Transform algorithms"); the default ('direct') bound is unchanged.
  */
-import { runReference } from '../impl/reference';
+import { prepare, runReference } from '../impl/reference';
 import { product, type ConvGeometry } from '../impl/resolve';
 import type { ConvTransposeAttributes, OpName, Tensor } from '../impl/types';
+
+/**
+ * How outputs are computed. 'direct': each output is a sum of its products in some order (direct
+ * loops, im2col/GEMM, tree reductions) — Higham's componentwise bound. 'transform': FFT or Winograd,
+ * judged with the extra normwise term of transformTerm.
+ */
+export type Algorithm = 'direct' | 'transform';
 
 export interface PrecisionProfile {
   name: 'float32' | 'tf32' | 'float16' | 'bfloat16' | 'exact';
@@ -20,6 +31,8 @@ export interface PrecisionProfile {
   u: number;
   /** Smallest normal number of the format (absolute floor per operation). */
   eta: number;
+  /** Absent means 'direct'. */
+  algorithm?: Algorithm;
 }
 
 export const PRECISION_PROFILES: Record<PrecisionProfile['name'], PrecisionProfile> = {
@@ -34,6 +47,15 @@ export const PRECISION_PROFILES: Record<PrecisionProfile['name'], PrecisionProfi
   /** Exact mode: small-integer inputs whose every partial sum is exact in float32; equality required. */
   exact: { name: 'exact', u: 0, eta: 0 },
 };
+
+/**
+ * The profile a subject is judged with: its declared precision (default float32) and algorithm
+ * (default 'direct', which leaves the profile exactly as in PRECISION_PROFILES).
+ */
+export function profileFor(precision: PrecisionProfile['name'] = 'float32', algorithm: Algorithm = 'direct'): PrecisionProfile {
+  const base = PRECISION_PROFILES[precision];
+  return algorithm === 'direct' ? base : { ...base, algorithm };
+}
 
 export function gamma(n: number, u: number): number {
   const nu = n * u;
@@ -69,11 +91,106 @@ export function boundFromMagnitude(magnitude: ArrayLike<number>, n: number, prof
   return bound;
 }
 
+/**
+ * log₂ of the largest transform a correct FFT kernel may use for this case, rounded up: per axis
+ * twice the longest sequence it could transform (padded or zero-inserted input, s·i + o + effective
+ * kernel + both pads, enough for a linear rather than circular convolution). Generous on purpose:
+ * it enters the bound only through a logarithm.
+ */
+export function transformLog2Size(g: ConvGeometry): number {
+  let bits = 0;
+  for (let a = 0; a < g.rank; a++) {
+    const eff = g.dilations[a] * (g.kernel[a] - 1) + 1;
+    const len = g.strides[a] * g.inputSpatial[a] + g.outputSpatial[a] + eff + Math.abs(g.padsBegin[a]) + Math.abs(g.padsEnd[a]);
+    bits += Math.ceil(Math.log2(2 * len));
+  }
+  return bits;
+}
+
+/**
+ * The constant κ of the transform term: κ = 20·L + 6^r·(C/g + 13), L = transformLog2Size, r the
+ * spatial rank. First-order error analyses, constants rounded up (SPEC.md, "Transform algorithms"):
+ * - radix-2 float32 FFT correlation: ≤ (2·7.1·L + 5.3·L + 2.9 + C/g)·u·Σ_c‖x_c‖₂‖w_c‖₁ — Higham
+ *   §24.1 (normwise, per stage 7.1u) for the input and inverse transforms, 5.3·L·u·‖w‖₁ componentwise
+ *   for the kernel transform, the complex products and the channel sum;
+ * - Winograd F(2,3)^r (tile of 4^r inputs d): ≤ 3^r·(C/g + 13)·u·Σ_c‖d_c‖₁‖w_c‖₁, and
+ *   ‖d_c‖₁ ≤ 2^r·‖x_c‖₂.
+ */
+export function transformConstant(g: ConvGeometry): number {
+  return 20 * transformLog2Size(g) + 6 ** g.rank * (g.inChannels / g.group + 13);
+}
+
+/**
+ * The extra normwise bound of a transform algorithm, per output element [n, m, …]:
+ *
+ *   κ · (u · Σ_{c ∈ group of m} ‖x[n, c, ·]‖₂ · ‖W_{m,c}‖₁ + η),
+ *
+ * W_{m,c} being the kernel slice that connects input channel c to output channel m (Conv
+ * W[m, c, ·], ConvTranspose W[c, m mod M/g, ·]) and κ = transformConstant. The same for every
+ * element of the output channel: transform rounding errors are spread over the whole channel, so an
+ * output whose own Σ|x||w| is tiny (zeros, bias only, cancellation) still carries them.
+ */
+export function transformTerm(g: ConvGeometry, x: Tensor, w: Tensor, profile: PrecisionProfile = PRECISION_PROFILES.float32): Float64Array {
+  const cg = g.inChannels / g.group;
+  const mg = g.outChannels / g.group;
+  const inSize = product(g.inputSpatial);
+  const kSize = product(g.kernel);
+  const outSize = product(g.outputSpatial);
+  const kappa = transformConstant(g);
+  const xNorm2 = new Float64Array(g.batch * g.inChannels);
+  for (let i = 0; i < xNorm2.length; i++) {
+    let s = 0;
+    for (let p = 0; p < inSize; p++) s += x.data[i * inSize + p] ** 2;
+    xNorm2[i] = Math.sqrt(s);
+  }
+  // ‖W slice‖₁ by its position in W: Conv [M, C/g, k…], ConvTranspose [C, M/g, k…].
+  const wNorm1 = new Float64Array(w.data.length / kSize);
+  for (let i = 0; i < wNorm1.length; i++) {
+    let s = 0;
+    for (let p = 0; p < kSize; p++) s += Math.abs(w.data[i * kSize + p]);
+    wNorm1[i] = s;
+  }
+  const term = new Float64Array(g.batch * g.outChannels * outSize);
+  for (let n = 0; n < g.batch; n++) {
+    for (let m = 0; m < g.outChannels; m++) {
+      const grp = Math.floor(m / mg);
+      let s = 0;
+      for (let c = 0; c < cg; c++) {
+        const wi = g.op === 'Conv' ? m * cg + c : (grp * cg + c) * mg + (m - grp * mg);
+        s += xNorm2[n * g.inChannels + grp * cg + c] * wNorm1[wi];
+      }
+      // A non-finite input spreads through a transform to the whole channel: no finite bound there.
+      term.fill(Number.isFinite(s) ? kappa * (profile.u * s + profile.eta) : Infinity, (n * g.outChannels + m) * outSize, (n * g.outChannels + m + 1) * outSize);
+    }
+  }
+  return term;
+}
+
+/**
+ * Adds transformTerm to `bound` (in place, and returns it) when the profile's algorithm is
+ * 'transform'; a no-op otherwise. For clauses that compute the exact value another way (C·x, the
+ * four steps, a matrix product) and so build the bound with boundFromMagnitude.
+ */
+export function addTransformTerm(
+  bound: Float64Array,
+  op: OpName,
+  x: Tensor,
+  w: Tensor,
+  b: Tensor | undefined,
+  attrs: ConvTransposeAttributes,
+  profile: PrecisionProfile,
+): Float64Array {
+  if (profile.algorithm !== 'transform') return bound;
+  const extra = transformTerm(prepare(op, x, w, b, attrs), x, w, profile);
+  for (let i = 0; i < bound.length; i++) bound[i] += extra[i];
+  return bound;
+}
+
 const absTensor = (t: Tensor): Tensor => ({ dims: t.dims, data: t.data.map(Math.abs) });
 
 /**
  * Runs the reference on (x, w, b) and on (|x|, |w|, |b|) and returns the expected result with its
- * per-element bound. Non-finite magnitudes give an infinite bound: such elements are judged by the
+ * per-element bound (plus transformTerm when the profile's algorithm is 'transform'). Non-finite magnitudes give an infinite bound: such elements are judged by the
  * non-finite rule in compare.ts instead.
  */
 export function expectedWithBound(
@@ -87,5 +204,9 @@ export function expectedWithBound(
   const main = runReference(op, x, w, b, attrs);
   const mag = runReference(op, absTensor(x), absTensor(w), b && absTensor(b), attrs);
   const bound = boundFromMagnitude(mag.y64, productsPerOutput(main.geometry), profile);
+  if (profile.algorithm === 'transform') {
+    const extra = transformTerm(main.geometry, x, w, profile);
+    for (let i = 0; i < bound.length; i++) bound[i] += extra[i];
+  }
   return { y64: main.y64, bound, dims: main.geometry.outputDims, geometry: main.geometry, magnitude: mag.y64 };
 }

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import type { ConvTransposeAttributes, OpName, Tensor } from '../../impl/types';
-import { PRECISION_PROFILES, type PrecisionProfile } from '../tolerance';
+import { profileFor, type PrecisionProfile } from '../tolerance';
 import { unsupportedReason, type Subject } from './subject';
 
 export type ClauseCategory =
@@ -58,7 +58,7 @@ export interface ClauseContext {
 
 export function makeContext(subject: Subject): ClauseContext {
   const skipped = new Map<string, number>();
-  const profile = PRECISION_PROFILES[subject.supports.precision ?? 'float32'];
+  const profile = profileFor(subject.supports.precision, subject.supports.algorithm);
   const gate = (op: OpName, x: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes) => {
     const reason = unsupportedReason(subject.supports, op, x.dims, b, attrs);
     if (reason) {

@@ -54,6 +54,13 @@ export function elementRatio(actual: number, expected: number, bound: number): n
   return err / bound;
 }
 
+/**
+ * Instrumentation for deep-run reports (how close a subject comes to its bounds): when `observe` is
+ * set, every findMismatch call passes it the largest |error|/bound over its elements. Unset, it
+ * costs nothing and changes nothing.
+ */
+export const ratioProbe: { observe?: (largestRatio: number) => void } = {};
+
 /** Returns undefined when every element is within its bound, else the mismatch (worst element first). */
 export function findMismatch(actual: Tensor, expected: Expected): Mismatch | undefined {
   if (!actual || !(actual.data instanceof Float32Array)) {
@@ -67,8 +74,10 @@ export function findMismatch(actual: Tensor, expected: Expected): Mismatch | und
   let worst = -1;
   let worstRatio = 1;
   let badCount = 0;
+  let largest = 0;
   for (let i = 0; i < expected.y64.length; i++) {
     const r = elementRatio(actual.data[i], expected.y64[i], expected.bound[i]);
+    if (r > largest) largest = r;
     if (r > 1) {
       badCount++;
       if (r > worstRatio || worst < 0) {
@@ -77,6 +86,7 @@ export function findMismatch(actual: Tensor, expected: Expected): Mismatch | und
       }
     }
   }
+  ratioProbe.observe?.(largest);
   if (worst < 0) return undefined;
   const index = unravel(worst, expected.dims);
   const w = {

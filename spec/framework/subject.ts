@@ -4,7 +4,7 @@
  * never as failures.
  */
 import type { AutoPad, ConvTransposeAttributes, Implementation, OpName, Tensor } from '../../impl/types';
-import type { PrecisionProfile } from '../tolerance';
+import type { Algorithm, PrecisionProfile } from '../tolerance';
 
 /**
  * What an implementation supports. Every field is optional; an absent field means "everything".
@@ -38,6 +38,12 @@ export interface Supports {
   exactSmallIntegers?: boolean;
   /** Accumulation precision the tolerance model should assume. Default float32. */
   precision?: PrecisionProfile['name'];
+  /**
+   * 'transform' for FFT or Winograd kernels, whose outputs are not sums of the direct products: the
+   * bound then adds the normwise term of spec/tolerance.ts transformTerm (SPEC.md, "Transform
+   * algorithms"). Default 'direct' (Higham's componentwise bound alone).
+   */
+  algorithm?: Algorithm;
 }
 
 export type ImplementationWithSupports = Implementation & { supports?: Supports };

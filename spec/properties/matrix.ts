@@ -10,7 +10,7 @@ import { buildCase, channelCounts, convShape, type ConvShape, type OpCase, type 
 import { dataSeed, makeTensor } from '../arbitraries/data';
 import { defineClause } from '../framework/clause';
 import { assertWithinBound, MismatchError } from '../framework/compare';
-import { boundFromMagnitude, expectedWithBound, type Expected } from '../tolerance';
+import { addTransformTerm, boundFromMagnitude, expectedWithBound, type Expected, type PrecisionProfile } from '../tolerance';
 import { assertDims, expectThat } from './lib/judge';
 import { roundTripShape, transposeAttributes, type RoundTripShape } from './size';
 
@@ -26,11 +26,13 @@ const plus = (v: Float64Array, b: Tensor | undefined, block: number): Float64Arr
 };
 
 /** Expected C·x (+b) with the tolerance model's bound, from C itself. */
-function expectedProduct(c: EquivalentMatrix, x: Tensor, b: Tensor | undefined, s: ConvShape, profile: Parameters<typeof boundFromMagnitude>[2]): Expected {
+function expectedProduct(c: EquivalentMatrix, k: OpCase, profile: PrecisionProfile): Expected {
+  const { x, b, shape: s } = k;
   const block = c.rows / channelCounts(s).m;
   const y64 = plus(matVec(c, x.data), b, block);
   const mag = plus(matVec(absMatrix(c), abs(x.data)), b && { dims: b.dims, data: b.data.map(Math.abs) }, block);
-  return { y64, bound: boundFromMagnitude(mag, productsPerRow(s), profile), dims: c.geometry.outputDims, geometry: c.geometry, magnitude: mag };
+  const bound = addTransformTerm(boundFromMagnitude(mag, productsPerRow(s), profile), 'Conv', x, k.w, b, k.attrs, profile);
+  return { y64, bound, dims: c.geometry.outputDims, geometry: c.geometry, magnitude: mag };
 }
 
 /** The tutorial's example: 4×4 input, 3×3 kernel, data 1…16 and 1…9. */
@@ -60,7 +62,7 @@ export const convMatrixProduct = defineClause({
     const iSize = k.shape.axes.reduce((p, a) => p * a.i, 1);
     expectThat(c.rows === m * oSize && c.cols === cin * iSize, `C is ${c.rows}×${c.cols}, expected ${m * oSize}×${cin * iSize}`);
     const y = await ctx.call('Conv', k.x, k.w, k.b, k.attrs);
-    assertWithinBound(y, expectedProduct(c, k.x, k.b, k.shape, ctx.profile), 'Conv output vs C·vec(x)');
+    assertWithinBound(y, expectedProduct(c, k, ctx.profile), 'Conv output vs C·vec(x)');
   },
 });
 
@@ -101,7 +103,8 @@ export const convTMatrixTranspose = defineClause({
     const n = t.shape.conv.channels.outPerGroup * t.shape.conv.axes.reduce((p, a) => p * a.k, 1);
     const dims = t.conv.x.dims;
     assertDims(z, dims, 'ConvTranspose output (Cᵀ·y has the Conv input dims)');
-    assertWithinBound(z, { y64, bound: boundFromMagnitude(mag, n, ctx.profile), dims: [...dims], geometry: c.geometry }, 'ConvTranspose output vs Cᵀ·y');
+    const bound = addTransformTerm(boundFromMagnitude(mag, n, ctx.profile), 'ConvTranspose', t.y, t.conv.w, t.b, transposeAttributes(t.shape), ctx.profile);
+    assertWithinBound(z, { y64, bound, dims: [...dims], geometry: c.geometry }, 'ConvTranspose output vs Cᵀ·y');
   },
 });
 

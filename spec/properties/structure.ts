@@ -11,7 +11,7 @@ import { buildCase, channelCounts, convShape, type ConvShape, type OpCase, type 
 import { dataSeed } from '../arbitraries/data';
 import { defineClause, type ClauseContext } from '../framework/clause';
 import { assertWithinBound } from '../framework/compare';
-import { boundFromMagnitude, expectedWithBound, type Expected } from '../tolerance';
+import { addTransformTerm, boundFromMagnitude, expectedWithBound, type Expected } from '../tolerance';
 import { assertAgree, assertDims } from './lib/judge';
 
 const tag = (op: OpName) => (op === 'Conv' ? 'conv' : 'convT');
@@ -186,7 +186,8 @@ function pointwiseMatmul(op: OpName) {
               mag[(n * mout + mo) * P + p] = abs;
             }
       const y = await ctx.call(op, c.x, c.w, c.b, c.attrs);
-      assertNear(y, want, boundFromMagnitude(mag, cg, ctx.profile), [c.shape.batch, mout, ...c.shape.axes.map((a) => a.i)], '1×1 result vs the matrix product');
+      const bound = addTransformTerm(boundFromMagnitude(mag, cg, ctx.profile), op, c.x, c.w, c.b, c.attrs, ctx.profile);
+      assertNear(y, want, bound, [c.shape.batch, mout, ...c.shape.axes.map((a) => a.i)], '1×1 result vs the matrix product');
     },
   });
 }

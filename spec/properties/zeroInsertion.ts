@@ -11,7 +11,7 @@ import { buildCase, convShape, type ConvShape, type OpCase } from '../arbitrarie
 import { dataSeed } from '../arbitraries/data';
 import { defineClause } from '../framework/clause';
 import { assertWithinBound } from '../framework/compare';
-import { boundFromMagnitude, expectedWithBound, productsPerOutput } from '../tolerance';
+import { addTransformTerm, boundFromMagnitude, expectedWithBound, productsPerOutput } from '../tolerance';
 import { assertAgree, assertDims, expectThat } from './lib/judge';
 
 const abs = (t: Tensor | undefined): Tensor | undefined => t && { dims: t.dims, data: t.data.map(Math.abs) };
@@ -47,7 +47,7 @@ export const convTZeroInsertionSteps = defineClause({
       expectThat(steps.padAfter[n] === a.d * (a.k - 1) - a.pe + a.op, `step 2 pads ${steps.padAfter[n]} after on axis ${n}, expected d(k−1)−p_e+output_padding`);
     });
     const y = await ctx.call(c.op, c.x, c.w, c.b, c.attrs);
-    const bound = boundFromMagnitude(mag.y64, productsPerOutput(steps.geometry), ctx.profile);
+    const bound = addTransformTerm(boundFromMagnitude(mag.y64, productsPerOutput(steps.geometry), ctx.profile), c.op, c.x, c.w, c.b, c.attrs, ctx.profile);
     assertWithinBound(y, { y64: steps.y64, bound, dims: steps.geometry.outputDims, geometry: steps.geometry }, 'ConvTranspose vs the four steps');
   },
 });

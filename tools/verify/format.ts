@@ -93,6 +93,9 @@ export function formatReport(report: VerifyReport, col: Colors = makeStyle()): s
     `convspec ${report.target.kind === 'judge' ? 'judge' : 'verify'} — ${report.target.name}${report.target.args ? ` (${report.target.args})` : ''}`,
     `seed ${report.options.seed}, depth ${report.options.depth}${report.options.runs ? `, runs ${report.options.runs}` : ''}${report.options.shard ? `, shard ${report.options.shard.index}/${report.options.shard.count}` : ''}, ${(report.durationMs / 1000).toFixed(1)} s`,
     ...(Object.keys(report.target.supports).length > 0 ? [`declares: ${JSON.stringify(report.target.supports)}`] : []),
+    ...(report.target.supports.algorithm === 'transform'
+      ? [`tolerance: ${report.target.supports.precision ?? 'float32'} bound + the transform-algorithm normwise term (spec/SPEC.md, Tolerance)`]
+      : []),
     '',
     formatTable(report, col),
   ];

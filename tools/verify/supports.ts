@@ -63,5 +63,8 @@ export function sanitizeSupports(raw: unknown): Supports {
     }
     out.precision = r.precision as Supports['precision'];
   }
+  if (r.algorithm !== undefined && r.algorithm !== 'direct' && r.algorithm !== 'transform') {
+    throw new SupportsError(`supports.algorithm must be "direct" or "transform", got ${JSON.stringify(r.algorithm)}`);
+  }
   return out;
 }
