@@ -8,6 +8,8 @@ import { reference } from '../../../impl/reference';
 import { rowMajorStrides } from '../../../impl/direct';
 import { product, type ConvGeometry } from '../../../impl/resolve';
 import type { ImplementationWithSupports } from '../../../spec/framework/subject';
+import { fftKernel } from './algorithms/fft';
+import { winogradKernel } from './algorithms/winograd';
 import { pairwiseGatherKernel } from './otherOrder';
 import { roundToFloat16, roundToTf32 } from './rounding';
 import { unwrittenOutputsNaN } from './uninitialised';
@@ -45,6 +47,15 @@ export const catalogue: CatalogueEntry[] = [
     convTranspose: { multiplyAdd: (acc, x, w) => Math.fround(acc + Math.fround(x * w)) },
   })),
   good('pairwise-gather-float32', 'another algorithm and order: gathers (ConvTranspose too), pairwise float32 tree sums, bias last', variant({ kernel: pairwiseGatherKernel })),
+  // Transform algorithms do not sum the direct products, so they declare it: the bound adds the
+  // normwise term of spec/tolerance.ts transformTerm. Winograd F(2,3) keeps small integers exact
+  // (its transforms only halve, so every intermediate is a short dyadic); the FFT does not.
+  good('winograd-float32', 'Winograd F(2,3) / F(2×2,3×3) in float32 where the kernel is 3 taps at stride 1, float32 blocked im2col+GEMM elsewhere', {
+    ...variant({ kernel: winogradKernel }), supports: { algorithm: 'transform' },
+  }),
+  good('fft-float32', 'radix-2 FFT correlation in float32 (every butterfly rounded) in 1-D and 2-D, float32 direct in reverse order in 3-D', {
+    ...variant({ kernel: fftKernel }), supports: { exactSmallIntegers: false, algorithm: 'transform' },
+  }),
 
   // ---- kernel orientation ----
   mutant('convtranspose-missing-kernel-flip', 'ConvTranspose scatters with the kernel reversed on every axis (the zero-insertion form without its flip)', variant({

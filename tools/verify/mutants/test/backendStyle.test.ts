@@ -1,6 +1,9 @@
 /**
  * Plan: the emulation of the ONNX backend node tests (backendStyle.ts) behaves like the real ones
- * on what is known about them: every correct variant passes all 17 configurations; a size bug
+ * on what is known about them: every correct variant that sums products passes all 17 configurations,
+ * while the correct float32 FFT variant fails ConvTranspose configurations whose exact outputs
+ * include 0 (the x = 0 corner): its normwise rounding noise there exceeds atol 1e-7, a false alarm
+ * of the backend tests' comparison that the Winograd variant (local errors) avoids; a size bug
  * (output_padding ignored) and a bug every configuration exercises (last kernel tap skipped) fail;
  * and the gaps documented in ../shared/notes/facts.md show — a flipped Conv kernel, a swapped weight
  * layout, a missing bias, float16 accumulation and wrong group offsets all pass, because the weights
@@ -19,8 +22,16 @@ describe('the ONNX backend test emulation', () => {
     expect(BACKEND_CASES.filter((c) => c.op === 'Conv')).toHaveLength(6);
   });
 
-  it('passes every correct variant', async () => {
-    for (const g of goodVariants) expect(await backendStyleFailures(g.impl)).toEqual([]);
+  it('passes every correct variant except the FFT, whose noise on exactly-zero outputs exceeds atol 1e-7', async () => {
+    for (const g of goodVariants) {
+      const failures = await backendStyleFailures(g.impl);
+      if (g.id === 'fft-float32') {
+        expect(failures.length).toBeGreaterThan(0);
+        expect(failures.every((name) => name.startsWith('convtranspose'))).toBe(true);
+      } else {
+        expect(failures, g.id).toEqual([]);
+      }
+    }
   });
 
   it('catches size bugs and bugs every case exercises', async () => {

@@ -2,8 +2,9 @@
  * Plan: the proof that verification works. Every deliberately broken implementation of the
  * catalogue (tools/verify/mutants/catalogue.ts), each wrong in one way, must be rejected by the
  * registered clauses run through the real verifier (verifyTarget), stopping at its first failing
- * clause to stay fast; and the three correct variants — the reference, float32 accumulation, and a
- * different algorithm with pairwise float32 sums — must pass every clause (zero false alarms).
+ * clause to stay fast; and the five correct variants — the reference, float32 accumulation, a
+ * different algorithm with pairwise float32 sums, and the transform algorithms Winograd and FFT in
+ * float32 (declaring algorithm 'transform') — must pass every clause (zero false alarms).
  * The kill table with every killer per mutant is `npm run mutants`.
  */
 import { describe, expect, it } from 'vitest';
@@ -12,9 +13,9 @@ import { catalogue, goodVariants, mutants } from '../catalogue';
 import { judgeEntry } from '../judge';
 
 describe('the mutant catalogue', () => {
-  it('has at least 20 mutants, three good variants, and unique kebab-case names', () => {
+  it('has at least 20 mutants, five good variants, and unique kebab-case names', () => {
     expect(mutants.length).toBeGreaterThanOrEqual(20);
-    expect(goodVariants.map((g) => g.id)).toEqual(['reference', 'float32-accumulation', 'pairwise-gather-float32']);
+    expect(goodVariants.map((g) => g.id)).toEqual(['reference', 'float32-accumulation', 'pairwise-gather-float32', 'winograd-float32', 'fft-float32']);
     const ids = catalogue.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
