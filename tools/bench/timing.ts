@@ -66,3 +66,39 @@ export const median = (v: readonly number[]): number => {
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 };
+
+/**
+ * Times several functions round-robin (A, B, C, A, B, C, …) after warming each up, so that a
+ * ratio between them is taken under the same machine conditions; returns one Timing per function.
+ */
+export async function measureInterleaved(fns: readonly (() => unknown)[], options: TimingOptions = {}): Promise<Timing[]> {
+  const warmup = options.warmup ?? 3;
+  const warmupMs = options.warmupMs ?? 150;
+  const minReps = options.minReps ?? 7;
+  const maxReps = options.maxReps ?? 41;
+  const minTotal = options.minTotalMs ?? 600;
+  const w0 = performance.now();
+  for (let i = 0; i < warmup || (performance.now() - w0 < warmupMs && i < 200); i++) for (const fn of fns) await fn();
+  const walls = fns.map((): number[] => []);
+  const cpus = fns.map((): number[] => []);
+  let total = 0;
+  let reps = 0;
+  while (reps < minReps || (total < minTotal && reps < maxReps)) {
+    for (let f = 0; f < fns.length; f++) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      await fns[f]();
+      const dt = performance.now() - t0;
+      const c = process.cpuUsage(c0);
+      walls[f].push(dt);
+      cpus[f].push((c.user + c.system) / 1000);
+      total += dt;
+    }
+    reps++;
+  }
+  return fns.map((_, f) => {
+    const wallMs = median(walls[f]);
+    const cpuMs = median(cpus[f]);
+    return { medianMs: clock === 'cpu' ? cpuMs : wallMs, wallMs, cpuMs, reps };
+  });
+}
