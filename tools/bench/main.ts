@@ -172,7 +172,9 @@ async function benchShape(shape: BenchShape, ort: ReturnType<typeof createOnnxRu
   return { shape, mflop: (2 * macs(shape)) / 1e6, refMs: refTiming.medianMs, refWallMs: refTiming.wallMs, ortWallMs, directMs, ortMs, tfjsMs, tfjsNote, mainMs, boundMs: fullMs - mainMs, fusedBoundMs, checks };
 }
 
-const fmt = (v: number | undefined, digits = 2): string => (v === undefined ? '—' : v.toFixed(digits));
+/** Fixed digits, one more below 1 and two more below 0.1, so microsecond figures keep three significant digits. */
+const fmt = (v: number | undefined, digits = 2): string =>
+  v === undefined ? '—' : v.toFixed(Math.abs(v) < 0.1 && digits === 2 ? 4 : Math.abs(v) < 1 && digits === 2 ? 3 : digits);
 
 function printTable(rows: Row[]): void {
   const header = ['shape', 'MFLOP', 'ref ms', 'GFLOP/s', 'direct ms', 'ORT ms', 'tfjs ms', 'tfjs/ref', 'ref/ORT', 'main ms', 'bound ms', 'bound/main', 'bound* ms', 'bound*/main', 'ref wall', 'ORT wall'];
@@ -246,7 +248,7 @@ async function main(argv: string[]): Promise<void> {
   console.log(`convspec ${pkg.version} bench — ${new Date().toISOString()}`);
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
   console.log(`peers: onnxruntime-node ${ORT_VERSION} (CPU EP, 1 intra-op thread, graph optimisation disabled, float32), @tensorflow/tfjs-core + tfjs-backend-cpu ${TFJS_VERSION} (float32, bare op + bias on prepared NHWC tensors)`);
-  console.log(`times: median ${opts.clock === 'cpu' ? 'process CPU ms (user+sys, all threads)' : 'wall ms'} of ≥5 runs after warm-up (direct: ≥3); ref = reference.conv/convTranspose (validation + fast float64 kernels + rounding)`);
+  console.log(`times: median ${opts.clock === 'cpu' ? 'process CPU ms (user+sys, all threads)' : 'wall ms'} of ≥5 samples after warm-up (direct: ≥3; calls under ~2 ms timed in batches); ref = reference.conv/convTranspose (validation + fast float64 kernels + rounding)`);
   console.log('main/bound: spec/tolerance.ts expectedWithBound split into the main reference run and the rest (|x|,|W|,|b| run + bound loop)');
   console.log('bound*: the proposed bound pass = (validate + impl/fast withMagnitude, result and magnitude in one pass + rounding + the same γ loop) − main;');
   console.log('        its bound is checked to lie in [1, 1.001] × expectedWithBound\'s (float32 magnitude lane, inflated to an upper bound)\n');

@@ -31,9 +31,15 @@ export function setClock(c: Clock): void {
   clock = c;
 }
 
+/** Calls per sample so that one sample lasts about 2 ms: the clocks' own cost (a few µs) then stays negligible. */
+function batchSize(msPerCall: number): number {
+  return Math.max(1, Math.min(1000, Math.round(2 / Math.max(msPerCall, 1e-3))));
+}
+
 /**
  * Times `fn` (awaiting it when it returns a promise): wall time and this process's CPU time
- * (process.cpuUsage: user + system over all threads, so ORT's native work counts too).
+ * (process.cpuUsage: user + system over all threads, so ORT's native work counts too). Calls
+ * shorter than ~2 ms are timed in batches and divided.
  */
 export async function measure(fn: () => unknown, options: TimingOptions = {}): Promise<Timing> {
   const warmup = options.warmup ?? 3;
@@ -42,18 +48,20 @@ export async function measure(fn: () => unknown, options: TimingOptions = {}): P
   const maxReps = options.maxReps ?? 25;
   const minTotal = options.minTotalMs ?? 300;
   const w0 = performance.now();
-  for (let i = 0; i < warmup || (performance.now() - w0 < warmupMs && i < 200); i++) await fn();
+  let calls = 0;
+  for (; calls < warmup || (performance.now() - w0 < warmupMs && calls < 200); calls++) await fn();
+  const batch = batchSize((performance.now() - w0) / calls);
   const walls: number[] = [];
   const cpus: number[] = [];
   let total = 0;
   while (walls.length < minReps || (total < minTotal && walls.length < maxReps)) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    await fn();
+    for (let i = 0; i < batch; i++) await fn();
     const dt = performance.now() - t0;
     const c = process.cpuUsage(c0);
-    walls.push(dt);
-    cpus.push((c.user + c.system) / 1000);
+    walls.push(dt / batch);
+    cpus.push((c.user + c.system) / 1000 / batch);
     total += dt;
   }
   const wallMs = median(walls);
@@ -78,7 +86,9 @@ export async function measureInterleaved(fns: readonly (() => unknown)[], option
   const maxReps = options.maxReps ?? 41;
   const minTotal = options.minTotalMs ?? 600;
   const w0 = performance.now();
-  for (let i = 0; i < warmup || (performance.now() - w0 < warmupMs && i < 200); i++) for (const fn of fns) await fn();
+  let rounds = 0;
+  for (; rounds < warmup || (performance.now() - w0 < warmupMs && rounds < 200); rounds++) for (const fn of fns) await fn();
+  const batch = batchSize((performance.now() - w0) / rounds / fns.length);
   const walls = fns.map((): number[] => []);
   const cpus = fns.map((): number[] => []);
   let total = 0;
@@ -87,11 +97,11 @@ export async function measureInterleaved(fns: readonly (() => unknown)[], option
     for (let f = 0; f < fns.length; f++) {
       const c0 = process.cpuUsage();
       const t0 = performance.now();
-      await fns[f]();
+      for (let i = 0; i < batch; i++) await fns[f]();
       const dt = performance.now() - t0;
       const c = process.cpuUsage(c0);
-      walls[f].push(dt);
-      cpus[f].push((c.user + c.system) / 1000);
+      walls[f].push(dt / batch);
+      cpus[f].push((c.user + c.system) / 1000 / batch);
       total += dt;
     }
     reps++;
