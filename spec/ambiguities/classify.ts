@@ -9,7 +9,7 @@ import { convDirect, convTransposeDirect } from '../../impl/direct';
 import type { ConvGeometry } from '../../impl/resolve';
 import type { ConvTransposeAttributes, OpName, Tensor } from '../../impl/types';
 import { findMismatch } from '../framework/compare';
-import { gamma, PRECISION_PROFILES, productsPerOutput, type Expected, type PrecisionProfile } from '../tolerance';
+import { gamma, PRECISION_PROFILES, productsPerOutput, transformTerm, type Expected, type PrecisionProfile } from '../tolerance';
 import type { Ambiguity, AmbiguityProbe } from './catalogue';
 
 export type RunFn = (op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes) => Tensor | Promise<Tensor>;
@@ -43,6 +43,10 @@ export function expectedForGeometry(g: ConvGeometry, inputs: ProbeInputs, profil
   const gm = gamma(n + 1, profile.u);
   const floor = (n + 1) * profile.eta;
   const bound = mag.map((v) => gm * v + floor);
+  if (profile.algorithm === 'transform') {
+    const extra = transformTerm(g, inputs.x, inputs.w, profile);
+    bound.forEach((v, i) => (bound[i] = v + extra[i]));
+  }
   return { y64, bound, dims: g.outputDims, geometry: g };
 }
 

@@ -7,7 +7,7 @@
 import { AMBIGUITIES } from '../../spec/ambiguities/catalogue';
 import { classifyAmbiguity, probeInputs } from '../../spec/ambiguities/classify';
 import { unsupportedReason } from '../../spec/framework/subject';
-import { PRECISION_PROFILES } from '../../spec/tolerance';
+import { profileFor } from '../../spec/tolerance';
 import type { GuardedSubject } from './guard';
 import type { AmbiguityResult } from './report';
 
@@ -17,7 +17,7 @@ import type { AmbiguityResult } from './report';
  * such a case is itself one of the readings. A hang or crash is reported as 'fault', not as a reading.
  */
 export async function probeAmbiguities(subject: GuardedSubject): Promise<AmbiguityResult[]> {
-  const profile = PRECISION_PROFILES[subject.supports.precision ?? 'float32'];
+  const profile = profileFor(subject.supports.precision, subject.supports.algorithm);
   const results: AmbiguityResult[] = [];
   for (const a of AMBIGUITIES) {
     const outside = a.probes.find(
