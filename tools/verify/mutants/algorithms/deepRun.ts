@@ -2,7 +2,9 @@
  * Deep runs of the good variants, for reports rather than for `npm test`: every registered
  * implementation clause, at a depth and for several seeds, with the largest |error|/bound each clause
  * saw (spec/framework/compare.ts ratioProbe; ≤ 1 passes). `--as direct` judges a variant as if it
- * declared algorithm 'direct' (the default profile), which shows what the transform term is for.
+ * declared algorithm 'direct' (the default profile), which shows what the transform term is for;
+ * `--ranks 1,2` restricts the cases (e.g. to the FFT variant's transform path: its rank-3 fallback
+ * sums products, and its small cases would otherwise dominate the worst ratios).
  *
  *   npm run build && node dist/tools/verify/mutants/algorithms/deepRun.js \
  *     --variants winograd-float32,fft-float32 --depth 10 --seeds 20261128,1,2 [--as direct] [--clause numeric]
@@ -28,7 +30,11 @@ async function main(): Promise<void> {
   for (const id of variants) {
     const entry = catalogue.find((e) => e.id === id);
     if (!entry) throw new Error(`no catalogue entry ${id}`);
-    const impl = as ? { ...entry.impl, supports: { ...entry.impl.supports, algorithm: as as 'direct' | 'transform' } } : entry.impl;
+    const ranks = arg('ranks', '');
+    const supports = { ...entry.impl.supports };
+    if (as) supports.algorithm = as as 'direct' | 'transform';
+    if (ranks) supports.ranks = ranks.split(',').map(Number);
+    const impl = { ...entry.impl, supports };
     for (const clause of allClauses) {
       if (clause.category === 'math' || (only && !clause.id.includes(only))) continue;
       let largest = 0;
@@ -45,7 +51,7 @@ async function main(): Promise<void> {
         }
       }
       const ratio = largest === 0 ? '0' : Number.isFinite(largest) ? largest.toPrecision(3) : '∞';
-      console.log(`${id}${as ? ` (as ${as})` : ''}  ${clause.id.padEnd(34)} cases ${String(cases).padStart(5)}  worst |err|/bound ${ratio}`);
+      console.log(`${id}${as ? ` (as ${as})` : ''}${ranks ? ` (ranks ${ranks})` : ''}  ${clause.id.padEnd(34)} cases ${String(cases).padStart(5)}  worst |err|/bound ${ratio}`);
       for (const l of lines) console.log(l);
     }
   }
