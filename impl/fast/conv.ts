@@ -67,10 +67,11 @@ function convBoth(
   const depth = cg * kSize;
   const rowPanels = Math.ceil(mg / MR);
   const nb = blockColumns(mg);
-  const sizes = { aLen: packedASize(mg, depth), cLen: rowPanels * MR * (nb + NR), xLen: x.length, tableLen: table.length, dual: !!mag };
+  const sizes = { aLen: packedASize(mg, depth), cLen: rowPanels * MR * (nb + NR), xLen: x.length, tableLen: table.length, dual: !!mag, magnitude32: false };
   const m32 = !!mag && allow32 && float32MagnitudeApplies(x, w, sizes);
   const lanes = mag ? 2 : 1;
-  const ws = gemmWorkspace({ ...sizes, magnitude32: m32 });
+  sizes.magnitude32 = m32;
+  const ws = gemmWorkspace(sizes);
   const ap32 = ws.ap32 as Float32Array;
   const cs32 = ws.cs32 as Float32Array;
   ws.xs.set(x); // float64 copy: one element type in the packing loop

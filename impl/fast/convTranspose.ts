@@ -62,9 +62,10 @@ function convTransposeBoth(
   const rows = mg * kSize; // one GEMM row per (output channel m', kernel offset κ)
   const rowPanels = Math.ceil(rows / MR);
   const nb = blockColumns(rows);
-  const sizes = { aLen: packedASize(rows, cg), cLen: rowPanels * MR * (nb + NR), tableLen: table.length, yLen: y.length, dual: !!mag };
+  const sizes = { aLen: packedASize(rows, cg), cLen: rowPanels * MR * (nb + NR), tableLen: table.length, yLen: y.length, dual: !!mag, magnitude32: false };
   const m32 = !!mag && allow32 && float32MagnitudeApplies(x, w, sizes);
-  const ws = gemmWorkspace({ ...sizes, magnitude32: m32 });
+  sizes.magnitude32 = m32;
+  const ws = gemmWorkspace(sizes);
   const ap32 = ws.ap32 as Float32Array;
   const cs32 = ws.cs32 as Float32Array;
   ws.ts.set(table);

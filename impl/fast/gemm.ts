@@ -334,6 +334,12 @@ export function activeWasm(): WasmGemm | undefined {
  */
 const MAX_WASM_DOUBLES = 2 ** 25;
 
+let lastWasm: { buffer: ArrayBuffer; sizes: Required<WorkspaceSizes>; ws: GemmWorkspace } | undefined;
+
+const sameSizes = (a: Required<WorkspaceSizes>, b: Required<WorkspaceSizes>): boolean =>
+  a.aLen === b.aLen && a.cLen === b.cLen && a.xLen === b.xLen && a.tableLen === b.tableLen &&
+  a.yLen === b.yLen && a.dual === b.dual && a.magnitude32 === b.magnitude32;
+
 /**
  * A workspace of the given sizes. The WebAssembly workspace is shared (its memory grows, never
  * shrinks), so it is valid only until the next call.
@@ -343,7 +349,15 @@ export function gemmWorkspace(sizes: WorkspaceSizes): GemmWorkspace {
   const lanes = z.dual ? 2 : 1;
   const doubles = lanes * (z.aLen + z.cLen + z.yLen) + packedBSize() * 1.5 + z.aLen / 2 + z.cLen / 2 + z.xLen + z.tableLen / 2;
   const k = activeWasm();
-  if (k && doubles <= MAX_WASM_DOUBLES) return wasmWorkspace(k, z);
+  if (k && doubles <= MAX_WASM_DOUBLES) {
+    // Reuse the views of the previous call when nothing changed (small convolutions are dominated
+    // by such fixed costs); a grown memory has a new buffer, so stale views are never reused.
+    const c = lastWasm;
+    if (c && c.buffer === k.memory.buffer && sameSizes(c.sizes, z)) return c.ws;
+    const ws = wasmWorkspace(k, z);
+    lastWasm = { buffer: k.memory.buffer, sizes: z, ws };
+    return ws;
+  }
   if (z.magnitude32) throw new Error('float32 magnitude lane needs WebAssembly (check canUseMagnitude32 first)');
   return jsWorkspace(z);
 }

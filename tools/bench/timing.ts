@@ -3,8 +3,8 @@
 export interface TimingOptions {
   /** Fewest calls before measuring (JIT warm-up, session and table caches). Default 3. */
   warmup?: number;
-  /** Keep warming up until this many milliseconds passed (optimising compilers run on other threads,
-   *  and their CPU time would land in the first measured calls). Default 150. */
+  /** Keep warming up until this many milliseconds passed: V8 moves hot code up its compiler tiers
+   *  over hundreds of calls (a tiny convolution ran 2.5× slower after 150 ms than after 1 s). Default 500. */
   warmupMs?: number;
   /** Fewest measured calls. Default 5. */
   minReps?: number;
@@ -43,13 +43,13 @@ function batchSize(msPerCall: number): number {
  */
 export async function measure(fn: () => unknown, options: TimingOptions = {}): Promise<Timing> {
   const warmup = options.warmup ?? 3;
-  const warmupMs = options.warmupMs ?? 150;
+  const warmupMs = options.warmupMs ?? 500;
   const minReps = options.minReps ?? 5;
   const maxReps = options.maxReps ?? 25;
   const minTotal = options.minTotalMs ?? 300;
   const w0 = performance.now();
   let calls = 0;
-  for (; calls < warmup || (performance.now() - w0 < warmupMs && calls < 200); calls++) await fn();
+  for (; calls < warmup || (performance.now() - w0 < warmupMs && calls < 20000); calls++) await fn();
   const batch = batchSize((performance.now() - w0) / calls);
   const walls: number[] = [];
   const cpus: number[] = [];
@@ -81,13 +81,13 @@ export const median = (v: readonly number[]): number => {
  */
 export async function measureInterleaved(fns: readonly (() => unknown)[], options: TimingOptions = {}): Promise<Timing[]> {
   const warmup = options.warmup ?? 3;
-  const warmupMs = options.warmupMs ?? 150;
+  const warmupMs = options.warmupMs ?? 500;
   const minReps = options.minReps ?? 7;
   const maxReps = options.maxReps ?? 41;
   const minTotal = options.minTotalMs ?? 600;
   const w0 = performance.now();
   let rounds = 0;
-  for (; rounds < warmup || (performance.now() - w0 < warmupMs && rounds < 200); rounds++) for (const fn of fns) await fn();
+  for (; rounds < warmup || (performance.now() - w0 < warmupMs && rounds < 20000); rounds++) for (const fn of fns) await fn();
   const batch = batchSize((performance.now() - w0) / rounds / fns.length);
   const walls = fns.map((): number[] => []);
   const cpus = fns.map((): number[] => []);
