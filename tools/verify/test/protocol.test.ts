@@ -61,6 +61,8 @@ describe('sanitizeSupports', () => {
     expect(() => sanitizeSupports({ ranks: [0] })).toThrow(/supports\.ranks/);
     expect(() => sanitizeSupports({ groups: 'yes' })).toThrow(SupportsError);
     expect(() => sanitizeSupports({ precision: 'fp8' })).toThrow(/supports\.precision/);
+    expect(sanitizeSupports({ algorithm: 'transform' })).toEqual({ algorithm: 'transform' });
+    expect(() => sanitizeSupports({ algorithm: 'fft' })).toThrow(/supports\.algorithm/);
     expect(() => sanitizeSupports([1])).toThrow(SupportsError);
   });
 });
