@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { caseId, compileFilter } from '../../spec/framework/caseId';
 import { findMismatch, formatWindow } from '../../spec/framework/compare';
 import { DEFAULT_SEED } from '../../spec/framework/runClause';
-import { expectedWithBound, PRECISION_PROFILES, type PrecisionProfile } from '../../spec/tolerance';
+import { expectedWithBound, PRECISION_PROFILES, profileFor, type Algorithm, type PrecisionProfile } from '../../spec/tolerance';
 import { defaultFixturesDir } from '../fixtures/paths';
 import { loadManifest, readCase, readOutput } from '../fixtures/read';
 import { REPORT_SCHEMA_ID, REPORT_VERSION, summarise, type CaseResult, type ClauseResult, type VerifyReport } from './report';
@@ -23,6 +23,8 @@ export interface JudgeOptions {
   fixturesDir?: string;
   /** Precision profile the outputs are judged with. Default float32. */
   precision?: PrecisionProfile['name'];
+  /** 'transform' for FFT/Winograd kernels: adds the declared transform term (spec/SPEC.md, Tolerance). Default 'direct'. */
+  algorithm?: Algorithm;
   /** Case filters (`fixtures.ort/conv_*`); empty selects every case. */
   clauses?: string[];
   /** Name shown in reports. Default: the folder name. */
@@ -35,8 +37,10 @@ export async function judgeDirectory(outputDir: string, options: JudgeOptions = 
   if (!fs.existsSync(outputDir) || !fs.statSync(outputDir).isDirectory()) throw new VerifyArgumentError(`${outputDir} is not a folder`);
   const fixturesDir = options.fixturesDir ?? defaultFixturesDir();
   const profileName = options.precision ?? 'float32';
-  const profile = PRECISION_PROFILES[profileName];
-  if (!profile) throw new VerifyArgumentError(`unknown precision ${JSON.stringify(profileName)}: use ${Object.keys(PRECISION_PROFILES).join(', ')}`);
+  if (!PRECISION_PROFILES[profileName]) throw new VerifyArgumentError(`unknown precision ${JSON.stringify(profileName)}: use ${Object.keys(PRECISION_PROFILES).join(', ')}`);
+  const algorithm = options.algorithm ?? 'direct';
+  if (algorithm !== 'direct' && algorithm !== 'transform') throw new VerifyArgumentError(`unknown algorithm ${JSON.stringify(algorithm)}: use direct or transform`);
+  const profile = profileFor(profileName, algorithm);
   let manifest;
   try {
     manifest = loadManifest(fixturesDir);
@@ -93,7 +97,7 @@ export async function judgeDirectory(outputDir: string, options: JudgeOptions = 
     convspecVersion: packageVersion(),
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
-    target: { kind: 'judge', args: outputDir, name: options.name ?? `outputs in ${outputDir}`, supports: { precision: profileName } },
+    target: { kind: 'judge', args: outputDir, name: options.name ?? `outputs in ${outputDir}`, supports: algorithm === 'direct' ? { precision: profileName } : { precision: profileName, algorithm } },
     options: { seed: DEFAULT_SEED, depth: 1, timeoutMs: 0, clauseFilters: options.clauses ?? [] },
     clauses: [clause],
     ambiguities: [],

@@ -17,6 +17,7 @@ import { UsageError } from '../usage';
 interface JudgeFlags {
   fixturesDir?: string;
   precision?: string;
+  algorithm?: string;
   clause: string[];
   json?: string;
   junit?: string;
@@ -35,6 +36,7 @@ export function registerJudge(program: Command): void {
     .description("judge a third party's fixture outputs against the float64 reference (missing outputs are reported as not run)")
     .option('--fixtures-dir <dir>', 'the fixtures whose inputs were run (default: the bundled fixtures/)')
     .option('--precision <profile>', 'precision profile to judge with: float32 (default), tf32, float16, bfloat16, exact')
+    .option('--algorithm <kind>', "direct (default) or transform: FFT/Winograd kernels, judged with the transform term of spec/SPEC.md's Tolerance section")
     .option('--clause <filter>', 'only these cases, e.g. fixtures.ort/convtranspose_*; repeatable', (v: string, p: string[]) => [...p, v], [])
     .option('--name <name>', 'name of the implementation in the report')
     .option('--json <file>', 'write the report as JSON (same schema as verify)')
@@ -45,6 +47,7 @@ export function registerJudge(program: Command): void {
         report = await judgeDirectory(dir, {
           fixturesDir: flags.fixturesDir,
           precision: flags.precision as never,
+          algorithm: flags.algorithm as never,
           clauses: flags.clause,
           name: flags.name,
         });

@@ -15,6 +15,7 @@ import { readCase, loadManifest } from '../../fixtures/read';
 import { defaultFixturesDir } from '../../fixtures/paths';
 import { REPORT_SCHEMA } from '../reportSchema';
 import { xmlEscape } from '../junit';
+import { expectedWithBound } from '../../../spec/tolerance';
 
 const root = path.resolve(__dirname, '../../..');
 const adapters = path.join(__dirname, 'adapters');
@@ -146,6 +147,26 @@ describe('convspec judge: third-party outputs in the fixtures layout', () => {
     expectWellFormedXml(fs.readFileSync(path.join(tmp, 'judge.xml'), 'utf8'));
 
     expect(convspec('judge', path.join(tmp, 'no-such-folder')).code).toBe(2);
+  });
+});
+
+describe('convspec judge --algorithm transform', () => {
+  it('an error 5× the direct bound fails under the default profile and passes with the declared transform term', () => {
+    const dir = path.join(tmp, 'judge-transform');
+    const entry = loadManifest().cases.find((c) => c.id === 'conv_1d')!;
+    const c = readCase(defaultFixturesDir(), entry);
+    const direct = expectedWithBound(c.op, c.x, c.w, c.b, c.attrs);
+    // Start from the float32-rounded reference, then move one element by 5 × its direct bound: the
+    // kind of spread-out noise an FFT kernel makes, far below the transform term.
+    const y = { dims: c.y.dims, data: Float32Array.from(direct.y64) };
+    y.data[1] = direct.y64[1] + 5 * direct.bound[1];
+    const out = path.join(dir, entry.files.y.path);
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, encodeTensor(y, 'Y'));
+    expect(convspec('judge', dir, '--clause', 'fixtures.ort/conv_1d').code).toBe(1);
+    const lenient = convspec('judge', dir, '--clause', 'fixtures.ort/conv_1d', '--algorithm', 'transform');
+    expect(lenient.code, lenient.stdout + lenient.stderr).toBe(0);
+    expect(convspec('judge', dir, '--algorithm', 'fft').code).toBe(2);
   });
 });
 
