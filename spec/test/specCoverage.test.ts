@@ -19,11 +19,12 @@ interface Entry {
   property?: string;
 }
 
-/** Clause entries of SPEC.md: a "### id" heading and the first **Property.** path after it. */
+/** Clause entries of SPEC.md: a "### n.m id" heading and the first **Property.** path after it. */
 function entries(text: string): Entry[] {
   const out: Entry[] = [];
   for (const block of text.split(/^### /m).slice(1)) {
-    const id = block.slice(0, block.indexOf('\n')).trim();
+    // Headings are numbered ("### 1.2 convT.size.formula"); the number is for readers, the id is the key.
+    const id = block.slice(0, block.indexOf('\n')).trim().replace(/^\d+\.\d+\s+/, '');
     const property = /\*\*Property\.\*\*\s*`([^`]+)`/.exec(block)?.[1];
     out.push({ id, property });
   }
