@@ -92,12 +92,41 @@ function keyOf(kind: string, g: ConvGeometry): string {
   return k;
 }
 
+/** The lists a table depends on, in keyOf order. */
+const keyLists = (g: ConvGeometry): readonly number[][] => [g.inputSpatial, g.outputSpatial, g.kernel, g.strides, g.dilations, g.padsBegin];
+
+function sameLists(a: readonly number[][], b: readonly number[][]): boolean {
+  for (let l = 0; l < a.length; l++) {
+    const u = a[l];
+    const v = b[l];
+    if (u.length !== v.length) return false;
+    for (let i = 0; i < u.length; i++) if (u[i] !== v[i]) return false;
+  }
+  return true;
+}
+
+/**
+ * The table of the previous call of each kind, checked without building a key string: repeated
+ * calls on one geometry (a property's runs, a benchmark) then cost a few comparisons.
+ */
+const lastTable = new Map<string, { lists: readonly number[][]; table: Int32Array }>();
+
+function lookup(kind: string, g: ConvGeometry, build: () => Int32Array): Int32Array {
+  const lists = keyLists(g);
+  const last = lastTable.get(kind);
+  if (last && sameLists(last.lists, lists)) return last.table;
+  const table = cached(keyOf(kind, g), build);
+  // copies: a caller may reuse and change its geometry's arrays
+  lastTable.set(kind, { lists: lists.map((v) => v.slice()), table });
+  return table;
+}
+
 /**
  * Conv gather table: entry [κ·P + p] is the flat input offset read by output p at kernel offset κ
  * (o·s − p_begin + κ·d), or −1 for a padded position. P = Π outputSpatial.
  */
 export function convGatherTable(g: ConvGeometry): Int32Array {
-  return cached(keyOf('gather', g), () => buildTable(g, g.outputSpatial, g.inputSpatial));
+  return lookup('gather', g, () => buildTable(g, g.outputSpatial, g.inputSpatial));
 }
 
 /**
@@ -105,7 +134,7 @@ export function convGatherTable(g: ConvGeometry): Int32Array {
  * kernel offset κ (j·s − p_begin + κ·d), or −1 when cropped. J = Π inputSpatial.
  */
 export function convTransposeScatterTable(g: ConvGeometry): Int32Array {
-  return cached(keyOf('scatter', g), () => buildTable(g, g.inputSpatial, g.outputSpatial));
+  return lookup('scatter', g, () => buildTable(g, g.inputSpatial, g.outputSpatial));
 }
 
 /**
