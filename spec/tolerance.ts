@@ -7,14 +7,16 @@
  * (C/group)·Πk), u the unit roundoff of the declared precision profile, and η the smallest normal
  * number of that format: the absolute term covers flush-to-zero of subnormal intermediates, which GPU
  * kernels do. This is Higham's bound for any summation order, so it holds for direct, GEMM, Winograd-
- * free and tree-reduction kernels alike; the magnitude Σ|x||w| is the reference run on |x|, |W|, |b|.
+ * free and tree-reduction kernels alike; the magnitude Σ|x||w| is that of the reference run on |x|,
+ * |W|, |b| (computed in the same pass as the result, as a tight upper bound: see expectedWithBound).
  * Nothing here is a global rtol/atol, and nothing is stored: the bound is computed from the case.
  *
  * Transform algorithms (FFT, Winograd) do not sum the direct products, so Higham's bound does not
  * cover them. A subject that declares `algorithm: 'transform'` gets, on top, the normwise term of
  * `transformTerm` (SPEC.md, "Transform algorithms"); the default ('direct') bound is unchanged.
  */
-import { prepare, runReference } from '../impl/reference';
+import { withMagnitude } from '../impl/fast';
+import { prepare } from '../impl/reference';
 import { product, type ConvGeometry } from '../impl/resolve';
 import type { ConvTransposeAttributes, OpName, Tensor } from '../impl/types';
 
@@ -186,11 +188,13 @@ export function addTransformTerm(
   return bound;
 }
 
-const absTensor = (t: Tensor): Tensor => ({ dims: t.dims, data: t.data.map(Math.abs) });
-
 /**
- * Runs the reference on (x, w, b) and on (|x|, |w|, |b|) and returns the expected result with its
- * per-element bound (plus transformTerm when the profile's algorithm is 'transform'). Non-finite magnitudes give an infinite bound: such elements are judged by the
+ * Runs the reference on (x, w, b) and returns the expected result with its per-element bound (plus
+ * transformTerm when the profile's algorithm is 'transform'). The magnitude |b| + Σ|x||w| comes from
+ * the same pass as the result (impl/fast withMagnitude: shared index tables, one sweep). For float32
+ * data it is summed in float32 and then inflated so that it is never below the exact float64
+ * magnitude and at most a factor 1 + ~4γ(2⁻²⁴) above it: a slightly larger bound, never a smaller
+ * one. Non-finite magnitudes give an infinite or NaN bound: such elements are judged by the
  * non-finite rule in compare.ts instead.
  */
 export function expectedWithBound(
@@ -201,12 +205,12 @@ export function expectedWithBound(
   attrs: ConvTransposeAttributes,
   profile: PrecisionProfile = PRECISION_PROFILES.float32,
 ): Expected {
-  const main = runReference(op, x, w, b, attrs);
-  const mag = runReference(op, absTensor(x), absTensor(w), b && absTensor(b), attrs);
-  const bound = boundFromMagnitude(mag.y64, productsPerOutput(main.geometry), profile);
+  const geometry = prepare(op, x, w, b, attrs);
+  const { y: y64, magnitude } = withMagnitude(geometry, x.data, w.data, b?.data);
+  const bound = boundFromMagnitude(magnitude, productsPerOutput(geometry), profile);
   if (profile.algorithm === 'transform') {
-    const extra = transformTerm(main.geometry, x, w, profile);
+    const extra = transformTerm(geometry, x, w, profile);
     for (let i = 0; i < bound.length; i++) bound[i] += extra[i];
   }
-  return { y64: main.y64, bound, dims: main.geometry.outputDims, geometry: main.geometry, magnitude: mag.y64 };
+  return { y64, bound, dims: geometry.outputDims, geometry, magnitude };
 }

@@ -50,7 +50,8 @@ export function elementRatio(actual: number, expected: number, bound: number): n
   }
   const err = Math.abs(actual - expected);
   if (err === 0) return 0;
-  if (bound === 0) return Infinity;
+  // A NaN bound (a magnitude poisoned by 0·∞) must never let a finite difference pass.
+  if (!(bound > 0)) return Infinity;
   return err / bound;
 }
 
