@@ -11,3 +11,4 @@ export { convTransposeByZeroInsertion, insertZeros, padOrCrop, flipAndSwapKernel
 export { convMatrix, matVec, matTVec, matrixRank, MAX_MATRIX_ENTRIES, type EquivalentMatrix } from './matrix';
 export { tensor, checkTensor } from './tensor';
 export { receptiveField, usageCounts1D, usageCounts2D, holes1D, hdcValues, hdcSatisfied } from './dilation';
+export { fastKernels, withMagnitude } from './fast';
