@@ -12,12 +12,11 @@
 import { Command } from 'commander';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { withMagnitude } from '../../impl/fast';
-import { directKernels, prepare, reference, runReference } from '../../impl/reference';
+import { directKernels, reference, runReference } from '../../impl/reference';
 import { product, resolve } from '../../impl/resolve';
 import type { Tensor } from '../../impl/types';
 import { findMismatch } from '../../spec/framework/compare';
-import { expectedWithBound, gamma, PRECISION_PROFILES, productsPerOutput } from '../../spec/tolerance';
+import { expectedWithBound } from '../../spec/tolerance';
 import { createOnnxRuntime, ORT_VERSION } from '../adapters/onnxruntime';
 import { endToEnd } from './e2e';
 import { BENCH_SHAPES, type BenchShape } from './shapes';
@@ -34,10 +33,10 @@ interface Row {
   ortMs?: number;
   tfjsMs?: number;
   tfjsNote?: string;
+  /** runReference (validation + fast kernels + rounding to float32). */
   mainMs: number;
+  /** expectedWithBound − main: what the tolerance bound adds (magnitude lane, γ loop). */
   boundMs: number;
-  /** The proposed bound pass: (validate + withMagnitude + rounding + γ loop) − main. */
-  fusedBoundMs: number;
   checks: string[];
 }
 
@@ -76,7 +75,6 @@ async function warmUp(shapes: readonly BenchShape[], ort: ReturnType<typeof crea
     for (let i = 0; i < 3; i++) {
       await (shape.op === 'Conv' ? reference.conv! : reference.convTranspose!)(x, w, b, shape.attrs);
       expectedWithBound(shape.op, x, w, b, shape.attrs);
-      withMagnitude(prepare(shape.op, x, w, b, shape.attrs), x.data, w.data, b?.data);
     }
     await ort.run(shape.op, x, w, b, shape.attrs).catch(() => undefined);
     const tc = prepareTfjs(g, x, w, b);
@@ -102,39 +100,13 @@ async function benchShape(shape: BenchShape, ort: ReturnType<typeof createOnnxRu
 
   judge('reference', (await call(x, w, b, shape.attrs)) as Tensor);
   const refTiming = await measure(() => call(x, w, b, shape.attrs));
-  // What expectedWithBound would cost with impl/fast withMagnitude: validate and resolve once, result
-  // and magnitude in one pass, round the result to float32, then the same γ loop.
-  const proposedExpected = (): { y32: Float32Array; bound: Float64Array } => {
-    const geo = prepare(shape.op, x, w, b, shape.attrs);
-    const both = withMagnitude(geo, x.data, w.data, b?.data);
-    const y32 = new Float32Array(both.y);
-    const n = productsPerOutput(geo);
-    const gm = gamma(n + 1, PRECISION_PROFILES.float32.u);
-    const floor = (n + 1) * PRECISION_PROFILES.float32.eta;
-    const bound = both.magnitude;
-    for (let i = 0; i < bound.length; i++) bound[i] = gm * bound[i] + floor;
-    return { y32, bound };
-  };
-  // The proposed bound may be computed in float32 and inflated: never below expectedWithBound's
-  // (no new false alarms), at most 1e-3 relative above it (no real loss of power).
-  const proposed = proposedExpected().bound;
-  let lowest = Infinity;
-  let highest = -Infinity;
-  proposed.forEach((v, i) => {
-    const r = v / expected.bound[i];
-    lowest = Math.min(lowest, r);
-    highest = Math.max(highest, r);
-  });
-  if (!(lowest >= 1 - 1e-12 && highest <= 1 + 1e-3)) checks.push(`proposed bound / expectedWithBound's bound in [${lowest}, ${highest}], outside [1, 1.001]`);
-  // main, expectedWithBound and the proposal timed round-robin: their differences are the bound passes
-  const [mainT, fullT, proposedT] = await measureInterleaved([
+  // main and expectedWithBound timed round-robin: their difference is the bound pass
+  const [mainT, fullT] = await measureInterleaved([
     () => runReference(shape.op, x, w, b, shape.attrs),
     () => expectedWithBound(shape.op, x, w, b, shape.attrs),
-    proposedExpected,
   ]);
   const mainMs = mainT.medianMs;
   const fullMs = fullT.medianMs;
-  const fusedBoundMs = proposedT.medianMs - mainMs;
 
   let directMs: number | undefined;
   if (withDirect) {
@@ -169,7 +141,7 @@ async function benchShape(shape: BenchShape, ort: ReturnType<typeof createOnnxRu
     })).medianMs;
     tc.dispose();
   }
-  return { shape, mflop: (2 * macs(shape)) / 1e6, refMs: refTiming.medianMs, refWallMs: refTiming.wallMs, ortWallMs, directMs, ortMs, tfjsMs, tfjsNote, mainMs, boundMs: fullMs - mainMs, fusedBoundMs, checks };
+  return { shape, mflop: (2 * macs(shape)) / 1e6, refMs: refTiming.medianMs, refWallMs: refTiming.wallMs, ortWallMs, directMs, ortMs, tfjsMs, tfjsNote, mainMs, boundMs: fullMs - mainMs, checks };
 }
 
 /** Fixed digits, one more below 1 and two more below 0.1, so microsecond figures keep three significant digits. */
@@ -177,7 +149,7 @@ const fmt = (v: number | undefined, digits = 2): string =>
   v === undefined ? '—' : v.toFixed(Math.abs(v) < 0.1 && digits === 2 ? 4 : Math.abs(v) < 1 && digits === 2 ? 3 : digits);
 
 function printTable(rows: Row[]): void {
-  const header = ['shape', 'MFLOP', 'ref ms', 'GFLOP/s', 'direct ms', 'ORT ms', 'tfjs ms', 'tfjs/ref', 'ref/ORT', 'main ms', 'bound ms', 'bound/main', 'bound* ms', 'bound*/main', 'ref wall', 'ORT wall'];
+  const header = ['shape', 'MFLOP', 'ref ms', 'GFLOP/s', 'direct ms', 'ORT ms', 'tfjs ms', 'tfjs/ref', 'ref/ORT', 'main ms', 'bound ms', 'bound/main', 'ref wall', 'ORT wall'];
   const lines = rows.map((r) => [
     r.shape.name,
     fmt(r.mflop, 1),
@@ -191,8 +163,6 @@ function printTable(rows: Row[]): void {
     fmt(r.mainMs),
     fmt(r.boundMs),
     fmt(r.boundMs / r.mainMs, 2),
-    fmt(r.fusedBoundMs),
-    fmt(r.fusedBoundMs / r.mainMs, 2),
     fmt(r.refWallMs),
     fmt(r.ortWallMs),
   ]);
@@ -222,10 +192,8 @@ function printGoals(rows: Row[]): void {
   }
   const mb = median(boundRatios);
   const below = boundRatios.filter((v) => v < 1).length;
-  console.log(`  bound pass (|x|,|W| run in spec/tolerance.ts expectedWithBound) cheaper than the main pass: median bound/main ${mb.toFixed(2)}, below 1 on ${below}/${rows.length} shapes — ${verdict(below === rows.length)}`);
-  const fused = rows.map((r) => r.fusedBoundMs / r.mainMs);
-  const fusedBelow = fused.filter((v) => v < 1).length;
-  console.log(`    proposed bound* (expectedWithBound through impl/fast withMagnitude, minus main): median bound*/main ${median(fused).toFixed(2)}, below 1 on ${fusedBelow}/${rows.length} shapes — ${verdict(fusedBelow === rows.length)}`);
+  const worstBound = rows.reduce((a, r) => (r.boundMs / r.mainMs > a.boundMs / a.mainMs ? r : a), rows[0]);
+  console.log(`  bound pass (expectedWithBound − main) cheaper than the main pass: median bound/main ${mb.toFixed(2)}, below 1 on ${below}/${rows.length} shapes (worst ${(worstBound.boundMs / worstBound.mainMs).toFixed(2)}, ${worstBound.shape.name}) — ${verdict(below === rows.length)}`);
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -249,9 +217,7 @@ async function main(argv: string[]): Promise<void> {
   console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, load average ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
   console.log(`peers: onnxruntime-node ${ORT_VERSION} (CPU EP, 1 intra-op thread, graph optimisation disabled, float32), @tensorflow/tfjs-core + tfjs-backend-cpu ${TFJS_VERSION} (float32, bare op + bias on prepared NHWC tensors)`);
   console.log(`times: median ${opts.clock === 'cpu' ? 'process CPU ms (user+sys, all threads)' : 'wall ms'} of ≥5 samples after warm-up (direct: ≥3; calls under ~2 ms timed in batches); ref = reference.conv/convTranspose (validation + fast float64 kernels + rounding)`);
-  console.log('main/bound: spec/tolerance.ts expectedWithBound split into the main reference run and the rest (|x|,|W|,|b| run + bound loop)');
-  console.log('bound*: the proposed bound pass = (validate + impl/fast withMagnitude, result and magnitude in one pass + rounding + the same γ loop) − main;');
-  console.log('        its bound is checked to lie in [1, 1.001] × expectedWithBound\'s (float32 magnitude lane, inflated to an upper bound)\n');
+  console.log('main: runReference (validation + fast kernels + rounding); bound: spec/tolerance.ts expectedWithBound (result and magnitude Σ|x||w|+|b| in one pass, then the γ loop) − main\n');
   await initTfjs();
   const ort = createOnnxRuntime({ graphOptimizationLevel: 'disabled', intraOpNumThreads: 1 });
   process.stderr.write('  warm-up pass over every shape…\n');
