@@ -54,15 +54,15 @@ function convBoth(
   const P = product(g.outputSpatial);
   const kSize = product(g.kernel);
   const y = new Float64Array(g.batch * g.outChannels * P);
-  fillBias(y, b, g.batch, g.outChannels, P);
   const mag = withMagnitude ? new Float64Array(y.length) : undefined;
-  if (mag) fillBias(mag, b && absolute(b), g.batch, g.outChannels, P);
   const finite = allFinite(x) && allFinite(w);
   if (mg < MIN_GEMM_ROWS || !finite) {
-    if (mag) runsBoth(g, x, w, y, mag);
-    else runsConv(g, x, w, y);
+    if (mag) runsBoth(g, x, w, b, y, mag);
+    else runsConv(g, x, w, b, y);
     return { y, magnitude: mag };
   }
+  fillBias(y, b, g.batch, g.outChannels, P);
+  if (mag) fillBias(mag, b && absolute(b), g.batch, g.outChannels, P);
   const table = convGatherTable(g);
   const depth = cg * kSize;
   const rowPanels = Math.ceil(mg / MR);

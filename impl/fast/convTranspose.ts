@@ -14,9 +14,9 @@
 import type { ConvGeometry } from '../resolve';
 import { product } from '../resolve';
 import { float32MagnitudeApplies, type WithMagnitude } from './conv';
-import { absolute, allFinite, fillBias } from './elementwise';
+import { absolute, allFinite, initBias } from './elementwise';
 import { blockColumns, gemmWorkspace, KC, MR, NR, packA, packedASize } from './gemm';
-import { inflateMagnitude32 } from './float32Bound';
+import { inflateMagnitude32Into } from './float32Bound';
 import { runsBoth, runsConvTranspose } from './runs';
 import { convTransposeScatterTable } from './tables';
 
@@ -49,13 +49,11 @@ function convTransposeBoth(
   const outS = product(g.outputSpatial);
   const kSize = product(g.kernel);
   const y = new Float64Array(g.batch * g.outChannels * outS);
-  fillBias(y, b, g.batch, g.outChannels, outS);
   const mag = withMagnitude ? new Float64Array(y.length) : undefined;
-  if (mag) fillBias(mag, b && absolute(b), g.batch, g.outChannels, outS);
   const finite = allFinite(x) && allFinite(w);
   if (cg < MIN_GEMM_DEPTH || !finite) {
-    if (mag) runsBoth(g, x, w, y, mag);
-    else runsConvTranspose(g, x, w, y);
+    if (mag) runsBoth(g, x, w, b, y, mag);
+    else runsConvTranspose(g, x, w, b, y);
     return { y, magnitude: mag };
   }
   const table = convTransposeScatterTable(g);
@@ -69,8 +67,9 @@ function convTransposeBoth(
   const ap32 = ws.ap32 as Float32Array;
   const cs32 = ws.cs32 as Float32Array;
   ws.ts.set(table);
-  ws.ys[0].set(y); // the bias, or zeros
-  if (mag) ws.ys[1].set(mag);
+  // the bias (or zeros) straight into the workspace: the fresh outputs are then written once, at the end
+  initBias(ws.ys[0], b, g.batch, g.outChannels, outS);
+  if (mag) initBias(ws.ys[1], b && absolute(b), g.batch, g.outChannels, outS);
   for (let grp = 0; grp < g.group; grp++) {
     // A[(m', κ), c] = W[grp·cg + c, m', κ]: row stride 1, column stride mg·kSize.
     packA(w, grp * cg * rows, 1, rows, rows, cg, ws.ap[0]);
@@ -101,19 +100,20 @@ function convTransposeBoth(
           }
         }
         // col2im: row r = (m', κ) of the block scatters to output channel m' through table row κ.
-        ws.col2im(0, yBase, rows, kSize, nc, ldc, J, jc, outS);
-        if (m32) ws.col2im32(yBase, rows, kSize, nc, ldc32, J, jc, outS);
-        else if (mag) ws.col2im(1, yBase, rows, kSize, nc, ldc, J, jc, outS);
+        if (m32) ws.col2imBoth(yBase, rows, kSize, nc, ldc, ldc32, J, jc, outS);
+        else {
+          ws.col2im(0, yBase, rows, kSize, nc, ldc, J, jc, outS);
+          if (mag) ws.col2im(1, yBase, rows, kSize, nc, ldc, J, jc, outS);
+        }
       }
     }
   }
   y.set(ws.ys[0]);
-  if (mag) mag.set(ws.ys[1]);
   if (m32 && mag) {
     // each element sums up to kSize float32 chains of cg products (col2im adds them in float64)
     const chain = cg + Math.ceil(cg / KC) + 1;
-    if (!inflateMagnitude32(mag, chain, kSize)) return { y, magnitude: convTransposeBoth(g, x, w, b, true, false).magnitude };
-  }
+    if (!inflateMagnitude32Into(ws.ys[1], mag, chain, kSize)) return { y, magnitude: convTransposeBoth(g, x, w, b, true, false).magnitude };
+  } else if (mag) mag.set(ws.ys[1]);
   return { y, magnitude: mag };
 }
 

@@ -22,7 +22,7 @@ export function absolute(v: ArrayLike<number>): Float64Array {
 }
 
 /** Sets every element of channel m of every batch item of y (N × channels × spatial) to b[m]; no-op without b. */
-export function fillBias(y: Float64Array, b: ArrayLike<number> | undefined, batch: number, channels: number, spatial: number): void {
+export function fillBias(y: Float64Array | Float32Array, b: ArrayLike<number> | undefined, batch: number, channels: number, spatial: number): void {
   if (!b) return;
   for (let n = 0; n < batch; n++) {
     for (let m = 0; m < channels; m++) {
@@ -30,4 +30,10 @@ export function fillBias(y: Float64Array, b: ArrayLike<number> | undefined, batc
       y.fill(b[m], start, start + spatial);
     }
   }
+}
+
+/** Like fillBias, but without b sets y to zeros: for reused (WebAssembly) memory. */
+export function initBias(y: Float64Array | Float32Array, b: ArrayLike<number> | undefined, batch: number, channels: number, spatial: number): void {
+  if (b) fillBias(y, b, batch, channels, spatial);
+  else y.fill(0, 0, batch * channels * spatial);
 }

@@ -10,15 +10,20 @@
  * 576 terms). Returns false, leaving `mag` unusable, when γ is too large or a value overflowed.
  */
 export function inflateMagnitude32(mag: Float64Array, chain: number, chains: number): boolean {
+  return inflateMagnitude32Into(mag, mag, chain, chains);
+}
+
+/** inflateMagnitude32 reading the float32 sums from `src` (e.g. WebAssembly memory) and writing `dst`: the copy-out and the inflation in one pass. */
+export function inflateMagnitude32Into(src: ArrayLike<number>, dst: Float64Array, chain: number, chains: number): boolean {
   const u = 2 ** -24;
   const g = (chain * u) / (1 - chain * u);
   if (!(g > 0 && g <= 1 / 3)) return false;
   const factor = 1 + 3 * g;
   const floor = 2 * chain * chains * 2 ** -150;
   let finite = true;
-  for (let i = 0; i < mag.length; i++) {
-    const v = (mag[i] + floor) * factor;
-    mag[i] = v;
+  for (let i = 0; i < dst.length; i++) {
+    const v = (src[i] + floor) * factor;
+    dst[i] = v;
     if (v === Infinity) finite = false;
   }
   return finite;

@@ -122,8 +122,8 @@ export interface GemmWorkspace {
    * panels side by side; a missing right half is zero) for the 4×8 float32 kernel.
    */
   absB32(kc: number, colPanels: number): void;
-  /** col2im of cs32 (row stride ldc32) into ys[1], as col2im does for lane 1. */
-  col2im32(yBase: number, rows: number, kSize: number, nc: number, ldc32: number, J: number, jc: number, outS: number): void;
+  /** col2im of lane 0 into ys[0] and of cs32 (row stride ldc32) into ys[1], in one pass over the table. */
+  col2imBoth(yBase: number, rows: number, kSize: number, nc: number, ldc: number, ldc32: number, J: number, jc: number, outS: number): void;
   /** cs32 += |A|·|B| in float32 over ⌈colPanels/2⌉ 8-column panels; ldc32 (elements) ≥ 8·⌈colPanels/2⌉. */
   run32(rowPanels: number, colPanels: number, kc: number, kStart: number, depth: number, ldc32: number): void;
 }
@@ -210,8 +210,8 @@ function wasmWorkspace(k: WasmGemm, z: Required<WorkspaceSizes>): GemmWorkspace 
         }
       }
     },
-    col2im32(yBase, rows, kSize, nc, ldc32, J, jc, outS) {
-      k.col2im32(yAt[1] + yBase * 8, cs32At, tAt, rows, kSize, nc, ldc32, J, jc, outS);
+    col2imBoth(yBase, rows, kSize, nc, ldc, ldc32, J, jc, outS) {
+      k.col2imBoth(yAt[0] + yBase * 8, csAt[0], tAt, rows, kSize, nc, ldc, J, jc, outS, yAt[1] - yAt[0], cs32At, ldc32);
     },
     run32(rowPanels, colPanels, kc, kStart, depth, ldc32) {
       k.gemm32(rowPanels, Math.ceil(colPanels / 2), kc, ap32At + kStart * MR * 4, depth * MR * 4, bp32At, cs32At, ldc32 * 4);
@@ -308,7 +308,7 @@ function jsWorkspace(z: Required<WorkspaceSizes>): GemmWorkspace {
     absB32() {
       throw new Error('float32 magnitude lane needs WebAssembly');
     },
-    col2im32() {
+    col2imBoth() {
       throw new Error('float32 magnitude lane needs WebAssembly');
     },
     run32() {

@@ -4,10 +4,13 @@
  * product with a position outside the tensor is ever formed, so NaN/±∞ propagate as in the direct
  * definition. Used for groups too narrow for the GEMM tile (depthwise) and for non-finite inputs.
  * Runs in WebAssembly (wasmKernel.ts runsGather/runsScatter) where available, else in JS; both
- * add the same terms in the same order per output element.
+ * add the same terms in the same order per output element. The output arrays are written whole
+ * (bias, or zeros, then the sums): in WebAssembly the bias is set in its memory and each output
+ * copied out once, so a fresh output array is touched only once.
  */
 import type { ConvGeometry } from '../resolve';
 import { product } from '../resolve';
+import { absolute, initBias } from './elementwise';
 import { activeWasm } from './gemm';
 import { convRowRuns, convTransposeRowRuns, type RowRuns } from './tables';
 import { wasmBuffer, type RunsFn, type WasmGemm } from './wasmKernel';
@@ -106,13 +109,14 @@ interface Offsets {
 }
 
 /**
- * Copies x, w, y (and the magnitude `mag`, when given, right after y) as float64 and the run tables
- * into WebAssembly memory, calls `visit` with their byte offsets, and copies y (and mag) back.
- * Returns false (doing nothing) when it would not fit.
+ * Lays out x, w (float64), y with the bias (and, when `mag` is given, the magnitude with |b| right
+ * after y) and the run tables in WebAssembly memory, calls `visit` with their byte offsets, and
+ * copies y (and mag) out: each fresh output array is written once. Returns false (doing nothing)
+ * when it would not fit.
  */
 function inWasm(
-  k: WasmGemm, x: ArrayLike<number>, w: ArrayLike<number>, y: Float64Array, mag: Float64Array | undefined, runs: RowRuns,
-  visit: (at: Offsets) => void,
+  k: WasmGemm, g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined,
+  y: Float64Array, mag: Float64Array | undefined, runs: RowRuns, visit: (at: Offsets) => void,
 ): boolean {
   const kl = runs.lo.length;
   const xAt = 0;
@@ -126,12 +130,13 @@ function inWasm(
   const end = shiftAt + kl * 4;
   if (end > MAX_WASM_BYTES) return false;
   const buf = wasmBuffer(k, end);
+  const P = y.length / (g.batch * g.outChannels);
   new Float64Array(buf, xAt, x.length).set(x);
   new Float64Array(buf, wAt, w.length).set(w);
   const yw = new Float64Array(buf, yAt, y.length);
-  yw.set(y);
+  initBias(yw, b, g.batch, g.outChannels, P);
   const mw = mag ? new Float64Array(buf, magAt, mag.length) : undefined;
-  if (mag && mw) mw.set(mag);
+  if (mw) initBias(mw, b && absolute(b), g.batch, g.outChannels, P);
   new Int32Array(buf, rowsAt, runs.rows.length).set(runs.rows);
   new Int32Array(buf, loAt, kl).set(runs.lo);
   new Int32Array(buf, hiAt, kl).set(runs.hi);
@@ -149,7 +154,7 @@ function gatherAll(g: ConvGeometry, runs: RowRuns, f: RunsFn, at: Offsets): void
   const P = product(g.outputSpatial);
   const kSize = product(g.kernel);
   const kLast = g.kernel[g.rank - 1];
-  for (let n = 0; n < g.batch; n++) {
+    for (let n = 0; n < g.batch; n++) {
     for (let m = 0; m < g.outChannels; m++) {
       const grp = (m / mg) | 0;
       const yb = at.y + (n * g.outChannels + m) * P * 8;
@@ -169,7 +174,7 @@ function scatterAll(g: ConvGeometry, runs: RowRuns, f: RunsFn, at: Offsets): voi
   const outS = product(g.outputSpatial);
   const kSize = product(g.kernel);
   const kLast = g.kernel[g.rank - 1];
-  for (let n = 0; n < g.batch; n++) {
+    for (let n = 0; n < g.batch; n++) {
     for (let c = 0; c < g.inChannels; c++) {
       const grp = (c / cg) | 0;
       const xb = at.x + (n * g.inChannels + c) * J * 8;
@@ -182,37 +187,45 @@ function scatterAll(g: ConvGeometry, runs: RowRuns, f: RunsFn, at: Offsets): voi
   }
 }
 
-/** Conv by row runs into y (which holds the bias already). */
-export function runsConv(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, y: Float64Array): void {
+const rowRuns = (g: ConvGeometry): RowRuns => (g.op === 'Conv' ? convRowRuns(g) : convTransposeRowRuns(g));
+
+/**
+ * Conv or ConvTranspose by row runs into y (overwritten: bias, or zeros, plus the sums), with the
+ * magnitude Σ|x||w| + |b| into `mag` when given, in the same loop where WebAssembly runs.
+ */
+function byRuns(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined, y: Float64Array, mag?: Float64Array): void {
   const k = activeWasm();
-  const runs = convRowRuns(g);
-  const done = k !== undefined && inWasm(k, x, w, y, undefined, runs, (at) => gatherAll(g, runs, k.runsGather, at));
-  if (!done) convByRunsJs(g, x, w, y);
+  const runs = rowRuns(g);
+  if (k) {
+    const all = g.op === 'Conv' ? gatherAll : scatterAll;
+    const f = g.op === 'Conv' ? (mag ? k.runsGatherBoth : k.runsGather) : mag ? k.runsScatterBoth : k.runsScatter;
+    if (inWasm(k, g, x, w, b, y, mag, runs, (at) => all(g, runs, f, at))) return;
+  }
+  const js = g.op === 'Conv' ? convByRunsJs : convTransposeByRunsJs;
+  const spatial = y.length / (g.batch * g.outChannels);
+  initBias(y, b, g.batch, g.outChannels, spatial);
+  js(g, x, w, y);
+  if (mag) {
+    initBias(mag, b && absolute(b), g.batch, g.outChannels, spatial);
+    js(g, absolute(x), absolute(w), mag);
+  }
 }
 
-/** ConvTranspose by row runs into y (which holds the bias already). */
-export function runsConvTranspose(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, y: Float64Array): void {
-  const k = activeWasm();
-  const runs = convTransposeRowRuns(g);
-  const done = k !== undefined && inWasm(k, x, w, y, undefined, runs, (at) => scatterAll(g, runs, k.runsScatter, at));
-  if (!done) convTransposeByRunsJs(g, x, w, y);
+/** Conv by row runs into y (overwritten with the bias plus the sums). */
+export function runsConv(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined, y: Float64Array): void {
+  byRuns(g, x, w, b, y);
+}
+
+/** ConvTranspose by row runs into y (overwritten with the bias plus the sums). */
+export function runsConvTranspose(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined, y: Float64Array): void {
+  byRuns(g, x, w, b, y);
 }
 
 /**
- * The result into y and its magnitude Σ|x||w| into mag (both holding the bias, resp. |b|, already)
- * in one pass of row runs: the loads of x and the index work are shared. Falls back to two passes
- * (the second on |x|, |W|) where WebAssembly is unavailable or the data does not fit.
+ * The result into y and its magnitude Σ|x||w| + |b| into mag (both overwritten) in one pass of row
+ * runs where WebAssembly runs (the loads of x and the index work shared); else two JS passes, the
+ * second on |x|, |W|.
  */
-export function runsBoth(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, y: Float64Array, mag: Float64Array): void {
-  const k = activeWasm();
-  const conv = g.op === 'Conv';
-  const runs = conv ? convRowRuns(g) : convTransposeRowRuns(g);
-  const done =
-    k !== undefined &&
-    inWasm(k, x, w, y, mag, runs, (at) => (conv ? gatherAll(g, runs, k.runsGatherBoth, at) : scatterAll(g, runs, k.runsScatterBoth, at)));
-  if (done) return;
-  const run = conv ? runsConv : runsConvTranspose;
-  run(g, x, w, y);
-  const abs = (v: ArrayLike<number>): Float64Array => Float64Array.from(v, Math.abs);
-  run(g, abs(x), abs(w), mag);
+export function runsBoth(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined, y: Float64Array, mag: Float64Array): void {
+  byRuns(g, x, w, b, y, mag);
 }

@@ -4,7 +4,7 @@
  * - gemm: C[ip·4 + i, jp·4 + j] += Σ_{k<kc} A[ip][k][i]·B[jp][k][j] over packed panels, 4×4 f64x2
  *   tiles (eight v128 accumulators);
  * - gemm32: the same on float32 (4×8 f32x4 tiles) for the magnitude lane;
- * - im2col / col2im / col2im32: the Conv gather into packed panels, the ConvTranspose scatter;
+ * - im2col / col2im / col2imBoth: the Conv gather into packed panels, the ConvTranspose scatter;
  * - runsGather / runsScatter (and …Both, with the magnitude): the row-run loops.
  * Float64 work uses IEEE multiplies and adds (f64x2.mul, f64x2.add, no fused multiply-add), so
  * every product and sum is rounded exactly as in JavaScript; only summation order differs from
@@ -268,40 +268,49 @@ function im2colBody(): number[] {
   return [...uleb(fn.length), ...fn];
 }
 
-// parameters and locals of col2im(y, cs, table, rows, kSize, nc, ldc, J, jc, outS)
+// parameters and locals of col2im(y, cs, table, rows, kSize, nc, ldc, J, jc, outS) and
+// col2imBoth(…the same…, magDelta, cs32, ldc32)
 const S_Y = 0, S_CS = 1, S_TAB = 2, S_ROWS = 3, S_KSIZE = 4, S_NC = 5, S_LDC = 6, S_J = 7, S_JC = 8, S_OUTS = 9;
-const S_R = 10, S_MO = 11, S_KF = 12, S_YB = 13, S_TB = 14, S_CB = 15, S_JJ = 16, S_T = 17, S_A = 18;
+const S_MAGD = 10, S_CS32 = 11, S_LDC32 = 12;
+const S_R = 13, S_MO = 14, S_KF = 15, S_YB = 16, S_TB = 17, S_CB = 18, S_JJ = 19, S_T = 20, S_A = 21, S_CB32 = 22; // locals of both (col2im: 3 below)
 
 /**
  * ConvTranspose col2im: for each GEMM row r = (m', κ) and block column jj < nc,
- * y[m'·outS + table[κ·J + jc + jj]] += cs[r·ldc + jj], skipping entries −1 (cropped). Pointers in
- * bytes (y, cs: f64, or f32 for the float32 magnitude lane; table: i32), counts in elements.
+ * y[m'·outS + table[κ·J + jc + jj]] += cs[r·ldc + jj], skipping entries −1 (cropped). col2imBoth
+ * also adds the float32 magnitude scratch cs32[r·ldc32 + jj] (promoted to f64) to the magnitude
+ * element magDelta bytes after each output element: one pass over the table for both lanes.
+ * Pointers in bytes (y, cs: f64; cs32: f32; table: i32), counts in elements.
  */
-function col2imBody(f32 = false): number[] {
+function col2imBody(both = false): number[] {
   const code: number[] = [];
   const emit = (...parts: number[][]) => parts.forEach((p) => code.push(...p));
-  emit(i32c(0), set(S_R));
+  const shift = both ? 0 : 3; // col2im has 3 parameters fewer, its locals 3 indices lower
+  const l = (i: number) => i - shift;
+  emit(i32c(0), set(l(S_R)));
   emit(LOOP); // r
-  emit(get(S_R), get(S_KSIZE), DIV_U, set(S_MO));
-  emit(get(S_R), get(S_MO), get(S_KSIZE), MUL, SUB, set(S_KF));
-  emit(get(S_Y), get(S_MO), get(S_OUTS), MUL, i32c(8), MUL, ADD, set(S_YB));
-  emit(get(S_TAB), get(S_KF), get(S_J), MUL, get(S_JC), ADD, i32c(4), MUL, ADD, set(S_TB));
-  const elem = f32 ? 4 : 8;
-  emit(get(S_CS), get(S_R), get(S_LDC), MUL, i32c(elem), MUL, ADD, set(S_CB));
-  emit(i32c(0), set(S_JJ));
+  emit(get(l(S_R)), get(S_KSIZE), DIV_U, set(l(S_MO)));
+  emit(get(l(S_R)), get(l(S_MO)), get(S_KSIZE), MUL, SUB, set(l(S_KF)));
+  emit(get(S_Y), get(l(S_MO)), get(S_OUTS), MUL, i32c(8), MUL, ADD, set(l(S_YB)));
+  emit(get(S_TAB), get(l(S_KF)), get(S_J), MUL, get(S_JC), ADD, i32c(4), MUL, ADD, set(l(S_TB)));
+  emit(get(S_CS), get(l(S_R)), get(S_LDC), MUL, i32c(8), MUL, ADD, set(l(S_CB)));
+  if (both) emit(get(S_CS32), get(S_R), get(S_LDC32), MUL, i32c(4), MUL, ADD, set(S_CB32));
+  emit(i32c(0), set(l(S_JJ)));
   emit(LOOP); // jj
-  emit(get(S_TB), get(S_JJ), i32c(4), MUL, ADD, i32load(0), tee(S_T), i32c(0), GE_S);
+  emit(get(l(S_TB)), get(l(S_JJ)), i32c(4), MUL, ADD, i32load(0), tee(l(S_T)), i32c(0), GE_S);
   emit([0x04, 0x40] /* if */);
-  emit(get(S_YB), get(S_T), i32c(8), MUL, ADD, tee(S_A));
-  const loadC = f32 ? [0x2a, ...memarg(2, 0), 0xbb] /* f32.load, f64.promote_f32 */ : f64load(0);
-  emit(get(S_A), f64load(0), get(S_CB), get(S_JJ), i32c(elem), MUL, ADD, loadC, F64_ADD, f64store(0));
+  emit(get(l(S_YB)), get(l(S_T)), i32c(8), MUL, ADD, tee(l(S_A)));
+  emit(get(l(S_A)), f64load(0), get(l(S_CB)), get(l(S_JJ)), i32c(8), MUL, ADD, f64load(0), F64_ADD, f64store(0));
+  if (both) {
+    emit(get(S_A), get(S_MAGD), ADD, tee(S_A));
+    emit(get(S_A), f64load(0), get(S_CB32), get(S_JJ), i32c(4), MUL, ADD, [0x2a, ...memarg(2, 0), 0xbb] /* f32.load, f64.promote_f32 */, F64_ADD, f64store(0));
+  }
   emit(END);
-  emit(get(S_JJ), i32c(1), ADD, tee(S_JJ), get(S_NC), LT_U, brIf(0));
+  emit(get(l(S_JJ)), i32c(1), ADD, tee(l(S_JJ)), get(S_NC), LT_U, brIf(0));
   emit(END); // jj
-  emit(get(S_R), i32c(1), ADD, tee(S_R), get(S_ROWS), LT_U, brIf(0));
+  emit(get(l(S_R)), i32c(1), ADD, tee(l(S_R)), get(S_ROWS), LT_U, brIf(0));
   emit(END); // r
   emit(END); // function
-  const locals = vec([[...uleb(9), I32]]);
+  const locals = vec([[...uleb(both ? 10 : 9), I32]]);
   const fn = [...locals, ...code];
   return [...uleb(fn.length), ...fn];
 }
@@ -315,7 +324,7 @@ function moduleBytes(): Uint8Array {
       [0x60, ...vec(new Array(13).fill([I32])), ...vec([])],
       [0x60, ...vec(new Array(10).fill([I32])), ...vec([])],
     ])),
-    ...section(3, vec([uleb(0), uleb(1), uleb(1), uleb(2), uleb(2), uleb(0), uleb(2), uleb(1), uleb(1)])), // gemm, runsGather, runsScatter, im2col, col2im, gemm32, col2im32, runsGatherBoth, runsScatterBoth
+    ...section(3, vec([uleb(0), uleb(1), uleb(1), uleb(2), uleb(2), uleb(0), uleb(1), uleb(1), uleb(1)])), // gemm, runsGather, runsScatter, im2col, col2im, gemm32, col2imBoth, runsGatherBoth, runsScatterBoth
     ...section(5, vec([[0x00, ...uleb(1)]])), // memory: min 1 page, no max
     ...section(7, vec([
       [...name('mem'), 0x02, ...uleb(0)],
@@ -325,7 +334,7 @@ function moduleBytes(): Uint8Array {
       [...name('im2col'), 0x00, ...uleb(3)],
       [...name('col2im'), 0x00, ...uleb(4)],
       [...name('gemm32'), 0x00, ...uleb(5)],
-      [...name('col2im32'), 0x00, ...uleb(6)],
+      [...name('col2imBoth'), 0x00, ...uleb(6)],
       [...name('runsGatherBoth'), 0x00, ...uleb(7)],
       [...name('runsScatterBoth'), 0x00, ...uleb(8)],
     ])),
@@ -362,8 +371,11 @@ export interface WasmGemm {
   im2col(bp: number, x: number, table: number, P: number, kSize: number, kStart: number, kc: number, jStart: number, cols: number, inS: number): void;
   /** See body32: the float32 GEMM of the magnitude lane (same arguments as gemm; 4×8 tiles of 4-byte elements). */
   gemm32: WasmGemm['gemm'];
-  /** See col2imBody: col2im reading a float32 C scratch. */
-  col2im32: WasmGemm['col2im'];
+  /** See col2imBody: col2im of the result and the float32 magnitude scratch in one pass. */
+  col2imBoth(
+    y: number, cs: number, table: number, rows: number, kSize: number, nc: number, ldc: number, J: number, jc: number, outS: number,
+    magDelta: number, cs32: number, ldc32: number,
+  ): void;
   /** See col2imBody. */
   col2im(y: number, cs: number, table: number, rows: number, kSize: number, nc: number, ldc: number, J: number, jc: number, outS: number): void;
 }
@@ -401,7 +413,7 @@ export function wasmGemm(): WasmGemm | undefined {
           im2col: exports.im2col as WasmGemm['im2col'],
           col2im: exports.col2im as WasmGemm['col2im'],
           gemm32: exports.gemm32 as WasmGemm['gemm'],
-          col2im32: exports.col2im32 as WasmGemm['col2im'],
+          col2imBoth: exports.col2imBoth as WasmGemm['col2imBoth'],
         };
       }
     } catch {

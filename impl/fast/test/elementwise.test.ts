@@ -2,9 +2,10 @@
  * Plan: allFinite must answer false exactly when some element is NaN or ±∞, wherever it sits (every
  * position of arrays of length 0–9, so both the four-at-a-time loop and the tail are covered), and
  * true for finite extremes (±max float64, ±0, subnormals), whose ·0 products must not overflow.
+ * initBias must overwrite stale contents (reused WebAssembly memory) with the bias or with zeros.
  */
 import { describe, expect, it } from 'vitest';
-import { absolute, allFinite, fillBias } from '../elementwise';
+import { absolute, allFinite, fillBias, initBias } from '../elementwise';
 
 describe('allFinite', () => {
   it('finds one NaN or ±∞ at any position, in any length', () => {
@@ -32,5 +33,15 @@ describe('absolute and fillBias', () => {
     const y = new Float64Array(2 * 3 * 2);
     fillBias(y, [1, 2, 3], 2, 3, 2);
     expect(Array.from(y)).toEqual([1, 1, 2, 2, 3, 3, 1, 1, 2, 2, 3, 3]);
+  });
+});
+
+describe('initBias', () => {
+  it('overwrites stale values with the bias per channel, or with zeros without one (only the first N·C·S elements)', () => {
+    const y = new Float32Array(2 * 2 * 3 + 1).fill(7);
+    initBias(y, [0.5, -1], 2, 2, 3);
+    expect(Array.from(y)).toEqual([0.5, 0.5, 0.5, -1, -1, -1, 0.5, 0.5, 0.5, -1, -1, -1, 7]);
+    initBias(y, undefined, 2, 2, 3);
+    expect(Array.from(y)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7]);
   });
 });
