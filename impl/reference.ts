@@ -5,7 +5,7 @@
  */
 import { convDirect, convTransposeDirect } from './direct';
 import { fastKernels } from './fast';
-import { resolveConv, resolveConvTranspose, type ConvGeometry, type ResolveOptions } from './resolve';
+import { product, resolveConv, resolveConvTranspose, type ConvGeometry, type ResolveOptions } from './resolve';
 import { checkDataLength, checkTensor } from './tensor';
 import type { ConvAttributes, ConvTransposeAttributes, Implementation, OpName, Tensor } from './types';
 
@@ -19,8 +19,9 @@ export interface ReferenceResult {
 
 /** The kernel pair the reference runs; swappable so a faster exact path can be verified against the direct one. */
 export interface Kernels {
-  conv(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined): Float64Array;
-  convTranspose(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined): Float64Array;
+  /** `out`, when given, may be used for the result (it has the output's length); a kernel may ignore it. */
+  conv(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined, out?: Float64Array): Float64Array;
+  convTranspose(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined, out?: Float64Array): Float64Array;
 }
 
 export const directKernels: Kernels = { conv: convDirect, convTranspose: convTransposeDirect };
@@ -50,7 +51,8 @@ export function runReference(
   const kernels = options?.kernels ?? defaultKernels;
   const run = op === 'Conv' ? kernels.conv : kernels.convTranspose;
   const y64 = run(g, x.data, w.data, b?.data);
-  return { y: { dims: g.outputDims, data: Float32Array.from(y64) }, y64, geometry: g };
+  // the constructor converts element by element like Float32Array.from, without the iterator protocol
+  return { y: { dims: g.outputDims, data: new Float32Array(y64) }, y64, geometry: g };
 }
 
 export function referenceConv(x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvAttributes = {}, options?: ResolveOptions): ReferenceResult {
@@ -73,9 +75,27 @@ export function setDefaultKernels(k: Kernels): void {
   defaultKernels = k;
 }
 
+/** Outputs up to this many elements get their float64 result in a reused scratch array (below). */
+const SCRATCH_MAX = 1 << 16;
+let scratch = new Float64Array(0);
+
+/**
+ * runReference's float32 result alone. Nobody sees the float64 one here, so small outputs reuse one
+ * scratch array for it: a typed-array allocation costs about a microsecond, a good part of a small call.
+ */
+function referenceY(op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes): Tensor {
+  const g = prepare(op, x, w, b ?? undefined, attrs);
+  const run = op === 'Conv' ? defaultKernels.conv : defaultKernels.convTranspose;
+  const n = g.batch * g.outChannels * product(g.outputSpatial);
+  let out: Float64Array | undefined;
+  if (n <= SCRATCH_MAX) out = scratch.length === n ? scratch : (scratch = new Float64Array(n));
+  const y64 = run(g, x.data, w.data, b?.data, out);
+  return { dims: g.outputDims, data: new Float32Array(y64) };
+}
+
 /** The reference as an Implementation: float64 accumulation, rounded once to float32. */
 export const reference: Implementation = {
   name: 'convspec reference (float64 accumulation)',
-  conv: (x, w, b, attrs) => referenceConv(x, w, b, attrs).y,
-  convTranspose: (x, w, b, attrs) => referenceConvTranspose(x, w, b, attrs).y,
+  conv: (x, w, b, attrs) => referenceY('Conv', x, w, b, attrs ?? {}),
+  convTranspose: (x, w, b, attrs) => referenceY('ConvTranspose', x, w, b, attrs ?? {}),
 };

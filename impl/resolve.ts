@@ -79,9 +79,12 @@ function checkInteger(what: string, v: unknown, min: number): number {
   return v;
 }
 
+/** True when checkInteger would accept v as is: the fast path, so messages are built only for errors. */
+const integerIn = (v: unknown, min: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= MAX_VALUE;
+
 function checkDims(name: string, dims: unknown, maxElements: number): number[] {
   if (!Array.isArray(dims)) throw new ConvSpecError('TENSOR_TYPE', `${name}.dims must be an array of integers, got ${show(dims)}`);
-  const out = dims.map((d, i) => checkInteger(`${name}.dims[${i}]`, d, 1));
+  const out = dims.map((d, i) => (integerIn(d, 1) ? d : checkInteger(`${name}.dims[${i}]`, d, 1)));
   const n = product(out);
   if (n > maxElements) {
     throw new ConvSpecError('SIZE_LIMIT', `${name} has ${n} elements (dims ${show(out)}), above the cap of ${maxElements}`);
@@ -94,7 +97,7 @@ function checkList(name: string, v: unknown, length: number, min: number, rankNo
   if (v.length !== length) {
     throw new ConvSpecError('ATTRIBUTE_LENGTH', `${name} must have ${length} values (${rankNote}), got ${v.length}: ${show(v)}`);
   }
-  return v.map((x, i) => checkInteger(`${name}[${i}]`, x, min));
+  return v.map((x, i) => (integerIn(x, min) ? x : checkInteger(`${name}[${i}]`, x, min)));
 }
 
 interface Common {
@@ -170,7 +173,8 @@ function checkGroup(c: number, m: number, group: number): void {
 }
 
 function finish(g: Omit<ConvGeometry, 'outputDims'>, maxElements: number, maxMacs: number): ConvGeometry {
-  g.outputSpatial.forEach((o, i) => {
+  for (let i = 0; i < g.outputSpatial.length; i++) {
+    const o = g.outputSpatial[i];
     if (o < 1) {
       throw new ConvSpecError(
         'OUTPUT_TOO_SMALL',
@@ -178,7 +182,7 @@ function finish(g: Omit<ConvGeometry, 'outputDims'>, maxElements: number, maxMac
           `stride ${g.strides[i]}, dilation ${g.dilations[i]}, pads ${g.padsBegin[i]}+${g.padsEnd[i]})`,
       );
     }
-  });
+  }
   const outputDims = [g.batch, g.outChannels, ...g.outputSpatial];
   const outElements = product(outputDims);
   if (outElements > maxElements) {
@@ -190,7 +194,10 @@ function finish(g: Omit<ConvGeometry, 'outputDims'>, maxElements: number, maxMac
   if (macs > maxMacs) {
     throw new ConvSpecError('SIZE_LIMIT', `the call would need ${macs} multiply-adds, above the cap of ${maxMacs}`);
   }
-  return { ...g, outputDims };
+  // g is the caller's fresh literal: completing it in place saves copying every field on each call
+  const out = g as ConvGeometry;
+  out.outputDims = outputDims;
+  return out;
 }
 
 /** Resolves ONNX Conv: X [N, C, i…], W [M, C/group, k…], optional B [M]. */

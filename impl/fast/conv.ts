@@ -14,9 +14,9 @@
  */
 import type { ConvGeometry } from '../resolve';
 import { product } from '../resolve';
-import { absolute, allFinite, fillBias } from './elementwise';
+import { absInto, absolute, allFinite, fillBias } from './elementwise';
 import { blockColumns, canUseMagnitude32, gemmWorkspace, KC, MR, NR, packA, packedASize } from './gemm';
-import { inflateMagnitude32 } from './float32Bound';
+import { inflateMagnitude32AddBias } from './float32Bound';
 import { runsBoth, runsConv } from './runs';
 import { convGatherTable } from './tables';
 
@@ -45,15 +45,25 @@ export function setMagnitude32(enabled: boolean): void {
   magnitude32Enabled = enabled;
 }
 
+/** out[yBase + i·P + jc + j] += cs[i·stride + j] for i < rows, j < cols: one C block added to its place. */
+function addBlock(out: Float64Array, cs: Float64Array, stride: number, yBase: number, rows: number, P: number, jc: number, cols: number): void {
+  for (let i = 0; i < rows; i++) {
+    const yo = yBase + i * P + jc;
+    const co = i * stride;
+    for (let j = 0; j < cols; j++) out[yo + j] += cs[co + j];
+  }
+}
+
 function convBoth(
   g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined, withMagnitude: boolean, allow32 = true,
+  out?: Float64Array,
 ): WithMagnitude {
   const cg = g.inChannels / g.group;
   const mg = g.outChannels / g.group;
   const inS = product(g.inputSpatial);
   const P = product(g.outputSpatial);
   const kSize = product(g.kernel);
-  const y = new Float64Array(g.batch * g.outChannels * P);
+  const y = out ?? new Float64Array(g.batch * g.outChannels * P);
   const mag = withMagnitude ? new Float64Array(y.length) : undefined;
   const finite = allFinite(x) && allFinite(w);
   if (mg < MIN_GEMM_ROWS || !finite) {
@@ -61,27 +71,25 @@ function convBoth(
     else runsConv(g, x, w, b, y);
     return { y, magnitude: mag };
   }
-  fillBias(y, b, g.batch, g.outChannels, P);
-  if (mag) fillBias(mag, b && absolute(b), g.batch, g.outChannels, P);
   const table = convGatherTable(g);
   const depth = cg * kSize;
   const rowPanels = Math.ceil(mg / MR);
   const nb = blockColumns(mg);
   const sizes = { aLen: packedASize(mg, depth), cLen: rowPanels * MR * (nb + NR), xLen: x.length, tableLen: table.length, dual: !!mag, magnitude32: false };
   const m32 = !!mag && allow32 && float32MagnitudeApplies(x, w, sizes);
-  const lanes = mag ? 2 : 1;
   sizes.magnitude32 = m32;
+  // the float64 lane adds its sums to |b|; the float32 lane's sums are copied, |b| added at the inflation
+  if (mag && !m32) fillBias(mag, b && absolute(b), g.batch, g.outChannels, P);
   const ws = gemmWorkspace(sizes);
   const ap32 = ws.ap32 as Float32Array;
   const cs32 = ws.cs32 as Float32Array;
   ws.xs.set(x); // float64 copy: one element type in the packing loop
   ws.ts.set(table);
-  const outs = mag ? [y, mag] : [y];
   for (let grp = 0; grp < g.group; grp++) {
     // W[m, c, κ] rows are contiguous: A = W_g is mg × (cg·kSize) with unit column stride.
-    packA(w, grp * mg * depth, depth, 1, mg, depth, ws.ap[0]);
-    if (m32) for (let i = 0; i < ws.ap[0].length; i++) ap32[i] = Math.abs(ws.ap[0][i]);
-    else if (mag) for (let i = 0; i < ws.ap[0].length; i++) ws.ap[1][i] = Math.abs(ws.ap[0][i]);
+    const ap = ws.ap[0];
+    packA(w, grp * mg * depth, depth, 1, mg, depth, ap);
+    if (mag) absInto(ap, m32 ? ap32 : ws.ap[1]);
     for (let n = 0; n < g.batch; n++) {
       const xBase = (n * g.inChannels + grp * cg) * inS;
       const yBase = (n * g.outChannels + grp * mg) * P;
@@ -91,7 +99,10 @@ function convBoth(
         const ldc = colPanels * NR;
         const ldc32 = Math.ceil(colPanels / 2) * 2 * NR; // the float32 lane's 8-column panels
         const used = rowPanels * MR * ldc;
-        ws.cs[0].fill(0, 0, used);
+        // The result's C block starts from the bias (one rounded add b + Σ, as before), so it is then
+        // copied into y, which it covers exactly once, instead of added by a JS loop.
+        const c0 = ws.cs[0];
+        for (let i = 0; i < rowPanels * MR; i++) c0.fill(b && i < mg ? b[grp * mg + i] : 0, i * ldc, (i + 1) * ldc);
         if (m32) cs32.fill(0, 0, rowPanels * MR * ldc32);
         else if (mag) ws.cs[1].fill(0, 0, used);
         for (let pc = 0; pc < depth; pc += KC) {
@@ -106,30 +117,27 @@ function convBoth(
             ws.run(1, rowPanels, colPanels, kc, pc, depth, ldc);
           }
         }
-        for (let lane = 0; lane < lanes; lane++) {
-          const out = outs[lane];
-          const cs: ArrayLike<number> = lane === 1 && m32 ? cs32 : ws.cs[lane];
-          const stride = lane === 1 && m32 ? ldc32 : ldc;
-          for (let i = 0; i < mg; i++) {
-            const yo = yBase + i * P + jc;
-            const co = i * stride;
-            for (let j = 0; j < cols; j++) out[yo + j] += cs[co + j];
-          }
-        }
+        for (let i = 0; i < mg; i++) y.set(c0.subarray(i * ldc, i * ldc + cols), yBase + i * P + jc);
+        if (m32 && mag) for (let i = 0; i < mg; i++) mag.set(cs32.subarray(i * ldc32, i * ldc32 + cols), yBase + i * P + jc);
+        else if (mag) addBlock(mag, ws.cs[1], ldc, yBase, mg, P, jc, cols);
       }
     }
   }
   if (m32 && mag) {
     const chain = depth + Math.ceil(depth / KC) + 1;
     // overflow of float32 products (|x|·|w| above 3.4e38): redo the magnitude in float64
-    if (!inflateMagnitude32(mag, chain, 1)) return { y, magnitude: convBoth(g, x, w, b, true, false).magnitude };
+    if (!inflateMagnitude32AddBias(mag, chain, b, g.outChannels, P)) return { y, magnitude: convBoth(g, x, w, b, true, false).magnitude };
   }
   return { y, magnitude: mag };
 }
 
-/** ONNX Conv over a resolved geometry, float64, same layout and semantics as convDirect. */
-export function convFast(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined): Float64Array {
-  return convBoth(g, x, w, b, false).y;
+/**
+ * ONNX Conv over a resolved geometry, float64, same layout and semantics as convDirect. The result
+ * goes into `out` when given (its length must be the output's; its contents are overwritten), else
+ * into a new array.
+ */
+export function convFast(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined, out?: Float64Array): Float64Array {
+  return convBoth(g, x, w, b, false, true, out).y;
 }
 
 /**

@@ -14,7 +14,7 @@
 import type { ConvGeometry } from '../resolve';
 import { product } from '../resolve';
 import { float32MagnitudeApplies, type WithMagnitude } from './conv';
-import { absolute, allFinite, initBias } from './elementwise';
+import { absInto, absolute, allFinite, initBias } from './elementwise';
 import { blockColumns, gemmWorkspace, KC, MR, NR, packA, packedASize } from './gemm';
 import { inflateMagnitude32Into } from './float32Bound';
 import { runsBoth, runsConvTranspose } from './runs';
@@ -42,13 +42,14 @@ function packRows(x: ArrayLike<number>, xBase: number, J: number, kStart: number
 
 function convTransposeBoth(
   g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined, withMagnitude: boolean, allow32 = true,
+  out?: Float64Array,
 ): WithMagnitude {
   const cg = g.inChannels / g.group;
   const mg = g.outChannels / g.group;
   const J = product(g.inputSpatial);
   const outS = product(g.outputSpatial);
   const kSize = product(g.kernel);
-  const y = new Float64Array(g.batch * g.outChannels * outS);
+  const y = out ?? new Float64Array(g.batch * g.outChannels * outS); // every path overwrites all of it
   const mag = withMagnitude ? new Float64Array(y.length) : undefined;
   const finite = allFinite(x) && allFinite(w);
   if (cg < MIN_GEMM_DEPTH || !finite) {
@@ -72,9 +73,9 @@ function convTransposeBoth(
   if (mag) initBias(ws.ys[1], b && absolute(b), g.batch, g.outChannels, outS);
   for (let grp = 0; grp < g.group; grp++) {
     // A[(m', κ), c] = W[grp·cg + c, m', κ]: row stride 1, column stride mg·kSize.
-    packA(w, grp * cg * rows, 1, rows, rows, cg, ws.ap[0]);
-    if (m32) for (let i = 0; i < ws.ap[0].length; i++) ap32[i] = Math.abs(ws.ap[0][i]);
-    else if (mag) for (let i = 0; i < ws.ap[0].length; i++) ws.ap[1][i] = Math.abs(ws.ap[0][i]);
+    const ap = ws.ap[0];
+    packA(w, grp * cg * rows, 1, rows, rows, cg, ap);
+    if (mag) absInto(ap, m32 ? ap32 : ws.ap[1]);
     for (let n = 0; n < g.batch; n++) {
       const xBase = (n * g.inChannels + grp * cg) * J;
       const yBase = (n * g.outChannels + grp * mg) * outS;
@@ -117,9 +118,9 @@ function convTransposeBoth(
   return { y, magnitude: mag };
 }
 
-/** ONNX ConvTranspose over a resolved geometry, float64, same layout and semantics as convTransposeDirect. */
-export function convTransposeFast(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined): Float64Array {
-  return convTransposeBoth(g, x, w, b, false).y;
+/** ONNX ConvTranspose over a resolved geometry, float64, same layout and semantics as convTransposeDirect; `out` as for convFast. */
+export function convTransposeFast(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined, out?: Float64Array): Float64Array {
+  return convTransposeBoth(g, x, w, b, false, true, out).y;
 }
 
 /** ConvTranspose and, in the same pass, its magnitude Σ|x||w| + |b| (see convFastWithMagnitude). */

@@ -21,6 +21,11 @@ export function absolute(v: ArrayLike<number>): Float64Array {
   return out;
 }
 
+/** dst[i] = |src[i]| for every i of src (dst at least as long; float32 dst rounds, exact for float32 data). */
+export function absInto(src: Float64Array, dst: Float64Array | Float32Array): void {
+  for (let i = 0, n = src.length; i < n; i++) dst[i] = Math.abs(src[i]);
+}
+
 /** Sets every element of channel m of every batch item of y (N × channels × spatial) to b[m]; no-op without b. */
 export function fillBias(y: Float64Array | Float32Array, b: ArrayLike<number> | undefined, batch: number, channels: number, spatial: number): void {
   if (!b) return;

@@ -40,15 +40,26 @@ export function packA(
 ): void {
   const panels = Math.ceil(rows / MR);
   for (let p = 0; p < panels; p++) {
-    const base = p * depth * MR;
+    let dst = p * depth * MR;
+    if (p * MR + MR <= rows) {
+      // a whole panel: sequential writes, four strided reads per step
+      let src = offset + p * MR * rowStride;
+      for (let k = 0; k < depth; k++, src += colStride, dst += MR) {
+        dest[dst] = a[src];
+        dest[dst + 1] = a[src + rowStride];
+        dest[dst + 2] = a[src + 2 * rowStride];
+        dest[dst + 3] = a[src + 3 * rowStride];
+      }
+      continue;
+    }
     for (let r = 0; r < MR; r++) {
       const i = p * MR + r;
       if (i >= rows) {
-        for (let k = 0; k < depth; k++) dest[base + k * MR + r] = 0;
+        for (let k = 0; k < depth; k++) dest[dst + k * MR + r] = 0;
         continue;
       }
       let src = offset + i * rowStride;
-      for (let k = 0; k < depth; k++, src += colStride) dest[base + k * MR + r] = a[src];
+      for (let k = 0; k < depth; k++, src += colStride) dest[dst + k * MR + r] = a[src];
     }
   }
 }
@@ -177,38 +188,11 @@ function wasmWorkspace(k: WasmGemm, z: Required<WorkspaceSizes>): GemmWorkspace 
   if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / PAGE));
   const buffer = k.memory.buffer; // after any grow: earlier views are detached
   const bp = new Float64Array(buffer, bpAt, bLen);
-  const bp32 = m32 ? new Float32Array(buffer, bp32At, bLen + KC * NR) : undefined;
   return {
     ap32: m32 ? new Float32Array(buffer, ap32At, z.aLen) : undefined,
     cs32: m32 ? new Float32Array(buffer, cs32At, z.cLen) : undefined,
     absB32(kc, colPanels) {
-      const b32 = bp32 as Float32Array;
-      const step = kc * NR;
-      for (let p = 0; p < colPanels; p += 2) {
-        const left = p * step;
-        const right = left + step;
-        let dst = p * step; // 8-column panel p/2 starts at (p/2)·kc·8 = p·kc·4
-        const hasRight = p + 1 < colPanels;
-        for (let kk = 0; kk < kc; kk++, dst += 8) {
-          const l = left + kk * NR;
-          b32[dst] = Math.abs(bp[l]);
-          b32[dst + 1] = Math.abs(bp[l + 1]);
-          b32[dst + 2] = Math.abs(bp[l + 2]);
-          b32[dst + 3] = Math.abs(bp[l + 3]);
-          if (hasRight) {
-            const r = right + kk * NR;
-            b32[dst + 4] = Math.abs(bp[r]);
-            b32[dst + 5] = Math.abs(bp[r + 1]);
-            b32[dst + 6] = Math.abs(bp[r + 2]);
-            b32[dst + 7] = Math.abs(bp[r + 3]);
-          } else {
-            b32[dst + 4] = 0;
-            b32[dst + 5] = 0;
-            b32[dst + 6] = 0;
-            b32[dst + 7] = 0;
-          }
-        }
-      }
+      k.absB32(bpAt, bp32At, kc, colPanels);
     },
     col2imBoth(yBase, rows, kSize, nc, ldc, ldc32, J, jc, outS) {
       k.col2imBoth(yAt[0] + yBase * 8, csAt[0], tAt, rows, kSize, nc, ldc, J, jc, outS, yAt[1] - yAt[0], cs32At, ldc32);
@@ -334,7 +318,13 @@ export function activeWasm(): WasmGemm | undefined {
  */
 const MAX_WASM_DOUBLES = 2 ** 25;
 
-let lastWasm: { buffer: ArrayBuffer; sizes: Required<WorkspaceSizes>; ws: GemmWorkspace } | undefined;
+/**
+ * The views of the last few workspaces, newest first: callers that alternate (the result alone, then
+ * result and magnitude) keep theirs. They overlap in memory, which is safe because every call fills
+ * all it reads.
+ */
+let recentWasm: { buffer: ArrayBuffer; sizes: Required<WorkspaceSizes>; ws: GemmWorkspace }[] = [];
+const RECENT_WORKSPACES = 4;
 
 const sameSizes = (a: Required<WorkspaceSizes>, b: Required<WorkspaceSizes>): boolean =>
   a.aLen === b.aLen && a.cLen === b.cLen && a.xLen === b.xLen && a.tableLen === b.tableLen &&
@@ -352,10 +342,13 @@ export function gemmWorkspace(sizes: WorkspaceSizes): GemmWorkspace {
   if (k && doubles <= MAX_WASM_DOUBLES) {
     // Reuse the views of the previous call when nothing changed (small convolutions are dominated
     // by such fixed costs); a grown memory has a new buffer, so stale views are never reused.
-    const c = lastWasm;
-    if (c && c.buffer === k.memory.buffer && sameSizes(c.sizes, z)) return c.ws;
+    const buffer = k.memory.buffer;
+    for (let i = 0; i < recentWasm.length; i++) {
+      const c = recentWasm[i];
+      if (c.buffer === buffer && sameSizes(c.sizes, z)) return c.ws;
+    }
     const ws = wasmWorkspace(k, z);
-    lastWasm = { buffer: k.memory.buffer, sizes: z, ws };
+    recentWasm = [{ buffer: k.memory.buffer, sizes: z, ws }, ...recentWasm.filter((c) => c.buffer === k.memory.buffer).slice(0, RECENT_WORKSPACES - 1)];
     return ws;
   }
   if (z.magnitude32) throw new Error('float32 magnitude lane needs WebAssembly (check canUseMagnitude32 first)');

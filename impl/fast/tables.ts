@@ -95,15 +95,16 @@ function keyOf(kind: string, g: ConvGeometry): string {
 /** The lists a table depends on, in keyOf order. */
 const keyLists = (g: ConvGeometry): readonly number[][] => [g.inputSpatial, g.outputSpatial, g.kernel, g.strides, g.dilations, g.padsBegin];
 
-function sameLists(a: readonly number[][], b: readonly number[][]): boolean {
-  for (let l = 0; l < a.length; l++) {
-    const u = a[l];
-    const v = b[l];
-    if (u.length !== v.length) return false;
-    for (let i = 0; i < u.length; i++) if (u[i] !== v[i]) return false;
-  }
+const sameList = (u: readonly number[], v: readonly number[]): boolean => {
+  if (u.length !== v.length) return false;
+  for (let i = 0; i < u.length; i++) if (u[i] !== v[i]) return false;
   return true;
-}
+};
+
+/** Whether g has the lists `lists` (in keyOf order), without building g's own list of lists. */
+const sameAs = (lists: readonly number[][], g: ConvGeometry): boolean =>
+  sameList(lists[0], g.inputSpatial) && sameList(lists[1], g.outputSpatial) && sameList(lists[2], g.kernel) &&
+  sameList(lists[3], g.strides) && sameList(lists[4], g.dilations) && sameList(lists[5], g.padsBegin);
 
 /**
  * The table of the previous call of each kind, checked without building a key string: repeated
@@ -112,12 +113,11 @@ function sameLists(a: readonly number[][], b: readonly number[][]): boolean {
 const lastTable = new Map<string, { lists: readonly number[][]; table: Int32Array }>();
 
 function lookup(kind: string, g: ConvGeometry, build: () => Int32Array): Int32Array {
-  const lists = keyLists(g);
   const last = lastTable.get(kind);
-  if (last && sameLists(last.lists, lists)) return last.table;
+  if (last && sameAs(last.lists, g)) return last.table;
   const table = cached(keyOf(kind, g), build);
   // copies: a caller may reuse and change its geometry's arrays
-  lastTable.set(kind, { lists: lists.map((v) => v.slice()), table });
+  lastTable.set(kind, { lists: keyLists(g).map((v) => v.slice()), table });
   return table;
 }
 

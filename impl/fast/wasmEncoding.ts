@@ -62,6 +62,10 @@ export const F64X2_MUL = simd(242);
 export const F64X2_ABS = simd(236);
 export const F32X4_ADD = simd(228);
 export const F32X4_MUL = simd(230);
+/** f32x4.demote_f64x2_zero: two doubles to the two low float32 lanes (round to nearest), high lanes 0. */
+export const F32X4_DEMOTE_F64X2 = simd(0x5e);
+/** i8x16.shuffle keeping the low 8 bytes of each operand: [a₀, a₁, b₀, b₁] for 32-bit lanes. */
+export const SHUFFLE_LOW_HALVES = simd(0x0d, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
 export const load32splat = (offset: number) => simd(0x09, ...memarg(2, offset));
 export const EQZ = [0x45];
 export const I32X4_SPLAT = simd(0x11);

@@ -14,7 +14,7 @@
 
 import {
   ADD, BLOCK, DIV_U, END, EQ, F32X4_ADD, F32X4_MUL, F64X2_ABS, F64X2_ADD, F64X2_MUL, F64_ADD, F64_MUL, GE_S, GT_S, I32, LOOP, LT_S, LT_U, MUL, NE, REM_U, SELECT, SUB, V128, br, brIf, f64c0, f64load, f64store, get, i32c, i32load, load32splat, load64splat, memarg, name, section, set, simd, sleb, tee, uleb, v128load, v128store, v128zero, vec,
-  EQZ, I32X4_SPLAT, I32X4_EQ, I32X4_ADD, I32X4_ALL_TRUE, i32x4c,
+  EQZ, I32X4_SPLAT, I32X4_EQ, I32X4_ADD, I32X4_ALL_TRUE, i32x4c, F32X4_DEMOTE_F64X2, SHUFFLE_LOW_HALVES,
 } from './wasmEncoding';
 
 // parameters and locals of gemm(rowPanels, colPanels, kc, ap, aPanelBytes, bp, c, ldcBytes)
@@ -315,16 +315,60 @@ function col2imBody(both = false): number[] {
   return [...uleb(fn.length), ...fn];
 }
 
+
+// parameters and locals of absB32(bp, bp32, kc, colPanels)
+const A_BP = 0, A_BP32 = 1, A_KC = 2, A_COLP = 3, A_P = 4, A_KK = 5, A_SRC = 6, A_DST = 7, A_RIGHT = 8, A_STEP = 9;
+
+/**
+ * The float32 lane's B block: bp32 = |bp| rounded to float32 (exact for float32 data), re-laid as
+ * 8-column panels — two 4-column panels side by side, a missing right half zero — for the 4×8 float32
+ * kernel (gemm.ts absB32 describes the layout). Pointers in bytes (bp: f64, bp32: f32).
+ */
+function absB32Body(): number[] {
+  const code: number[] = [];
+  const emit = (...parts: number[][]) => parts.forEach((p) => code.push(...p));
+  /** |four doubles at the address on the stack + off| as one f32x4. */
+  const four = (addr: number[], off: number) =>
+    emit(addr, v128load(off), F64X2_ABS, F32X4_DEMOTE_F64X2, addr, v128load(off + 16), F64X2_ABS, F32X4_DEMOTE_F64X2, SHUFFLE_LOW_HALVES);
+  emit(get(A_KC), i32c(32), MUL, set(A_STEP)); // bytes of one 4-column panel
+  emit(i32c(0), set(A_P));
+  emit(LOOP); // p, two 4-column panels at a time
+  emit(get(A_BP), get(A_P), get(A_STEP), MUL, ADD, set(A_SRC));
+  emit(get(A_BP32), get(A_P), get(A_STEP), MUL, i32c(1), [0x76] /* i32.shr_u */, ADD, set(A_DST));
+  emit(get(A_P), i32c(1), ADD, get(A_COLP), LT_U, set(A_RIGHT));
+  emit(i32c(0), set(A_KK));
+  emit(LOOP); // kk
+  emit(get(A_DST));
+  four(get(A_SRC), 0);
+  emit(v128store(0));
+  emit(get(A_DST));
+  emit(get(A_RIGHT), [0x04, 0x7b] /* if (result v128) */);
+  four([...get(A_SRC), ...get(A_STEP), ...ADD], 0);
+  emit([0x05] /* else */, v128zero, END);
+  emit(v128store(16));
+  emit(get(A_SRC), i32c(32), ADD, set(A_SRC));
+  emit(get(A_DST), i32c(32), ADD, set(A_DST));
+  emit(get(A_KK), i32c(1), ADD, tee(A_KK), get(A_KC), LT_U, brIf(0));
+  emit(END); // kk
+  emit(get(A_P), i32c(2), ADD, tee(A_P), get(A_COLP), LT_U, brIf(0));
+  emit(END); // p
+  emit(END); // function
+  const locals = vec([[...uleb(6), I32]]);
+  const fn = [...locals, ...code];
+  return [...uleb(fn.length), ...fn];
+}
+
 function moduleBytes(): Uint8Array {
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    // types: 0 = (i32×8) → (), 1 = (i32×13) → (), 2 = (i32×10) → ()
+    // types: 0 = (i32×8) → (), 1 = (i32×13) → (), 2 = (i32×10) → (), 3 = (i32×4) → ()
     ...section(1, vec([
       [0x60, ...vec(new Array(8).fill([I32])), ...vec([])],
       [0x60, ...vec(new Array(13).fill([I32])), ...vec([])],
       [0x60, ...vec(new Array(10).fill([I32])), ...vec([])],
+      [0x60, ...vec(new Array(4).fill([I32])), ...vec([])],
     ])),
-    ...section(3, vec([uleb(0), uleb(1), uleb(1), uleb(2), uleb(2), uleb(0), uleb(1), uleb(1), uleb(1)])), // gemm, runsGather, runsScatter, im2col, col2im, gemm32, col2imBoth, runsGatherBoth, runsScatterBoth
+    ...section(3, vec([uleb(0), uleb(1), uleb(1), uleb(2), uleb(2), uleb(0), uleb(1), uleb(1), uleb(1), uleb(3)])), // gemm, runsGather, runsScatter, im2col, col2im, gemm32, col2imBoth, runsGatherBoth, runsScatterBoth, absB32
     ...section(5, vec([[0x00, ...uleb(1)]])), // memory: min 1 page, no max
     ...section(7, vec([
       [...name('mem'), 0x02, ...uleb(0)],
@@ -337,8 +381,9 @@ function moduleBytes(): Uint8Array {
       [...name('col2imBoth'), 0x00, ...uleb(6)],
       [...name('runsGatherBoth'), 0x00, ...uleb(7)],
       [...name('runsScatterBoth'), 0x00, ...uleb(8)],
+      [...name('absB32'), 0x00, ...uleb(9)],
     ])),
-    ...section(10, vec([body(), runsBody(false), runsBody(true), im2colBody(), col2imBody(), body32(), col2imBody(true), runsBody(false, true), runsBody(true, true)])),
+    ...section(10, vec([body(), runsBody(false), runsBody(true), im2colBody(), col2imBody(), body32(), col2imBody(true), runsBody(false, true), runsBody(true, true), absB32Body()])),
   ];
   return Uint8Array.from(bytes);
 }
@@ -367,6 +412,8 @@ export interface WasmGemm {
   /** Row runs computing the result and its magnitude in one pass (see runsBody). */
   runsGatherBoth: RunsFn;
   runsScatterBoth: RunsFn;
+  /** See absB32Body. */
+  absB32(bp: number, bp32: number, kc: number, colPanels: number): void;
   /** See im2colBody. */
   im2col(bp: number, x: number, table: number, P: number, kSize: number, kStart: number, kc: number, jStart: number, cols: number, inS: number): void;
   /** See body32: the float32 GEMM of the magnitude lane (same arguments as gemm; 4×8 tiles of 4-byte elements). */
@@ -411,6 +458,7 @@ export function wasmGemm(): WasmGemm | undefined {
           runsGatherBoth: exports.runsGatherBoth as RunsFn,
           runsScatterBoth: exports.runsScatterBoth as RunsFn,
           im2col: exports.im2col as WasmGemm['im2col'],
+          absB32: exports.absB32 as WasmGemm['absB32'],
           col2im: exports.col2im as WasmGemm['col2im'],
           gemm32: exports.gemm32 as WasmGemm['gemm'],
           col2imBoth: exports.col2imBoth as WasmGemm['col2imBoth'],
