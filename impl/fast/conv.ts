@@ -14,10 +14,10 @@
  */
 import type { ConvGeometry } from '../resolve';
 import { product } from '../resolve';
-import { absInto, absolute, allFinite, fillBias } from './elementwise';
-import { blockColumns, canUseMagnitude32, gemmWorkspace, KC, MR, NR, packA, packedASize } from './gemm';
+import { absInto, absolute, fillBias } from './elementwise';
+import { blockColumns, blockLayout, canUseMagnitude32, clearMagnitude, gemmWorkspace, KC, type MagnitudeLane, MR, multiplyBlock, NR, packA, packedASize } from './gemm';
 import { inflateMagnitude32AddBias } from './float32Bound';
-import { runsBoth, runsConv } from './runs';
+import { outputsOrRuns } from './runs';
 import { convGatherTable } from './tables';
 
 /** Output channels per group below which the GEMM's 4-row tile would mostly multiply zeros. */
@@ -63,14 +63,8 @@ function convBoth(
   const inS = product(g.inputSpatial);
   const P = product(g.outputSpatial);
   const kSize = product(g.kernel);
-  const y = out ?? new Float64Array(g.batch * g.outChannels * P);
-  const mag = withMagnitude ? new Float64Array(y.length) : undefined;
-  const finite = allFinite(x) && allFinite(w);
-  if (mg < MIN_GEMM_ROWS || !finite) {
-    if (mag) runsBoth(g, x, w, b, y, mag);
-    else runsConv(g, x, w, b, y);
-    return { y, magnitude: mag };
-  }
+  const { y, mag, done } = outputsOrRuns(g, x, w, b, withMagnitude, mg < MIN_GEMM_ROWS, out);
+  if (done) return { y, magnitude: mag };
   const table = convGatherTable(g);
   const depth = cg * kSize;
   const rowPanels = Math.ceil(mg / MR);
@@ -78,6 +72,7 @@ function convBoth(
   const sizes = { aLen: packedASize(mg, depth), cLen: rowPanels * MR * (nb + NR), xLen: x.length, tableLen: table.length, dual: !!mag, magnitude32: false };
   const m32 = !!mag && allow32 && float32MagnitudeApplies(x, w, sizes);
   sizes.magnitude32 = m32;
+  const lane: MagnitudeLane = m32 ? 'f32' : mag ? 'f64' : 'none';
   // the float64 lane adds its sums to |b|; the float32 lane's sums are copied, |b| added at the inflation
   if (mag && !m32) fillBias(mag, b && absolute(b), g.batch, g.outChannels, P);
   const ws = gemmWorkspace(sizes);
@@ -95,27 +90,16 @@ function convBoth(
       const yBase = (n * g.outChannels + grp * mg) * P;
       for (let jc = 0; jc < P; jc += nb) {
         const cols = Math.min(nb, P - jc);
-        const colPanels = Math.ceil(cols / NR);
-        const ldc = colPanels * NR;
-        const ldc32 = Math.ceil(colPanels / 2) * 2 * NR; // the float32 lane's 8-column panels
-        const used = rowPanels * MR * ldc;
+        const { colPanels, ldc, ldc32 } = blockLayout(cols);
         // The result's C block starts from the bias (one rounded add b + Σ, as before), so it is then
         // copied into y, which it covers exactly once, instead of added by a JS loop.
         const c0 = ws.cs[0];
         for (let i = 0; i < rowPanels * MR; i++) c0.fill(b && i < mg ? b[grp * mg + i] : 0, i * ldc, (i + 1) * ldc);
-        if (m32) cs32.fill(0, 0, rowPanels * MR * ldc32);
-        else if (mag) ws.cs[1].fill(0, 0, used);
+        clearMagnitude(ws, lane, rowPanels, ldc, ldc32);
         for (let pc = 0; pc < depth; pc += KC) {
           const kc = Math.min(KC, depth - pc);
           ws.im2col(xBase, inS, P, kSize, pc, kc, jc, cols);
-          ws.run(0, rowPanels, colPanels, kc, pc, depth, ldc);
-          if (m32) {
-            ws.absB32(kc, colPanels); // the same im2col block, absolute, in float32
-            ws.run32(rowPanels, colPanels, kc, pc, depth, ldc32);
-          } else if (mag) {
-            ws.absB(colPanels * NR * kc); // the same im2col block, made absolute in place
-            ws.run(1, rowPanels, colPanels, kc, pc, depth, ldc);
-          }
+          multiplyBlock(ws, lane, rowPanels, colPanels, kc, pc, depth, ldc, ldc32);
         }
         for (let i = 0; i < mg; i++) y.set(c0.subarray(i * ldc, i * ldc + cols), yBase + i * P + jc);
         if (m32 && mag) for (let i = 0; i < mg; i++) mag.set(cs32.subarray(i * ldc32, i * ldc32 + cols), yBase + i * P + jc);

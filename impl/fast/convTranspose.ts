@@ -14,10 +14,10 @@
 import type { ConvGeometry } from '../resolve';
 import { product } from '../resolve';
 import { float32MagnitudeApplies, type WithMagnitude } from './conv';
-import { absInto, absolute, allFinite, initBias } from './elementwise';
-import { blockColumns, gemmWorkspace, KC, MR, NR, packA, packedASize } from './gemm';
+import { absInto, absolute, initBias } from './elementwise';
+import { blockColumns, blockLayout, clearMagnitude, gemmWorkspace, KC, type MagnitudeLane, MR, multiplyBlock, NR, packA, packedASize } from './gemm';
 import { inflateMagnitude32Into } from './float32Bound';
-import { runsBoth, runsConvTranspose } from './runs';
+import { outputsOrRuns } from './runs';
 import { convTransposeScatterTable } from './tables';
 
 /** Input channels per group (the GEMM depth) below which the row-run scatter is used. */
@@ -49,14 +49,8 @@ function convTransposeBoth(
   const J = product(g.inputSpatial);
   const outS = product(g.outputSpatial);
   const kSize = product(g.kernel);
-  const y = out ?? new Float64Array(g.batch * g.outChannels * outS); // every path overwrites all of it
-  const mag = withMagnitude ? new Float64Array(y.length) : undefined;
-  const finite = allFinite(x) && allFinite(w);
-  if (cg < MIN_GEMM_DEPTH || !finite) {
-    if (mag) runsBoth(g, x, w, b, y, mag);
-    else runsConvTranspose(g, x, w, b, y);
-    return { y, magnitude: mag };
-  }
+  const { y, mag, done } = outputsOrRuns(g, x, w, b, withMagnitude, cg < MIN_GEMM_DEPTH, out); // every path overwrites all of y
+  if (done) return { y, magnitude: mag };
   const table = convTransposeScatterTable(g);
   const rows = mg * kSize; // one GEMM row per (output channel m', kernel offset κ)
   const rowPanels = Math.ceil(rows / MR);
@@ -64,9 +58,9 @@ function convTransposeBoth(
   const sizes = { aLen: packedASize(rows, cg), cLen: rowPanels * MR * (nb + NR), tableLen: table.length, yLen: y.length, dual: !!mag, magnitude32: false };
   const m32 = !!mag && allow32 && float32MagnitudeApplies(x, w, sizes);
   sizes.magnitude32 = m32;
+  const lane: MagnitudeLane = m32 ? 'f32' : mag ? 'f64' : 'none';
   const ws = gemmWorkspace(sizes);
   const ap32 = ws.ap32 as Float32Array;
-  const cs32 = ws.cs32 as Float32Array;
   ws.ts.set(table);
   // the bias (or zeros) straight into the workspace: the fresh outputs are then written once, at the end
   initBias(ws.ys[0], b, g.batch, g.outChannels, outS);
@@ -81,24 +75,13 @@ function convTransposeBoth(
       const yBase = (n * g.outChannels + grp * mg) * outS;
       for (let jc = 0; jc < J; jc += nb) {
         const nc = Math.min(nb, J - jc);
-        const colPanels = Math.ceil(nc / NR);
-        const ldc = colPanels * NR;
-        const ldc32 = Math.ceil(colPanels / 2) * 2 * NR; // the float32 lane's 8-column panels
-        const used = rowPanels * MR * ldc;
-        ws.cs[0].fill(0, 0, used);
-        if (m32) cs32.fill(0, 0, rowPanels * MR * ldc32);
-        else if (mag) ws.cs[1].fill(0, 0, used);
+        const { colPanels, ldc, ldc32 } = blockLayout(nc);
+        ws.cs[0].fill(0, 0, rowPanels * MR * ldc);
+        clearMagnitude(ws, lane, rowPanels, ldc, ldc32);
         for (let pc = 0; pc < cg; pc += KC) {
           const kc = Math.min(KC, cg - pc);
           packRows(x, xBase, J, pc, kc, jc, nc, ws.bp);
-          ws.run(0, rowPanels, colPanels, kc, pc, cg, ldc);
-          if (m32) {
-            ws.absB32(kc, colPanels);
-            ws.run32(rowPanels, colPanels, kc, pc, cg, ldc32);
-          } else if (mag) {
-            ws.absB(colPanels * NR * kc);
-            ws.run(1, rowPanels, colPanels, kc, pc, cg, ldc);
-          }
+          multiplyBlock(ws, lane, rowPanels, colPanels, kc, pc, cg, ldc, ldc32);
         }
         // col2im: row r = (m', κ) of the block scatters to output channel m' through table row κ.
         if (m32) ws.col2imBoth(yBase, rows, kSize, nc, ldc, ldc32, J, jc, outS);

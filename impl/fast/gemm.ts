@@ -301,6 +301,38 @@ function jsWorkspace(z: Required<WorkspaceSizes>): GemmWorkspace {
   };
 }
 
+/** Which magnitude lane a convolution's GEMM runs next to the result. */
+export type MagnitudeLane = 'none' | 'f64' | 'f32';
+
+/** Column layout of a C block of `cols` columns: NR-column panels, the C row stride, and the float32 lane's (8-column panels). */
+export function blockLayout(cols: number): { colPanels: number; ldc: number; ldc32: number } {
+  const colPanels = Math.ceil(cols / NR);
+  return { colPanels, ldc: colPanels * NR, ldc32: Math.ceil(colPanels / 2) * 2 * NR };
+}
+
+/** Zeroes the magnitude lane's C scratch of a block (rowPanels row panels, row stride ldc or ldc32). */
+export function clearMagnitude(ws: GemmWorkspace, lane: MagnitudeLane, rowPanels: number, ldc: number, ldc32: number): void {
+  if (lane === 'f32') (ws.cs32 as Float32Array).fill(0, 0, rowPanels * MR * ldc32);
+  else if (lane === 'f64') ws.cs[1].fill(0, 0, rowPanels * MR * ldc);
+}
+
+/**
+ * The products of the packed B block (kc rows from depth offset kStart) for the result and the
+ * magnitude lane: the same block made absolute (in place, or re-laid in float32) times |A|.
+ */
+export function multiplyBlock(
+  ws: GemmWorkspace, lane: MagnitudeLane, rowPanels: number, colPanels: number, kc: number, kStart: number, depth: number, ldc: number, ldc32: number,
+): void {
+  ws.run(0, rowPanels, colPanels, kc, kStart, depth, ldc);
+  if (lane === 'f32') {
+    ws.absB32(kc, colPanels);
+    ws.run32(rowPanels, colPanels, kc, kStart, depth, ldc32);
+  } else if (lane === 'f64') {
+    ws.absB(colPanels * NR * kc);
+    ws.run(1, rowPanels, colPanels, kc, kStart, depth, ldc);
+  }
+}
+
 let wasmEnabled = true;
 /** Chooses the WebAssembly kernel (default, where available) or the JS one; for tests and the benchmark. */
 export function setWasmKernel(enabled: boolean): void {

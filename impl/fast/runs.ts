@@ -10,7 +10,7 @@
  */
 import type { ConvGeometry } from '../resolve';
 import { product } from '../resolve';
-import { absolute, initBias } from './elementwise';
+import { absolute, allFinite, initBias } from './elementwise';
 import { activeWasm } from './gemm';
 import { convRowRuns, convTransposeRowRuns, type RowRuns } from './tables';
 import { wasmBuffer, type RunsFn, type WasmGemm } from './wasmKernel';
@@ -18,82 +18,68 @@ import { wasmBuffer, type RunsFn, type WasmGemm } from './wasmKernel';
 /** Largest memory (bytes, 256 MiB) the WebAssembly row runs may use (it never shrinks); beyond it the JS loops run. */
 const MAX_WASM_BYTES = 2 ** 28;
 
+const rowRuns = (g: ConvGeometry): RowRuns => (g.op === 'Conv' ? convRowRuns(g) : convTransposeRowRuns(g));
+
 /**
- * Conv by row runs: y[m, q, o] += w[m, c, κ]·x[c, rows[κ, q] + o·s + shift] for o in the run of
- * in-range positions only (padded positions are skipped, never multiplied, as in the direct loops).
+ * Calls visit(yb, xb, wb) — the element offsets of one output channel, one input channel and the
+ * kernel slice joining them — for every such pair, in the direct loops' order: Conv n, m, c (W is
+ * [M, C/group, k…]); ConvTranspose n, c, m' (W is [C, M/group, k…]).
  */
-function convByRunsJs(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, y: Float64Array): void {
+function forEachPair(g: ConvGeometry, visit: (yb: number, xb: number, wb: number) => void): void {
   const cg = g.inChannels / g.group;
   const mg = g.outChannels / g.group;
   const inS = product(g.inputSpatial);
-  const P = product(g.outputSpatial);
+  const outS = product(g.outputSpatial);
   const kSize = product(g.kernel);
-  const kLast = g.kernel[g.rank - 1];
-  const { rows, outer, length, lo, hi, shift, stride } = convRowRuns(g);
   for (let n = 0; n < g.batch; n++) {
-    for (let m = 0; m < g.outChannels; m++) {
-      const grp = (m / mg) | 0;
-      const yb = (n * g.outChannels + m) * P;
-      for (let c = 0; c < cg; c++) {
-        const xb = (n * g.inChannels + grp * cg + c) * inS;
-        const wb = (m * cg + c) * kSize;
-        for (let kf = 0; kf < kSize; kf++) {
-          const wv = w[wb + kf];
-          const kl = kf % kLast;
-          const o0 = lo[kl];
-          const o1 = hi[kl];
-          const sh = shift[kl];
-          const rb = kf * outer;
-          for (let q = 0; q < outer; q++) {
-            const row = rows[rb + q];
-            if (row < 0) continue;
-            const yr = yb + q * length;
-            const xr = xb + row + sh;
-            for (let o = o0; o < o1; o++) y[yr + o] += wv * x[xr + o * stride];
-          }
-        }
+    if (g.op === 'Conv') {
+      for (let m = 0; m < g.outChannels; m++) {
+        const grp = (m / mg) | 0;
+        for (let c = 0; c < cg; c++) visit((n * g.outChannels + m) * outS, (n * g.inChannels + grp * cg + c) * inS, (m * cg + c) * kSize);
+      }
+    } else {
+      for (let c = 0; c < g.inChannels; c++) {
+        const grp = (c / cg) | 0;
+        for (let mo = 0; mo < mg; mo++) visit((n * g.outChannels + grp * mg + mo) * outS, (n * g.inChannels + c) * inS, (c * mg + mo) * kSize);
       }
     }
   }
 }
 
 /**
- * ConvTranspose by row runs: y[m, rows[κ, q] + j·s + shift] += x[c, q, j]·w[c, m', κ] for the run of
- * input positions j whose target lies inside the output (cropped positions are skipped).
+ * Row runs in JS, pair by pair. Conv (gather): y[m, q, o] += w[m, c, κ]·x[c, rows[κ, q] + o·s + shift]
+ * for o in the run of in-range positions only (padded positions are skipped, never multiplied, as
+ * in the direct loops). ConvTranspose (scatter): y[m, rows[κ, q] + j·s + shift] += x[c, q, j]·w[c, m', κ]
+ * for the run of input positions j whose target lies inside the output (cropped ones are skipped).
  */
-function convTransposeByRunsJs(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, y: Float64Array): void {
-  const cg = g.inChannels / g.group;
-  const mg = g.outChannels / g.group;
-  const J = product(g.inputSpatial);
-  const outS = product(g.outputSpatial);
+function byRunsJs(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, y: Float64Array): void {
   const kSize = product(g.kernel);
   const kLast = g.kernel[g.rank - 1];
-  const { rows, outer, length, lo, hi, shift, stride } = convTransposeRowRuns(g);
-  for (let n = 0; n < g.batch; n++) {
-    for (let c = 0; c < g.inChannels; c++) {
-      const grp = (c / cg) | 0;
-      const xb = (n * g.inChannels + c) * J;
-      for (let mo = 0; mo < mg; mo++) {
-        const yb = (n * g.outChannels + grp * mg + mo) * outS;
-        const wb = (c * mg + mo) * kSize;
-        for (let kf = 0; kf < kSize; kf++) {
-          const wv = w[wb + kf];
-          const kl = kf % kLast;
-          const j0 = lo[kl];
-          const j1 = hi[kl];
-          const sh = shift[kl];
-          const rb = kf * outer;
-          for (let q = 0; q < outer; q++) {
-            const row = rows[rb + q];
-            if (row < 0) continue;
-            const xr = xb + q * length;
-            const yr = yb + row + sh;
-            for (let j = j0; j < j1; j++) y[yr + j * stride] += wv * x[xr + j];
-          }
+  const { rows, outer, length, lo, hi, shift, stride } = rowRuns(g);
+  const scatter = g.op === 'ConvTranspose';
+  forEachPair(g, (yb, xb, wb) => {
+    for (let kf = 0; kf < kSize; kf++) {
+      const wv = w[wb + kf];
+      const kl = kf % kLast;
+      const t0 = lo[kl];
+      const t1 = hi[kl];
+      const sh = shift[kl];
+      const rb = kf * outer;
+      for (let q = 0; q < outer; q++) {
+        const row = rows[rb + q];
+        if (row < 0) continue;
+        if (scatter) {
+          const xr = xb + q * length;
+          const yr = yb + row + sh;
+          for (let j = t0; j < t1; j++) y[yr + j * stride] += wv * x[xr + j];
+        } else {
+          const yr = yb + q * length;
+          const xr = xb + row + sh;
+          for (let o = t0; o < t1; o++) y[yr + o] += wv * x[xr + o * stride];
         }
       }
     }
-  }
+  });
 }
 
 interface Offsets {
@@ -147,47 +133,14 @@ function inWasm(
   return true;
 }
 
-function gatherAll(g: ConvGeometry, runs: RowRuns, f: RunsFn, at: Offsets): void {
-  const cg = g.inChannels / g.group;
-  const mg = g.outChannels / g.group;
-  const inS = product(g.inputSpatial);
-  const P = product(g.outputSpatial);
+/** The WebAssembly row runs `f` over every pair (see forEachPair), with the byte offsets `at`. */
+function allPairs(g: ConvGeometry, runs: RowRuns, f: RunsFn, at: Offsets): void {
   const kSize = product(g.kernel);
   const kLast = g.kernel[g.rank - 1];
-    for (let n = 0; n < g.batch; n++) {
-    for (let m = 0; m < g.outChannels; m++) {
-      const grp = (m / mg) | 0;
-      const yb = at.y + (n * g.outChannels + m) * P * 8;
-      for (let c = 0; c < cg; c++) {
-        const xb = at.x + (n * g.inChannels + grp * cg + c) * inS * 8;
-        const wb = at.w + (m * cg + c) * kSize * 8;
-        f(yb, xb, wb, at.rows, runs.outer, runs.length, kSize, kLast, at.lo, at.hi, at.shift, runs.stride, at.magDelta);
-      }
-    }
-  }
+  forEachPair(g, (yb, xb, wb) =>
+    f(at.y + yb * 8, at.x + xb * 8, at.w + wb * 8, at.rows, runs.outer, runs.length, kSize, kLast, at.lo, at.hi, at.shift, runs.stride, at.magDelta),
+  );
 }
-
-function scatterAll(g: ConvGeometry, runs: RowRuns, f: RunsFn, at: Offsets): void {
-  const cg = g.inChannels / g.group;
-  const mg = g.outChannels / g.group;
-  const J = product(g.inputSpatial);
-  const outS = product(g.outputSpatial);
-  const kSize = product(g.kernel);
-  const kLast = g.kernel[g.rank - 1];
-    for (let n = 0; n < g.batch; n++) {
-    for (let c = 0; c < g.inChannels; c++) {
-      const grp = (c / cg) | 0;
-      const xb = at.x + (n * g.inChannels + c) * J * 8;
-      for (let mo = 0; mo < mg; mo++) {
-        const yb = at.y + (n * g.outChannels + grp * mg + mo) * outS * 8;
-        const wb = at.w + (c * mg + mo) * kSize * 8;
-        f(yb, xb, wb, at.rows, runs.outer, runs.length, kSize, kLast, at.lo, at.hi, at.shift, runs.stride, at.magDelta);
-      }
-    }
-  }
-}
-
-const rowRuns = (g: ConvGeometry): RowRuns => (g.op === 'Conv' ? convRowRuns(g) : convTransposeRowRuns(g));
 
 /**
  * Conv or ConvTranspose by row runs into y (overwritten: bias, or zeros, plus the sums), with the
@@ -197,35 +150,31 @@ function byRuns(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: 
   const k = activeWasm();
   const runs = rowRuns(g);
   if (k) {
-    const all = g.op === 'Conv' ? gatherAll : scatterAll;
     const f = g.op === 'Conv' ? (mag ? k.runsGatherBoth : k.runsGather) : mag ? k.runsScatterBoth : k.runsScatter;
-    if (inWasm(k, g, x, w, b, y, mag, runs, (at) => all(g, runs, f, at))) return;
+    if (inWasm(k, g, x, w, b, y, mag, runs, (at) => allPairs(g, runs, f, at))) return;
   }
-  const js = g.op === 'Conv' ? convByRunsJs : convTransposeByRunsJs;
   const spatial = y.length / (g.batch * g.outChannels);
   initBias(y, b, g.batch, g.outChannels, spatial);
-  js(g, x, w, y);
+  byRunsJs(g, x, w, y);
   if (mag) {
     initBias(mag, b && absolute(b), g.batch, g.outChannels, spatial);
-    js(g, absolute(x), absolute(w), mag);
+    byRunsJs(g, absolute(x), absolute(w), mag);
   }
-}
-
-/** Conv by row runs into y (overwritten with the bias plus the sums). */
-export function runsConv(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined, y: Float64Array): void {
-  byRuns(g, x, w, b, y);
-}
-
-/** ConvTranspose by row runs into y (overwritten with the bias plus the sums). */
-export function runsConvTranspose(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined, y: Float64Array): void {
-  byRuns(g, x, w, b, y);
 }
 
 /**
- * The result into y and its magnitude Σ|x||w| + |b| into mag (both overwritten) in one pass of row
- * runs where WebAssembly runs (the loads of x and the index work shared); else two JS passes, the
- * second on |x|, |W|.
+ * The start both fast kernels share: the output (`out`, or a new array) and, when asked, a new
+ * magnitude array. Where the GEMM does not apply — `narrow` groups, whose 4-row tiles would mostly
+ * multiply zeros, or data that is not all finite (the GEMM would form 0·∞ at padded positions) —
+ * computes both by row runs at once and says so (`done`).
  */
-export function runsBoth(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined, y: Float64Array, mag: Float64Array): void {
-  byRuns(g, x, w, b, y, mag);
+export function outputsOrRuns(
+  g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined,
+  withMagnitude: boolean, narrow: boolean, out: Float64Array | undefined,
+): { y: Float64Array; mag: Float64Array | undefined; done: boolean } {
+  const y = out ?? new Float64Array(g.batch * g.outChannels * product(g.outputSpatial));
+  const mag = withMagnitude ? new Float64Array(y.length) : undefined;
+  const done = narrow || !(allFinite(x) && allFinite(w));
+  if (done) byRuns(g, x, w, b, y, mag);
+  return { y, mag, done };
 }

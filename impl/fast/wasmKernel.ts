@@ -23,9 +23,17 @@ const L_IP = 8, L_JP = 9, L_K = 10, L_PA = 11, L_PB = 12, L_PC = 13;
 const L_ACC = 14; // 14 … 21: tile row i lives in acc[2i] (columns 0, 1) and acc[2i+1] (columns 2, 3)
 const L_B0 = 22, L_B1 = 23, L_S = 24;
 
-function body(): number[] {
+/**
+ * The GEMM micro-kernel: 4×4 float64 tiles (f64x2: an A panel row is 4 doubles, 32 bytes) or, with
+ * `f32`, its float32 twin for the magnitude lane (all operands ≥ 0): 4×8 tiles, so a B panel row is
+ * 8 floats (two f32x4, 32 bytes, like the float64 kernel's 4 doubles) and an A panel row 4 floats;
+ * eight accumulators either way, twice the products per instruction in float32. The float32
+ * rounding is accounted for by the caller (float32Bound.ts).
+ */
+function gemmBody(f32 = false): number[] {
   const code: number[] = [];
   const emit = (...parts: number[][]) => parts.forEach((p) => code.push(...p));
+  const [splat, mul, add, aRow] = f32 ? [load32splat, F32X4_MUL, F32X4_ADD, 16] : [load64splat, F64X2_MUL, F64X2_ADD, 32];
   emit(i32c(0), set(L_JP));
   emit(LOOP); // jp
   emit(i32c(0), set(L_IP));
@@ -39,69 +47,24 @@ function body(): number[] {
   emit(get(L_PB), v128load(0), set(L_B0));
   emit(get(L_PB), v128load(16), set(L_B1));
   for (let i = 0; i < 4; i++) {
-    emit(get(L_PA), load64splat(8 * i), set(L_S));
-    emit(get(L_ACC + 2 * i), get(L_S), get(L_B0), F64X2_MUL, F64X2_ADD, set(L_ACC + 2 * i));
-    emit(get(L_ACC + 2 * i + 1), get(L_S), get(L_B1), F64X2_MUL, F64X2_ADD, set(L_ACC + 2 * i + 1));
+    emit(get(L_PA), splat((aRow / 4) * i), set(L_S));
+    emit(get(L_ACC + 2 * i), get(L_S), get(L_B0), mul, add, set(L_ACC + 2 * i));
+    emit(get(L_ACC + 2 * i + 1), get(L_S), get(L_B1), mul, add, set(L_ACC + 2 * i + 1));
   }
-  emit(get(L_PA), i32c(32), ADD, set(L_PA));
+  emit(get(L_PA), i32c(aRow), ADD, set(L_PA));
   emit(get(L_PB), i32c(32), ADD, set(L_PB));
-  emit(get(L_K), i32c(-1), ADD, [0x22, ...uleb(L_K)] /* local.tee */, i32c(0), NE, brIf(0));
+  emit(get(L_K), i32c(-1), ADD, tee(L_K), i32c(0), NE, brIf(0));
   emit(END); // k
   // pc = c + ip·4·ldc + jp·32; C rows += tile rows
   emit(get(P_C), get(L_IP), i32c(4), MUL, get(P_LDC), MUL, ADD, get(L_JP), i32c(32), MUL, ADD, set(L_PC));
   for (let i = 0; i < 4; i++) {
-    emit(get(L_PC), get(L_PC), v128load(0), get(L_ACC + 2 * i), F64X2_ADD, v128store(0));
-    emit(get(L_PC), get(L_PC), v128load(16), get(L_ACC + 2 * i + 1), F64X2_ADD, v128store(16));
+    emit(get(L_PC), get(L_PC), v128load(0), get(L_ACC + 2 * i), add, v128store(0));
+    emit(get(L_PC), get(L_PC), v128load(16), get(L_ACC + 2 * i + 1), add, v128store(16));
     if (i < 3) emit(get(L_PC), get(P_LDC), ADD, set(L_PC));
   }
-  emit(get(L_IP), i32c(1), ADD, [0x22, ...uleb(L_IP)], get(P_ROWP), LT_U, brIf(0));
+  emit(get(L_IP), i32c(1), ADD, tee(L_IP), get(P_ROWP), LT_U, brIf(0));
   emit(END); // ip
-  emit(get(L_JP), i32c(1), ADD, [0x22, ...uleb(L_JP)], get(P_COLP), LT_U, brIf(0));
-  emit(END); // jp
-  emit(END); // function
-  const locals = vec([[...uleb(6), I32], [...uleb(11), V128]]);
-  const fn = [...locals, ...code];
-  return [...uleb(fn.length), ...fn];
-}
-
-/**
- * The float32 twin of the GEMM kernel for the magnitude lane (all operands ≥ 0): 4×8 tiles, so a
- * B panel row is 8 floats (two f32x4, 32 bytes, like the float64 kernel's 4 doubles) and an A panel
- * row 4 floats; eight f32x4 accumulators, twice the products per instruction of the float64
- * kernel. Its rounding is accounted for by the caller (gemm.ts inflateMagnitude32).
- */
-function body32(): number[] {
-  const code: number[] = [];
-  const emit = (...parts: number[][]) => parts.forEach((p) => code.push(...p));
-  emit(i32c(0), set(L_JP));
-  emit(LOOP); // jp
-  emit(i32c(0), set(L_IP));
-  emit(LOOP); // ip
-  emit(get(P_AP), get(L_IP), get(P_ASTRIDE), MUL, ADD, set(L_PA));
-  emit(get(P_BP), get(L_JP), get(P_KC), MUL, i32c(32), MUL, ADD, set(L_PB));
-  for (let a = 0; a < 8; a++) emit(v128zero, set(L_ACC + a));
-  emit(get(P_KC), set(L_K));
-  emit(LOOP); // k
-  emit(get(L_PB), v128load(0), set(L_B0));
-  emit(get(L_PB), v128load(16), set(L_B1));
-  for (let i = 0; i < 4; i++) {
-    emit(get(L_PA), load32splat(4 * i), set(L_S));
-    emit(get(L_ACC + 2 * i), get(L_S), get(L_B0), F32X4_MUL, F32X4_ADD, set(L_ACC + 2 * i));
-    emit(get(L_ACC + 2 * i + 1), get(L_S), get(L_B1), F32X4_MUL, F32X4_ADD, set(L_ACC + 2 * i + 1));
-  }
-  emit(get(L_PA), i32c(16), ADD, set(L_PA));
-  emit(get(L_PB), i32c(32), ADD, set(L_PB));
-  emit(get(L_K), i32c(-1), ADD, [0x22, ...uleb(L_K)], i32c(0), NE, brIf(0));
-  emit(END); // k
-  emit(get(P_C), get(L_IP), i32c(4), MUL, get(P_LDC), MUL, ADD, get(L_JP), i32c(32), MUL, ADD, set(L_PC));
-  for (let i = 0; i < 4; i++) {
-    emit(get(L_PC), get(L_PC), v128load(0), get(L_ACC + 2 * i), F32X4_ADD, v128store(0));
-    emit(get(L_PC), get(L_PC), v128load(16), get(L_ACC + 2 * i + 1), F32X4_ADD, v128store(16));
-    if (i < 3) emit(get(L_PC), get(P_LDC), ADD, set(L_PC));
-  }
-  emit(get(L_IP), i32c(1), ADD, [0x22, ...uleb(L_IP)], get(P_ROWP), LT_U, brIf(0));
-  emit(END); // ip
-  emit(get(L_JP), i32c(1), ADD, [0x22, ...uleb(L_JP)], get(P_COLP), LT_U, brIf(0));
+  emit(get(L_JP), i32c(1), ADD, tee(L_JP), get(P_COLP), LT_U, brIf(0));
   emit(END); // jp
   emit(END); // function
   const locals = vec([[...uleb(6), I32], [...uleb(11), V128]]);
@@ -383,7 +346,7 @@ function moduleBytes(): Uint8Array {
       [...name('runsScatterBoth'), 0x00, ...uleb(8)],
       [...name('absB32'), 0x00, ...uleb(9)],
     ])),
-    ...section(10, vec([body(), runsBody(false), runsBody(true), im2colBody(), col2imBody(), body32(), col2imBody(true), runsBody(false, true), runsBody(true, true), absB32Body()])),
+    ...section(10, vec([gemmBody(), runsBody(false), runsBody(true), im2colBody(), col2imBody(), gemmBody(true), col2imBody(true), runsBody(false, true), runsBody(true, true), absB32Body()])),
   ];
   return Uint8Array.from(bytes);
 }
@@ -416,7 +379,7 @@ export interface WasmGemm {
   absB32(bp: number, bp32: number, kc: number, colPanels: number): void;
   /** See im2colBody. */
   im2col(bp: number, x: number, table: number, P: number, kSize: number, kStart: number, kc: number, jStart: number, cols: number, inS: number): void;
-  /** See body32: the float32 GEMM of the magnitude lane (same arguments as gemm; 4×8 tiles of 4-byte elements). */
+  /** See gemmBody: the float32 GEMM of the magnitude lane (same arguments as gemm; 4×8 tiles of 4-byte elements). */
   gemm32: WasmGemm['gemm'];
   /** See col2imBody: col2im of the result and the float32 magnitude scratch in one pass. */
   col2imBoth(

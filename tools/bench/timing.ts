@@ -42,31 +42,8 @@ function batchSize(msPerCall: number): number {
  * shorter than ~2 ms are timed in batches and divided.
  */
 export async function measure(fn: () => unknown, options: TimingOptions = {}): Promise<Timing> {
-  const warmup = options.warmup ?? 3;
-  const warmupMs = options.warmupMs ?? 500;
-  const minReps = options.minReps ?? 5;
-  const maxReps = options.maxReps ?? 25;
-  const minTotal = options.minTotalMs ?? 300;
-  const w0 = performance.now();
-  let calls = 0;
-  for (; calls < warmup || (performance.now() - w0 < warmupMs && calls < 20000); calls++) await fn();
-  const batch = batchSize((performance.now() - w0) / calls);
-  const walls: number[] = [];
-  const cpus: number[] = [];
-  let total = 0;
-  while (walls.length < minReps || (total < minTotal && walls.length < maxReps)) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    for (let i = 0; i < batch; i++) await fn();
-    const dt = performance.now() - t0;
-    const c = process.cpuUsage(c0);
-    walls.push(dt / batch);
-    cpus.push((c.user + c.system) / 1000 / batch);
-    total += dt;
-  }
-  const wallMs = median(walls);
-  const cpuMs = median(cpus);
-  return { medianMs: clock === 'cpu' ? cpuMs : wallMs, wallMs, cpuMs, reps: walls.length };
+  const [timing] = await measureInterleaved([fn], { minReps: 5, maxReps: 25, minTotalMs: 300, ...options });
+  return timing;
 }
 
 export const median = (v: readonly number[]): number => {
@@ -78,6 +55,7 @@ export const median = (v: readonly number[]): number => {
 /**
  * Times several functions round-robin (A, B, C, A, B, C, …) after warming each up, so that a
  * ratio between them is taken under the same machine conditions; returns one Timing per function.
+ * Defaults as in TimingOptions, except minReps 7, maxReps 41, minTotalMs 600.
  */
 export async function measureInterleaved(fns: readonly (() => unknown)[], options: TimingOptions = {}): Promise<Timing[]> {
   const warmup = options.warmup ?? 3;

@@ -156,18 +156,25 @@ export function disagreement(d: Data, actual: Float64Array): string | undefined 
   for (let i = 0; i < actual.length; i++) {
     const a = actual[i];
     const e = expected[i];
-    if (Number.isNaN(e) || Number.isNaN(a)) {
-      if (Number.isNaN(e) !== Number.isNaN(a)) return `element ${i}: ${a}, expected ${e}`;
-      continue;
-    }
-    if (!Number.isFinite(e) || !Number.isFinite(a)) {
-      if (a !== e) return `element ${i}: ${a}, expected ${e}`;
+    const special = nonFiniteDisagreement(i, a, e);
+    if (special !== undefined) {
+      if (special) return special;
       continue;
     }
     const bound = factor * magnitude[i];
     if (Math.abs(a - e) > bound) return `element ${i}: ${a}, expected ${e}, |diff| ${Math.abs(a - e)} > bound ${bound}`;
   }
   return undefined;
+}
+
+/**
+ * For element i with a or e not finite: '' when they agree (NaN where NaN is expected, the same
+ * infinity), else a message; undefined when both are finite (the caller compares them).
+ */
+function nonFiniteDisagreement(i: number, a: number, e: number): string | undefined {
+  if (Number.isFinite(a) && Number.isFinite(e)) return undefined;
+  const agree = Number.isNaN(e) || Number.isNaN(a) ? Number.isNaN(e) === Number.isNaN(a) : a === e;
+  return agree ? '' : `element ${i}: ${a}, expected ${e}`;
 }
 
 /**
@@ -193,12 +200,9 @@ export function magnitudeDisagreement(d: Data, actual: Float64Array): string | u
   for (let i = 0; i < actual.length; i++) {
     const a = actual[i];
     const e = expected[i];
-    if (Number.isNaN(e) || Number.isNaN(a)) {
-      if (Number.isNaN(e) !== Number.isNaN(a)) return `element ${i}: ${a}, expected ${e}`;
-      continue;
-    }
-    if (!Number.isFinite(e) || !Number.isFinite(a)) {
-      if (a !== e) return `element ${i}: ${a}, expected ${e}`;
+    const special = nonFiniteDisagreement(i, a, e);
+    if (special !== undefined) {
+      if (special) return special;
       continue;
     }
     if (a < e * low) return `element ${i}: ${a} below the direct magnitude ${e}`;
