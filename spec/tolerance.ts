@@ -85,10 +85,16 @@ export interface Expected {
  * The per-element bound γ_{n+1}·magnitude + (n+1)·η for `n` products per element: the same formula
  * as expectedWithBound, for clauses that compute the exact value another way (e.g. C·x).
  */
-export function boundFromMagnitude(magnitude: ArrayLike<number>, n: number, profile: PrecisionProfile = PRECISION_PROFILES.float32): Float64Array {
+export function boundFromMagnitude(
+  magnitude: ArrayLike<number>,
+  n: number,
+  profile: PrecisionProfile = PRECISION_PROFILES.float32,
+  /** Where to write the bound; may be `magnitude` itself (in place). Default: a new array. */
+  into?: Float64Array,
+): Float64Array {
   const g = gamma(n + 1, profile.u);
   const floor = (n + 1) * profile.eta;
-  const bound = new Float64Array(magnitude.length);
+  const bound = into ?? new Float64Array(magnitude.length);
   for (let i = 0; i < bound.length; i++) bound[i] = g * magnitude[i] + floor;
   return bound;
 }
@@ -204,13 +210,17 @@ export function expectedWithBound(
   b: Tensor | undefined,
   attrs: ConvTransposeAttributes,
   profile: PrecisionProfile = PRECISION_PROFILES.float32,
+  /** keepMagnitude: also return |b| + Σ|x||w| (costs one more array). Default false: the bound is written over it. */
+  options: { keepMagnitude?: boolean } = {},
 ): Expected {
   const geometry = prepare(op, x, w, b, attrs);
   const { y: y64, magnitude } = withMagnitude(geometry, x.data, w.data, b?.data);
-  const bound = boundFromMagnitude(magnitude, productsPerOutput(geometry), profile);
+  // In place unless asked for: on memory-bound shapes (depthwise) a second output-sized array costs
+  // as much as the magnitude products themselves.
+  const bound = boundFromMagnitude(magnitude, productsPerOutput(geometry), profile, options.keepMagnitude ? undefined : magnitude);
   if (profile.algorithm === 'transform') {
     const extra = transformTerm(geometry, x, w, profile);
     for (let i = 0; i < bound.length; i++) bound[i] += extra[i];
   }
-  return { y64, bound, dims: geometry.outputDims, geometry, magnitude };
+  return { y64, bound, dims: geometry.outputDims, geometry, magnitude: options.keepMagnitude ? magnitude : undefined };
 }
