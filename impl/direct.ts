@@ -34,11 +34,24 @@ export function multiIndices(shape: readonly number[]): number[][] {
 type Numeric = ArrayLike<number>;
 
 /**
+ * Conv's gather: the flat spatial offset in X of kernel tap `k` for output position `o`, at
+ * o·s − p_begin + k·d on every axis, or −1 when the tap falls in the padding (it contributes nothing).
+ */
+export function convTapOffset(g: ConvGeometry, o: readonly number[], k: readonly number[], inStrides: readonly number[]): number {
+  let offset = 0;
+  for (let a = 0; a < g.rank; a++) {
+    const q = o[a] * g.strides[a] - g.padsBegin[a] + k[a] * g.dilations[a];
+    if (q < 0 || q >= g.inputSpatial[a]) return -1;
+    offset += q * inStrides[a];
+  }
+  return offset;
+}
+
+/**
  * ONNX Conv: y[n, m, o] = b[m] + Σ_{c, κ} x[n, g·C/g + c, o·s − p_begin + κ·d] · W[m, c, κ],
  * summed in float64, out-of-range input positions contributing nothing.
  */
 export function convDirect(g: ConvGeometry, x: Numeric, w: Numeric, b: Numeric | undefined): Float64Array {
-  const r = g.rank;
   const cg = g.inChannels / g.group;
   const mg = g.outChannels / g.group;
   const inSpatial = product(g.inputSpatial);
@@ -48,7 +61,6 @@ export function convDirect(g: ConvGeometry, x: Numeric, w: Numeric, b: Numeric |
   const outIdx = multiIndices(g.outputSpatial);
   const inStrides = rowMajorStrides(g.inputSpatial);
   const y = new Float64Array(g.batch * g.outChannels * outSpatial);
-  const pos = new Array<number>(r);
   for (let n = 0; n < g.batch; n++) {
     for (let m = 0; m < g.outChannels; m++) {
       const grp = Math.floor(m / mg);
@@ -57,18 +69,8 @@ export function convDirect(g: ConvGeometry, x: Numeric, w: Numeric, b: Numeric |
         const o = outIdx[of];
         let acc = b ? b[m] : 0;
         for (let kf = 0; kf < kSize; kf++) {
-          const k = kernelIdx[kf];
-          let offset = 0;
-          let inside = true;
-          for (let a = 0; a < r; a++) {
-            pos[a] = o[a] * g.strides[a] - g.padsBegin[a] + k[a] * g.dilations[a];
-            if (pos[a] < 0 || pos[a] >= g.inputSpatial[a]) {
-              inside = false;
-              break;
-            }
-            offset += pos[a] * inStrides[a];
-          }
-          if (!inside) continue;
+          const offset = convTapOffset(g, o, kernelIdx[kf], inStrides);
+          if (offset < 0) continue;
           for (let c = 0; c < cg; c++) {
             const xi = (n * g.inChannels + grp * cg + c) * inSpatial + offset;
             const wi = (m * cg + c) * kSize + kf;

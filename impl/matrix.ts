@@ -5,7 +5,7 @@
  * of this matrix as a literal array; both describe one map. ConvTranspose with the same W is Cᵀ.
  */
 import { ConvSpecError } from './errors';
-import { multiIndices, rowMajorStrides } from './direct';
+import { convTapOffset, multiIndices, rowMajorStrides } from './direct';
 import { product, resolveConv, type ConvGeometry } from './resolve';
 import type { ConvAttributes } from './types';
 
@@ -49,17 +49,8 @@ export function convMatrix(xDims: readonly number[], w: { dims: readonly number[
     for (let of = 0; of < outSpatial; of++) {
       const row = m * outSpatial + of;
       for (let kf = 0; kf < kSize; kf++) {
-        let p = 0;
-        let inside = true;
-        for (let a = 0; a < g.rank; a++) {
-          const q = oIdx[of][a] * g.strides[a] - g.padsBegin[a] + kIdx[kf][a] * g.dilations[a];
-          if (q < 0 || q >= g.inputSpatial[a]) {
-            inside = false;
-            break;
-          }
-          p += q * inStrides[a];
-        }
-        if (!inside) continue;
+        const p = convTapOffset(g, oIdx[of], kIdx[kf], inStrides);
+        if (p < 0) continue;
         for (let c = 0; c < cg; c++) {
           const col = (grp * cg + c) * inSpatial + p;
           const wi = (m * cg + c) * kSize + kf;

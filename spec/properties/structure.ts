@@ -77,17 +77,6 @@ function biasPerChannel(op: OpName) {
   });
 }
 
-/** Slice of a tensor along axis 0 or 1 (items [from, to)). */
-function slice(t: Tensor, axis: 0 | 1, from: number, to: number): Tensor {
-  const dims = [...t.dims];
-  const inner = product(dims.slice(axis + 1));
-  const outer = product(dims.slice(0, axis));
-  const n = dims[axis];
-  dims[axis] = to - from;
-  const data = new Float32Array(product(dims));
-  for (let o = 0; o < outer; o++) data.set(t.data.subarray((o * n + from) * inner, (o * n + to) * inner), o * (to - from) * inner);
-  return { dims, data };
-}
 
 function batchIndependent(op: OpName) {
   return defineClause({
@@ -102,11 +91,11 @@ function batchIndependent(op: OpName) {
       const e = boundOf(ctx, c);
       assertDims(both, e.dims, 'batched result');
       for (const n of [0, 1]) {
-        const xi = slice(c.x, 0, n, n + 1);
+        const xi = sliceAxis(c.x, 0, n, n + 1);
         const yi = await ctx.call(op, xi, c.w, c.b, c.attrs);
         const ei = boundOf(ctx, c, xi);
         const per = ei.bound.length;
-        assertAgree(slice(both, 0, n, n + 1), yi, e.bound.subarray(n * per, (n + 1) * per), ei.bound, ei.dims, `batch item ${n} vs the item alone`);
+        assertAgree(sliceAxis(both, 0, n, n + 1), yi, e.bound.subarray(n * per, (n + 1) * per), ei.bound, ei.dims, `batch item ${n} vs the item alone`);
       }
     },
   });
@@ -128,15 +117,15 @@ function groupsConcat(op: OpName) {
       const e = boundOf(ctx, c);
       assertDims(grouped, e.dims, 'grouped result');
       for (let g = 0; g < group; g++) {
-        const xg = slice(c.x, 1, g * cg, (g + 1) * cg);
+        const xg = sliceAxis(c.x, 1, g * cg, (g + 1) * cg);
         // Conv W [M, C/g, k…] splits by output channel; ConvTranspose W [C, M/g, k…] by input channel.
-        const wg = op === 'Conv' ? slice(c.w, 0, g * mg, (g + 1) * mg) : slice(c.w, 0, g * cg, (g + 1) * cg);
-        const bg = c.b && slice(c.b, 0, g * mg, (g + 1) * mg);
+        const wg = op === 'Conv' ? sliceAxis(c.w, 0, g * mg, (g + 1) * mg) : sliceAxis(c.w, 0, g * cg, (g + 1) * cg);
+        const bg = c.b && sliceAxis(c.b, 0, g * mg, (g + 1) * mg);
         const attrs = { ...c.attrs, group: 1 };
         const yg = await ctx.call(op, xg, wg, bg, attrs);
         const eg = expectedWithBound(op, xg, wg, bg, attrs, ctx.profile);
         const boundSlice = sliceF64(e.bound, e.dims, g * mg, (g + 1) * mg);
-        assertAgree(slice(grouped, 1, g * mg, (g + 1) * mg), yg, boundSlice, eg.bound, eg.dims, `output channels of group ${g} vs the ungrouped call on its slices`);
+        assertAgree(sliceAxis(grouped, 1, g * mg, (g + 1) * mg), yg, boundSlice, eg.bound, eg.dims, `output channels of group ${g} vs the ungrouped call on its slices`);
       }
     },
   });
