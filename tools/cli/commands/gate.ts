@@ -5,7 +5,6 @@
  * failed, 2 a step could not run or the arguments are unusable). The work is tools/gate/gate.ts.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Option, type Command } from 'commander';
 import { formatReport } from '../../verify/format';
 import type { VerifyTarget } from '../../verify/target';
@@ -15,6 +14,7 @@ import { makeStyle } from '../style';
 import { setExitCode } from '../main';
 import { UsageError } from '../usage';
 import { optionsFrom, type VerifyFlags } from './verify';
+import { writeReportFile } from '../writeReport';
 
 interface GateFlags extends Omit<VerifyFlags, 'cmd'> {
   /** Repeatable --cmd, collected into a list. */
@@ -43,13 +43,6 @@ export function gateTargets(paths: string[], flags: { cmds: string[]; ort?: bool
   }
   if (flags.ort || targets.length === 0) targets.push({ kind: 'ort' });
   return targets;
-}
-
-function writeFileAtomic(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, file);
 }
 
 export function registerGate(program: Command): void {
@@ -125,7 +118,7 @@ export function registerGate(program: Command): void {
       const verdict = result.exitCode === 0 ? style.green('gate: PASSED') : result.exitCode === 1 ? style.red('gate: FAILED') : style.red('gate: COULD NOT RUN every step');
       process.stdout.write(`${verdict} in ${(result.durationMs / 1000).toFixed(1)} s\n`);
       if (flags.junit) {
-        writeFileAtomic(flags.junit, gateJUnit(result.steps.map((s) => s.junit), result.durationMs));
+        writeReportFile(flags.junit, gateJUnit(result.steps.map((s) => s.junit), result.durationMs));
         process.stdout.write(`JUnit XML written to ${flags.junit}\n`);
       }
       setExitCode(result.exitCode);

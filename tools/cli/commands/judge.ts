@@ -3,8 +3,6 @@
  * against the float64 reference (tools/verify/judge.ts). Exit 0 every output present and within the
  * bound, 1 a failure (or no output at all), 2 could not run.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Command } from 'commander';
 import { formatReport } from '../../verify/format';
 import { judgeDirectory } from '../../verify/judge';
@@ -13,6 +11,7 @@ import { reportToJson } from '../../verify/report';
 import { VerifyArgumentError } from '../../verify/run';
 import { setExitCode } from '../main';
 import { UsageError } from '../usage';
+import { writeReportFile } from '../writeReport';
 
 interface JudgeFlags {
   fixturesDir?: string;
@@ -22,11 +21,6 @@ interface JudgeFlags {
   json?: string;
   junit?: string;
   name?: string;
-}
-
-function write(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  fs.writeFileSync(file, text);
 }
 
 export function registerJudge(program: Command): void {
@@ -56,8 +50,8 @@ export function registerJudge(program: Command): void {
         throw e;
       }
       process.stdout.write(formatReport(report));
-      if (flags.json) write(flags.json, reportToJson(report));
-      if (flags.junit) write(flags.junit, toJUnit(report));
+      if (flags.json) writeReportFile(flags.json, reportToJson(report));
+      if (flags.junit) writeReportFile(flags.junit, toJUnit(report));
       setExitCode(report.summary.conformant ? 0 : 1);
     });
 }

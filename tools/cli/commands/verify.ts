@@ -4,7 +4,6 @@
  * not run. The work itself is tools/verify/run.ts; this module parses flags and writes outputs.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Option, type Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { optionsFromEnv } from '../../../spec/framework/runClause';
@@ -15,6 +14,7 @@ import { reportToJson } from '../../verify/report';
 import { parseShard, verifyTarget, VerifyArgumentError, type VerifyOptions, type VerifyTarget } from '../../verify/run';
 import { setExitCode } from '../main';
 import { UsageError } from '../usage';
+import { writeReportFile } from '../writeReport';
 
 export interface VerifyFlags {
   cmd?: string;
@@ -87,13 +87,6 @@ export function optionsFrom(flags: VerifyFlags): VerifyOptions {
   return options;
 }
 
-function writeFileAtomic(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, file);
-}
-
 /** Runs verify for the CLI; resolves to the exit code (0, 1) or throws UsageError (2). */
 export async function runVerify(modulePath: string | undefined, flags: VerifyFlags): Promise<number> {
   const target = targetFrom(modulePath, flags);
@@ -132,8 +125,8 @@ export async function runVerify(modulePath: string | undefined, flags: VerifyFla
     }
   }
   process.stdout.write(formatReport(report));
-  if (flags.json) writeFileAtomic(flags.json, reportToJson(report));
-  if (flags.junit) writeFileAtomic(flags.junit, toJUnit(report));
+  if (flags.json) writeReportFile(flags.json, reportToJson(report));
+  if (flags.junit) writeReportFile(flags.junit, toJUnit(report));
   return report.summary.conformant ? 0 : 1;
 }
 
