@@ -11,8 +11,8 @@ import { writeFileSync } from 'node:fs';
 import { setExitCode } from '../main';
 import { UsageError } from '../usage';
 import { addAttributeOptions, attributesFrom, parseNumberList, type ConvOptionValues } from '../../shape/args';
-import { explainConvTranspose } from '../../explain/convTranspose';
-import { explainMatrix } from '../../explain/matrix';
+import { explainConvTranspose, type ExplainAnswer } from '../../explain/convTranspose';
+import { explainMatrix, type MatrixAnswer } from '../../explain/matrix';
 import { renderSvg, type Panel } from '../../explain/svg';
 import { makeStyle } from '../style';
 
@@ -41,6 +41,14 @@ function valuesOption(cmd: Command): Command {
     .option('--svg <file>', 'also write the grids as an SVG picture');
 }
 
+/** Prints an explanation; exit 1 when it could not be built or its check against the direct op failed. */
+function report(answer: ExplainAnswer | MatrixAnswer, svg: string | undefined): void {
+  process.stdout.write(answer.text + '\n');
+  if (!answer.ok) return setExitCode(1);
+  if (!answer.agree) setExitCode(1);
+  if (svg) writeSvg(svg, answer.title, answer.panels);
+}
+
 export function registerExplain(program: Command): void {
   const explain = program.command('explain').description("show the tutorial's pictures for a configuration: the four steps of ConvTranspose, or the equivalent matrix");
 
@@ -65,10 +73,7 @@ export function registerExplain(program: Command): void {
       },
       makeStyle(),
     );
-    process.stdout.write(answer.text + '\n');
-    if (!answer.ok) return setExitCode(1);
-    if (!answer.agree) setExitCode(1);
-    if (o.svg) writeSvg(o.svg, answer.title, answer.panels);
+    report(answer, o.svg);
   });
 
   const mx = explain
@@ -89,9 +94,6 @@ export function registerExplain(program: Command): void {
       },
       makeStyle(),
     );
-    process.stdout.write(answer.text + '\n');
-    if (!answer.ok) return setExitCode(1);
-    if (!answer.agree) setExitCode(1);
-    if (o.svg) writeSvg(o.svg, answer.title, answer.panels);
+    report(answer, o.svg);
   });
 }
