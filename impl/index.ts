@@ -5,7 +5,7 @@ export {
   resolve, resolveConv, resolveConvTranspose, effectiveKernel, product,
   DEFAULT_MAX_ELEMENTS, DEFAULT_MAX_MULTIPLY_ADDS, type ConvGeometry, type ResolveOptions,
 } from './resolve';
-export { reference, referenceConv, referenceConvTranspose, runReference, prepare, directKernels, setDefaultKernels, type ReferenceResult, type Kernels } from './reference';
+export { reference, referenceConv, referenceConvTranspose, runReference, prepare, directKernels, type ReferenceResult, type Kernels } from './reference';
 export { convDirect, convTransposeDirect } from './direct';
 export { convTransposeByZeroInsertion, insertZeros, padOrCrop, flipAndSwapKernel, type ZeroInsertionSteps } from './zeroInsertion';
 export { convMatrix, matVec, matTVec, matrixRank, MAX_MATRIX_ENTRIES, type EquivalentMatrix } from './matrix';

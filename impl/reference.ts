@@ -69,11 +69,8 @@ export function referenceConvTranspose(
   return runReference('ConvTranspose', x, w, b, attrs, options);
 }
 
-/** Which kernels `reference` uses. The fast exact path replaces this once it is verified against directKernels. */
-let defaultKernels: Kernels = fastKernels;
-export function setDefaultKernels(k: Kernels): void {
-  defaultKernels = k;
-}
+/** The kernels `reference` uses: the fast exact path, tested against directKernels (impl/fast/test). Pass `kernels` to runReference for another pair. */
+const defaultKernels: Kernels = fastKernels;
 
 /** Outputs up to this many elements get their float64 result in a reused scratch array (below). */
 const SCRATCH_MAX = 1 << 16;
