@@ -4,6 +4,7 @@
  */
 import type { Expected } from '../tolerance';
 import type { Tensor } from '../../impl/types';
+import { precisionRecorder } from './precision';
 
 export interface WindowRow {
   /** Full index of the element (N, C, spatial…). */
@@ -21,7 +22,28 @@ export interface Mismatch {
   worst?: { flat: number; index: number[]; actual: number; expected: number; bound: number; ratio: number };
   badCount?: number;
   window?: WindowRow[];
+  /** The 2-D slice of the output around the worst element (heat maps in the HTML report). */
+  slice?: MismatchSlice;
 }
+
+/**
+ * A rectangle of the output through the worst element: the leading indices (N, C, and all but the
+ * last two spatial axes) fixed, at most SLICE_MAX × SLICE_MAX elements of the last two axes (one row
+ * for a 1-D output). Values row-major.
+ */
+export interface MismatchSlice {
+  /** The fixed leading indices. */
+  fixed: number[];
+  rowStart: number;
+  colStart: number;
+  rows: number;
+  cols: number;
+  actual: number[];
+  expected: number[];
+  bound: number[];
+}
+
+export const SLICE_MAX = 32;
 
 /** Error thrown by a property when an output breaks the spec; carries the structured mismatch. */
 export class MismatchError extends Error {
@@ -76,8 +98,10 @@ export function findMismatch(actual: Tensor, expected: Expected): Mismatch | und
   let worstRatio = 1;
   let badCount = 0;
   let largest = 0;
+  const recorder = precisionRecorder.current;
   for (let i = 0; i < expected.y64.length; i++) {
     const r = elementRatio(actual.data[i], expected.y64[i], expected.bound[i]);
+    recorder?.add(r);
     if (r > largest) largest = r;
     if (r > 1) {
       badCount++;
@@ -99,7 +123,36 @@ export function findMismatch(actual: Tensor, expected: Expected): Mismatch | und
     worst: w,
     badCount,
     window: windowAround(actual, expected, worst),
+    slice: sliceAround(actual, expected, worst),
   };
+}
+
+/** The MismatchSlice through element `flat` (see its comment). */
+export function sliceAround(actual: Tensor, expected: Expected, flat: number, max = SLICE_MAX): MismatchSlice {
+  const dims = expected.dims;
+  const index = unravel(flat, dims);
+  const spatial = dims.length - 2;
+  // Last two axes when there are two spatial axes or more; the last one alone for a 1-D output.
+  const planeAxes = spatial >= 2 ? 2 : 1;
+  const lead = dims.length - planeAxes;
+  const rowsAll = planeAxes === 2 ? dims[lead] : 1;
+  const colsAll = dims[dims.length - 1];
+  const start = (pos: number, n: number) => Math.max(0, Math.min(pos - Math.floor(max / 2), n - max));
+  const rowStart = planeAxes === 2 ? start(index[lead], rowsAll) : 0;
+  const colStart = start(index[dims.length - 1], colsAll);
+  const rows = Math.min(rowsAll, max);
+  const cols = Math.min(colsAll, max);
+  const planeBase = flat - (planeAxes === 2 ? index[lead] * colsAll : 0) - index[dims.length - 1];
+  const out: MismatchSlice = { fixed: index.slice(0, lead), rowStart, colStart, rows, cols, actual: [], expected: [], bound: [] };
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const i = planeBase + (rowStart + r) * colsAll + colStart + c;
+      out.actual.push(actual.data[i]);
+      out.expected.push(expected.y64[i]);
+      out.bound.push(expected.bound[i]);
+    }
+  }
+  return out;
 }
 
 function fmtRatio(r: number): string {

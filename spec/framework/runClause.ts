@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { makeContext, type Clause } from './clause';
 import { MismatchError, type Mismatch } from './compare';
+import { withPrecision, type PrecisionSummary } from './precision';
 import type { Subject } from './subject';
 
 /** The fixed default seed: every `npm test` and default `convspec verify` run draws the same cases. */
@@ -46,6 +47,8 @@ export interface ClauseOutcome {
   mismatch?: Mismatch;
   /** One-line command that replays the failure. */
   replay?: string;
+  /** |error|/bound over every element the clause judged (spec/framework/precision.ts); absent when it judged none. */
+  precision?: PrecisionSummary;
 }
 
 export async function runClause(clause: Clause<any>, subject: Subject, options: RunClauseOptions = {}): Promise<ClauseOutcome> {
@@ -59,7 +62,7 @@ export async function runClause(clause: Clause<any>, subject: Subject, options: 
   const ctx = makeContext(subject);
   const runs = options.runs ?? Math.max(1, Math.round((clause.runs ?? 100) * (options.depth ?? 1)));
   const property = fc.asyncProperty(clause.arbitrary, (v) => clause.check(v, ctx));
-  const details = await fc.check(property, {
+  const { result: details, precision } = await withPrecision(() => fc.check(property, {
     seed,
     path: options.path,
     numRuns: runs,
@@ -68,10 +71,10 @@ export async function runClause(clause: Clause<any>, subject: Subject, options: 
     // the examples before the random cases, so dropping them would replay a different case.
     examples: (clause.examples ?? []).map((e) => [e] as [unknown]),
     endOnFailure: false,
-  });
+  }));
   const skipped = Object.fromEntries(ctx.skipped);
   const durationMs = Date.now() - started;
-  const common = { ...base, numRuns: details.numRuns, numSkips: details.numSkips, durationMs, skipped };
+  const common = { ...base, numRuns: details.numRuns, numSkips: details.numSkips, durationMs, skipped, ...(precision ? { precision } : {}) };
   if (!details.failed) return { ...common, status: 'passed' };
   if (details.counterexample === null) {
     // fast-check gave up for too many skipped cases: nothing in scope failed.

@@ -5,6 +5,7 @@
  */
 import { makeStyle, plain as plainStyle, type Style } from '../cli/style';
 import { formatWindow } from '../../spec/framework/compare';
+import { formatPrecision } from '../../spec/framework/precision';
 import type { ClauseResult, VerifyReport } from './report';
 
 type Colors = Pick<Style, 'red' | 'green' | 'yellow' | 'dim' | 'bold'>;
@@ -33,8 +34,8 @@ function casesCell(c: ClauseResult): string {
 
 /** The table by clause. Widths fit the content; long titles are clipped. */
 export function formatTable(report: VerifyReport, col: Colors = plain): string {
-  const rows = report.clauses.map((c) => [c.id, c.category, statusText(c), casesCell(c), `${(c.durationMs / 1000).toFixed(1)}s`, clip(c.title, 60)]);
-  const header = ['clause', 'category', 'status', 'cases', 'time', 'title'];
+  const rows = report.clauses.map((c) => [c.id, c.category, statusText(c), casesCell(c), formatPrecision(c.precision), `${(c.durationMs / 1000).toFixed(1)}s`, clip(c.title, 60)]);
+  const header = ['clause', 'category', 'status', 'cases', '|err|/bound med / max', 'time', 'title'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const body = report.clauses.map((c, i) =>
     rows[i]
@@ -115,6 +116,9 @@ export function formatReport(report: VerifyReport, col: Colors = makeStyle()): s
   else {
     const which = [!s.numericConformant ? 'numerical conformance' : '', !s.validationConformant ? 'validation (errors on invalid input)' : ''].filter(Boolean).join(' and ');
     verdict = col.red(col.bold('NOT CONFORMANT')) + ` in ${which}`;
+  }
+  if (s.precision) {
+    parts.push('', `precision: |error|/bound over ${s.precision.elements} judged elements: median ${formatPrecision(s.precision).replace(' / ', ', max ')} (≤ 1 passes)`);
   }
   parts.push('', `${verdict}: ${counts}`);
   return parts.join('\n') + '\n';

@@ -5,6 +5,7 @@
  */
 import type { ClauseCategory } from '../../spec/framework/clause';
 import type { Mismatch } from '../../spec/framework/compare';
+import { mergePrecision, type PrecisionSummary } from '../../spec/framework/precision';
 import type { ClauseOutcome, ClauseStatus } from '../../spec/framework/runClause';
 import type { Supports } from '../../spec/framework/subject';
 import type { FaultRecord } from './guard';
@@ -27,6 +28,8 @@ export interface CaseResult {
   mismatch?: Mismatch;
   faults?: FaultRecord[];
   replay?: string;
+  /** Where the case's data came from (judge: the test folder and data set), when not a convspec fixture. */
+  source?: string;
 }
 
 /** A clause's outcome as runClause reports it (spec/framework/runClause.ts), plus what isolation saw. */
@@ -91,6 +94,8 @@ export interface VerifyReport {
     /** Enumerated case counts. */
     cases: Tally;
     byCategory: Partial<Record<ClauseCategory, Tally>>;
+    /** |error|/bound over every judged element of every clause; absent when none was judged. */
+    precision?: PrecisionSummary;
   };
 }
 
@@ -110,6 +115,7 @@ export function summarise(clauses: ClauseResult[]): VerifyReport['summary'] {
   const failedIn = (pred: (c: ClauseResult) => boolean) => clauses.some((c) => c.status === 'failed' && pred(c));
   const numericConformant = !failedIn((c) => c.category !== 'validation');
   const validationConformant = !failedIn((c) => c.category === 'validation');
+  const precision = mergePrecision(clauses.map((c) => c.precision));
   return {
     conformant: numericConformant && validationConformant && tally.passed > 0,
     numericConformant,
@@ -117,6 +123,7 @@ export function summarise(clauses: ClauseResult[]): VerifyReport['summary'] {
     clauses: tally,
     cases,
     byCategory,
+    ...(precision ? { precision } : {}),
   };
 }
 

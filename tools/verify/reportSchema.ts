@@ -28,6 +28,40 @@ const windowRow = {
   required: ['index', 'actual', 'expected', 'bound', 'bad'],
   properties: { index: { type: 'array', items: { type: 'integer' } }, actual: num, expected: num, bound: num, bad: { type: 'boolean' } },
 };
+const precision = {
+  type: 'object',
+  required: ['elements', 'exact', 'infinite', 'median', 'max', 'histogram'],
+  properties: {
+    elements: { type: 'integer', minimum: 0 },
+    exact: { type: 'integer', minimum: 0 },
+    infinite: { type: 'integer', minimum: 0 },
+    median: num,
+    max: num,
+    histogram: {
+      type: 'object',
+      required: ['binsPerDecade', 'minLog10', 'bins'],
+      properties: {
+        binsPerDecade: { type: 'integer', minimum: 1 },
+        minLog10: { type: 'integer' },
+        bins: { type: 'array', items: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 2, maxItems: 2 } },
+      },
+    },
+  },
+};
+const slice = {
+  type: 'object',
+  required: ['fixed', 'rowStart', 'colStart', 'rows', 'cols', 'actual', 'expected', 'bound'],
+  properties: {
+    fixed: { type: 'array', items: { type: 'integer', minimum: 0 } },
+    rowStart: { type: 'integer', minimum: 0 },
+    colStart: { type: 'integer', minimum: 0 },
+    rows: { type: 'integer', minimum: 0 },
+    cols: { type: 'integer', minimum: 0 },
+    actual: { type: 'array', items: num },
+    expected: { type: 'array', items: num },
+    bound: { type: 'array', items: num },
+  },
+};
 const mismatch = {
   type: 'object',
   required: ['kind', 'message'],
@@ -41,6 +75,7 @@ const mismatch = {
     },
     badCount: { type: 'integer', minimum: 0 },
     window: { type: 'array', items: windowRow },
+    slice,
   },
 };
 const caseResult = {
@@ -55,6 +90,7 @@ const caseResult = {
     mismatch,
     faults: { type: 'array', items: fault },
     replay: { type: 'string' },
+    source: { type: 'string' },
   },
 };
 const clauseResult = {
@@ -76,6 +112,7 @@ const clauseResult = {
     mismatch,
     replay: { type: 'string' },
     faults: { type: 'array', items: fault },
+    precision,
     cases: { type: 'array', items: caseResult },
   },
 };
@@ -138,6 +175,7 @@ export const REPORT_SCHEMA = {
         clauses: tally,
         cases: tally,
         byCategory: { type: 'object', additionalProperties: tally },
+        precision,
       },
     },
   },

@@ -10,6 +10,7 @@ import { allClauses } from '../../spec/clauses';
 import { makeContext, type Clause } from '../../spec/framework/clause';
 import { caseId, compileFilter } from '../../spec/framework/caseId';
 import { MismatchError } from '../../spec/framework/compare';
+import { precisionRecorder, RatioHistogram } from '../../spec/framework/precision';
 import { DEFAULT_SEED, runClause, type ClauseOutcome } from '../../spec/framework/runClause';
 import { fixturesClause, fixturesOrt } from '../../spec/properties/fixtures';
 import { probeAmbiguities } from './ambiguities';
@@ -166,6 +167,9 @@ async function runPropertyClause(clause: Clause<any>, subject: GuardedSubject, o
   return result;
 }
 
+/** Failing listed cases of a clause that keep their mismatch slice (heat maps). */
+export const MAX_SLICES = 3;
+
 /** Consecutive hung or crashed listed cases after which the rest of the clause is failed unrun. */
 const MAX_SEVERE_IN_A_ROW = 3;
 
@@ -184,6 +188,7 @@ async function runEnumeratedClause(
   // Hangs and crashes on several cases in a row: the rest of the clause fails without calling the
   // adapter again, or a hanging adapter would cost one full time limit per listed case.
   let severeInARow = 0;
+  const precision = new RatioHistogram();
   for (const c of cases) {
     const id = caseId(clause.id, c.name);
     progress(id, false);
@@ -198,6 +203,8 @@ async function runEnumeratedClause(
     let status: CaseResult['status'] = 'passed';
     let error: string | undefined;
     let mismatch: CaseResult['mismatch'];
+    const outerRecorder = precisionRecorder.current;
+    precisionRecorder.current = precision;
     try {
       await clause.check(c.value, ctx);
     } catch (e) {
@@ -208,6 +215,8 @@ async function runEnumeratedClause(
         error = e instanceof AdapterFault ? `${e.kind}: ${e.message}` : e instanceof Error ? e.message : String(e);
         if (e instanceof MismatchError) mismatch = e.mismatch;
       }
+    } finally {
+      precisionRecorder.current = outerRecorder;
     }
     const faults = subject.faults();
     if (faults.length > 0 && status !== 'failed') {
@@ -221,7 +230,8 @@ async function runEnumeratedClause(
       skipped[reason] = (skipped[reason] ?? 0) + 1;
     }
     if (error !== undefined) r.error = error;
-    if (mismatch) r.mismatch = mismatch;
+    // Heat-map slices for the first few failing cases only, so the report stays small.
+    if (mismatch) r.mismatch = results.filter((k) => k.mismatch).length < MAX_SLICES ? mismatch : { ...mismatch, slice: undefined };
     if (faults.length > 0) r.faults = [...faults];
     severeInARow = faults.some((f) => f.kind === 'timeout' || f.kind === 'crash') ? severeInARow + 1 : 0;
     if (status === 'failed') r.replay = replay(id, seed);
@@ -242,6 +252,7 @@ async function runEnumeratedClause(
     durationMs: Date.now() - started,
     skipped,
     ...(firstFailure ? { error: `${count('failed')} of ${results.length} cases failed; first: ${firstFailure.id}: ${firstFailure.error}`, mismatch: firstFailure.mismatch, replay: firstFailure.replay } : {}),
+    ...(precision.elements > 0 ? { precision: precision.summary() } : {}),
     cases: results,
   };
 }
