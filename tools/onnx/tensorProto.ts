@@ -67,6 +67,11 @@ export function decodeTensor(bytes: Uint8Array, source: string): DecodedTensor {
   } catch (e) {
     throw new TensorProtoError(source, `not a valid TensorProto protobuf (${(e as Error).message})`);
   }
+  return tensorFromMessage(message, source);
+}
+
+/** The checks and conversion of decodeTensor on an already decoded TensorProto (e.g. a model's initializer). */
+export function tensorFromMessage(message: onnx.TensorProto, source: string): DecodedTensor {
   if (message.dataType !== FLOAT) {
     const typeName = onnx.TensorProto.DataType[message.dataType] ?? 'unknown';
     throw new TensorProtoError(source, `data_type is ${message.dataType} (${typeName}); only FLOAT (1) is supported`);

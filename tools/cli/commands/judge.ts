@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { formatReport } from '../../verify/format';
 import { judgeDirectory } from '../../verify/judge';
+import { holdsTestFolders, judgeTestTree } from '../../verify/judgeTests';
 import { toJUnit } from '../../verify/junit';
 import { reportToJson } from '../../verify/report';
 import { VerifyArgumentError } from '../../verify/run';
@@ -21,13 +22,16 @@ interface JudgeFlags {
   json?: string;
   junit?: string;
   name?: string;
+  tests?: string;
+  html?: string;
 }
 
 export function registerJudge(program: Command): void {
   program
     .command('judge')
-    .argument('<dir>', 'folder with <case-id>/test_data_set_0/output_0.pb files (fixtures layout)')
-    .description("judge a third party's fixture outputs against the float64 reference (missing outputs are reported as not run)")
+    .argument('<dir>', 'ONNX test folders (model.onnx + test_data_set_N), or outputs laid out like them (--tests), or output_0.pb files in the fixtures layout')
+    .description('judge outputs against the float64 reference: the expected outputs of ONNX test folders, outputs an implementation wrote for them (--tests), or for convspec\'s fixtures')
+    .option('--tests <dir>', 'the ONNX test folders whose inputs were run; <dir> then holds only the outputs, at the same relative paths')
     .option('--fixtures-dir <dir>', 'the fixtures whose inputs were run (default: the bundled fixtures/)')
     .option('--precision <profile>', 'precision profile to judge with: float32 (default), tf32, float16, bfloat16, exact')
     .option('--algorithm <kind>', "direct (default) or transform: FFT/Winograd kernels, judged with the transform term of spec/SPEC.md's Tolerance section")
@@ -38,13 +42,12 @@ export function registerJudge(program: Command): void {
     .action(async (dir: string, flags: JudgeFlags) => {
       let report;
       try {
-        report = await judgeDirectory(dir, {
-          fixturesDir: flags.fixturesDir,
-          precision: flags.precision as never,
-          algorithm: flags.algorithm as never,
-          clauses: flags.clause,
-          name: flags.name,
-        });
+        if (flags.tests !== undefined && flags.fixturesDir !== undefined) throw new VerifyArgumentError('--tests and --fixtures-dir exclude each other: inputs come from ONNX test folders or from convspec fixtures');
+        // ONNX test folders (a model.onnx at or below the path, or --tests): judged from their own
+        // models and inputs; otherwise outputs for convspec's manifest-checked fixtures.
+        const testsMode = flags.tests !== undefined || (flags.fixturesDir === undefined && holdsTestFolders(dir));
+        const common = { precision: flags.precision as never, algorithm: flags.algorithm as never, clauses: flags.clause, name: flags.name };
+        report = testsMode ? await judgeTestTree(dir, { ...common, testsDir: flags.tests }) : await judgeDirectory(dir, { ...common, fixturesDir: flags.fixturesDir });
       } catch (e) {
         if (e instanceof VerifyArgumentError) throw new UsageError(e.message);
         throw e;
