@@ -12,7 +12,7 @@
 
 export const BINS_PER_DECADE = 20;
 export const MIN_LOG10 = -16;
-export const MAX_LOG10 = 4;
+export const MAX_LOG10 = 16;
 const NUM_BINS = (MAX_LOG10 - MIN_LOG10) * BINS_PER_DECADE;
 
 /** The JSON form (clause.precision, summary.precision in the report). */
@@ -129,6 +129,10 @@ export function mergePrecision(parts: (PrecisionSummary | undefined)[]): Precisi
 /** "0.012 / 0.23" for tables: median / max, 2 significant digits. */
 export function formatPrecision(p: PrecisionSummary | undefined): string {
   if (!p) return '';
-  const f = (v: number) => (v === 0 ? '0' : !Number.isFinite(v) ? '∞' : v >= 0.01 && v < 100 ? String(Number(v.toPrecision(2))) : v.toExponential(1));
-  return `${f(p.median)} / ${f(p.max)}`;
+  return `${formatRatio(p.median)} / ${formatRatio(p.max)}`;
+}
+
+/** One ratio, 2 significant digits. */
+export function formatRatio(v: number): string {
+  return v === 0 ? '0' : !Number.isFinite(v) ? '∞' : v >= 0.01 && v < 100 ? String(Number(v.toPrecision(2))) : v.toExponential(1);
 }

@@ -14,6 +14,7 @@ import { makeStyle } from '../style';
 import { setExitCode } from '../main';
 import { UsageError } from '../usage';
 import { optionsFrom, type VerifyFlags } from './verify';
+import { writeHtmlReport } from '../writeHtml';
 import { writeReportFile } from '../writeReport';
 
 interface GateFlags extends Omit<VerifyFlags, 'cmd'> {
@@ -64,6 +65,7 @@ export function registerGate(program: Command): void {
     .option('--fixtures-dir <dir>', 'fixtures folder to check (default: the bundled fixtures)')
     .option('--fixtures-fresh', 'also regenerate the fixtures with onnxruntime-node and require byte-identical files (shard 1 only)')
     .option('--junit <file>', 'write one JUnit XML file with a test suite per step')
+    .option('--html <file>', 'write a self-contained HTML report of every step (verdicts, clause tables, failures with heat maps, precision profiles)')
     .addOption(new Option('--log <file>', "append adapters' console output / programs' stderr to this file"))
     .addHelpText(
       'after',
@@ -120,6 +122,14 @@ export function registerGate(program: Command): void {
       if (flags.junit) {
         writeReportFile(flags.junit, gateJUnit(result.steps.map((s) => s.junit), result.durationMs));
         process.stdout.write(`JUnit XML written to ${flags.junit}\n`);
+      }
+      if (flags.html) {
+        await writeHtmlReport(flags.html, {
+          title: `convspec gate — ${result.exitCode === 0 ? 'PASSED' : result.exitCode === 1 ? 'FAILED' : 'COULD NOT RUN every step'}`,
+          steps: result.steps.map((s) => ({ name: s.name, status: s.status, summary: s.summary, durationMs: s.durationMs })),
+          sections: result.steps.filter((s) => s.report).map((s) => ({ heading: s.name, report: s.report! })),
+        });
+        process.stdout.write(`HTML report written to ${flags.html}\n`);
       }
       setExitCode(result.exitCode);
     });

@@ -12,6 +12,7 @@ import { reportToJson } from '../../verify/report';
 import { VerifyArgumentError } from '../../verify/run';
 import { setExitCode } from '../main';
 import { UsageError } from '../usage';
+import { writeHtmlReport } from '../writeHtml';
 import { writeReportFile } from '../writeReport';
 
 interface JudgeFlags {
@@ -39,6 +40,7 @@ export function registerJudge(program: Command): void {
     .option('--name <name>', 'name of the implementation in the report')
     .option('--json <file>', 'write the report as JSON (same schema as verify)')
     .option('--junit <file>', 'write the report as JUnit XML')
+    .option('--html <file>', 'write a self-contained HTML report: verdict, clause table, failures with heat maps, precision profile')
     .action(async (dir: string, flags: JudgeFlags) => {
       let report;
       try {
@@ -55,6 +57,7 @@ export function registerJudge(program: Command): void {
       process.stdout.write(formatReport(report));
       if (flags.json) writeReportFile(flags.json, reportToJson(report));
       if (flags.junit) writeReportFile(flags.junit, toJUnit(report));
+      if (flags.html) await writeHtmlReport(flags.html, { title: `convspec judge — ${report.target.name}`, sections: [{ report }] });
       setExitCode(report.summary.conformant ? 0 : 1);
     });
 }

@@ -14,6 +14,7 @@ import { reportToJson } from '../../verify/report';
 import { parseShard, verifyTarget, VerifyArgumentError, type VerifyOptions, type VerifyTarget } from '../../verify/run';
 import { setExitCode } from '../main';
 import { UsageError } from '../usage';
+import { writeHtmlReport } from '../writeHtml';
 import { writeReportFile } from '../writeReport';
 
 export interface VerifyFlags {
@@ -27,6 +28,7 @@ export interface VerifyFlags {
   timeout?: string;
   json?: string;
   junit?: string;
+  html?: string;
   log?: string;
   fixturesDir?: string;
   progress?: boolean;
@@ -127,6 +129,7 @@ export async function runVerify(modulePath: string | undefined, flags: VerifyFla
   process.stdout.write(formatReport(report));
   if (flags.json) writeReportFile(flags.json, reportToJson(report));
   if (flags.junit) writeReportFile(flags.junit, toJUnit(report));
+  if (flags.html) await writeHtmlReport(flags.html, { title: `convspec verify — ${report.target.name}`, sections: [{ report }] });
   return report.summary.conformant ? 0 : 1;
 }
 
@@ -146,6 +149,7 @@ export function registerVerify(program: Command): void {
     .option('--fixtures-dir <dir>', 'fixtures folder for the fixtures.ort clause (default: the bundled fixtures/)')
     .option('--json <file>', 'write the report as JSON (versioned schema)')
     .option('--junit <file>', 'write the report as JUnit XML')
+    .option('--html <file>', 'write a self-contained HTML report: verdict, clause table, failures with heat maps, precision profile')
     .option('--log <file>', "append the adapter's console output / the program's stderr to this file")
     .addOption(new Option('--no-progress', 'no progress bar (it is shown only on a terminal anyway)'))
     .action(async (modulePath: string | undefined, flags: VerifyFlags) => {

@@ -44,11 +44,11 @@ function writeModel(folder: string, op: OpName, attrs: ConvTransposeAttributes, 
   const g = m.graph!;
   if (init) {
     g.initializer = [onnx.TensorProto.decode(encodeTensor(init.w, 'W')), ...(init.b ? [onnx.TensorProto.decode(encodeTensor(init.b, 'B'))] : [])];
-    g.input = g.input.filter((i) => i.name === 'X');
+    g.input = g.input!.filter((i) => i.name === 'X');
   }
   if (outputName) {
-    g.node[0].output = [outputName];
-    g.output[0].name = outputName;
+    g.node![0].output = [outputName];
+    g.output![0].name = outputName;
   }
   fs.writeFileSync(path.join(folder, 'model.onnx'), onnx.ModelProto.encode(m).finish());
 }
