@@ -72,7 +72,7 @@ export function overallProfileSpec(p: PrecisionSummary, title: string): VegaLite
         encoding: {
           x: { field: 'lo', ...ratioAxis('|error| / bound (log axis)') },
           x2: { field: 'hi' },
-          y: { field: 'share', type: 'quantitative', axis: { title: 'share of elements', format: '.0%' } },
+          y: { field: 'share', type: 'quantitative', axis: { title: 'share of elements', format: '.1~%' } },
         },
       },
       { data: { values: [{ x: 1 }] }, mark: { type: 'rule', color: '#d62728', strokeDash: [4, 3], strokeWidth: 1.5 }, encoding: { x: { field: 'x', type: 'quantitative' } } },
@@ -119,7 +119,7 @@ export function comparedProfileSpec(rows: { target: string; precision: Precision
         mark: { type: 'line', point: { size: 16 }, interpolate: 'monotone' },
         encoding: {
           x: { field: 'x', ...ratioAxis('|error| / bound (log axis)') },
-          y: { field: 'share', type: 'quantitative', axis: { title: 'share of elements', format: '.0%' } },
+          y: { field: 'share', type: 'quantitative', axis: { title: 'share of elements', format: '.1~%' } },
           color: { field: 'target', type: 'nominal', legend: { title: null, orient: 'bottom', columns: 2, labelLimit: 400 } },
         },
       },
@@ -134,12 +134,22 @@ function fmt(v: number): string {
   return v >= 0.01 && v < 1000 ? String(Number(v.toPrecision(3))) : v.toExponential(2);
 }
 
+/** Colour bands of |error|/bound in the heat maps: greens within the bound, reds outside. */
+const RATIO_BANDS = [
+  { upTo: 0.01, label: '≤ 0.01', color: '#edf8e9' },
+  { upTo: 0.1, label: '0.01 – 0.1', color: '#bae4b3' },
+  { upTo: 1, label: '0.1 – 1', color: '#74c476' },
+  { upTo: 10, label: '1 – 10 (outside)', color: '#fcae91' },
+  { upTo: 1000, label: '10 – 1000', color: '#fb6a4a' },
+  { upTo: Infinity, label: '> 1000 or non-finite', color: '#a50f15' },
+];
+
 /**
  * Heat maps of the failing slice: actual, expected (same colour scale) and |error|/bound (threshold
  * colours, red above 1), with the worst element outlined.
  */
 export function sliceHeatmapSpec(slice: MismatchSlice, worst: number[] | undefined): VegaLiteSpec {
-  const cells: Record<string, number | null>[] = [];
+  const cells: Record<string, number | string | null>[] = [];
   const finite = [...slice.actual, ...slice.expected].filter((v) => Number.isFinite(v));
   const lo = finite.length ? Math.min(...finite) : 0;
   const hi = finite.length ? Math.max(...finite) : 1;
@@ -153,7 +163,7 @@ export function sliceHeatmapSpec(slice: MismatchSlice, worst: number[] | undefin
         col: slice.colStart + c,
         actual: Number.isFinite(slice.actual[i]) ? slice.actual[i] : null,
         expected: Number.isFinite(slice.expected[i]) ? slice.expected[i] : null,
-        ratio: Number.isFinite(ratio) ? ratio : 1e9,
+        band: (RATIO_BANDS.find((b) => ratio <= b.upTo) ?? RATIO_BANDS[RATIO_BANDS.length - 1]).label,
       });
     }
   }
@@ -175,9 +185,10 @@ export function sliceHeatmapSpec(slice: MismatchSlice, worst: number[] | undefin
     hconcat: [
       panel('actual', 'actual', valueScale),
       panel('expected', 'expected (float64 reference)', valueScale),
-      panel('ratio', '|error| / bound', {
-        scale: { type: 'threshold', domain: [0.01, 0.1, 1, 10, 1000], range: ['#edf8e9', '#bae4b3', '#74c476', '#fcae91', '#fb6a4a', '#a50f15'] },
-        legend: { title: '|error|/bound', format: '~g', gradientLength: 90, labelOverlap: false },
+      panel('band', '|error| / bound', {
+        type: 'ordinal',
+        scale: { domain: RATIO_BANDS.map((b) => b.label), range: RATIO_BANDS.map((b) => b.color) },
+        legend: { title: '|error|/bound', symbolType: 'square', labelLimit: 220 },
       }),
     ],
     resolve: { scale: { color: 'independent' } },

@@ -133,7 +133,7 @@ async function failureBlock(r: VerifyReport, c: ClauseResult, budget: { heatmaps
       out.push(`<figure class="heat"><figcaption>the failing slice: ${e(where)}; the worst element outlined</figcaption>${await renderSvg(sliceHeatmapSpec(s, x.mismatch.worst?.index))}</figure>`);
     }
     if (x.replay) out.push(`<p>replay: <code class="replay">${e(x.replay)}</code></p>`);
-    return out.join('\n');
+    return `<div class="case">${out.join('\n')}</div>`;
   };
   if (c.cases) {
     const failing = c.cases.filter((k) => k.status === 'failed');
