@@ -14,6 +14,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { DEFAULT_SEED } from '../../spec/framework/runClause';
+import { writeReportFile } from '../cli/writeReport';
+import { renderHtmlReport } from '../report/html';
 import { verifyTarget, type ClauseResult, type VerifyReport, type VerifyTarget } from '../verify/run';
 
 /** The repository root (this file is tools/conformance/ in source and dist/tools/conformance/ when built). */
@@ -147,6 +149,7 @@ export function conformanceMarkdown(columns: { t: ConformanceTarget; report: Ver
 async function main(argv: string[]): Promise<number> {
   const program = new Command('conformance-table')
     .option('--out <file>', 'also write the Markdown to this file')
+    .option('--html <file>', 'also write a self-contained HTML report: every target, precision profiles compared')
     .option('--targets <keys>', 'comma-separated subset of ort,tfjs,numpy')
     .option('--depth <n>', 'multiplier of each clause\'s default number of random cases', '1')
     .option('--seed <s>', 'fast-check seed', String(DEFAULT_SEED))
@@ -156,7 +159,7 @@ async function main(argv: string[]): Promise<number> {
   } catch (e) {
     return e instanceof CommanderError && e.exitCode === 0 ? 0 : 2;
   }
-  const o = program.opts<{ out?: string; targets?: string; depth: string; seed: string }>();
+  const o = program.opts<{ out?: string; html?: string; targets?: string; depth: string; seed: string }>();
   const depth = Number(o.depth);
   const seed = Number(o.seed);
   const all = shippedTargets();
@@ -179,6 +182,10 @@ async function main(argv: string[]): Promise<number> {
   const md = conformanceMarkdown(columns, { date: new Date().toISOString().slice(0, 10), seed, depth });
   process.stdout.write(md);
   if (o.out) fs.writeFileSync(o.out, md);
+  if (o.html) {
+    const sections = columns.map((c) => ({ heading: c.t.label, report: c.report }));
+    writeReportFile(o.html, await renderHtmlReport({ title: 'convspec: conformance of real implementations', command: `node dist/tools/conformance/table.js ${argv.slice(2).join(' ')}`, sections }));
+  }
   return 0;
 }
 

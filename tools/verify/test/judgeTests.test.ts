@@ -8,10 +8,12 @@
  * Debian's libonnx-testdata is installed (.ci/run installs it), every official Conv/ConvTranspose
  * test passes and everything else is listed as skipped.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { onnx } from 'onnx-proto';
+import Ajv from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ConvTransposeAttributes, OpName, Tensor } from '../../../impl/types';
 import { unravel } from '../../../spec/framework/compare';
@@ -21,6 +23,7 @@ import { buildModel } from '../../onnx/model';
 import { MAX_TENSOR_BYTES } from '../../onnx/safeRead';
 import { encodeTensor, decodeTensor } from '../../onnx/tensorProto';
 import { judgeTestTree, TESTS_CLAUSE_ID } from '../judgeTests';
+import { REPORT_SCHEMA } from '../reportSchema';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'convspec-onnxtests-'));
 const ort = createOnnxRuntime();
@@ -165,6 +168,43 @@ describe('judge ONNX test folders (synthetic tree)', () => {
     expect(errors['ops-test_conv_init-0']).toMatch(/^passed/);
     expect(errors.test_relu).toMatch(/^failed .*model\.onnx: not a valid ONNX ModelProto/);
   });
+});
+
+const root = path.resolve(__dirname, '../../..');
+const builtCli = fs.existsSync(path.join(root, 'dist/tools/verify/judgeTests.js'));
+function convspec(...args: string[]) {
+  const r = spawnSync(process.execPath, [path.join(root, 'bin/convspec.js'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe.skipIf(!builtCli)('convspec judge PATH on ONNX test folders (the built CLI)', () => {
+  it('exit 0 on the suite, 1 on a tampered copy (JSON valid against the schema, HTML written), 2 on conflicting flags', async () => {
+    await built;
+    const ok = convspec('judge', tree);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/onnx\.testOutputs\s+numeric\s+passed\s+3\/3 ok, 1 skipped/);
+    expect(ok.stdout).toMatch(/precision: \|error\|\/bound over \d+ judged elements: median \S+, max \S+/);
+    const copy = path.join(tmp, 'tampered-cli');
+    fs.cpSync(tree, copy, { recursive: true });
+    const file = path.join(copy, 'ops', 'Test_Conv_Init', 'test_data_set_0', 'output_0.pb');
+    const y = decodeTensor(fs.readFileSync(file), file);
+    y.data[5] = -y.data[5] - 1;
+    fs.writeFileSync(file, encodeTensor(y, 'features'));
+    const json = path.join(tmp, 'tampered.json');
+    const html = path.join(tmp, 'tampered.html');
+    const bad = convspec('judge', copy, '--json', json, '--html', html);
+    expect(bad.code, bad.stderr).toBe(1);
+    expect(bad.stdout).toContain(`replay: npx convspec judge ${copy} --clause ${TESTS_CLAUSE_ID}/ops-test_conv_init-0`);
+    const report = JSON.parse(fs.readFileSync(json, 'utf8'));
+    const validate = new Ajv({ allErrors: true }).compile(REPORT_SCHEMA);
+    expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
+    expect(report.clauses[0].precision.max).toBeGreaterThan(1);
+    expect(report.summary.precision.elements).toBe(report.clauses[0].precision.elements);
+    const page = fs.readFileSync(html, 'utf8');
+    expect(page).toContain('NOT CONFORMANT');
+    expect(page).toContain('<figure class="heat">');
+    expect(convspec('judge', copy, '--tests', tree, '--fixtures-dir', path.join(root, 'fixtures')).code).toBe(2);
+  }, 60_000);
 });
 
 const DEBIAN = '/usr/share/libonnx-testdata/data';
