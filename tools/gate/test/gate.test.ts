@@ -68,9 +68,16 @@ describe.skipIf(!built)('convspec gate with module targets', () => {
         `  convTranspose(x, w, b, a) { const y = reference.convTranspose(x, w, b, a); y.data[0] += 1; return y; } };\n`,
     );
     const junit = join(tmp, 'bug.xml');
-    const r = await runCli(['gate', file, ...quick, '--no-fixtures', '--junit', junit]);
+    const html = join(tmp, 'bug.html');
+    const r = await runCli(['gate', file, ...quick, '--no-fixtures', '--junit', junit, '--html', html]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('gate: FAILED');
+    // The HTML report: every step listed, both verify reports (self-check and target), the failure with its heat maps.
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('<title>convspec gate — FAILED</title>');
+    expect(page.match(/<table class="clauses" data-sortable>/g)).toHaveLength(2);
+    expect(page).toMatch(/<article class="failure" id="[^"]*convT\.zeroInsertion\.steps">/);
+    expect(page).toContain('<figure class="heat">');
     const xml = readFileSync(junit, 'utf8');
     expect(xmlProblems(xml)).toEqual([]);
     const s = suites(xml);
