@@ -5,7 +5,7 @@
  */
 import { subjectFromImplementation, type ImplementationWithSupports } from '../../spec/framework/subject';
 import { AdapterFault, guardSubject, type GuardedSubject } from './guard';
-import { implementationProblem, TargetError } from './loadModule';
+import { checkModuleFile, implementationProblem, TargetError } from './loadModule';
 import { openProcessSubject } from './processSubject';
 import { sanitizeSupports } from './supports';
 import { openChildSubject } from './childSubject';
@@ -53,6 +53,7 @@ export async function openTarget(target: VerifyTarget, options: OpenOptions = {}
   switch (target.kind) {
     case 'ort':
     case 'module':
+      if (target.kind === 'module') checkModuleFile(target.path);
       return guardSubject(await openChildSubject(target, { ...options, loadTimeoutMs: options.startTimeoutMs }));
     case 'cmd':
       return guardSubject(await openProcessSubject(target.command, { ...options, startTimeoutMs: options.startTimeoutMs, cwd: target.cwd }));
