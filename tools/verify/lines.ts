@@ -17,10 +17,14 @@ export class BoundedLineSplitter {
   private kept = 0;
   private dropped = 0;
 
-  /** @param maxBytes the longest line kept whole; longer lines are cut (see Line.droppedBytes). */
+  /**
+   * @param maxBytes the longest line kept whole; longer lines are cut (see Line.droppedBytes).
+   * @param onOverflow called once per line, as soon as it passes the cap (before its newline, which may never come).
+   */
   constructor(
     private maxBytes: number,
     private readonly onLine: (line: Line) => void,
+    private readonly onOverflow?: (keptBytes: number) => void,
   ) {}
 
   /** Changes the cap for the line being read and those after it (e.g. sized to the answer a request implies). */
@@ -54,7 +58,9 @@ export class BoundedLineSplitter {
     }
     if (room > 0) this.parts.push(bytes.subarray(0, room));
     this.kept += room;
+    const first = this.dropped === 0;
     this.dropped += bytes.length - room;
+    if (first) this.onOverflow?.(this.kept);
   }
 
   private flush(): void {

@@ -142,7 +142,14 @@ export async function openProcessSubject(command: string, options: ProcessSubjec
       detached: process.platform !== 'win32',
     });
     const lines = new AsyncLineQueue();
-    const splitter = new BoundedLineSplitter(MIN_ANSWER_MAX_BYTES, (line) => lines.push(line));
+    // A line past the cap is reported at once (its newline may never come); the program is then restarted.
+    const splitter = new BoundedLineSplitter(
+      MIN_ANSWER_MAX_BYTES,
+      (line) => {
+        if (line.droppedBytes === 0) lines.push(line);
+      },
+      (kept) => lines.push({ text: '', droppedBytes: kept }),
+    );
     const running: Running = { child, lines, splitter, dead: false, stderrTail: '' };
     child.stdin!.on('error', () => undefined); // EPIPE after the program died: reported through 'exit'
     child.stdout!.on('data', (chunk: Buffer) => splitter.push(chunk));
@@ -171,7 +178,7 @@ export async function openProcessSubject(command: string, options: ProcessSubjec
     let supports: Supports;
     let described: ReturnType<typeof parseDescribeAnswer>;
     try {
-      if (line.droppedBytes > 0) throw new Error(`its describe answer is longer than ${MIN_ANSWER_MAX_BYTES} bytes`);
+      if (line.droppedBytes > 0) throw new Error(`its describe answer is longer than ${MIN_ANSWER_MAX_BYTES} bytes with no newline`);
       described = parseDescribeAnswer(line.text);
       supports = sanitizeSupports(described.supports);
     } catch (e) {
@@ -213,7 +220,7 @@ export async function openProcessSubject(command: string, options: ProcessSubjec
       try {
         if (r.lines.overflowed > 0) throw new ProtocolError(`the program wrote more than ${MAX_QUEUED_LINES} lines nobody asked for`);
         if (line.droppedBytes > 0) {
-          throw new ProtocolError(`answer to request ${id} is longer than ${maxBytes} bytes, more than the output this case implies (${line.text.length + line.droppedBytes} bytes, no newline within the limit)`);
+          throw new ProtocolError(`answer to request ${id} is longer than ${maxBytes} bytes with no newline, more than the output this case implies`);
         }
         return parseComputeAnswer(line.text, id);
       } catch (e) {

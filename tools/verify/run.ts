@@ -140,10 +140,10 @@ export async function selectUnits(registry: Clause<any>[], filters: string[], sh
 
 /** Parses `i/n` (1 ≤ i ≤ n). */
 export function parseShard(s: string): { index: number; count: number } {
-  const m = /^(\d+)\/(\d+)$/.exec(s.trim());
+  const m = /^(\d{1,6})\/(\d{1,6})$/.exec(s.trim());
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
-  if (!m || count < 1 || index < 1 || index > count) throw new VerifyArgumentError(`--shard ${JSON.stringify(s)} must be i/n with 1 ≤ i ≤ n, e.g. 2/4`);
+  if (!m || count < 1 || index < 1 || index > count) throw new VerifyArgumentError(`--shard ${JSON.stringify(s)} must be i/n with 1 ≤ i ≤ n ≤ 999999, e.g. 2/4`);
   return { index, count };
 }
 
