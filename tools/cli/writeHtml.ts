@@ -7,7 +7,7 @@ export function commandLine(argv: readonly string[] = process.argv.slice(2)): st
   return ['convspec', ...argv.map((a) => shellQuote(a))].join(' ');
 }
 
-/** Renders the HTML report (tools/report/html.ts) and writes it with the atomic report writer. */
+/** Renders the HTML report (tools/report/html.ts) and writes it with the CLI's report writer (checked, atomic). */
 export async function writeHtmlReport(file: string, input: Omit<HtmlInput, 'command'>): Promise<void> {
-  writeReportFile(file, await renderHtmlReport({ ...input, command: commandLine() }));
+  writeReportFile(file, await renderHtmlReport({ ...input, command: commandLine() }), '--html');
 }

@@ -4,16 +4,20 @@
  * model is one Conv or ConvTranspose node is read into what the reference needs: the attributes from
  * the node, X/W/B each from a graph input (fed by an input_K.pb) or an initializer, and the output
  * file that holds the node's output. Anything else is "not convolution", with the reason.
- * Every file goes through readRegularFile (regular files only, size checked before decoding).
+ * Every file goes through readRegularFile (tools/io/files.ts: regular files only, size checked before decoding).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { onnx } from 'onnx-proto';
 import type { ConvTransposeAttributes, OpName, Tensor } from '../../impl/types';
-import { MAX_MODEL_BYTES, MAX_TENSOR_BYTES, readRegularFile } from './safeRead';
+import { readRegularFile } from '../io/files';
 import { decodeTensor, FLOAT, tensorFromMessage } from './tensorProto';
 
 export const MODEL_FILE = 'model.onnx';
+/** Largest model.onnx read (a one-node model with its weights as initializers). */
+export const MAX_MODEL_BYTES = 64 * 2 ** 20;
+/** Largest input/output TensorProto read. */
+export const MAX_TENSOR_BYTES = 256 * 2 ** 20;
 const DATA_SET = /^test_data_set_(\d+)$/;
 const INPUT_FILE = /^input_(\d+)\.pb$/;
 /** Folder levels below the given path that discovery descends. */
@@ -113,7 +117,7 @@ export function readTestModel(folder: string): ConvTest | NotJudged {
   const file = path.join(folder, MODEL_FILE);
   let bytes: Buffer;
   try {
-    bytes = readRegularFile(file, MAX_MODEL_BYTES);
+    bytes = readRegularFile(file, MAX_MODEL_BYTES, 'the model');
   } catch (e) {
     throw new TestFolderError((e as Error).message);
   }
@@ -193,7 +197,7 @@ export interface DataSetInputs {
 function readTensor(file: string): Tensor & { name: string } {
   let bytes: Buffer;
   try {
-    bytes = readRegularFile(file, MAX_TENSOR_BYTES);
+    bytes = readRegularFile(file, MAX_TENSOR_BYTES, 'the tensor');
   } catch (e) {
     throw new TestFolderError((e as Error).message);
   }

@@ -167,6 +167,8 @@ export async function judgeTestTree(outputsDir: string, options: JudgeTestsOptio
     seed: DEFAULT_SEED,
     durationMs: Date.now() - started,
     skipped,
+    // Every output judged is someone's computation (the suite's or an implementation's): earned, not declared.
+    calls: count('passed') + count('failed'),
     ...(firstFailure ? { error: `${count('failed')} of ${count('passed') + count('failed')} judged cases failed; first: ${firstFailure.id}: ${firstFailure.error}`, mismatch: firstFailure.mismatch, replay: firstFailure.replay } : {}),
     ...(precision.elements > 0 ? { precision: precision.summary() } : {}),
     cases,

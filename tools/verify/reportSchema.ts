@@ -91,6 +91,7 @@ const caseResult = {
     faults: { type: 'array', items: fault },
     replay: { type: 'string' },
     source: { type: 'string' },
+    calls: { type: 'integer', minimum: 0 },
   },
 };
 const clauseResult = {
@@ -114,6 +115,7 @@ const clauseResult = {
     faults: { type: 'array', items: fault },
     precision,
     cases: { type: 'array', items: caseResult },
+    calls: { type: 'integer', minimum: 0 },
   },
 };
 
@@ -170,6 +172,17 @@ export const REPORT_SCHEMA = {
       required: ['conformant', 'numericConformant', 'validationConformant', 'clauses', 'cases', 'byCategory'],
       properties: {
         conformant: { type: 'boolean' },
+        notConformantBecause: { type: 'string' },
+        coverage: {
+          type: 'object',
+          required: ['casesJudged', 'casesUnsupported', 'supportedFraction'],
+          properties: {
+            casesJudged: { type: 'integer', minimum: 0 },
+            casesUnsupported: { type: 'integer', minimum: 0 },
+            supportedFraction: { type: 'number', minimum: 0, maximum: 1 },
+          },
+        },
+        abandoned: { type: 'string' },
         numericConformant: { type: 'boolean' },
         validationConformant: { type: 'boolean' },
         clauses: tally,

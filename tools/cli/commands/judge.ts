@@ -9,11 +9,11 @@ import { judgeDirectory } from '../../verify/judge';
 import { holdsTestFolders, judgeTestTree } from '../../verify/judgeTests';
 import { toJUnit } from '../../verify/junit';
 import { reportToJson } from '../../verify/report';
-import { VerifyArgumentError } from '../../verify/run';
-import { setExitCode } from '../main';
+import { VerifyArgumentError, VerifyEnvironmentError } from '../../verify/run';
+import { setExitCode } from '../exitCode';
 import { UsageError } from '../usage';
 import { writeHtmlReport } from '../writeHtml';
-import { writeReportFile } from '../writeReport';
+import { checkReportFiles, writeReportFile } from '../writeReport';
 
 interface JudgeFlags {
   fixturesDir?: string;
@@ -42,6 +42,7 @@ export function registerJudge(program: Command): void {
     .option('--junit <file>', 'write the report as JUnit XML')
     .option('--html <file>', 'write a self-contained HTML report: verdict, clause table, failures with heat maps, precision profile')
     .action(async (dir: string, flags: JudgeFlags) => {
+      checkReportFiles([{ flag: '--json', file: flags.json }, { flag: '--junit', file: flags.junit }, { flag: '--html', file: flags.html }]);
       let report;
       try {
         if (flags.tests !== undefined && flags.fixturesDir !== undefined) throw new VerifyArgumentError('--tests and --fixtures-dir exclude each other: inputs come from ONNX test folders or from convspec fixtures');
@@ -51,12 +52,12 @@ export function registerJudge(program: Command): void {
         const common = { precision: flags.precision as never, algorithm: flags.algorithm as never, clauses: flags.clause, name: flags.name };
         report = testsMode ? await judgeTestTree(dir, { ...common, testsDir: flags.tests }) : await judgeDirectory(dir, { ...common, fixturesDir: flags.fixturesDir });
       } catch (e) {
-        if (e instanceof VerifyArgumentError) throw new UsageError(e.message);
+        if (e instanceof VerifyArgumentError || e instanceof VerifyEnvironmentError) throw new UsageError(e.message);
         throw e;
       }
       process.stdout.write(formatReport(report));
-      if (flags.json) writeReportFile(flags.json, reportToJson(report));
-      if (flags.junit) writeReportFile(flags.junit, toJUnit(report));
+      if (flags.json) writeReportFile(flags.json, reportToJson(report), '--json');
+      if (flags.junit) writeReportFile(flags.junit, toJUnit(report), '--junit');
       if (flags.html) await writeHtmlReport(flags.html, { title: `convspec judge — ${report.target.name}`, sections: [{ report }] });
       setExitCode(report.summary.conformant ? 0 : 1);
     });
