@@ -42,7 +42,7 @@ function clip(s: string, n: number): string {
 function verdict(r: VerifyReport): { cls: string; text: string } {
   const s = r.summary;
   if (s.conformant) return { cls: 'pass', text: 'CONFORMANT' };
-  if (s.clauses.failed === 0) return { cls: 'warn', text: 'NOTHING VERIFIED' };
+  if (s.clauses.failed === 0) return { cls: 'warn', text: `NOT CONFORMANT (${s.notConformantBecause ?? 'nothing verified'})` };
   const which = [!s.numericConformant ? 'numerical conformance' : '', !s.validationConformant ? 'validation (errors on invalid input)' : ''].filter(Boolean).join(' and ');
   return { cls: 'fail', text: `NOT CONFORMANT in ${which}` };
 }
@@ -90,7 +90,8 @@ function num(v: number | undefined): string {
 function casesText(c: ClauseResult): string {
   if (c.cases) {
     const failed = c.cases.filter((k) => k.status === 'failed').length;
-    return `${c.numRuns - failed}/${c.numRuns} ok${c.numSkips ? `, ${c.numSkips} skipped` : ''}`;
+    const skipped = c.cases.filter((k) => k.status === 'unsupported').length;
+    return `${c.numRuns - failed}/${c.numRuns} ok${skipped ? `, ${skipped} skipped` : ''}`;
   }
   return `${c.numRuns}${c.numSkips ? ` (+${c.numSkips} skipped)` : ''}`;
 }
