@@ -8,6 +8,7 @@
 import { fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { mergePrecision } from '../../spec/framework/precision';
 import { forwardLogLines } from './lines';
 import { REPORT_SCHEMA_ID, REPORT_VERSION, summarise, type CaseResult, type ClauseResult, type VerifyReport } from './report';
 import { foldCases, packageVersion, shareOf, VerifyArgumentError, VerifyEnvironmentError, type ProgressEvent, type Selection, type VerifyOptions } from './run';
@@ -109,7 +110,7 @@ export async function verifyInJobs(target: VerifyTarget, options: VerifyOptions 
       if (!k) throw new Error(`no job reported case ${id}`);
       return k;
     });
-    clauses.push(foldCases({ id: clause.id, title: clause.title, category: clause.category, seed: options.seed }, results, parts.reduce((a, c) => a + c.durationMs, 0)));
+    clauses.push(foldCases({ id: clause.id, title: clause.title, category: clause.category, seed: options.seed }, results, parts.reduce((a, c) => a + c.durationMs, 0), mergePrecision(parts.map((c) => c.precision))));
   }
   const first = reports[0];
   const abandoned = reports.map((r) => r.summary.abandoned).find((a) => a !== undefined);

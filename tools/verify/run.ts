@@ -10,7 +10,7 @@ import { allClauses } from '../../spec/clauses';
 import { makeContext, type Clause } from '../../spec/framework/clause';
 import { caseId, compileFilter } from '../../spec/framework/caseId';
 import { MismatchError } from '../../spec/framework/compare';
-import { precisionRecorder, RatioHistogram } from '../../spec/framework/precision';
+import { precisionRecorder, RatioHistogram, type PrecisionSummary } from '../../spec/framework/precision';
 import { DEFAULT_SEED, runClause, type ClauseOutcome } from '../../spec/framework/runClause';
 import { fixturesClause, fixturesOrt } from '../../spec/properties/fixtures';
 import { FixtureError, loadManifest } from '../fixtures/read';
@@ -269,18 +269,21 @@ async function runEnumeratedClause(
     if (status === 'unsupported') r.unsupportedReason = [...ctx.skipped.keys()].join(', ') || 'outside the declared support';
     if (error !== undefined) r.error = error;
     // Heat-map slices for the first few failing cases only, so the report stays small.
-    if (mismatch) r.mismatch = results.filter((k) => k.mismatch).length < MAX_SLICES ? mismatch : { ...mismatch, slice: undefined };
+    if (mismatch) r.mismatch = mismatch;
     if (faults.length > 0) r.faults = [...faults];
     severeInARow = faults.some((f) => f.kind === 'timeout' || f.kind === 'crash') ? severeInARow + 1 : 0;
     if (status === 'failed') r.replay = replay(id, seed);
     results.push(r);
     if (status === 'failed') progress(id, true);
   }
-  return foldCases({ id: clause.id, title: clause.title, category: clause.category, seed }, results, Date.now() - started);
+  return foldCases({ id: clause.id, title: clause.title, category: clause.category, seed }, results, Date.now() - started, precision.elements > 0 ? precision.summary() : undefined);
 }
 
 /** An enumerated clause's result from its cases' results (in case order). Also merges `--jobs` shares. */
-export function foldCases(meta: Pick<ClauseResult, 'id' | 'title' | 'category' | 'seed'>, results: CaseResult[], durationMs: number): ClauseResult {
+export function foldCases(meta: Pick<ClauseResult, 'id' | 'title' | 'category' | 'seed'>, results: CaseResult[], durationMs: number, precision?: PrecisionSummary): ClauseResult {
+  // Heat-map slices for the first few failing cases only (in case order, so --jobs changes nothing), so the report stays small.
+  let sliced = 0;
+  results = results.map((r) => (r.mismatch?.slice && sliced++ >= MAX_SLICES ? { ...r, mismatch: { ...r.mismatch, slice: undefined } } : r));
   const count = (s: CaseResult['status']) => results.filter((r) => r.status === s).length;
   const status = count('failed') > 0 ? 'failed' : count('passed') > 0 ? 'passed' : 'unsupported';
   const firstFailure = results.find((r) => r.status === 'failed');
@@ -295,7 +298,7 @@ export function foldCases(meta: Pick<ClauseResult, 'id' | 'title' | 'category' |
     skipped,
     calls: results.reduce((a, r) => a + (r.calls ?? 0), 0),
     ...(firstFailure ? { error: `${count('failed')} of ${results.length} cases failed; first: ${firstFailure.id}: ${firstFailure.error}`, mismatch: firstFailure.mismatch, replay: firstFailure.replay } : {}),
-    ...(precision.elements > 0 ? { precision: precision.summary() } : {}),
+    ...(precision ? { precision } : {}),
     cases: results,
   };
 }
