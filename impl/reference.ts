@@ -7,7 +7,8 @@ import { convDirect, convTransposeDirect } from './direct';
 import { fastKernels } from './fast';
 import { product, resolveConv, resolveConvTranspose, type ConvGeometry, type ResolveOptions } from './resolve';
 import { checkDataLength, checkTensor } from './tensor';
-import type { ConvAttributes, ConvTransposeAttributes, Implementation, OpName, Tensor } from './types';
+import type { AnyTensor, ConvAttributes, ConvTransposeAttributes, DType, Implementation, OpName, Tensor, TypedImplementation } from './types';
+import { isTypedTensor, runTypedReference } from './typedReference';
 
 export interface ReferenceResult {
   /** The result rounded once to float32. */
@@ -90,9 +91,28 @@ function referenceY(op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, att
   return { dims: g.outputDims, data: new Float32Array(y64) };
 }
 
-/** The reference as an Implementation: float64 accumulation, rounded once to float32. */
-export const reference: Implementation = {
+/**
+ * One operator of the reference as an Implementation method: float32 tensors take the float32 path
+ * above; tensors of another type (impl/typedReference.ts) are computed the same way and rounded once
+ * to their own type.
+ */
+function referenceMethod(op: OpName) {
+  function method(x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes): Tensor;
+  function method(x: AnyTensor, w: AnyTensor, b: AnyTensor | undefined, attrs: ConvTransposeAttributes): AnyTensor;
+  function method(x: AnyTensor, w: AnyTensor, b: AnyTensor | undefined, attrs: ConvTransposeAttributes): AnyTensor {
+    if (isTypedTensor(x) || isTypedTensor(w) || isTypedTensor(b)) return runTypedReference(op, x, w, b, attrs ?? {}).y;
+    return referenceY(op, x as Tensor, w as Tensor, b as Tensor | undefined, attrs ?? {});
+  }
+  return method;
+}
+
+/**
+ * The reference as an Implementation: float64 accumulation, rounded once to the inputs' type
+ * (float32 unless they say otherwise). It declares every element type (`supports.dtypes`).
+ */
+export const reference: Implementation & TypedImplementation & { supports: { dtypes: DType[] } } = {
   name: 'convspec reference (float64 accumulation)',
-  conv: (x, w, b, attrs) => referenceY('Conv', x, w, b, attrs ?? {}),
-  convTranspose: (x, w, b, attrs) => referenceY('ConvTranspose', x, w, b, attrs ?? {}),
+  supports: { dtypes: ['float16', 'bfloat16', 'float32', 'float64'] },
+  conv: referenceMethod('Conv'),
+  convTranspose: referenceMethod('ConvTranspose'),
 };

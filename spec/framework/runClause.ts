@@ -56,6 +56,9 @@ export async function runClause(clause: Clause<any>, subject: Subject, options: 
   if (missing.length > 0) {
     return { ...base, status: 'unsupported', numRuns: 0, numSkips: 0, durationMs: 0, skipped: { [`op ${missing.join(', ')}`]: 1 } };
   }
+  if ((clause.elementTypes ?? 'float32') === 'float32' && subject.supports.dtypes && !subject.supports.dtypes.includes('float32')) {
+    return { ...base, status: 'unsupported', numRuns: 0, numSkips: 0, durationMs: 0, skipped: { 'element type float32': 1 } };
+  }
   const ctx = makeContext(subject);
   const runs = options.runs ?? Math.max(1, Math.round((clause.runs ?? 100) * (options.depth ?? 1)));
   const property = fc.asyncProperty(clause.arbitrary, (v) => clause.check(v, ctx));
