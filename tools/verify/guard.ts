@@ -52,10 +52,14 @@ export function tensorProblem(value: unknown): string | undefined {
   // Element types (issue 16): a result declaring a dtype is checked against that type's storage;
   // whether it is the inputs' type is the dtype clauses' question (spec/properties/dtypes.ts).
   const dtype = (value as { dtype?: unknown }).dtype;
-  if (dtype !== undefined && dtype !== 'float32') return typedDataProblem(dtype, data);
-  if (!(data instanceof Float32Array)) return `result.data is ${describeValue(data)}, not a Float32Array`;
+  const typed = dtype !== undefined && dtype !== 'float32';
+  if (typed) {
+    const problem = typedDataProblem(dtype, data);
+    if (problem) return problem;
+  } else if (!(data instanceof Float32Array)) return `result.data is ${describeValue(data)}, not a Float32Array`;
   const count = (dims as number[]).reduce((a, d) => a * d, 1);
-  if (data.length !== count) return `result.data.length ${data.length} is not the product of result.dims ${JSON.stringify(dims)} (${count})`;
+  const length = (data as ArrayLike<number>).length;
+  if (length !== count) return `result.data.length ${length} is not the product of result.dims ${JSON.stringify(dims)} (${count})`;
   return undefined;
 }
 
