@@ -78,9 +78,19 @@ export function inputChange(name: string, sent: Tensor, after: unknown): string 
   if (!Array.isArray(dims) || dims.length !== sent.dims.length || dims.some((d, i) => d !== sent.dims[i])) {
     return `the adapter changed the dims of its input ${name} in place (${JSON.stringify(sent.dims)} → ${safeJson(dims)})`;
   }
+  if (!(sent.data instanceof Float32Array)) return typedInputChange(name, sent.data as ArrayBufferView, a.data);
   if (!(a.data instanceof Float32Array)) return `the adapter replaced the data of its input ${name}`;
   const i = firstDifference(sent.data as Float32Array, a.data);
   if (i >= 0) return `the adapter modified its input ${name} (element ${i}: ${sent.data[i]} → ${a.data[i]})`;
+  return undefined;
+}
+
+/** inputChange for float16/bfloat16 (Uint16Array) and float64 inputs (issue 16): the same array type, byte for byte. */
+function typedInputChange(name: string, sent: ArrayBufferView, after: unknown): string | undefined {
+  if (!ArrayBuffer.isView(after) || after.constructor !== sent.constructor || after.byteLength !== sent.byteLength) return `the adapter replaced the data of its input ${name}`;
+  const a = new Uint8Array(sent.buffer, sent.byteOffset, sent.byteLength);
+  const b = new Uint8Array(after.buffer, after.byteOffset, after.byteLength);
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return `the adapter modified its input ${name} (byte ${i})`;
   return undefined;
 }
 
