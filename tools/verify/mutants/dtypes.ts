@@ -64,6 +64,12 @@ function truncateToFloat16(_dtype: DType, v: number): number {
 
 const float32Accumulate = (acc: number, x: number, w: number) => f32(acc + f32(x * w));
 
+/** Does the entry compute float32 tensors (no `dtypes`, or float32 among them)? The ONNX backend-test emulation applies only then. */
+export function computesFloat32(entry: CatalogueEntry): boolean {
+  const dtypes = entry.impl.supports?.dtypes;
+  return !dtypes || dtypes.includes('float32');
+}
+
 const typedGood = (id: string, bug: string, impl: ImplementationWithSupports): CatalogueEntry => ({ id, bug, verdict: 'accept', impl: { ...impl, name: id } });
 const typedMutant = (id: string, bug: string, impl: ImplementationWithSupports): CatalogueEntry => ({ id, bug, verdict: 'reject', impl: { ...impl, name: `mutant ${id}` } });
 
