@@ -14,10 +14,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const TARGETS = [
+export const TARGETS = [
   { source: join(root, 'impl', 'fast', 'wasm', 'kernels.ts'), output: join(root, 'impl', 'fast', 'kernelsWasm.ts') },
   { source: join(root, 'tools', 'bench', 'wasm', 'peak.ts'), output: join(root, 'tools', 'bench', 'peakWasm.ts') },
 ];
@@ -27,15 +27,23 @@ const TARGETS = [
  */
 const FLAGS = ['-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=', '--enable', 'simd', '--initialMemory', '1'];
 
+/** The compiler's version, without loading it (its exports map hides package.json; a direct devDependency sits in the top node_modules). */
+export function compilerVersion() {
+  return JSON.parse(readFileSync(join(root, 'node_modules', 'assemblyscript', 'package.json'), 'utf8')).version;
+}
+
+/** The key a generated module records: SHA-256 of compiler version, flags and source text. */
+export function keyOf(source, version = compilerVersion()) {
+  return createHash('sha256').update(`${version}\n${FLAGS.join(' ')}\n${readFileSync(source, 'utf8')}`).digest('hex');
+}
+
 async function main() {
-  // the compiler's version, without loading it (its exports map hides package.json)
-  const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.resolve('assemblyscript/asc'))), 'utf8'));
-  for (const { source, output } of TARGETS) await compile(pkg.version, source, output);
+  const version = compilerVersion();
+  for (const { source, output } of TARGETS) await compile(version, source, output);
 }
 
 async function compile(version, source, output) {
-  const text = readFileSync(source, 'utf8');
-  const digest = createHash('sha256').update(`${version}\n${FLAGS.join(' ')}\n${text}`).digest('hex');
+  const digest = keyOf(source, version);
   if (existsSync(output) && readFileSync(output, 'utf8').includes(`WASM_KEY = '${digest}'`)) return;
 
   const asc = await import('assemblyscript/asc');
@@ -67,7 +75,9 @@ ${lines},
   process.stderr.write(`wasm kernels: ${relative(root, source)} → ${relative(root, output)} (${binary.length} bytes)\n`);
 }
 
-main().catch((e) => {
-  process.stderr.write(`${e instanceof Error ? e.message : e}\n`);
-  process.exitCode = 1;
-});
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((e) => {
+    process.stderr.write(`${e instanceof Error ? e.message : e}\n`);
+    process.exitCode = 1;
+  });
+}
