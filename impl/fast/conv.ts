@@ -45,18 +45,6 @@ export function setMagnitude32(enabled: boolean): void {
   magnitude32Enabled = enabled;
 }
 
-/**
- * out[yBase + i·P + jc + j] = cs[i·stride + j] for i < rows, j < cols: one C block copied to its place.
- * A plain loop: a subarray view per row (for TypedArray.set) costs more than copying a short row.
- */
-function copyBlock(out: Float64Array, cs: Float64Array | Float32Array, stride: number, yBase: number, rows: number, P: number, jc: number, cols: number): void {
-  for (let i = 0; i < rows; i++) {
-    const yo = yBase + i * P + jc;
-    const co = i * stride;
-    for (let j = 0; j < cols; j++) out[yo + j] = cs[co + j];
-  }
-}
-
 /** out[yBase + i·P + jc + j] += cs[i·stride + j] for i < rows, j < cols: one C block added to its place. */
 function addBlock(out: Float64Array, cs: Float64Array, stride: number, yBase: number, rows: number, P: number, jc: number, cols: number): void {
   for (let i = 0; i < rows; i++) {
@@ -113,8 +101,8 @@ function convBoth(
           ws.im2col(xBase, inS, P, kSize, pc, kc, jc, cols);
           multiplyBlock(ws, lane, rowPanels, colPanels, kc, pc, depth, ldc, ldc32);
         }
-        copyBlock(y, c0, ldc, yBase, mg, P, jc, cols);
-        if (m32 && mag) copyBlock(mag, cs32, ldc32, yBase, mg, P, jc, cols);
+        for (let i = 0; i < mg; i++) y.set(c0.subarray(i * ldc, i * ldc + cols), yBase + i * P + jc);
+        if (m32 && mag) for (let i = 0; i < mg; i++) mag.set(cs32.subarray(i * ldc32, i * ldc32 + cols), yBase + i * P + jc);
         else if (mag) addBlock(mag, ws.cs[1], ldc, yBase, mg, P, jc, cols);
       }
     }
