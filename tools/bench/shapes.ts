@@ -1,8 +1,8 @@
 /**
- * The fixed benchmark shape set (issue 7): Conv and ConvTranspose, 1-D/2-D/3-D, stride 1 and 2,
- * dilation 2, grouped and depthwise, batch 1 and 8, small and ResNet-like sizes, and the anchor
- * ConvTranspose 1×64×28×28 → 32 channels, k=3, s=2, p=1. Changing this list changes every figure:
- * keep it fixed so runs can be compared.
+ * The fixed benchmark shape set (issue 7; issue 14 appended one ConvTranspose): Conv and
+ * ConvTranspose, 1-D/2-D/3-D, stride 1 and 2, dilation 2, grouped and depthwise, batch 1 and 8,
+ * small and ResNet-like sizes, and the anchor ConvTranspose 1×64×28×28 → 32 channels, k=3, s=2, p=1.
+ * Changing this list changes every figure: keep it fixed so runs can be compared.
  */
 import type { ConvTransposeAttributes, OpName } from '../../impl/types';
 
