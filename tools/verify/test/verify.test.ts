@@ -76,7 +76,8 @@ describe('every misbehaviour becomes a reported failure and the run goes on', ()
     ['mutatesInput', /modified its input X/],
   ];
   it.each(cases)('%s: ConvTranspose cases fail with the reason, Conv cases still pass', async (name, reason) => {
-    const r = await verifyTarget({ kind: 'module', path: broken, exportName: name }, { ...small, timeoutMs: 600 });
+    // A short limit only where the adapter hangs: elsewhere a loaded machine must not turn a slow pass into a timeout.
+    const r = await verifyTarget({ kind: 'module', path: broken, exportName: name }, { ...small, timeoutMs: reason.source === 'timeout' ? 600 : 10_000 });
     expectConvPassesConvTFails(r, reason);
   });
 
