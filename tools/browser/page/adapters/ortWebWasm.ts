@@ -1,0 +1,9 @@
+/** browser:ort-web-wasm — onnxruntime-web's WebAssembly EP inside Chromium (SIMD, one thread). */
+import * as ort from 'onnxruntime-web/wasm';
+import { ORT_CPU_SUPPORTS, ortInPage } from './ortPage';
+
+export default ortInPage(ort, {
+  ep: 'wasm',
+  name: `onnxruntime-web ${ort.env.versions.web} (wasm EP in the page, 1 thread)`,
+  supports: ORT_CPU_SUPPORTS,
+});
