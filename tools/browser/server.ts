@@ -106,6 +106,7 @@ export async function startPageServer(userDir?: string): Promise<PageServer> {
     }
     if (req.method !== 'GET') return send(405, 'text/plain', 'GET only');
     if (p === '/' || p === '/index.html') return send(200, TYPES['.html'], harnessHtml());
+    if (p === '/favicon.ico') return send(204, 'text/plain', '');
     let file: string | undefined;
     if (p.startsWith('/convspec/')) file = inside(browserBuild, p.slice('/convspec/'.length));
     else if (p.startsWith('/node_modules/') && SERVED_PACKAGES.some((pkg) => p.startsWith(`/node_modules/${pkg}/`))) file = inside(nodeModules, p.slice('/node_modules/'.length));

@@ -22,26 +22,45 @@ export interface OrtPageOptions {
 
 const PLACED = /placed on \[(\w+)\]/g;
 
-/** Runs `create` while collecting console output, then returns the providers nodes were placed on. */
-async function withPlacement<T>(create: () => Promise<T>): Promise<{ value: T; providers: string[] }> {
-  const lines: string[] = [];
-  const saved = { log: console.log, info: console.info, warn: console.warn, error: console.error, debug: console.debug };
-  const capture = (...args: unknown[]) => lines.push(args.map(String).join(' '));
-  Object.assign(console, { log: capture, info: capture, warn: capture, error: capture, debug: capture });
-  try {
-    const value = await create();
-    const providers = [...new Set(lines.flatMap((l) => [...l.matchAll(PLACED)].map((m) => m[1])))];
-    return { value, providers };
-  } finally {
-    Object.assign(console, saved);
+/**
+ * ORT's WebAssembly module binds console.log once, when it is instantiated (during the first session),
+ * so the capture must be in place before that and stay: every console line goes to `sink` while a
+ * session is being created. Nothing is forwarded otherwise: at verbose level ORT prints every shader
+ * it compiles, which would flood the adapter log.
+ */
+let sink: string[] | undefined;
+function installCapture(): void {
+  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+    const original = console[method].bind(console);
+    console[method] = (...args: unknown[]) => {
+      const line = args.map(String).join(' ');
+      if (sink) sink.push(line);
+      else if (/^(?!\d{4}-\d\d-\d\d )/.test(line) && !line.startsWith('===') && method === 'warn') original(...args);
+    };
   }
 }
 
-export function ortInPage(ort: OrtModule, options: OrtPageOptions): ImplementationWithSupports {
+/** Runs `create` while collecting console output, then returns the providers ORT logged nodes as placed on. */
+async function withPlacement<T>(create: () => Promise<T>): Promise<{ value: T; providers: string[]; lines: string[] }> {
+  const lines: string[] = [];
+  sink = lines;
+  try {
+    const value = await create();
+    const providers = [...new Set(lines.flatMap((l) => [...l.matchAll(PLACED)].map((m) => m[1])))];
+    return { value, providers, lines };
+  } finally {
+    sink = undefined;
+  }
+}
+
+export function ortInPage(ort: OrtModule, options: OrtPageOptions): ImplementationWithSupports & { warmUp(): Promise<void> } {
   ort.env.wasm.wasmPaths = packageUrl('onnxruntime-web/dist/');
   ort.env.wasm.numThreads = 1;
   const checkPlacement = options.ep !== 'wasm';
-  if (checkPlacement) ort.env.logLevel = 'verbose';
+  if (checkPlacement) {
+    ort.env.logLevel = 'verbose';
+    installCapture();
+  }
   const sessions = new Map<string, Promise<Ort.InferenceSession>>();
 
   async function session(op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes): Promise<Ort.InferenceSession> {
@@ -57,7 +76,7 @@ export function ortInPage(ort: OrtModule, options: OrtPageOptions): Implementati
           logVerbosityLevel: 0,
         });
         if (!checkPlacement) return create();
-        const { value, providers } = await withPlacement(create);
+        const { value, providers, lines } = await withPlacement(create);
         const wanted = options.epLogName ?? '';
         if (providers.length === 0) {
           await value.release();
@@ -96,6 +115,11 @@ export function ortInPage(ort: OrtModule, options: OrtPageOptions): Implementati
   return {
     name: options.name,
     supports: options.supports,
+    /** One tiny Conv, so that starting the GPU device (seconds on a software adapter) happens while loading, not in the first case's time limit. */
+    async warmUp() {
+      const one = { dims: [1, 1, 1, 1], data: new Float32Array([1]) };
+      await run('Conv', one, one, undefined, {});
+    },
     conv: (x, w, b, attrs) => run('Conv', x, w, b, attrs),
     convTranspose: (x, w, b, attrs) => run('ConvTranspose', x, w, b, attrs),
   };

@@ -12,10 +12,13 @@ import { ORT_CPU_SUPPORTS, ortInPage } from './ortPage';
 const adapter = await webgpuAdapterInfo();
 if (!adapter) throw new Error('no WebGPU adapter in this browser (navigator.gpu.requestAdapter() gave none)');
 
-export default ortInPage(ort, {
+const implementation = ortInPage(ort, {
   ep: 'webgpu',
   epLogName: 'WebGpuExecutionProvider',
   opset: 21,
   name: `onnxruntime-web ${ort.env.versions.web} (WebGPU EP, opset 21, node placement checked; adapter: ${adapter})`,
   supports: ORT_CPU_SUPPORTS,
 });
+await implementation.warmUp();
+
+export default implementation;

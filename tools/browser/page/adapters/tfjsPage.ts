@@ -22,6 +22,9 @@ export async function tfjsInPage(
   if (!(await tf.setBackend(backend))) throw new Error(`tfjs could not initialise its ${backend} backend in this browser`);
   await tf.ready();
   const { detail, supports } = describe(tf);
+  // One tiny convolution while loading: a GPU backend compiles its first shaders (seconds on a software
+  // adapter), which would otherwise count against the first case's time limit.
+  await tf.conv2d(tf.ones([1, 1, 1, 1]) as never, tf.ones([1, 1, 1, 1]) as never, 1, 'valid').data();
   return createTfjsImplementation(tf, {
     name: `@tensorflow/tfjs-backend-${backend} ${tf.version_core} in the page${detail ? ` (${detail})` : ''}`,
     ready: () => Promise.resolve(),
