@@ -5,6 +5,7 @@
  * cannot run here, which verify reports with exit 2.
  */
 import { createTfjsImplementation, loadScript, packageUrl, TFJS_SUPPORTS } from '../runtime';
+import type * as TF from '@tensorflow/tfjs-core';
 import type { TfNamespace } from '../../../adapters/tfjsConv';
 import type { ImplementationWithSupports, Supports } from '../../../../spec/framework/subject';
 
@@ -24,7 +25,7 @@ export async function tfjsInPage(
   const { detail, supports } = describe(tf);
   // One tiny convolution while loading: a GPU backend compiles its first shaders (seconds on a software
   // adapter), which would otherwise count against the first case's time limit.
-  await tf.conv2d(tf.ones([1, 1, 1, 1]) as never, tf.ones([1, 1, 1, 1]) as never, 1, 'valid').data();
+  await tf.conv2d(tf.ones([1, 1, 1, 1]) as TF.Tensor4D, tf.ones([1, 1, 1, 1]) as TF.Tensor4D, 1, 'valid').data();
   return createTfjsImplementation(tf, {
     name: `@tensorflow/tfjs-backend-${backend} ${tf.version_core} in the page${detail ? ` (${detail})` : ''}`,
     ready: () => Promise.resolve(),
