@@ -68,14 +68,15 @@ export function pythonCandidates(env: NodeJS.ProcessEnv = process.env): string[]
 
 const pythonCache = new Map<string, { interpreter: string; version: string } | { missing: string }>();
 
-/** The first interpreter that imports `module`, with "Python x.y, module z". */
+/** The first interpreter that has the distribution `module` installed, with "Python x.y (interpreter), module z". */
 export function pythonWith(module: string): { interpreter: string; version: string } | { missing: string } {
   const hit = pythonCache.get(module);
   if (hit) return hit;
   const tried: string[] = [];
   let found: { interpreter: string; version: string } | { missing: string } | undefined;
   for (const interpreter of pythonCandidates()) {
-    const r = spawnSync(interpreter, ['-c', `import sys, ${module}; print(sys.version.split()[0], ${module}.__version__)`], { encoding: 'utf8', timeout: 60_000 });
+    // Package metadata, not an import: importing torch takes seconds, and `targets` asks for every module.
+    const r = spawnSync(interpreter, ['-c', `import sys, importlib.metadata as m; print(sys.version.split()[0], m.version(${JSON.stringify(module)}))`], { encoding: 'utf8', timeout: 60_000 });
     if (r.status === 0) {
       const [py, v] = r.stdout.trim().split(' ');
       found = { interpreter, version: `Python ${py} (${interpreter}), ${module} ${v}` };

@@ -4,6 +4,8 @@
  * up to opset 21 only, so an opset-22 node is placed on the CPU EP without a word (Conv and
  * ConvTranspose did not change between opsets 11 and 22 except for new element types). Every session
  * is checked to have its node on the WebGPU EP. The adapter's name carries the GPU adapter.
+ * Declared: spatial ranks 1 and 2 only — the EP refuses 3-D ConvTranspose ("Only Conv2d or Conv1d are
+ * supported") and grouped 3-D Conv ("Conv3D does not support grouped convolution").
  */
 import * as ort from 'onnxruntime-web/webgpu';
 import { webgpuAdapterInfo } from '../runtime';
@@ -17,7 +19,7 @@ const implementation = ortInPage(ort, {
   epLogName: 'WebGpuExecutionProvider',
   opset: 21,
   name: `onnxruntime-web ${ort.env.versions.web} (WebGPU EP, opset 21, node placement checked; adapter: ${adapter})`,
-  supports: ORT_CPU_SUPPORTS,
+  supports: { ...ORT_CPU_SUPPORTS, ranks: [1, 2] },
 });
 await implementation.warmUp();
 
