@@ -61,8 +61,13 @@ export async function openBrowserSubject(module: BrowserModule, options: Browser
 
   let server: PageServer | undefined;
   let launched: LaunchedBrowser | undefined;
+  /** Closing a wedged browser can hang too: give it a few seconds, then kill its process. */
+  const closeBrowser = async (b: LaunchedBrowser | undefined) => {
+    if (!b) return;
+    await withTimeout(b.browser.close(), 5000, () => new Error('close timed out')).catch(() => b.kill());
+  };
   const closeAll = async () => {
-    await launched?.browser.close().catch(() => undefined);
+    await closeBrowser(launched);
     await server?.close().catch(() => undefined);
   };
   try {
@@ -72,7 +77,6 @@ export async function openBrowserSubject(module: BrowserModule, options: Browser
     await closeAll();
     throw e;
   }
-  const { browser } = launched;
   const origin = server.origin;
 
   interface Live {
@@ -82,28 +86,27 @@ export async function openBrowserSubject(module: BrowserModule, options: Browser
     crashed?: string;
   }
 
+  /** A fresh context and page with the module loaded, all within the load time limit. */
   async function openPage(): Promise<{ live: Live; loaded: WireLoaded }> {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const live: Live = { context, page, dead: false };
-    page.on('console', (m) => log(`${m.type()}: ${m.text()}`));
-    page.on('pageerror', (e) => log(`page error: ${e.message}`));
-    page.on('crash', () => {
-      live.crashed = 'the page crashed';
-      live.dead = true;
-    });
-    const loaded = await withTimeout(
-      (async () => {
-        await page.goto(origin + '/');
-        return (await page.evaluate(([u, name]) => (globalThis as unknown as { __convspec: { load(u: string, n?: string): Promise<WireLoaded> } }).__convspec.load(u, name ?? undefined), [url, exportName ?? null] as const)) as WireLoaded;
-      })(),
-      loadTimeoutMs,
-      () => new TargetError(`loading ${url} in the page took longer than ${loadTimeoutMs} ms`),
-    ).catch(async (e) => {
-      await context.close().catch(() => undefined);
+    let context: BrowserContext | undefined;
+    const opening = (async () => {
+      context = await launched!.browser.newContext();
+      const page = await context.newPage();
+      const live: Live = { context, page, dead: false };
+      page.on('console', (m) => log(`${m.type()}: ${m.text()}`));
+      page.on('pageerror', (e) => log(`page error: ${e.message}`));
+      page.on('crash', () => {
+        live.crashed = 'the page crashed';
+        live.dead = true;
+      });
+      await page.goto(origin + '/');
+      const loaded = (await page.evaluate(([u, name]) => (globalThis as unknown as { __convspec: { load(u: string, n?: string): Promise<WireLoaded> } }).__convspec.load(u, name ?? undefined), [url, exportName ?? null] as const)) as WireLoaded;
+      return { live, loaded };
+    })();
+    return withTimeout(opening, loadTimeoutMs, () => new TargetError(`loading ${url} in the page took longer than ${loadTimeoutMs} ms`)).catch(async (e) => {
+      if (context) await withTimeout(context.close(), 5000, () => new Error('close timed out')).catch(() => undefined);
       throw e;
     });
-    return { live, loaded };
   }
 
   let first: { live: Live; loaded: WireLoaded };
@@ -127,21 +130,30 @@ export async function openBrowserSubject(module: BrowserModule, options: Browser
   }
   let current = first.live;
 
+  /** After a timeout or crash: a fresh page; when even that fails (a wedged GPU process), a fresh browser. */
   async function livePage(): Promise<Live> {
     if (!current.dead) return current;
-    await current.context.close().catch(() => undefined);
+    await withTimeout(current.context.close(), 5000, () => new Error('close timed out')).catch(() => undefined);
+    let next: { live: Live; loaded: WireLoaded } | undefined;
     try {
-      const next = await openPage();
-      if (next.loaded.type !== 'loaded') throw new Error(next.loaded.message);
-      current = next.live;
-    } catch (e) {
-      throw new AdapterFault('crash', `the page could not be restarted: ${(e as Error).message}`);
+      next = await openPage();
+    } catch (first) {
+      log(`restarting the page failed (${(first as Error).message}); restarting the browser`);
+      try {
+        await closeBrowser(launched);
+        launched = await launchBrowser();
+        next = await openPage();
+      } catch (e) {
+        throw new AdapterFault('crash', `the page could not be restarted: ${(e as Error).message}`);
+      }
     }
+    if (next.loaded.type !== 'loaded') throw new AdapterFault('crash', `the page could not be restarted: ${next.loaded.message}`);
+    current = next.live;
     return current;
   }
 
   return {
-    name: `${first.loaded.name} — in ${browserDescription(launched)}`,
+    name: `${first.loaded.name} — in ${browserDescription(launched!)}`,
     supports,
     async run(op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes) {
       const live = await livePage();
@@ -156,8 +168,7 @@ export async function openBrowserSubject(module: BrowserModule, options: Browser
           () => new AdapterFault('timeout', `no result within ${timeoutMs} ms (the page was closed and a fresh one loaded)`),
         );
       } catch (e) {
-        live.dead = true;
-        void live.context.close().catch(() => undefined);
+        live.dead = true; // closed and replaced by the next call (livePage)
         if (e instanceof AdapterFault) throw e;
         throw new AdapterFault('crash', `${live.crashed ?? 'the page failed'}: ${(e as Error).message.split('\n')[0]}`);
       }

@@ -17,6 +17,8 @@ export interface LaunchedBrowser {
   version: string;
   /** Every flag passed beyond playwright's own. */
   flags: string[];
+  /** Kills the browser process (when close() does not return). */
+  kill(): void;
 }
 
 /** The flags convspec passes: a root user needs --no-sandbox (Chromium refuses to start otherwise). */
@@ -36,5 +38,10 @@ export async function launchBrowser(): Promise<LaunchedBrowser> {
   } catch (e) {
     throw new TargetError(`${found.path} did not start: ${(e as Error).message.split('\n')[0]}`);
   }
-  return { browser, executable: found.path, version: browser.version(), flags };
+  const kill = () => {
+    // playwright's Browser from launch() exposes no process handle: a second close with a reason is all
+    // there is; a browser that ignores it is left to exit with convspec.
+    void browser.close({ reason: 'convspec: the browser stopped answering' }).catch(() => undefined);
+  };
+  return { browser, executable: found.path, version: browser.version(), flags, kill };
 }
