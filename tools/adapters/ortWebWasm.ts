@@ -21,7 +21,7 @@ async function run(op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attr
     session = await ort.InferenceSession.create(model, { executionProviders: ['wasm'], graphOptimizationLevel: 'disabled', logSeverityLevel: 4 });
     const feeds: Record<string, ort.Tensor> = { X: new ort.Tensor('float32', x.data, x.dims), W: new ort.Tensor('float32', w.data, w.dims) };
     if (b) feeds.B = new ort.Tensor('float32', b.data, b.dims);
-    const y = (await session.run(feeds)).Y as ort.Tensor;
+    const y = (await session.run(feeds, { logSeverityLevel: 4 })).Y as ort.Tensor;
     return { dims: [...y.dims], data: Float32Array.from(y.data as Float32Array) };
   } catch (e) {
     throw e instanceof Error ? e : new Error(`onnxruntime-web ${op}: ${String(e)}`);
