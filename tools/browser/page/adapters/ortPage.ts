@@ -115,7 +115,7 @@ export function ortInPage(ort: OrtModule, options: OrtPageOptions): Implementati
   return {
     name: options.name,
     supports: options.supports,
-    /** One tiny Conv, so that starting the GPU device (seconds on a software adapter) happens while loading, not in the first case's time limit. */
+    /** One tiny Conv, so that compiling ORT's WebAssembly and starting a GPU device (seconds each on a busy machine or a software adapter) happen while loading, not in the first case's time limit. */
     async warmUp() {
       const one = { dims: [1, 1, 1, 1], data: new Float32Array([1]) };
       await run('Conv', one, one, undefined, {});

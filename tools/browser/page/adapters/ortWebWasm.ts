@@ -2,8 +2,13 @@
 import * as ort from 'onnxruntime-web/wasm';
 import { ORT_CPU_SUPPORTS, ortInPage } from './ortPage';
 
-export default ortInPage(ort, {
+const implementation = ortInPage(ort, {
   ep: 'wasm',
   name: `onnxruntime-web ${ort.env.versions.web} (wasm EP in the page, 1 thread)`,
   supports: ORT_CPU_SUPPORTS,
 });
+// Fetching and compiling ORT's WebAssembly takes seconds on a busy machine: do it while loading, not
+// in the first case's time limit.
+await implementation.warmUp();
+
+export default implementation;
