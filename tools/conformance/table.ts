@@ -13,6 +13,8 @@
  */
 import * as fs from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { findBrowser } from '../browser/findBrowser';
+import { probeBrowser, type BrowserFeatures } from '../browser/probe';
 import { BUNDLED_TARGETS, targetStatus, type TargetStatus } from '../targets/registry';
 import { DEFAULT_SEED } from '../../spec/framework/runClause';
 import { verifyTarget, type ClauseResult, type VerifyReport, type VerifyTarget } from '../verify/run';
@@ -26,9 +28,9 @@ export interface ConformanceTarget {
   version(): string;
 }
 
-/** Every bundled target (tools/targets/registry.ts) that can run here, by its `--target` name. */
-export function shippedTargets(): { available: ConformanceTarget[]; unavailable: TargetStatus[] } {
-  const statuses = BUNDLED_TARGETS.map(targetStatus);
+/** Every bundled target (tools/targets/registry.ts) that can run here, by its `--target` name (`features`: what the browser offers, tools/browser/probe.ts). */
+export function shippedTargets(features?: BrowserFeatures): { available: ConformanceTarget[]; unavailable: TargetStatus[] } {
+  const statuses = BUNDLED_TARGETS.map((t) => targetStatus(t, features));
   return {
     available: statuses.filter((s) => s.available).map((s) => ({ key: s.name, label: s.name, target: { kind: 'named', name: s.name }, version: () => s.version })),
     unavailable: statuses.filter((s) => !s.available),
@@ -133,7 +135,9 @@ async function main(argv: string[]): Promise<number> {
   const o = program.opts<{ out?: string; targets?: string; depth: string; seed: string }>();
   const depth = Number(o.depth);
   const seed = Number(o.seed);
-  const { available: all, unavailable } = shippedTargets();
+  // Which browser targets the installed browser can run (a WebGPU adapter, WebGL2, a WebNN backend).
+  const features = 'missing' in findBrowser() ? undefined : await probeBrowser().catch(() => undefined);
+  const { available: all, unavailable } = shippedTargets(features);
   const keys = o.targets ? o.targets.split(',').map((s) => s.trim()) : all.map((t) => t.key);
   const unknown = keys.filter((k) => !all.some((t) => t.key === k));
   if (unknown.length > 0 || !(depth > 0) || !Number.isSafeInteger(seed)) {

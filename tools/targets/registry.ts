@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findBrowser } from '../browser/findBrowser';
+import type { BrowserFeatures } from '../browser/probe';
 import { packageRoot } from '../browser/server';
 import { TargetError } from '../verify/loadModule';
 import type { VerifyTarget } from '../verify/target';
@@ -99,8 +100,12 @@ export interface TargetStatus {
   why?: string;
 }
 
-/** Version and availability, from what is installed (no browser is started: browser features are checked when verify opens the page). */
-export function targetStatus(t: BundledTarget & { file?: string }): TargetStatus {
+/**
+ * Version and availability, from what is installed. With `features` (tools/browser/probe.ts, one
+ * browser launch) a browser target that needs WebGPU, WebGL2 or WebNN is available only when the page
+ * has it; without, those are checked when verify opens the page (and it exits 2 if missing).
+ */
+export function targetStatus(t: BundledTarget & { file?: string }, features?: BrowserFeatures): TargetStatus {
   const base = { name: t.name, where: t.where, description: t.description };
   if (t.where === 'python') {
     const py = pythonWith(t.needs[0]);
@@ -113,8 +118,12 @@ export function targetStatus(t: BundledTarget & { file?: string }): TargetStatus
   if (t.where === 'chromium') {
     const found = findBrowser();
     if ('missing' in found) why ??= found.missing;
-    else parts.push(`browser ${found.path}`);
-    if (t.browserFeature === 'webnn') parts.push('WebNN (navigator.ml)');
+    else parts.push(`browser ${features?.browser ?? found.path}`);
+    const feature = t.browserFeature && features?.[t.browserFeature];
+    if (feature) {
+      if (feature.ok) parts.push(`${t.browserFeature}: ${feature.detail}`);
+      else why ??= `${t.browserFeature} unavailable in the browser: ${feature.why}`;
+    } else if (t.browserFeature) parts.push(`${t.browserFeature} checked when verify opens the page`);
   }
   return { ...base, version: parts.join(', ') || '—', available: !why, ...(why ? { why } : {}) };
 }
