@@ -77,7 +77,7 @@ export function conformanceMarkdown(
   }
   const lines: string[] = [];
   lines.push(`Conformance of real implementations, produced by \`node dist/tools/conformance/table.js\` on ${meta.date}`);
-  lines.push(`(convspec ${columns[0]?.report.convspecVersion ?? '?'}, Node ${process.version}, seed ${meta.seed}, depth ${meta.depth}).`);
+  lines.push(`(convspec ${columns[0]?.report.convspecVersion ?? '?'}, Node ${process.version}, seed ${meta.seed}, depth ${meta.depth}, per-case time limit ${(columns[0]?.report.options.timeoutMs ?? 10000) / 1000} s).`);
   lines.push('');
   for (const { t, report, wallMs } of columns) {
     lines.push(`- **${t.label}**: ${t.version()} — adapter reports "${report.target.name}"; ${((wallMs ?? report.durationMs) / 1000).toFixed(1)} s`);
@@ -126,21 +126,23 @@ async function main(argv: string[]): Promise<number> {
     .option('--targets <names>', 'comma-separated subset of the bundled targets (`convspec targets`)')
     .option('--depth <n>', 'multiplier of each clause\'s default number of random cases', '1')
     .option('--seed <s>', 'fast-check seed', String(DEFAULT_SEED))
+    .option('--timeout <ms>', 'per-case time limit (verify --timeout); raise it on a busy machine, where software WebGPU can take seconds per new shape', '10000')
     .exitOverride();
   try {
     program.parse(argv);
   } catch (e) {
     return e instanceof CommanderError && e.exitCode === 0 ? 0 : 2;
   }
-  const o = program.opts<{ out?: string; targets?: string; depth: string; seed: string }>();
+  const o = program.opts<{ out?: string; targets?: string; depth: string; seed: string; timeout: string }>();
   const depth = Number(o.depth);
+  const timeoutMs = Number(o.timeout);
   const seed = Number(o.seed);
   // Which browser targets the installed browser can run (a WebGPU adapter, WebGL2, a WebNN backend).
   const features = 'missing' in findBrowser() ? undefined : await probeBrowser().catch(() => undefined);
   const { available: all, unavailable } = shippedTargets(features);
   const keys = o.targets ? o.targets.split(',').map((s) => s.trim()) : all.map((t) => t.key);
   const unknown = keys.filter((k) => !all.some((t) => t.key === k));
-  if (unknown.length > 0 || !(depth > 0) || !Number.isSafeInteger(seed)) {
+  if (unknown.length > 0 || !(depth > 0) || !Number.isSafeInteger(seed) || !(Number.isSafeInteger(timeoutMs) && timeoutMs > 0)) {
     const why = unknown.map((k) => unavailable.find((u) => u.name === k)).filter((u): u is TargetStatus => !!u).map((u) => `${u.name}: ${u.why}`);
     process.stderr.write(`conformance-table: bad arguments (targets available here: ${all.map((t) => t.key).join(',')}; depth > 0; integer seed)${why.length ? `\n${why.join('\n')}` : ''}\n`);
     return 2;
@@ -150,7 +152,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`verifying ${t.label}…\n`);
     const started = Date.now();
     try {
-      const report = await verifyTarget(t.target, { depth, seed, log: () => undefined });
+      const report = await verifyTarget(t.target, { depth, seed, timeoutMs, log: () => undefined });
       columns.push({ t, report, wallMs: Date.now() - started });
       process.stderr.write(`  ${report.summary.conformant ? 'conformant' : 'NOT conformant'} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     } catch (e) {
