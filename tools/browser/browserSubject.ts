@@ -29,7 +29,17 @@ export interface BrowserSubjectOptions {
   log?: (line: string) => void;
 }
 
-const wire = (t: Tensor): WireTensor => ({ dims: [...t.dims], b64: Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).toString('base64') });
+/**
+ * A tensor for the page. The validation clauses pass malformed ones on purpose (null data, a plain
+ * array, odd dims): those travel as they are, so the adapter in the page sees what was passed.
+ */
+function wire(t: Tensor | null | undefined): WireTensor | null {
+  if (t === undefined) return null;
+  if (t === null || typeof t !== 'object') return { dims: undefined, raw: t, notObject: true };
+  const { dims, data } = t as { dims: unknown; data: unknown };
+  if (data instanceof Float32Array) return { dims, b64: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64') };
+  return { dims, raw: data };
+}
 
 function fromWire(b64: string): Float32Array {
   const bytes = Buffer.from(b64, 'base64');

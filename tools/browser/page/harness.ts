@@ -43,12 +43,20 @@ async function load(url: string, exportName?: string): Promise<WireLoaded> {
   }
 }
 
-async function call(op: OpName, xw: WireTensor, ww: WireTensor, bw: WireTensor | null, attrs: ConvTransposeAttributes): Promise<WireReply> {
+/** The tensor as the caller passed it: Float32Array data from base64, anything else as it came. */
+function unwire(t: WireTensor | null): unknown {
+  if (t === null) return undefined;
+  if (t.b64 !== undefined) return { dims: t.dims, data: base64ToFloat32(t.b64) };
+  return t.notObject ? t.raw : { dims: t.dims, data: t.raw };
+}
+
+async function call(op: OpName, xw: WireTensor | null, ww: WireTensor | null, bw: WireTensor | null, attrs: ConvTransposeAttributes): Promise<WireReply> {
   if (!impl) return { type: 'thrown', isError: true, message: 'no module loaded' };
-  const x: Tensor = { dims: xw.dims, data: base64ToFloat32(xw.b64) };
-  const w: Tensor = { dims: ww.dims, data: base64ToFloat32(ww.b64) };
-  const b: Tensor | undefined = bw ? { dims: bw.dims, data: base64ToFloat32(bw.b64) } : undefined;
-  const before = { X: x.data.slice(), W: w.data.slice(), B: b?.data.slice() };
+  const x = unwire(xw) as Tensor;
+  const w = unwire(ww) as Tensor;
+  const b = (bw ? unwire(bw) : undefined) as Tensor | undefined;
+  const snapshot = (t: Tensor | undefined) => (t && t.data instanceof Float32Array ? t.data.slice() : undefined);
+  const before = { X: snapshot(x), W: snapshot(w), B: snapshot(b) };
   let y: unknown;
   try {
     const fn = op === 'Conv' ? impl.conv : impl.convTranspose;
@@ -66,7 +74,7 @@ async function call(op: OpName, xw: WireTensor, ww: WireTensor, bw: WireTensor |
   }
   for (const [name, t] of [['X', x], ['W', w], ['B', b]] as const) {
     const snap = before[name];
-    if (!t || !snap) continue;
+    if (!t || !snap || !(t.data instanceof Float32Array)) continue;
     const i = firstDifference(snap, t.data);
     if (i >= 0) return { type: 'contract', message: `the adapter modified its input ${name} (element ${i}: ${snap[i]} → ${t.data[i]})` };
   }

@@ -3,8 +3,13 @@
  * little-endian bytes (the same encoding as the --cmd protocol). Shared by both sides.
  */
 export interface WireTensor {
-  dims: number[];
-  b64: string;
+  dims: unknown;
+  /** Float32Array data as base64. */
+  b64?: string;
+  /** Anything else the caller passed as data (the validation clauses pass malformed tensors), as is. */
+  raw?: unknown;
+  /** The "tensor" itself was not an object (a number, a string): it is `raw`. */
+  notObject?: boolean;
 }
 
 /** What the page answers to one call. */

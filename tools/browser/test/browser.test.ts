@@ -1,7 +1,7 @@
 /**
  * Plan: `verify --browser FILE` end to end in headless Chromium (Chromium must be installed: CI
  * installs Debian's `chromium`; the test fails with the install hint otherwise). A correct module
- * (a direct 2-D Conv, modules/direct2d.mjs) must come out conformant on the numerical clauses; the
+ * (a direct 2-D Conv, modules/direct2d.mjs) must come out conformant on numerical and validation clauses; the
  * same loop without the last kernel column must be rejected with a counterexample; a call that never
  * answers must fail its clause as a timeout, after which the restarted page still answers. One
  * browser per verify run, few cases each, to keep this file within a few seconds of npm test.
@@ -21,8 +21,9 @@ describe('verify --browser FILE', () => {
   });
 
   it('a correct module passes and its report says where it ran', async () => {
-    const report = await verifyTarget({ kind: 'browser', module: { file } }, { clauses: ['conv.numeric.withinBound', 'conv.structure.linearInput'], runs: 15, ...quiet });
-    expect(report.clauses.map((c) => c.status)).toEqual(['passed', 'passed']);
+    const report = await verifyTarget({ kind: 'browser', module: { file } }, { clauses: ['conv.numeric.withinBound', 'conv.structure.linearInput', 'conv.validation.errorCodes'], runs: 15, ...quiet });
+    // the validation clause sends malformed tensors (null data, plain arrays): they must reach the page as passed
+    expect(report.clauses.map((c) => c.status)).toEqual(['passed', 'passed', 'passed']);
     expect(report.target.name).toMatch(/in Chromium \S+ headless, flags .*--enable-unsafe-webgpu/);
     expect(report.target.args).toBe(`--browser ${file}`);
     expect(report.summary.conformant).toBe(true);
