@@ -5,8 +5,8 @@
  */
 import { convDirect, convTransposeDirect } from './direct';
 import { fastKernels } from './fast';
-import { product, resolveConv, resolveConvTranspose, type ConvGeometry, type ResolveOptions } from './resolve';
-import { checkDataLength, checkTensor } from './tensor';
+import { prepare } from './prepare';
+import { product, type ConvGeometry, type ResolveOptions } from './resolve';
 import type { AnyTensor, ConvAttributes, ConvTransposeAttributes, DType, Implementation, OpName, Tensor, TypedImplementation } from './types';
 import { isTypedTensor, runTypedReference } from './typedReference';
 
@@ -27,18 +27,7 @@ export interface Kernels {
 
 export const directKernels: Kernels = { conv: convDirect, convTranspose: convTransposeDirect };
 
-/** Validates the tensors and attributes (throwing ConvSpecError) and resolves the geometry. */
-export function prepare(op: OpName, x: unknown, w: unknown, b: unknown, attrs: unknown, options?: ResolveOptions): ConvGeometry {
-  const xt = checkTensor('X', x);
-  const wt = checkTensor('W', w);
-  const bt = b === undefined || b === null ? undefined : checkTensor('B', b);
-  const resolver = op === 'Conv' ? resolveConv : resolveConvTranspose;
-  const g = resolver(xt.dims, wt.dims, attrs ?? {}, bt?.dims, options);
-  checkDataLength('X', xt);
-  checkDataLength('W', wt);
-  if (bt) checkDataLength('B', bt);
-  return g;
-}
+export { prepare } from './prepare';
 
 export function runReference(
   op: OpName,

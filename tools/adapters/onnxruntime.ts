@@ -26,6 +26,17 @@ export interface OnnxRuntimeOptions {
   intraOpNumThreads?: number;
   /** Most sessions kept open; the least recently used is released beyond it. Default 64. */
   maxCachedSessions?: number;
+  /**
+   * W and B as constant initializers of each model instead of inputs (default false). Only then can
+   * the graph optimizer pre-pack the weights, which is what routes 2-D Conv to the NCHWc kernels; every
+   * call then builds its own session (nothing to cache: the weights are part of the model).
+   */
+  constantWeights?: boolean;
+  /**
+   * ONNX Runtime's intra-op threads spin while waiting for work (default true). On a small shared
+   * machine spinning threads starve everything else: set false (session.intra_op.allow_spinning "0").
+   */
+  allowSpinning?: boolean;
 }
 
 /**
@@ -81,7 +92,18 @@ export function createOnnxRuntime(options: OnnxRuntimeOptions = {}): OnnxRuntime
   const graphOptimizationLevel = options.graphOptimizationLevel ?? 'disabled';
   const intraOpNumThreads = options.intraOpNumThreads ?? 1;
   const maxCached = options.maxCachedSessions ?? 64;
+  const constantWeights = options.constantWeights ?? false;
+  const allowSpinning = options.allowSpinning ?? true;
   const sessions = new Map<string, Promise<ort.InferenceSession>>();
+  const sessionOptions: ort.InferenceSession.SessionOptions = {
+    graphOptimizationLevel,
+    intraOpNumThreads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    executionProviders: ['cpu'],
+    logSeverityLevel: 4, // ORT's errors come back as thrown Errors; do not print them twice
+    ...(allowSpinning ? {} : { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
+  };
 
   async function session(key: string, op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes) {
     const hit = sessions.get(key);
@@ -91,14 +113,7 @@ export function createOnnxRuntime(options: OnnxRuntimeOptions = {}): OnnxRuntime
       return hit;
     }
     const model = buildModel({ op, attrs, xDims: x.dims, wDims: w.dims, bDims: b?.dims });
-    const created = ort.InferenceSession.create(model, {
-      graphOptimizationLevel,
-      intraOpNumThreads,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      executionProviders: ['cpu'],
-      logSeverityLevel: 4, // ORT's errors come back as thrown Errors; do not print them twice
-    });
+    const created = ort.InferenceSession.create(model, sessionOptions);
     sessions.set(key, created);
     // A failed creation is not cached: the next call gets ORT's error afresh.
     created.catch(() => sessions.delete(key));
@@ -112,6 +127,7 @@ export function createOnnxRuntime(options: OnnxRuntimeOptions = {}): OnnxRuntime
 
   async function run(op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes = {}): Promise<Tensor> {
     checkSizeCaps(op, x, w, b, attrs);
+    if (constantWeights) return runWithConstantWeights(op, x, w, b, attrs);
     let result: ort.InferenceSession.OnnxValueMapType;
     try {
       const s = await session(cacheKey(op, attrs, x, w, b), op, x, w, b, attrs);
@@ -129,10 +145,32 @@ export function createOnnxRuntime(options: OnnxRuntimeOptions = {}): OnnxRuntime
     return { dims: [...y.dims], data: Float32Array.from(y.data as Float32Array) };
   }
 
+  /** One session per call: the weights are baked into the model. */
+  async function runWithConstantWeights(op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes): Promise<Tensor> {
+    let s: ort.InferenceSession | undefined;
+    try {
+      const model = buildModel({ op, attrs, xDims: x.dims, wDims: w.dims, bDims: b?.dims, constants: { w, b } });
+      s = await ort.InferenceSession.create(model, sessionOptions);
+      const result = await s.run({ X: new ort.Tensor('float32', x.data, x.dims) }, { logSeverityLevel: 4 });
+      const y = result.Y as ort.Tensor;
+      return { dims: [...y.dims], data: Float32Array.from(y.data as Float32Array) };
+    } catch (e) {
+      throw asError(e, `onnxruntime ${op}`);
+    } finally {
+      await s?.release().catch(() => undefined);
+    }
+  }
+
+  const details = [
+    `opt ${graphOptimizationLevel}`,
+    `${intraOpNumThreads} thread${intraOpNumThreads === 1 ? '' : 's'}`,
+    ...(constantWeights ? ['W/B constant initializers'] : []),
+    ...(allowSpinning ? [] : ['no spinning']),
+  ];
   return {
-    name: `onnxruntime-node ${ORT_VERSION} (CPU, opt ${graphOptimizationLevel}, ${intraOpNumThreads} thread${intraOpNumThreads === 1 ? '' : 's'})`,
+    name: `onnxruntime-node ${ORT_VERSION} (CPU, ${details.join(', ')})`,
     supports: ORT_SUPPORTS,
-    settings: { graphOptimizationLevel, intraOpNumThreads, version: ORT_VERSION, opset: OPSET },
+    settings: { graphOptimizationLevel, intraOpNumThreads, constantWeights, allowSpinning, version: ORT_VERSION, opset: OPSET },
     run,
     conv: (x, w, b, attrs) => run('Conv', x, w, b, attrs),
     convTranspose: (x, w, b, attrs) => run('ConvTranspose', x, w, b, attrs),

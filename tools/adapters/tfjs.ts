@@ -1,152 +1,20 @@
 /**
  * Example adapter: ONNX Conv / ConvTranspose on @tensorflow/tfjs-backend-cpu (pure JavaScript,
- * float32). Verify it with `npx convspec verify dist/tools/adapters/tfjs.js`.
- *
- * tfjs works channels-last (NHWC) with weights as [k…, in, out], has no auto_pad, no asymmetric
- * padding on transposed convolutions and no ONNX output_shape, so the adapter
- * - validates and resolves the ONNX attributes with convspec's own resolution (impl/resolve.ts) into
- *   explicit begin/end pads and output sizes — the part of ONNX tfjs does not have;
- * - Conv: pads X explicitly (tf.pad), then conv2d / conv3d with padding 'valid'; 1-D runs as 2-D
- *   with height 1. group == C (depthwise) uses depthwiseConv2d; other groups run one conv per group
- *   and concatenate (tfjs has no grouped conv). tfjs refuses stride > 1 together with dilation > 1,
- *   so there the adapter dilates the kernel itself (inserting zeros), which is the same convolution;
- * - ConvTranspose: conv2dTranspose / conv3dTranspose with padding 'valid' give the full scatter
- *   s(i−1) + k; the adapter crops pads_begin, appends zeros for output_padding or an output_shape
- *   above the natural size, and adds the bias last.
- * Declared as unsupported, because tfjs has no such parameter: dilation and groups in ConvTranspose,
- * spatial ranks above 3.
+ * float32). Verify it with `npx convspec verify --target tfjs-cpu` (or the file,
+ * `npx convspec verify dist/tools/adapters/tfjs.js`). The mapping from ONNX to tfjs is
+ * tools/adapters/tfjsConv.ts, shared with the other tfjs backends.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { prepare } from '../../impl/reference';
-import type { ConvGeometry } from '../../impl/resolve';
-import type { ConvTransposeAttributes, OpName, Tensor } from '../../impl/types';
-import type { ImplementationWithSupports, Supports } from '../../spec/framework/subject';
+import { createTfjsImplementation } from './tfjsConv';
 
 // tfjs prints a "install tfjs-node" banner on first use in Node unless in production mode.
 tf.enableProdMode();
 let ready: Promise<unknown> | undefined;
-const init = () => (ready ??= tf.setBackend('cpu'));
 
-/** Permutation moving axis 1 (channels) to the end: NC… → N…C. */
-const toChannelsLast = (rank: number) => [0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2), 1];
-/** Inverse of toChannelsLast. */
-const toChannelsFirst = (rank: number) => [0, rank - 1, ...Array.from({ length: rank - 2 }, (_, i) => i + 1)];
-/** ONNX weight [A, B, k…] → tfjs [k…, B, A] (Conv: A = M, B = C/g; ConvTranspose: A = C, B = M/g). */
-const weightPermutation = (rank: number) => [...Array.from({ length: rank - 2 }, (_, i) => i + 2), 1, 0];
-
-/** A 1-D problem seen as 2-D with a height-1 axis in front of the spatial one. */
-function lift1d(g: ConvGeometry): ConvGeometry {
-  if (g.rank !== 1) return g;
-  const one = (v: number[], fill: number) => [fill, ...v];
-  return {
-    ...g, rank: 2, inputSpatial: one(g.inputSpatial, 1), kernel: one(g.kernel, 1), strides: one(g.strides, 1),
-    dilations: one(g.dilations, 1), padsBegin: one(g.padsBegin, 0), padsEnd: one(g.padsEnd, 0),
-    outputPadding: one(g.outputPadding, 0), outputSpatial: one(g.outputSpatial, 1),
-  };
-}
-
-/** Inserts d−1 zeros between kernel taps along each spatial axis of a channels-last weight [k…, in, out]. */
-function dilateKernel(w: tf.Tensor, dilations: number[]): tf.Tensor {
-  let out = w;
-  dilations.forEach((d, a) => {
-    if (d === 1) return;
-    const k = out.shape[a];
-    const taps = tf.split(out, k, a);
-    const zeroShape = [...out.shape];
-    zeroShape[a] = d - 1;
-    const zeros = tf.zeros(zeroShape);
-    const parts: tf.Tensor[] = [];
-    taps.forEach((t, i) => {
-      parts.push(t);
-      if (i < k - 1) parts.push(zeros);
-    });
-    out = tf.concat(parts, a);
-  });
-  return out;
-}
-
-function convChannelsLast(x: tf.Tensor, w: tf.Tensor, g: ConvGeometry): tf.Tensor {
-  let dilations = g.dilations;
-  if (g.strides.some((s) => s > 1) && dilations.some((d) => d > 1)) {
-    w = dilateKernel(w, dilations);
-    dilations = dilations.map(() => 1);
-  }
-  if (g.rank === 2) {
-    return tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, g.strides as [number, number], 'valid', 'NHWC', dilations as [number, number]);
-  }
-  return tf.conv3d(x as tf.Tensor5D, w as tf.Tensor5D, g.strides as [number, number, number], 'valid', 'NDHWC', dilations as [number, number, number]);
-}
-
-function conv(g: ConvGeometry, xIn: Tensor, wIn: Tensor, bIn: Tensor | undefined): tf.Tensor {
-  const rank = g.rank + 2;
-  const x = tf.transpose(tf.tensor(xIn.data.slice(), [g.batch, g.inChannels, ...g.inputSpatial]), toChannelsLast(rank));
-  const padded = tf.pad(x, [[0, 0], ...g.padsBegin.map((p, a): [number, number] => [p, g.padsEnd[a]]), [0, 0]]);
-  const w = tf.tensor(wIn.data.slice(), [g.outChannels, g.inChannels / g.group, ...g.kernel]);
-  let y: tf.Tensor;
-  if (g.group > 1 && g.group === g.inChannels && rank === 4 && !(g.strides.some((s) => s > 1) && g.dilations.some((d) => d > 1))) {
-    // Depthwise: ONNX output channel m = c·mult + j is tfjs's [k…, C, mult] filter entry (c, j).
-    const mult = g.outChannels / g.inChannels;
-    const filter = tf.transpose(tf.reshape(w, [g.inChannels, mult, g.kernel[0], g.kernel[1]]), [2, 3, 0, 1]) as tf.Tensor4D;
-    y = tf.depthwiseConv2d(padded as tf.Tensor4D, filter, g.strides as [number, number], 'valid', 'NHWC', g.dilations as [number, number]);
-  } else if (g.group > 1) {
-    const cg = g.inChannels / g.group;
-    const mg = g.outChannels / g.group;
-    const xs = tf.split(padded, g.group, rank - 1);
-    const ws = tf.split(w, g.group, 0);
-    y = tf.concat(xs.map((xg, i) => convChannelsLast(xg, tf.transpose(ws[i], weightPermutation(rank)), { ...g, inChannels: cg, outChannels: mg })), rank - 1);
-  } else {
-    y = convChannelsLast(padded, tf.transpose(w, weightPermutation(rank)), g);
-  }
-  if (bIn) y = tf.add(y, tf.tensor1d(bIn.data.slice()));
-  return tf.transpose(y, toChannelsFirst(rank));
-}
-
-function convTranspose(g: ConvGeometry, xIn: Tensor, wIn: Tensor, bIn: Tensor | undefined): tf.Tensor {
-  const rank = g.rank + 2;
-  const x = tf.transpose(tf.tensor(xIn.data.slice(), [g.batch, g.inChannels, ...g.inputSpatial]), toChannelsLast(rank));
-  // tfjs transposed filter is [k…, out, in]: ONNX [C, M, k…] with C = in, M = out.
-  const w = tf.transpose(tf.tensor(wIn.data.slice(), [g.inChannels, g.outChannels, ...g.kernel]), weightPermutation(rank));
-  const full = g.inputSpatial.map((i, a) => g.strides[a] * (i - 1) + g.kernel[a]);
-  const fullShape = [g.batch, ...full, g.outChannels];
-  let y =
-    g.rank === 2
-      ? tf.conv2dTranspose(x as tf.Tensor4D, w as tf.Tensor4D, fullShape as [number, number, number, number], g.strides as [number, number], 'valid')
-      : tf.conv3dTranspose(x as tf.Tensor5D, w as tf.Tensor5D, fullShape as [number, number, number, number, number], g.strides as [number, number, number], 'valid');
-  // Output element o is full-scatter element o + pads_begin; beyond the scatter (output_padding,
-  // output_shape above natural) it is zero before the bias.
-  const extra = g.outputSpatial.map((o, a) => Math.max(0, g.padsBegin[a] + o - full[a]));
-  if (extra.some((e) => e > 0)) y = tf.pad(y, [[0, 0], ...extra.map((e): [number, number] => [0, e]), [0, 0]]);
-  y = tf.slice(y, [0, ...g.padsBegin, 0], [g.batch, ...g.outputSpatial, g.outChannels]);
-  if (bIn) y = tf.add(y, tf.tensor1d(bIn.data.slice()));
-  return tf.transpose(y, toChannelsFirst(rank));
-}
-
-async function run(op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes): Promise<Tensor> {
-  await init();
-  const geometry = prepare(op, x, w, b, attrs); // validation and ONNX attribute resolution
-  if (geometry.rank > 3) throw new Error(`tfjs has no ${geometry.rank}-D convolution`);
-  const lifted = lift1d(geometry);
-  const y = tf.tidy(() => (op === 'Conv' ? conv(lifted, x, w, b) : convTranspose(lifted, x, w, b)));
-  try {
-    return { dims: geometry.outputDims, data: Float32Array.from(y.dataSync() as Float32Array) };
-  } finally {
-    y.dispose();
-  }
-}
-
-const supports: Supports = {
-  ranks: [1, 2, 3],
-  groups: ['Conv'],
-  dilation: ['Conv'],
-  precision: 'float32',
-};
-
-const tfjsAdapter: ImplementationWithSupports = {
+const tfjsAdapter = createTfjsImplementation(tf, {
   name: `@tensorflow/tfjs-backend-cpu ${tf.version_core}`,
-  supports,
-  conv: (x, w, b, attrs) => run('Conv', x, w, b, attrs),
-  convTranspose: (x, w, b, attrs) => run('ConvTranspose', x, w, b, attrs),
-};
+  ready: () => (ready ??= tf.setBackend('cpu')),
+});
 
 export default tfjsAdapter;

@@ -11,6 +11,7 @@ import { registerVerify } from './commands/verify';
 import { registerJudge } from './commands/judge';
 import { registerFixtures } from './commands/fixtures';
 import { registerGate } from './commands/gate';
+import { registerTargets } from './commands/targets';
 import { currentExitCode, resetExitCode } from './exitCode';
 import { UsageError } from './usage';
 
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerExplain(program);
   registerCoverage(program);
   registerGate(program);
+  registerTargets(program);
   return program;
 }
 

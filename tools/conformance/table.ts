@@ -1,32 +1,25 @@
 /**
- * The README's conformance table: verifies the real implementations convspec ships adapters for —
- * ONNX Runtime (tools/adapters/onnxruntime.ts), @tensorflow/tfjs-backend-cpu (tools/adapters/tfjs.ts)
- * and the numpy program over the --cmd protocol (tools/adapters/python/) — with verifyTarget, and
- * prints one Markdown table, clause by clause, with the date, the versions and the run settings.
+ * The README's conformance table: verifies every bundled target that can run here (`convspec
+ * targets`: ONNX Runtime in several settings, onnxruntime-web, TensorFlow.js backends, numpy and
+ * PyTorch over --cmd, and the same runtimes inside headless Chromium) with verifyTarget, and prints
+ * one Markdown table, clause by clause, with the date, the versions, the run settings, the wall time
+ * of each target, and the targets that could not run here with the reason.
  *
- *   npm run build && node dist/tools/conformance/table.js [--out FILE] [--targets ort,tfjs,numpy] [--depth N] [--seed S]
+ *   npm run build && node dist/tools/conformance/table.js [--out FILE] [--targets ort,tfjs-wasm,...] [--depth N] [--seed S]
  *
  * Exit 0 when the table was produced (whatever the verdicts: it documents them), 2 when a target
- * could not be run at all.
+ * could not be run at all (a target that cannot run here is listed, not an error, unless named in
+ * --targets).
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { findBrowser } from '../browser/findBrowser';
+import { probeBrowser, type BrowserFeatures } from '../browser/probe';
+import { BUNDLED_TARGETS, targetStatus, type TargetStatus } from '../targets/registry';
 import { DEFAULT_SEED } from '../../spec/framework/runClause';
 import { writeReportFile } from '../cli/writeReport';
 import { renderHtmlReport } from '../report/html';
 import { verifyTarget, type ClauseResult, type VerifyReport, type VerifyTarget } from '../verify/run';
-
-/** The repository root (this file is tools/conformance/ in source and dist/tools/conformance/ when built). */
-function repoRoot(): string {
-  let dir = __dirname;
-  for (let i = 0; i < 5; i++) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    dir = path.dirname(dir);
-  }
-  return process.cwd();
-}
 
 export interface ConformanceTarget {
   key: string;
@@ -37,36 +30,13 @@ export interface ConformanceTarget {
   version(): string;
 }
 
-function packageVersion(root: string, name: string): string {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
-  } catch {
-    return 'not installed';
-  }
-}
-
-function pythonVersion(): string {
-  const r = spawnSync('python3', ['-c', 'import sys, numpy; print(sys.version.split()[0], numpy.__version__)'], { encoding: 'utf8' });
-  if (r.status !== 0) return 'python3/numpy not available';
-  const [py, np] = r.stdout.trim().split(' ');
-  return `Python ${py}, numpy ${np}`;
-}
-
-/** The shipped targets, addressed from the repository root. */
-export function shippedTargets(root = repoRoot()): ConformanceTarget[] {
-  return [
-    { key: 'ort', label: 'ONNX Runtime (CPU)', target: { kind: 'ort' }, version: () => `onnxruntime-node ${packageVersion(root, 'onnxruntime-node')}` },
-    {
-      key: 'tfjs', label: 'tfjs-backend-cpu',
-      target: { kind: 'module', path: path.join(root, 'dist', 'tools', 'adapters', 'tfjs.js') },
-      version: () => `@tensorflow/tfjs-backend-cpu ${packageVersion(root, '@tensorflow/tfjs-backend-cpu')}`,
-    },
-    {
-      key: 'numpy', label: 'numpy (--cmd)',
-      target: { kind: 'cmd', command: `python3 ${JSON.stringify(path.join(root, 'tools', 'adapters', 'python', 'convspec_numpy.py'))}`, cwd: root },
-      version: pythonVersion,
-    },
-  ];
+/** Every bundled target (tools/targets/registry.ts) that can run here, by its `--target` name (`features`: what the browser offers, tools/browser/probe.ts). */
+export function shippedTargets(features?: BrowserFeatures): { available: ConformanceTarget[]; unavailable: TargetStatus[] } {
+  const statuses = BUNDLED_TARGETS.map((t) => targetStatus(t, features));
+  return {
+    available: statuses.filter((s) => s.available).map((s) => ({ key: s.name, label: s.name, target: { kind: 'named', name: s.name }, version: () => s.version })),
+    unavailable: statuses.filter((s) => !s.available),
+  };
 }
 
 /** One table cell for a clause result. */
@@ -93,7 +63,10 @@ function skipText(r: ClauseResult): string {
 const escapeCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** The Markdown: header, the clause-by-clause table, ambiguity readings, and one line per failure. */
-export function conformanceMarkdown(columns: { t: ConformanceTarget; report: VerifyReport }[], meta: { date: string; seed: number; depth: number }): string {
+export function conformanceMarkdown(
+  columns: { t: ConformanceTarget; report: VerifyReport; wallMs?: number }[],
+  meta: { date: string; seed: number; depth: number; unavailable?: TargetStatus[] },
+): string {
   // Math clauses (facts such as the HDC rule) never call the implementation: they would pass for any
   // column, so they are counted in one line instead of filling rows.
   const ids: { id: string; title: string }[] = [];
@@ -106,9 +79,12 @@ export function conformanceMarkdown(columns: { t: ConformanceTarget; report: Ver
   }
   const lines: string[] = [];
   lines.push(`Conformance of real implementations, produced by \`node dist/tools/conformance/table.js\` on ${meta.date}`);
-  lines.push(`(convspec ${columns[0]?.report.convspecVersion ?? '?'}, Node ${process.version}, seed ${meta.seed}, depth ${meta.depth}).`);
+  lines.push(`(convspec ${columns[0]?.report.convspecVersion ?? '?'}, Node ${process.version}, seed ${meta.seed}, depth ${meta.depth}, per-case time limit ${(columns[0]?.report.options.timeoutMs ?? 10000) / 1000} s).`);
   lines.push('');
-  for (const { t, report } of columns) lines.push(`- **${t.label}**: ${t.version()} — adapter reports "${report.target.name}"; ${((report.durationMs) / 1000).toFixed(1)} s`);
+  for (const { t, report, wallMs } of columns) {
+    lines.push(`- **${t.label}**: ${t.version()} — adapter reports "${report.target.name}"; ${((wallMs ?? report.durationMs) / 1000).toFixed(1)} s`);
+  }
+  for (const u of meta.unavailable ?? []) lines.push(`- not run here: **${u.name}** — ${u.why}`);
   lines.push('');
   lines.push(`| clause | ${columns.map(({ t }) => t.label).join(' | ')} |`);
   lines.push(`| --- | ${columns.map(() => '---').join(' | ')} |`);
@@ -150,36 +126,44 @@ async function main(argv: string[]): Promise<number> {
   const program = new Command('conformance-table')
     .option('--out <file>', 'also write the Markdown to this file')
     .option('--html <file>', 'also write a self-contained HTML report: every target, precision profiles compared')
-    .option('--targets <keys>', 'comma-separated subset of ort,tfjs,numpy')
+    .option('--targets <names>', 'comma-separated subset of the bundled targets (`convspec targets`)')
     .option('--depth <n>', 'multiplier of each clause\'s default number of random cases', '1')
     .option('--seed <s>', 'fast-check seed', String(DEFAULT_SEED))
+    .option('--timeout <ms>', 'per-case time limit (verify --timeout); raise it on a busy machine, where software WebGPU can take seconds per new shape', '10000')
     .exitOverride();
   try {
     program.parse(argv);
   } catch (e) {
     return e instanceof CommanderError && e.exitCode === 0 ? 0 : 2;
   }
-  const o = program.opts<{ out?: string; html?: string; targets?: string; depth: string; seed: string }>();
+  const o = program.opts<{ out?: string; html?: string; targets?: string; depth: string; seed: string; timeout: string }>();
   const depth = Number(o.depth);
+  const timeoutMs = Number(o.timeout);
   const seed = Number(o.seed);
-  const all = shippedTargets();
+  // Which browser targets the installed browser can run (a WebGPU adapter, WebGL2, a WebNN backend).
+  const features = 'missing' in findBrowser() ? undefined : await probeBrowser().catch(() => undefined);
+  const { available: all, unavailable } = shippedTargets(features);
   const keys = o.targets ? o.targets.split(',').map((s) => s.trim()) : all.map((t) => t.key);
   const unknown = keys.filter((k) => !all.some((t) => t.key === k));
-  if (unknown.length > 0 || !(depth > 0) || !Number.isSafeInteger(seed)) {
-    process.stderr.write(`conformance-table: bad arguments (targets ${all.map((t) => t.key).join(',')}; depth > 0; integer seed)\n`);
+  if (unknown.length > 0 || !(depth > 0) || !Number.isSafeInteger(seed) || !(Number.isSafeInteger(timeoutMs) && timeoutMs > 0)) {
+    const why = unknown.map((k) => unavailable.find((u) => u.name === k)).filter((u): u is TargetStatus => !!u).map((u) => `${u.name}: ${u.why}`);
+    process.stderr.write(`conformance-table: bad arguments (targets available here: ${all.map((t) => t.key).join(',')}; depth > 0; integer seed)${why.length ? `\n${why.join('\n')}` : ''}\n`);
     return 2;
   }
-  const columns: { t: ConformanceTarget; report: VerifyReport }[] = [];
+  const columns: { t: ConformanceTarget; report: VerifyReport; wallMs: number }[] = [];
   for (const t of all.filter((x) => keys.includes(x.key))) {
     process.stderr.write(`verifying ${t.label}…\n`);
+    const started = Date.now();
     try {
-      columns.push({ t, report: await verifyTarget(t.target, { depth, seed, log: () => undefined }) });
+      const report = await verifyTarget(t.target, { depth, seed, timeoutMs, log: () => undefined });
+      columns.push({ t, report, wallMs: Date.now() - started });
+      process.stderr.write(`  ${report.summary.conformant ? 'conformant' : 'NOT conformant'} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     } catch (e) {
       process.stderr.write(`conformance-table: could not run ${t.label}: ${e instanceof Error ? e.message : String(e)}\n`);
       return 2;
     }
   }
-  const md = conformanceMarkdown(columns, { date: new Date().toISOString().slice(0, 10), seed, depth });
+  const md = conformanceMarkdown(columns, { date: new Date().toISOString().slice(0, 10), seed, depth, unavailable: o.targets ? [] : unavailable });
   process.stdout.write(md);
   if (o.out) fs.writeFileSync(o.out, md);
   if (o.html) {

@@ -4,7 +4,8 @@
  * verbatim — only those given, never defaults filled in — because defaults are part of what is tested.
  */
 import { onnx } from 'onnx-proto';
-import type { ConvTransposeAttributes, OpName } from '../../impl/types';
+import type { ConvTransposeAttributes, OpName, Tensor } from '../../impl/types';
+import { float32ToBytes, FLOAT } from './tensorProto';
 
 /** The operator-set version every model declares (ONNX default domain). */
 export const OPSET = 22;
@@ -20,6 +21,13 @@ export interface ModelSpec {
   wDims: readonly number[];
   /** Present when the model has the optional bias input B. */
   bDims?: readonly number[];
+  /** Operator-set version to declare. Default OPSET (22); a runtime without opset-22 kernels may need 21. */
+  opset?: number;
+  /**
+   * W (and B) as constant initializers instead of graph inputs, so a runtime's graph optimizer can
+   * pre-pack them (ONNX Runtime's NCHWc kernels need this). The model then has X as its only input.
+   */
+  constants?: { w: Tensor; b?: Tensor };
 }
 
 /** Thrown when an attribute value has no ONNX encoding (not an integer, integer list or string). */
@@ -64,14 +72,19 @@ export function modelAttributes(attrs: ModelSpec['attrs']): onnx.IAttributeProto
  */
 export function buildModel(spec: ModelSpec): Uint8Array {
   const inputs = spec.bDims ? ['X', 'W', 'B'] : ['X', 'W'];
+  const constant = (t: Tensor, name: string): onnx.ITensorProto => ({ name, dims: [...t.dims], dataType: FLOAT, rawData: float32ToBytes(t.data) });
+  const c = spec.constants;
   const model: onnx.IModelProto = {
     irVersion: IR_VERSION,
     producerName: PRODUCER_NAME,
-    opsetImport: [{ domain: '', version: OPSET }],
+    opsetImport: [{ domain: '', version: spec.opset ?? OPSET }],
     graph: {
       name: `convspec_${spec.op.toLowerCase()}`,
       node: [{ opType: spec.op, domain: '', name: spec.op.toLowerCase(), input: inputs, output: ['Y'], attribute: modelAttributes(spec.attrs) }],
-      input: [tensorInput('X', spec.xDims), tensorInput('W', spec.wDims), ...(spec.bDims ? [tensorInput('B', spec.bDims)] : [])],
+      input: c
+        ? [tensorInput('X', spec.xDims)]
+        : [tensorInput('X', spec.xDims), tensorInput('W', spec.wDims), ...(spec.bDims ? [tensorInput('B', spec.bDims)] : [])],
+      ...(c ? { initializer: [constant(c.w, 'W'), ...(c.b ? [constant(c.b, 'B')] : [])] } : {}),
       output: [tensorInput('Y', undefined)],
     },
   };

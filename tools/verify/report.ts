@@ -14,7 +14,7 @@ export const REPORT_SCHEMA_ID = 'convspec-verify-report';
 export const REPORT_VERSION = 1;
 
 /** 'judge': outputs read from files by `convspec judge`, not a called implementation. */
-export type TargetKind = 'ort' | 'module' | 'cmd' | 'implementation' | 'judge';
+export type TargetKind = 'ort' | 'module' | 'cmd' | 'implementation' | 'judge' | 'browser' | 'named';
 
 /** One enumerated case (e.g. one fixture). */
 export interface CaseResult {

@@ -135,7 +135,7 @@ export const REPORT_SCHEMA = {
       type: 'object',
       required: ['kind', 'args', 'name', 'supports'],
       properties: {
-        kind: { enum: ['ort', 'module', 'cmd', 'implementation', 'judge'] },
+        kind: { enum: ['ort', 'module', 'cmd', 'implementation', 'judge', 'browser', 'named'] },
         args: { type: 'string' },
         name: { type: 'string' },
         supports: { type: 'object' },

@@ -9,6 +9,8 @@ import { checkModuleFile, implementationProblem, TargetError } from './loadModul
 import { openProcessSubject } from './processSubject';
 import { sanitizeSupports } from './supports';
 import { openChildSubject } from './childSubject';
+import { openBrowserSubject, type BrowserModule } from '../browser/browserSubject';
+import { resolveBundledTarget } from '../targets/registry';
 
 export type VerifyTarget =
   /** The bundled ONNX Runtime adapter (tools/adapters/onnxruntime.ts), in its own process. */
@@ -18,7 +20,11 @@ export type VerifyTarget =
   /** A program speaking the JSON-lines protocol (protocol.ts). */
   | { kind: 'cmd'; command: string; cwd?: string }
   /** An Implementation object, called in this thread: no crash isolation; the time limit ends only unsettled promises. */
-  | { kind: 'implementation'; implementation: ImplementationWithSupports };
+  | { kind: 'implementation'; implementation: ImplementationWithSupports }
+  /** An ES module run inside headless Chromium (tools/browser/): a user's file or a bundled browser adapter. */
+  | { kind: 'browser'; module: BrowserModule }
+  /** A bundled target by name (tools/targets/registry.ts), e.g. `tfjs-wasm` or `browser:ort-web-webgpu`. */
+  | { kind: 'named'; name: string };
 
 export interface OpenOptions {
   /** Per-case time limit in ms. Default 10 000. */
@@ -45,6 +51,12 @@ export function targetArgs(target: VerifyTarget): string {
       return `--cmd ${shellQuote(target.command)}`;
     case 'implementation':
       return `<module exporting ${shellQuote(target.implementation.name)}>`;
+    case 'browser':
+      return 'file' in target.module
+        ? `--browser ${shellQuote(target.module.file)}${target.module.exportName ? ` --export ${shellQuote(target.module.exportName)}` : ''}`
+        : `<bundled browser adapter ${target.module.bundled}>`;
+    case 'named':
+      return `--target ${shellQuote(target.name)}`;
   }
 }
 
@@ -57,6 +69,10 @@ export async function openTarget(target: VerifyTarget, options: OpenOptions = {}
       return guardSubject(await openChildSubject(target, { ...options, loadTimeoutMs: options.startTimeoutMs }));
     case 'cmd':
       return guardSubject(await openProcessSubject(target.command, { ...options, startTimeoutMs: options.startTimeoutMs, cwd: target.cwd }));
+    case 'browser':
+      return guardSubject(await openBrowserSubject(target.module, { ...options, loadTimeoutMs: options.startTimeoutMs }));
+    case 'named':
+      return openTarget(resolveBundledTarget(target.name), options);
     case 'implementation': {
       const problem = implementationProblem(target.implementation);
       if (problem) throw new TargetError(`not an Implementation: ${problem}`);

@@ -12,7 +12,8 @@ attributes are resolved here (geometry.py, the reference's reading) and mapped:
   output_shape above the natural size, cropped by pads_begin, and the bias added last (so appended
   elements get the bias too, as ONNX Runtime does).
 Spatial ranks 1-3 (PyTorch has no 4-D convolution). Set CONVSPEC_TORCH_TF32=1 to allow TF32 on CUDA;
-the adapter then declares the tf32 precision profile.
+the adapter then declares the tf32 precision profile, but only on a device that has TF32 (CUDA compute
+capability 8.0 or later): on the CPU, or an older GPU, the flag changes nothing and float32 is declared.
 """
 import os
 import sys
@@ -31,6 +32,9 @@ DEVICE = torch.device(os.environ.get("CONVSPEC_TORCH_DEVICE", "cpu"))
 TF32 = os.environ.get("CONVSPEC_TORCH_TF32") == "1"
 torch.backends.cuda.matmul.allow_tf32 = TF32
 torch.backends.cudnn.allow_tf32 = TF32
+# TF32 exists only on CUDA devices of compute capability 8.0 (Ampere) and later: elsewhere the flag
+# changes nothing, so the looser profile is declared only where TF32 can really be used.
+USES_TF32 = TF32 and DEVICE.type == "cuda" and torch.cuda.get_device_capability(DEVICE)[0] >= 8
 
 CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
 CONV_T = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
@@ -64,5 +68,5 @@ def compute(op, x_dims, x, w_dims, w, b_dims, b, attrs):
 
 
 if __name__ == "__main__":
-    supports = {"ranks": [1, 2, 3], "precision": "tf32" if TF32 else "float32"}
-    serve(f"PyTorch {torch.__version__} on {DEVICE}" + (" (TF32 allowed)" if TF32 else ""), supports, compute)
+    supports = {"ranks": [1, 2, 3], "precision": "tf32" if USES_TF32 else "float32"}
+    serve(f"PyTorch {torch.__version__} on {DEVICE}" + (" (TF32 allowed)" if USES_TF32 else ""), supports, compute)

@@ -21,6 +21,8 @@ import { checkReportFiles, writeReportFile } from '../writeReport';
 
 export interface VerifyFlags {
   cmd?: string;
+  target?: string;
+  browser?: string;
   export?: string;
   clause: string[];
   seed?: string;
@@ -65,9 +67,15 @@ export function parseRuns(value: string): Pick<VerifyOptions, 'runs' | 'depth'> 
 }
 
 /** Target from the positional argument and flags. */
-export function targetFrom(modulePath: string | undefined, flags: Pick<VerifyFlags, 'cmd' | 'export'>): VerifyTarget {
-  if (modulePath && flags.cmd) throw new UsageError('give either a module PATH or --cmd, not both');
-  if (flags.export && !modulePath) throw new UsageError('--export needs a module PATH');
+export function targetFrom(modulePath: string | undefined, flags: Pick<VerifyFlags, 'cmd' | 'export' | 'target' | 'browser'>): VerifyTarget {
+  const given = [modulePath && 'a module PATH', flags.cmd !== undefined && '--cmd', flags.target !== undefined && '--target', flags.browser !== undefined && '--browser'].filter(Boolean);
+  if (given.length > 1) throw new UsageError(`give one of a module PATH, --cmd, --target, --browser (got ${given.join(' and ')})`);
+  if (flags.export && !modulePath && flags.browser === undefined) throw new UsageError('--export needs a module PATH or --browser FILE');
+  if (flags.target !== undefined) return { kind: 'named', name: flags.target };
+  if (flags.browser !== undefined) {
+    if (!fs.existsSync(flags.browser)) throw new UsageError(`--browser ${flags.browser}: no such file`);
+    return { kind: 'browser', module: { file: flags.browser, exportName: flags.export } };
+  }
   if (flags.cmd !== undefined) {
     if (flags.cmd.trim() === '') throw new UsageError('--cmd needs a command');
     return { kind: 'cmd', command: flags.cmd };
@@ -178,6 +186,8 @@ export function registerVerify(program: Command): void {
     .argument('[path]', 'a JavaScript module (ESM or CommonJS; TypeScript through ts-node) whose default export is an Implementation; default: the bundled ONNX Runtime adapter')
     .description('verify an implementation clause by clause: properties, fixtures, robustness (exit 0 conformant, 1 not conformant, 2 could not run)')
     .option('--cmd <command>', 'verify a program speaking the JSON-lines protocol on stdin/stdout (see README)')
+    .option('--target <name>', 'a bundled target by name (`convspec targets` lists them), e.g. tfjs-wasm or browser:ort-web-webgpu')
+    .option('--browser <file>', 'an ES module whose default export is an Implementation, run inside headless Chromium (CHROME_PATH, else chromium/google-chrome on PATH)')
     .option('--export <name>', 'use this named export of the module instead of the default export')
     .option('--clause <filter>', 'only clauses/cases matching this id filter (e.g. convT.size.*, fixtures.ort/conv_*); repeatable', collect, [])
     .option('--seed <n>', 'fast-check seed (default 20261128, or CONVSPEC_SEED)')

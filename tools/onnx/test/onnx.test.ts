@@ -66,6 +66,17 @@ describe('one-node model', () => {
     expect(() => buildModel({ op: 'Conv', attrs: { group: { n: 1 } }, xDims: [1, 1, 3], wDims: [1, 1, 1] })).toThrow(/attribute group/);
   });
 
+  it('declares the opset asked for, and W/B as constant initializers when given (X the only graph input)', () => {
+    const w = { dims: [1, 1, 2], data: Float32Array.of(0.5, -2) };
+    const b = { dims: [1], data: Float32Array.of(3) };
+    const bytes = buildModel({ op: 'Conv', attrs: {}, xDims: [1, 1, 3], wDims: w.dims, bDims: b.dims, opset: 21, constants: { w, b } });
+    expect(describeModel(bytes, 'c.onnx')).toMatchObject({ opset: 21, inputs: ['X', 'W', 'B'] });
+    const graph = onnx.ModelProto.decode(bytes).graph!;
+    expect(graph.input!.map((i) => i.name)).toEqual(['X']);
+    expect(graph.initializer!.map((t) => t.name)).toEqual(['W', 'B']);
+    expect(decodeTensor(onnx.TensorProto.encode(graph.initializer![0]).finish(), 'W').data).toEqual(w.data);
+  });
+
   it('describeModel refuses bytes that are not a one-node model, naming the file', () => {
     expect(() => describeModel(Uint8Array.of(0xff, 0xff), 'junk.onnx')).toThrow(/^junk\.onnx: not a valid ONNX ModelProto/);
     expect(() => describeModel(onnx.ModelProto.encode({ graph: { node: [] } }).finish(), 'empty.onnx')).toThrow(/one-node graph, found 0/);

@@ -1,0 +1,26 @@
+/**
+ * browser:ort-web-webgpu — onnxruntime-web's WebGPU EP inside Chromium (the ort.webgpu bundle).
+ * Models declare opset 21: ONNX Runtime Web 1.30 registers its WebGPU Conv / ConvTranspose kernels
+ * up to opset 21 only, so an opset-22 node is placed on the CPU EP without a word (Conv and
+ * ConvTranspose did not change between opsets 11 and 22 except for new element types). Every session
+ * is checked to have its node on the WebGPU EP. The adapter's name carries the GPU adapter.
+ * Declared: spatial ranks 1 and 2 only — the EP refuses 3-D ConvTranspose ("Only Conv2d or Conv1d are
+ * supported") and grouped 3-D Conv ("Conv3D does not support grouped convolution").
+ */
+import * as ort from 'onnxruntime-web/webgpu';
+import { webgpuAdapterInfo } from '../runtime';
+import { ORT_CPU_SUPPORTS, ortInPage } from './ortPage';
+
+const adapter = await webgpuAdapterInfo();
+if (!adapter) throw new Error('no WebGPU adapter in this browser (navigator.gpu.requestAdapter() gave none)');
+
+const implementation = ortInPage(ort, {
+  ep: 'webgpu',
+  epLogName: 'WebGpuExecutionProvider',
+  opset: 21,
+  name: `onnxruntime-web ${ort.env.versions.web} (WebGPU EP, opset 21, node placement checked; adapter: ${adapter})`,
+  supports: { ...ORT_CPU_SUPPORTS, ranks: [1, 2] },
+});
+await implementation.warmUp();
+
+export default implementation;

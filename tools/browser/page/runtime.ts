@@ -1,0 +1,55 @@
+/**
+ * Helpers for browser-side adapter modules, importable in the harness page as 'convspec/browser':
+ * convspec's own validation and attribute resolution (`prepare`), the ONNX → TensorFlow.js mapping
+ * shared with the Node adapters, classic-script loading for the UMD bundles of tfjs, and one-node
+ * ONNX models built by the Node side (tools/onnx/model.ts) for ONNX Runtime Web.
+ */
+export { prepare } from '../../../impl/prepare';
+export { createTfjsImplementation, TFJS_SUPPORTS } from '../../adapters/tfjsConv';
+import type { ModelSpec } from '../../onnx/model';
+
+const loaded = new Map<string, Promise<void>>();
+
+/** Loads a classic <script> once (tfjs ships its browser builds as UMD scripts that set globalThis.tf). */
+export function loadScript(url: string): Promise<void> {
+  let p = loaded.get(url);
+  if (!p) {
+    p = new Promise<void>((resolve, reject) => {
+      const s = document.createElement('script');
+      s.src = url;
+      s.onload = () => resolve();
+      s.onerror = () => reject(new Error(`could not load ${url}`));
+      document.head.appendChild(s);
+    });
+    loaded.set(url, p);
+  }
+  return p;
+}
+
+/** A one-node Conv / ConvTranspose model (W and B as graph inputs), encoded by the Node side. */
+export async function onnxModel(spec: Omit<ModelSpec, 'constants'>): Promise<Uint8Array> {
+  const res = await fetch('/convspec/model', { method: 'POST', body: JSON.stringify(spec) });
+  if (!res.ok) throw new Error(await res.text());
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+/** The URL of a file of an npm package the server serves (onnxruntime-web, @tensorflow/*). */
+export const packageUrl = (pkgPath: string): string => `/node_modules/${pkgPath}`;
+
+/** The WebGPU adapter's description ("vendor architecture device description"), or undefined without one. */
+export async function webgpuAdapterInfo(): Promise<string | undefined> {
+  const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ info?: Record<string, string> } | null> } }).gpu;
+  if (!gpu) return undefined;
+  const adapter = await gpu.requestAdapter();
+  if (!adapter) return undefined;
+  const info = adapter.info ?? {};
+  return [info.vendor, info.architecture, info.device, info.description].filter((s) => s).join(' ') || 'unnamed adapter';
+}
+
+/** The WebGL2 renderer string (UNMASKED when the page may read it), or undefined without WebGL2. */
+export function webglRenderer(): string | undefined {
+  const gl = document.createElement('canvas').getContext('webgl2');
+  if (!gl) return undefined;
+  const ext = gl.getExtension('WEBGL_debug_renderer_info');
+  return String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+}
