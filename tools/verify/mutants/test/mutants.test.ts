@@ -15,7 +15,7 @@ import { judgeEntry } from '../judge';
 describe('the mutant catalogue', () => {
   it('has at least 20 mutants, five good variants, and unique kebab-case names', () => {
     expect(mutants.length).toBeGreaterThanOrEqual(20);
-    expect(goodVariants.map((g) => g.id)).toEqual(['reference', 'float32-accumulation', 'pairwise-gather-float32', 'winograd-float32', 'fft-float32']);
+    expect(goodVariants.map((g) => g.id)).toEqual(['reference', 'float32-accumulation', 'pairwise-gather-float32', 'winograd-float32', 'fft-float32', 'shape-paths-float32']);
     const ids = catalogue.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
