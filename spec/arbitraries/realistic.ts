@@ -17,7 +17,7 @@ import type { OpName } from '../../impl/types';
 import type { Axis, ConvShape } from './cases';
 
 /** Multiply-adds per case (N·M·Πo·(C/g)·Πk for Conv, N·C·Πi·(M/g)·Πk for ConvTranspose). */
-export const REALISTIC_MAC_BUDGET = 300_000;
+export const REALISTIC_MAC_BUDGET = 100_000;
 
 /**
  * Channels per group: small values, and the usual block sizes with their neighbours (a remainder of
@@ -119,11 +119,13 @@ function axisDraw(p: { k: fc.Arbitrary<number>; s?: fc.Arbitrary<number>; d?: fc
     });
 }
 
-/** Batch of a realistic case: mostly 1, up to 5 (folded and tiled batch paths). */
-const batch = fc.oneof({ weight: 2, arbitrary: fc.constant(1) }, { weight: 3, arbitrary: int(2, 5) });
+/** Batch of a realistic case: 1, or 2 … 7 (folded and tiled batch paths, with a remainder). */
+const batch = fc.oneof({ weight: 2, arbitrary: fc.constant(1) }, { weight: 3, arbitrary: int(2, 7) });
 
 interface Family {
   name: string;
+  /** Relative frequency among the families. */
+  weight: number;
   draw: (op: OpName) => fc.Arbitrary<ConvShape>;
 }
 
@@ -136,6 +138,7 @@ export const FAMILIES: Family[] = [
   {
     // Blocked channel loops: C/g and M/g around block sizes (remainder loops), group 1 or 2.
     name: 'channel-blocks',
+    weight: 2,
     draw: (op) =>
       fc
         .record({ n: batch, g: fc.constantFrom(1, 1, 2), cg: blocky(65), mg: blocky(65), rank: int(1, 2), b: fc.boolean(), e: fc.boolean() })
@@ -144,6 +147,7 @@ export const FAMILIES: Family[] = [
   {
     // Depthwise (group = C) with many channels and a channel multiplier, stride and dilation.
     name: 'depthwise',
+    weight: 1,
     draw: (op) =>
       fc
         .record({ n: batch, c: fc.constantFrom(8, 15, 16, 17, 24, 32, 33, 48, 64, 65), mult: fc.constantFrom(1, 1, 2, 3), rank: int(1, 2), b: fc.boolean(), e: fc.boolean() })
@@ -152,6 +156,7 @@ export const FAMILIES: Family[] = [
   {
     // Grouped convolutions (ResNeXt, ShuffleNet): up to 32 groups of a few channels.
     name: 'grouped',
+    weight: 1,
     draw: (op) =>
       fc
         .record({ n: batch, g: fc.constantFrom(4, 8, 16, 32), cg: int(1, 4), mg: int(1, 4), rank: int(1, 2), b: fc.boolean(), e: fc.boolean() })
@@ -160,6 +165,7 @@ export const FAMILIES: Family[] = [
   {
     // Pointwise 1×1 with many channels (the GEMM fast path), stride 1 and sometimes 2.
     name: 'pointwise',
+    weight: 1,
     draw: (op) =>
       fc
         .record({ n: batch, cg: blocky(128), mg: blocky(128), rank: int(1, 2), b: fc.boolean(), e: fc.boolean() })
@@ -168,17 +174,19 @@ export const FAMILIES: Family[] = [
   {
     // Large kernels with stride 2 (ResNet stem 7×7/2, 1-D kernels up to 15).
     name: 'large-kernel',
+    weight: 2,
     draw: (op) =>
       fc
-        .record({ n: batch, cg: int(1, 4), mg: blocky(33), rank: int(1, 2), b: fc.boolean(), e: fc.boolean() })
+        .record({ n: batch, cg: int(1, 4), mg: fc.constantFrom(4, 8, 16, 17, 32, 33, 64), rank: int(1, 2), b: fc.boolean(), e: fc.boolean() })
         .chain((r) =>
-          axesOf(r.rank, axisDraw({ k: r.rank === 1 ? int(5, 15) : int(4, 7), s: fc.constantFrom(1, 2, 2, 3), len: int(4, 40) }))
+          axesOf(r.rank, axisDraw({ k: r.rank === 1 ? int(5, 15) : int(4, 7), s: fc.constantFrom(1, 2, 2, 2, 3), len: int(4, 40) }))
             .map((axes) => shapeOf(op, r.n, 1, r.cg, r.mg, axes, r.b, r.e)),
         ),
   },
   {
     // Long last axis (tiles of 4/8/16 and their tail), 2-D heights ≥ 32.
     name: 'long-axis',
+    weight: 1,
     draw: (op) =>
       fc
         .record({ n: batch, cg: int(1, 4), mg: int(1, 4), rank: int(1, 2), b: fc.boolean(), e: fc.boolean() })
@@ -190,6 +198,7 @@ export const FAMILIES: Family[] = [
   {
     // 1-D dilation up to hundreds (WaveNet, TCN): long inputs, short kernels.
     name: 'dilated-1d',
+    weight: 1,
     draw: (op) =>
       fc
         .record({ n: batch, cg: int(1, 8), mg: int(1, 8), k: int(2, 3), d: fc.constantFrom(4, 8, 16, 32, 64, 128, 256, 300), b: fc.boolean(), e: fc.boolean() })
@@ -198,6 +207,7 @@ export const FAMILIES: Family[] = [
   {
     // 3-D with depth ≥ 8 (video, volumetric U-Nets).
     name: 'volumetric',
+    weight: 1,
     draw: (op) =>
       fc
         .record({ n: batch, cg: int(1, 4), mg: int(1, 4), b: fc.boolean(), e: fc.boolean(), depth: int(8, 12) })
@@ -210,6 +220,7 @@ export const FAMILIES: Family[] = [
   {
     // Long reductions: C/g·Πk ≥ 1000 (where a kernel may switch accumulators).
     name: 'long-reduction',
+    weight: 1,
     draw: (op) =>
       fc
         .record({ n: batch, cg: fc.constantFrom(112, 120, 127, 128), mg: fc.constantFrom(1, 2, 4, 9, 17), rank: int(1, 2), b: fc.boolean(), e: fc.boolean() })
@@ -221,7 +232,7 @@ export const FAMILIES: Family[] = [
 
 /** A realistic case of `op`, within the multiply-add budget. */
 export function realisticShape(op: OpName, budget = REALISTIC_MAC_BUDGET): fc.Arbitrary<ConvShape> {
-  return fc.oneof(...FAMILIES.map((f) => f.draw(op))).map((s) => fitBudget(s, budget));
+  return fc.oneof(...FAMILIES.map((f) => ({ weight: f.weight, arbitrary: f.draw(op) }))).map((s) => fitBudget(s, budget));
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * A kernel that chooses its path from the shape, as real ones do (MLAS, XNNPACK, oneDNN, cuDNN,
- * WebGPU shaders): batch tiles of 2 items, a depthwise kernel for many channels, a pointwise (1×1)
+ * WebGPU shaders): batch tiles of 2 items from N ≥ 4, a depthwise kernel for many channels, a pointwise (1×1)
  * GEMM, a per-channel accumulator for long reductions, tap pairs for large stride-2 kernels, blocks of
  * 8 input or output channels, tiles of 16 along the last axis. Every path is correct float32
  * arithmetic (partial results rounded to float32 and summed in float32: one more summation order);
@@ -19,7 +19,7 @@ import { roundToFloat16 } from './rounding';
 import type { KernelStep } from './variant';
 
 export type PathBug =
-  /** Batch tiles of 2: an odd last item (N ≥ 3) is never computed (bias only). */
+  /** Batch tiles of 2 (N ≥ 4): an odd last item is never computed (bias only). */
   | 'batch-remainder-item-dropped'
   /** Depthwise path (group = C ≥ 16): output m reads input channel m mod C instead of ⌊m / multiplier⌋. */
   | 'depthwise-multiplier-channel-wraps'
@@ -27,7 +27,7 @@ export type PathBug =
   | 'pointwise-gemm-weight-transposed'
   /** Long reductions (C·Πk ≥ 1000, group 1): the per-channel accumulator is float16. */
   | 'long-reduction-float16-accumulator'
-  /** Stride-2 large kernels (k ≥ 5, s = 2): taps in pairs, an odd last tap dropped. */
+  /** Stride-2 large kernels (k ≥ 5, s = 2, M ≥ 16): taps in pairs, an odd last tap dropped. */
   | 'stride2-large-kernel-odd-tap-dropped'
   /** Blocks of 8 input channels (C ≥ 16, group 1): the remainder block (C mod 8) skipped. */
   | 'input-channel-remainder-dropped'
@@ -52,12 +52,12 @@ function pathOf(g: ConvGeometry, excluded: ReadonlySet<Path>): Path | undefined 
   const taps = product(g.kernel);
   const lastOut = g.outputSpatial[g.rank - 1];
   const candidates: [Path, boolean][] = [
-    ['batch', g.batch >= 3],
+    ['batch', g.batch >= 4],
     ['depthwise', g.group > 1 && g.group === g.inChannels && g.inChannels >= 16],
     ['pointwise', g.group === 1 && taps === 1 && g.inChannels >= 16 && g.outChannels >= 16 && g.strides.every((s) => s === 1) &&
       g.padsBegin.every((p) => p === 0) && g.outputSpatial.every((o, a) => o === g.inputSpatial[a])],
     ['longReduction', g.group === 1 && cg * taps >= 1000],
-    ['stride2', g.kernel.some((k, a) => k >= 5 && g.strides[a] === 2)],
+    ['stride2', g.outChannels >= 16 && g.kernel.some((k, a) => k >= 5 && g.strides[a] === 2)],
     ['inputBlocks', g.group === 1 && g.inChannels >= 16],
     ['outputBlocks', g.group === 1 && g.outChannels >= 16],
     ['tiles', lastOut >= 32],
@@ -230,11 +230,11 @@ export function firstPath(g: ConvGeometry): Path | undefined {
 }
 
 export const PATH_BUGS: { bug: PathBug; what: string }[] = [
-  { bug: 'batch-remainder-item-dropped', what: 'batch tiles of 2 items: with N ≥ 3 odd, the last item is never computed (bias only)' },
+  { bug: 'batch-remainder-item-dropped', what: 'batch tiles of 2 items (N ≥ 4): with N odd, the last item is never computed (bias only)' },
   { bug: 'depthwise-multiplier-channel-wraps', what: 'depthwise path (group = C ≥ 16): output channel m reads input channel m mod C instead of ⌊m / multiplier⌋' },
   { bug: 'pointwise-gemm-weight-transposed', what: '1×1 GEMM fast path (stride 1, no pads, C, M ≥ 16): W read as [C, M] instead of [M, C]' },
   { bug: 'long-reduction-float16-accumulator', what: 'long reductions (C·Πk ≥ 1000): the per-channel accumulator is float16 while declaring float32' },
-  { bug: 'stride2-large-kernel-odd-tap-dropped', what: 'stride-2 path for kernels ≥ 5: taps processed in pairs, the odd last tap dropped' },
+  { bug: 'stride2-large-kernel-odd-tap-dropped', what: 'stride-2 path for kernels ≥ 5 with M ≥ 16: taps processed in pairs, the odd last tap dropped' },
   { bug: 'input-channel-remainder-dropped', what: 'blocks of 8 input channels (C ≥ 16): the remainder loop (C mod 8 channels) is skipped' },
   { bug: 'output-channel-remainder-unwritten', what: 'blocks of 8 output channels (M ≥ 16): the remainder channels are never written (0)' },
   { bug: 'spatial-tile-tail-not-advanced', what: 'tiles of 16 on the last axis (≥ 32 outputs): the tail tile reads the previous tile\'s inputs' },
