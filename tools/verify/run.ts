@@ -12,10 +12,12 @@ import { caseId, compileFilter } from '../../spec/framework/caseId';
 import { MismatchError } from '../../spec/framework/compare';
 import { DEFAULT_SEED, runClause, type ClauseOutcome } from '../../spec/framework/runClause';
 import { fixturesClause, fixturesOrt } from '../../spec/properties/fixtures';
+import { FixtureError, loadManifest } from '../fixtures/read';
 import { probeAmbiguities } from './ambiguities';
 import { isEnumerated, type EnumeratedClause, type NamedCase } from './enumerated';
 import { AdapterFault, type GuardedSubject } from './guard';
 import { REPORT_SCHEMA_ID, REPORT_VERSION, summarise, type AmbiguityResult, type CaseResult, type ClauseResult, type VerifyReport } from './report';
+import { verifyInJobs } from './jobs';
 import { openTarget, shellQuote, targetArgs, type VerifyTarget } from './target';
 
 export type { VerifyTarget } from './target';
@@ -37,8 +39,15 @@ export interface VerifyOptions {
   depth?: number;
   /** Run only shard `index` (1-based) of `count`. */
   shard?: { index: number; count: number };
-  /** Per-case time limit in ms. Default DEFAULT_TIMEOUT_MS. */
+  /** Per-case time limit in ms (1 … 2³¹−1). Default DEFAULT_TIMEOUT_MS. */
   timeoutMs?: number;
+  /** Time limit for starting the target (loading a module, a program's describe answer), in ms. Default 60 000. */
+  startTimeoutMs?: number;
+  /**
+   * Smallest share (0…1) of drawn cases that must be inside the declared support for a conformant
+   * verdict (report summary.coverage). Default: none.
+   */
+  minSupported?: number;
   /** The clause registry. Default spec/clauses.ts allClauses. */
   registry?: Clause<any>[];
   /** Fixtures folder for the fixtures.ort clause. Default: the bundled fixtures/. */
@@ -49,7 +58,20 @@ export interface VerifyOptions {
   log?: (line: string) => void;
   /** How replay commands start. Default 'npx convspec verify'. */
   replayCommand?: string;
+  /**
+   * Copies of the target run side by side, each with its own judge process (tools/verify/jobs.ts); the
+   * report is the same for any number. Default 1. An `implementation` target or a custom registry always
+   * runs in this process.
+   */
+  jobs?: number;
+  /** Internal (jobs): after --shard, run only this share of the selection. */
+  subShard?: { index: number; count: number };
+  /** Internal (jobs): probe the ambiguities even though this run is a share. Default: full runs and shard 1. */
+  probeAmbiguities?: boolean;
 }
+
+/** The most jobs a run may ask for. */
+export const MAX_JOBS = 64;
 
 export interface ProgressEvent {
   /** Units done so far and in all. */
@@ -66,12 +88,36 @@ export class VerifyArgumentError extends Error {
   override readonly name = 'VerifyArgumentError';
 }
 
-interface Selection {
+/**
+ * The run could not go on for a reason that is not the implementation's (the fixtures changed or
+ * vanished under it): the CLI exits 2, blaming nobody's conformance.
+ */
+export class VerifyEnvironmentError extends Error {
+  override readonly name = 'VerifyEnvironmentError';
+}
+
+/** A fast-check replay path: colon-separated indices, as printed in replay lines. */
+const REPLAY_PATH = /^\d{1,9}(:\d{1,9}){0,999}$/;
+/** The longest time limit a Node timer keeps (a longer one fires after 1 ms). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export interface Selection {
   property: Clause<any>[];
   enumerated: { clause: EnumeratedClause<any>; cases: NamedCase<any>[] }[];
 }
 
 const FILTER_CHARS = /^[A-Za-z0-9._/*-]+$/;
+
+/** This share of a selection (round-robin, stable): property clauses and listed cases are dealt separately. */
+export function shareOf(selection: Selection, shard: { index: number; count: number }): Selection {
+  if (shard.count === 1) return selection;
+  const mine = (i: number) => i % shard.count === shard.index - 1;
+  let k = 0;
+  const enumerated = selection.enumerated
+    .map(({ clause, cases }) => ({ clause, cases: cases.filter(() => mine(k++)) }))
+    .filter((e) => e.cases.length > 0);
+  return { property: selection.property.filter((_, i) => mine(i)), enumerated };
+}
 
 /** Clauses and cases that pass the filters, then this shard's share of them (round-robin, stable). */
 export async function selectUnits(registry: Clause<any>[], filters: string[], shard?: { index: number; count: number }): Promise<Selection> {
@@ -106,23 +152,17 @@ export async function selectUnits(registry: Clause<any>[], filters: string[], sh
   if (unmatched.length > 0) {
     throw new VerifyArgumentError(`--clause ${unmatched.map((f) => JSON.stringify(f)).join(', ')} matches no clause or case (see spec/SPEC.md for ids)`);
   }
-  if (!shard || shard.count === 1) return { property, enumerated };
   // Round-robin keeps shards balanced; property clauses and listed cases are dealt separately so each
   // shard gets its share of both kinds of work.
-  const mine = (i: number) => i % shard.count === shard.index - 1;
-  let k = 0;
-  const shardEnumerated = enumerated
-    .map(({ clause, cases }) => ({ clause, cases: cases.filter(() => mine(k++)) }))
-    .filter((e) => e.cases.length > 0);
-  return { property: property.filter((_, i) => mine(i)), enumerated: shardEnumerated };
+  return shard ? shareOf({ property, enumerated }, shard) : { property, enumerated };
 }
 
 /** Parses `i/n` (1 ≤ i ≤ n). */
 export function parseShard(s: string): { index: number; count: number } {
-  const m = /^(\d+)\/(\d+)$/.exec(s.trim());
+  const m = /^(\d{1,6})\/(\d{1,6})$/.exec(s.trim());
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
-  if (!m || count < 1 || index < 1 || index > count) throw new VerifyArgumentError(`--shard ${JSON.stringify(s)} must be i/n with 1 ≤ i ≤ n, e.g. 2/4`);
+  if (!m || count < 1 || index < 1 || index > count) throw new VerifyArgumentError(`--shard ${JSON.stringify(s)} must be i/n with 1 ≤ i ≤ n ≤ 999999, e.g. 2/4`);
   return { index, count };
 }
 
@@ -140,6 +180,7 @@ async function runPropertyClause(clause: Clause<any>, subject: GuardedSubject, o
   try {
     outcome = await runClause(clause, subject, { seed, path: options.path, runs: options.runs, depth: options.depth, replay: (id, s, p) => replay(id, s, p) });
   } catch (e) {
+    if (e instanceof FixtureError) throw new VerifyEnvironmentError(`the fixtures changed or vanished during the run: ${e.message}`);
     // The clause itself could not run (e.g. its arbitrary threw): never a pass.
     return {
       id: clause.id, title: clause.title, category: clause.category, status: 'failed', numRuns: 0, numSkips: 0, seed, durationMs: 0, skipped: {},
@@ -147,7 +188,7 @@ async function runPropertyClause(clause: Clause<any>, subject: GuardedSubject, o
       replay: replay(clause.id, seed),
     };
   }
-  const result: ClauseResult = { ...outcome };
+  const result: ClauseResult = { ...outcome, calls: subject.calls() };
   const faults = subject.faults();
   if (faults.length === 0) return result;
   result.faults = [...faults];
@@ -180,7 +221,6 @@ async function runEnumeratedClause(
 ): Promise<ClauseResult> {
   const started = Date.now();
   const results: CaseResult[] = [];
-  const skipped: Record<string, number> = {};
   // Hangs and crashes on several cases in a row: the rest of the clause fails without calling the
   // adapter again, or a hanging adapter would cost one full time limit per listed case.
   let severeInARow = 0;
@@ -201,6 +241,8 @@ async function runEnumeratedClause(
     try {
       await clause.check(c.value, ctx);
     } catch (e) {
+      // The fixtures are convspec's, not the implementation's: damaged or gone, the run cannot go on.
+      if (e instanceof FixtureError) throw new VerifyEnvironmentError(`the fixtures changed or vanished during the run: ${e.message}`);
       if (fc.PreconditionFailure.isFailure(e)) {
         status = 'unsupported';
       } else {
@@ -214,12 +256,8 @@ async function runEnumeratedClause(
       status = 'failed';
       error = `${faults[0].kind}: ${faults[0].message}`;
     }
-    const r: CaseResult = { id, status, durationMs: Date.now() - t0 };
-    if (status === 'unsupported') {
-      const reason = [...ctx.skipped.keys()].join(', ') || 'outside the declared support';
-      r.unsupportedReason = reason;
-      skipped[reason] = (skipped[reason] ?? 0) + 1;
-    }
+    const r: CaseResult = { id, status, durationMs: Date.now() - t0, calls: subject.calls() };
+    if (status === 'unsupported') r.unsupportedReason = [...ctx.skipped.keys()].join(', ') || 'outside the declared support';
     if (error !== undefined) r.error = error;
     if (mismatch) r.mismatch = mismatch;
     if (faults.length > 0) r.faults = [...faults];
@@ -228,19 +266,24 @@ async function runEnumeratedClause(
     results.push(r);
     if (status === 'failed') progress(id, true);
   }
+  return foldCases({ id: clause.id, title: clause.title, category: clause.category, seed }, results, Date.now() - started);
+}
+
+/** An enumerated clause's result from its cases' results (in case order). Also merges `--jobs` shares. */
+export function foldCases(meta: Pick<ClauseResult, 'id' | 'title' | 'category' | 'seed'>, results: CaseResult[], durationMs: number): ClauseResult {
   const count = (s: CaseResult['status']) => results.filter((r) => r.status === s).length;
   const status = count('failed') > 0 ? 'failed' : count('passed') > 0 ? 'passed' : 'unsupported';
   const firstFailure = results.find((r) => r.status === 'failed');
+  const skipped: Record<string, number> = {};
+  for (const r of results) if (r.status === 'unsupported' && r.unsupportedReason) skipped[r.unsupportedReason] = (skipped[r.unsupportedReason] ?? 0) + 1;
   return {
-    id: clause.id,
-    title: clause.title,
-    category: clause.category,
+    ...meta,
     status,
     numRuns: count('passed') + count('failed'),
     numSkips: count('unsupported'),
-    seed,
-    durationMs: Date.now() - started,
+    durationMs,
     skipped,
+    calls: results.reduce((a, r) => a + (r.calls ?? 0), 0),
     ...(firstFailure ? { error: `${count('failed')} of ${results.length} cases failed; first: ${firstFailure.id}: ${firstFailure.error}`, mismatch: firstFailure.mismatch, replay: firstFailure.replay } : {}),
     cases: results,
   };
@@ -273,20 +316,46 @@ export async function verifyTarget(target: VerifyTarget, options: VerifyOptions 
   const filters = options.clauses ?? [];
   if (options.runs !== undefined && !(Number.isInteger(options.runs) && options.runs >= 1)) throw new VerifyArgumentError(`runs must be an integer ≥ 1, got ${options.runs}`);
   if (options.depth !== undefined && !(options.depth > 0 && Number.isFinite(options.depth))) throw new VerifyArgumentError(`depth must be a positive number, got ${options.depth}`);
-  if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw new VerifyArgumentError(`timeout must be a positive number of ms, got ${timeoutMs}`);
-  if (!Number.isSafeInteger(seed)) throw new VerifyArgumentError(`seed must be an integer, got ${seed}`);
+  for (const [name, ms] of [['timeout', timeoutMs], ['start timeout', options.startTimeoutMs]] as const) {
+    if (ms !== undefined && !(Number.isFinite(ms) && ms >= 1 && ms <= MAX_TIMER_MS)) throw new VerifyArgumentError(`${name} must be from 1 to ${MAX_TIMER_MS} ms, got ${ms}`);
+  }
+  if (!(Number.isSafeInteger(seed) && seed >= -(2 ** 31) && seed < 2 ** 31)) throw new VerifyArgumentError(`seed must be a 32-bit integer, got ${seed}`);
+  if (options.path !== undefined && !REPLAY_PATH.test(options.path)) {
+    throw new VerifyArgumentError(`--path ${JSON.stringify(options.path)} is not a replay path: it is the colon-separated numbers a replay line prints, e.g. 3:1:0`);
+  }
+  if (options.minSupported !== undefined && !(options.minSupported >= 0 && options.minSupported <= 1)) {
+    throw new VerifyArgumentError(`minimum supported share must be from 0 to 1, got ${options.minSupported}`);
+  }
   let registry = options.registry ?? allClauses;
   if (options.fixturesDir !== undefined) {
     const dir = options.fixturesDir;
     if (!fs.existsSync(path.join(dir, 'manifest.json'))) throw new VerifyArgumentError(`${dir} has no manifest.json: not a fixtures folder`);
+    try {
+      loadManifest(dir);
+    } catch (e) {
+      throw new VerifyArgumentError((e as Error).message);
+    }
     registry = registry.map((c) => (c.id === fixturesOrt.id ? fixturesClause(dir) : c));
   }
-  const selection = await selectUnits(registry, filters, options.shard);
+  let selection: Selection;
+  try {
+    selection = await selectUnits(registry, filters, options.shard);
+  } catch (e) {
+    if (e instanceof FixtureError) throw new VerifyEnvironmentError(e.message);
+    throw e;
+  }
   if (options.path !== undefined && (selection.property.length !== 1 || selection.enumerated.length > 0)) {
     throw new VerifyArgumentError('--path replays one failure: select exactly one property clause with --clause');
   }
+  const jobs = options.jobs ?? 1;
+  if (!(Number.isSafeInteger(jobs) && jobs >= 1 && jobs <= MAX_JOBS)) throw new VerifyArgumentError(`jobs must be an integer from 1 to ${MAX_JOBS}, got ${jobs}`);
+  const unitCount = selection.property.length + selection.enumerated.reduce((a, e) => a + e.cases.length, 0);
+  if (jobs > 1 && target.kind !== 'implementation' && !options.registry && unitCount > 1) {
+    return verifyInJobs(target, { ...options, seed, timeoutMs }, selection, Math.min(jobs, unitCount), started);
+  }
+  if (options.subShard) selection = shareOf(selection, options.subShard);
 
-  const subject = await openTarget(target, { timeoutMs, log: options.log });
+  const subject = await openTarget(target, { timeoutMs, startTimeoutMs: options.startTimeoutMs, log: options.log });
   const args = targetArgs(target);
   const prefix = options.replayCommand ?? 'npx convspec verify';
   const replay = (id: string, s: number, path?: string) => replayLine(prefix, args, id, s, path, timeoutMs);
@@ -316,12 +385,12 @@ export async function verifyTarget(target: VerifyTarget, options: VerifyOptions 
       clauses.push(r);
     }
     // Readings, not verdicts: probed on full runs (and on shard 1 of a split run).
-    if (filters.length === 0 && (!options.shard || options.shard.index === 1)) ambiguities = await probeAmbiguities(subject);
+    if (options.probeAmbiguities ?? (filters.length === 0 && (!options.shard || options.shard.index === 1))) ambiguities = await probeAmbiguities(subject);
   } finally {
     report();
     await subject.close().catch(() => undefined);
   }
-  const summary = summarise(clauses);
+  const summary = summarise(clauses, { minSupported: options.minSupported, abandoned: subject.abandoned() });
   // More shards than units leaves some shards empty: that share has nothing to fail.
   const emptyShare = options.shard !== undefined && total === 0;
   return {
@@ -342,7 +411,7 @@ export async function verifyTarget(target: VerifyTarget, options: VerifyOptions 
     },
     clauses,
     ambiguities,
-    summary: { ...summary, conformant: summary.conformant || emptyShare },
+    summary: emptyShare ? { ...summary, conformant: true, notConformantBecause: undefined } : summary,
   };
 }
 
