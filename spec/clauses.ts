@@ -14,8 +14,9 @@ import { validationClauses } from './properties/validation';
 import { zeroInsertionClauses } from './properties/zeroInsertion';
 import { robustnessClauses } from './properties/robustness';
 import { fixtureClauses } from './properties/fixtures';
+import { layerClauses } from './properties/layers';
 
-export const allClauses: Clause<any>[] = [...sizeClauses, ...matrixClauses, ...invertibilityClauses, ...zeroInsertionClauses, ...dilationClauses, ...structureClauses, ...numericClauses, ...dtypeClauses, ...validationClauses, ...robustnessClauses, ...fixtureClauses];
+export const allClauses: Clause<any>[] = [...sizeClauses, ...matrixClauses, ...invertibilityClauses, ...zeroInsertionClauses, ...dilationClauses, ...structureClauses, ...numericClauses, ...dtypeClauses, ...validationClauses, ...robustnessClauses, ...fixtureClauses, ...layerClauses];
 
 export function clauseById(id: string): Clause<any> | undefined {
   return allClauses.find((c) => c.id === id);

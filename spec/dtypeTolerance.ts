@@ -22,7 +22,7 @@ import { withMagnitude } from '../impl/fast';
 import { prepareTyped } from '../impl/typedReference';
 import type { AnyTensor, ConvTransposeAttributes, OpName } from '../impl/types';
 import type { Supports } from './framework/subject';
-import { gamma, productsPerOutput, transformTerm, type Algorithm, type Expected, type PrecisionProfile } from './tolerance';
+import { FLOAT32_MAX, gamma, productsPerOutput, transformTerm, type Algorithm, type Expected, type PrecisionProfile } from './tolerance';
 
 export type AccumulationName = PrecisionProfile['name'] | 'float64';
 
@@ -113,7 +113,7 @@ export function typedExpectedWithBound(op: OpName, x: AnyTensor, w: AnyTensor, b
   const { y: y64, magnitude } = withMagnitude(p.geometry, p.x, p.w, p.b);
   const bound = typedBound(y64, magnitude, productsPerOutput(p.geometry), profile);
   if (profile.algorithm === 'transform') {
-    const asProfile: PrecisionProfile = { name: 'float32', u: profile.accumulation.u, eta: profile.accumulation.eta };
+    const asProfile: PrecisionProfile = { name: 'float32', u: profile.accumulation.u, eta: profile.accumulation.eta, max: FLOAT32_MAX };
     const extra = transformTerm(p.geometry, { dims: x.dims, data: p.x as unknown as Float32Array }, { dims: w.dims, data: p.w as unknown as Float32Array }, asProfile);
     for (let i = 0; i < bound.length; i++) bound[i] += extra[i];
   }

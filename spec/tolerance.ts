@@ -33,21 +33,26 @@ export interface PrecisionProfile {
   u: number;
   /** Smallest normal number of the format (absolute floor per operation). */
   eta: number;
+  /** Largest finite number of the accumulation format: partial sums beyond it overflow. */
+  max: number;
   /** Absent means 'direct'. */
   algorithm?: Algorithm;
 }
 
+/** The largest finite float32, (2 − 2⁻²³)·2¹²⁷. */
+export const FLOAT32_MAX = 3.4028234663852886e38;
+
 export const PRECISION_PROFILES: Record<PrecisionProfile['name'], PrecisionProfile> = {
   /** IEEE float32 accumulation: u = 2^-24. */
-  float32: { name: 'float32', u: 2 ** -24, eta: 2 ** -126 },
+  float32: { name: 'float32', u: 2 ** -24, eta: 2 ** -126, max: FLOAT32_MAX },
   /** TF32 tensor cores (10-bit mantissa inputs): u = 2^-11. */
-  tf32: { name: 'tf32', u: 2 ** -11, eta: 2 ** -126 },
+  tf32: { name: 'tf32', u: 2 ** -11, eta: 2 ** -126, max: FLOAT32_MAX },
   /** float16 accumulation: u = 2^-11, smallest normal 2^-14. */
-  float16: { name: 'float16', u: 2 ** -11, eta: 2 ** -14 },
+  float16: { name: 'float16', u: 2 ** -11, eta: 2 ** -14, max: 65504 },
   /** bfloat16 accumulation: u = 2^-8. */
-  bfloat16: { name: 'bfloat16', u: 2 ** -8, eta: 2 ** -126 },
+  bfloat16: { name: 'bfloat16', u: 2 ** -8, eta: 2 ** -126, max: 3.3895313892515355e38 },
   /** Exact mode: small-integer inputs whose every partial sum is exact in float32; equality required. */
-  exact: { name: 'exact', u: 0, eta: 0 },
+  exact: { name: 'exact', u: 0, eta: 0, max: FLOAT32_MAX },
 };
 
 /**
@@ -79,6 +84,26 @@ export interface Expected {
   geometry: ConvGeometry;
   /** |b| + Σ|x||w| per element (the reference run on |x|, |W|, |b|), when known. */
   magnitude?: Float64Array;
+  /**
+   * 1 where some correct summation order may overflow the accumulation format (overflowMask);
+   * absent when none may. There a non-finite result is admissible (compare.ts elementRatio).
+   */
+  mayOverflow?: Uint8Array;
+}
+
+/**
+ * Where a correct summation order may overflow: every partial sum of every order is at most
+ * (1 + γ_{n+1})·(|b| + Σ|x||w|) in magnitude, so below the format's largest finite value no order
+ * overflows; at or above it, one may (to +∞, to −∞, or both, giving NaN). Undefined when no element
+ * is there (the usual case).
+ */
+export function overflowMask(magnitude: ArrayLike<number>, n: number, profile: PrecisionProfile): Uint8Array | undefined {
+  const limit = profile.max / (1 + gamma(n + 1, profile.u));
+  let mask: Uint8Array | undefined;
+  for (let i = 0; i < magnitude.length; i++) {
+    if (magnitude[i] >= limit) (mask ??= new Uint8Array(magnitude.length))[i] = 1;
+  }
+  return mask;
 }
 
 /**
@@ -215,6 +240,7 @@ export function expectedWithBound(
 ): Expected {
   const geometry = prepare(op, x, w, b, attrs);
   const { y: y64, magnitude } = withMagnitude(geometry, x.data, w.data, b?.data);
+  const mayOverflow = overflowMask(magnitude, productsPerOutput(geometry), profile);
   // In place unless asked for: on memory-bound shapes (depthwise) a second output-sized array costs
   // as much as the magnitude products themselves.
   const bound = boundFromMagnitude(magnitude, productsPerOutput(geometry), profile, options.keepMagnitude ? undefined : magnitude);
@@ -222,5 +248,5 @@ export function expectedWithBound(
     const extra = transformTerm(geometry, x, w, profile);
     for (let i = 0; i < bound.length; i++) bound[i] += extra[i];
   }
-  return { y64, bound, dims: geometry.outputDims, geometry, magnitude: options.keepMagnitude ? magnitude : undefined };
+  return { y64, bound, dims: geometry.outputDims, geometry, magnitude: options.keepMagnitude ? magnitude : undefined, mayOverflow };
 }

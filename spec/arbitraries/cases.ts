@@ -15,6 +15,7 @@ import {
 } from './axes';
 import { batchSize, channels, hasBias, type ChannelBounds, type Channels } from './channels';
 import { dataSeed, makeTensor, type DataOptions } from './data';
+import { realisticShape, REALISTIC_TIER_ON } from './realistic';
 
 /** One spatial axis of a case. */
 export interface Axis {
@@ -98,6 +99,18 @@ export function convShape(op: OpName, o: ShapeOptions = {}): fc.Arbitrary<ConvSh
       op: fc.constant(op), batch: batchSize(o.maxBatch), channels: channels(o), axes: perAxis(rank, axis), bias, explicit: fc.boolean(),
     }),
   );
+}
+
+/**
+ * The domain of the clauses that compute values: the small tier (convShape) and, unless
+ * CONVSPEC_TIER=small, the realistic tier (realistic.ts: network-like shapes within a multiply-add
+ * budget) one draw in three. Only `bias` of the options applies to the realistic tier.
+ */
+export function valueShape(op: OpName, o: ShapeOptions = {}): fc.Arbitrary<ConvShape> {
+  const small = convShape(op, o);
+  if (!REALISTIC_TIER_ON) return small;
+  const realistic = realisticShape(op).map((s) => (o.bias === 'never' ? { ...s, bias: false } : o.bias === 'always' ? { ...s, bias: true } : s));
+  return fc.oneof({ weight: 2, arbitrary: small }, { weight: 1, arbitrary: realistic });
 }
 
 /** Input channels C, output channels M. */

@@ -5,8 +5,9 @@
 import fc from 'fast-check';
 import { runReference } from '../../impl/reference';
 import type { OpName, Tensor } from '../../impl/types';
-import { buildCase, convShape, type OpCase } from '../arbitraries/cases';
+import { buildCase, valueShape, type OpCase } from '../arbitraries/cases';
 import { dataSeed } from '../arbitraries/data';
+import { mulberry32 } from '../arbitraries/random';
 import { defineClause, type ClauseContext } from '../framework/clause';
 import { assertWithinBound, MismatchError, unravel } from '../framework/compare';
 import { expectedWithBound } from '../tolerance';
@@ -31,7 +32,7 @@ function withinBound(op: OpName) {
     title: `${op} output is within γ_{n+1}(|b| + Σ|x||w|) + (n+1)η of the float64 reference, element by element`,
     category: 'numeric',
     ops: [op],
-    arbitrary: fc.tuple(convShape(op), dataSeed()).map(([s, seed]) => buildCase(s, seed)),
+    arbitrary: fc.tuple(valueShape(op), dataSeed()).map(([s, seed]) => buildCase(s, seed)),
     examples: op === 'Conv' ? [worked(op, 4, 3, 1, 0)] : [worked(op, 2, 3, 1, 0), worked(op, 3, 3, 2, 1)],
     runs: 80,
     async check(c, ctx) {
@@ -51,7 +52,7 @@ function exactIntegers(op: OpName) {
     title: `${op} on small integers equals the exact result (bound 0) whenever the profile represents every partial sum`,
     category: 'numeric',
     ops: [op],
-    arbitrary: fc.tuple(convShape(op), dataSeed()).map(([s, seed]) => buildCase(s, seed, { mode: 'exact' })),
+    arbitrary: fc.tuple(valueShape(op), dataSeed()).map(([s, seed]) => buildCase(s, seed, { mode: 'exact' })),
     examples: op === 'Conv' ? [worked(op, 4, 3, 1, 0)] : [worked(op, 2, 3, 1, 0)],
     runs: 50,
     async check(c, ctx) {
@@ -77,7 +78,7 @@ interface PoisonCase {
 
 const poisonCase = (op: OpName) =>
   fc
-    .tuple(convShape(op, { bias: 'always' }), dataSeed(), fc.constantFrom<Poison>('x-nan', 'x-inf', 'x-minus-inf', 'w-nan', 'b-nan'), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }))
+    .tuple(valueShape(op, { bias: 'always' }), dataSeed(), fc.constantFrom<Poison>('x-nan', 'x-inf', 'x-minus-inf', 'w-nan', 'b-nan'), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }))
     .map(([s, seed, poison, where]): PoisonCase => {
       // Every other value non-zero, so every product with the poisoned element is non-zero·NaN or ·∞.
       const c = buildCase(s, seed, { nonZero: true });
@@ -135,8 +136,97 @@ function nonFinite(op: OpName) {
   });
 }
 
+/** Where the infinity (or NaN) sits and which operand holds the zeros it meets. */
+type ZeroPoison = 'x-inf-w-zeros' | 'x-minus-inf-w-zeros' | 'x-nan-w-zeros' | 'w-inf-x-zeros' | 'w-minus-inf-x-zeros';
+
+interface ZeroPoisonCase {
+  case: OpCase;
+  poison: ZeroPoison;
+  /** Flat index of the non-finite element in its tensor (x for x-*, W for w-*). */
+  at: number;
+}
+
+/**
+ * One ±∞ (or NaN) element, and zeros scattered over the other operand (about one value in three);
+ * everything else non-zero and finite. The bias is finite.
+ */
+const zeroPoisonCase = (op: OpName) =>
+  fc
+    .tuple(
+      valueShape(op), dataSeed(),
+      fc.constantFrom<ZeroPoison>('x-inf-w-zeros', 'x-minus-inf-w-zeros', 'x-nan-w-zeros', 'w-inf-x-zeros', 'w-minus-inf-x-zeros'),
+      fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), dataSeed(),
+    )
+    .map(([s, seed, poison, where, zeroSeed]): ZeroPoisonCase => {
+      const c = buildCase(s, seed, { nonZero: true });
+      const inX = poison.startsWith('x');
+      const [poisoned, zeroed] = inX ? [c.x, c.w] : [c.w, c.x];
+      const next = mulberry32(zeroSeed);
+      for (let i = 0; i < zeroed.data.length; i++) if (next() < 1 / 3) zeroed.data[i] = 0;
+      const at = Math.floor(where * poisoned.data.length);
+      poisoned.data[at] = poison.includes('nan') ? NaN : poison.includes('minus') ? -Infinity : Infinity;
+      return { case: c, poison, at };
+    });
+
+/**
+ * Per output: whether the direct definition has a product of the poisoned element with a zero (NaN
+ * due), and whether it has any product with the poisoned element (a non-finite value due). Found by
+ * running the reference on indicators, so no sum cancels.
+ */
+function zeroPoisonReach(v: ZeroPoisonCase): { meetsZero: boolean[]; reached: boolean[] } {
+  const { case: c, poison, at } = v;
+  const indicator = (t: Tensor): Tensor => {
+    const d = new Float32Array(t.data.length);
+    d[at] = 1;
+    return { dims: t.dims, data: d };
+  };
+  const zerosOf = (t: Tensor): Tensor => ({ dims: t.dims, data: t.data.map((u) => (u === 0 ? 1 : 0)) });
+  const ones = (t: Tensor): Tensor => ({ dims: t.dims, data: new Float32Array(t.data.length).fill(1) });
+  const inX = poison.startsWith('x');
+  const run = (x: Tensor, w: Tensor) => Array.from(runReference(c.op, x, w, undefined, c.attrs).y64, (y) => y > 0);
+  return inX
+    ? { meetsZero: run(indicator(c.x), zerosOf(c.w)), reached: run(indicator(c.x), ones(c.w)) }
+    : { meetsZero: run(zerosOf(c.x), indicator(c.w)), reached: run(ones(c.x), indicator(c.w)) };
+}
+
+function zeroTimesInfinity(op: OpName) {
+  return defineClause({
+    id: `${tag(op)}.numeric.zeroTimesInfinity`,
+    title: `${op}: a zero weight meeting ±∞/NaN in x, or a zero input meeting ±∞ in W, makes the output NaN (0·∞ = NaN)`,
+    category: 'numeric',
+    ops: [op],
+    arbitrary: zeroPoisonCase(op),
+    runs: 40,
+    async check(v, ctx: ClauseContext) {
+      const c = v.case;
+      const y = await ctx.call(c.op, c.x, c.w, c.b, c.attrs);
+      const dims = expectedWithBound(c.op, c.x, c.w, c.b, c.attrs, ctx.profile).dims;
+      assertDims(y, dims);
+      const { meetsZero, reached } = zeroPoisonReach(v);
+      for (let i = 0; i < reached.length; i++) {
+        if (!reached[i]) continue; // no product with the poisoned element: unconstrained (transforms spread it)
+        const a = y.data[i];
+        const bad = meetsZero[i] ? !Number.isNaN(a) : Number.isFinite(a);
+        if (bad) {
+          const what = v.poison.startsWith('x') ? 'a zero weight' : 'a zero input';
+          throw new MismatchError(
+            {
+              kind: 'value',
+              message: meetsZero[i]
+                ? `output [${unravel(i, dims).join(', ')}] is ${a}, but ${what} meets the ${v.poison.split('-').slice(0, -2).join('-')} element at flat index ${v.at} there: 0·∞ (or 0·NaN) is NaN, so NaN is due`
+                : `output [${unravel(i, dims).join(', ')}] is ${a}, but a product with the non-finite element at flat index ${v.at} feeds it: expected a non-finite value`,
+            },
+            'output',
+          );
+        }
+      }
+    },
+  });
+}
+
 export const numericClauses = [
   withinBound('Conv'), withinBound('ConvTranspose'),
   exactIntegers('Conv'), exactIntegers('ConvTranspose'),
   nonFinite('Conv'), nonFinite('ConvTranspose'),
+  zeroTimesInfinity('Conv'), zeroTimesInfinity('ConvTranspose'),
 ];

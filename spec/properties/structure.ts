@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { product } from '../../impl/resolve';
 import type { OpName, Tensor } from '../../impl/types';
-import { buildCase, channelCounts, convShape, type ConvShape, type OpCase, type ShapeOptions } from '../arbitraries/cases';
+import { buildCase, channelCounts, valueShape, type ConvShape, type OpCase, type ShapeOptions } from '../arbitraries/cases';
 import { dataSeed } from '../arbitraries/data';
 import { defineClause, type ClauseContext } from '../framework/clause';
 import { assertWithinBound } from '../framework/compare';
@@ -15,7 +15,7 @@ import { addTransformTerm, boundFromMagnitude, expectedWithBound, type Expected 
 import { assertAgree, assertDims } from './lib/judge';
 
 const tag = (op: OpName) => (op === 'Conv' ? 'conv' : 'convT');
-const shapes = (op: OpName, o: ShapeOptions = {}) => convShape(op, o);
+const shapes = (op: OpName, o: ShapeOptions = {}) => valueShape(op, o);
 const boundOf = (ctx: ClauseContext, c: OpCase, x = c.x, w = c.w, b = c.b): Expected => expectedWithBound(c.op, x, w, b, c.attrs, ctx.profile);
 const ALPHAS = [-2, -1, -0.5, 0.5, 2];
 

@@ -15,6 +15,8 @@ import type { ConvTransposeAttributes, OpName, Tensor } from '../../impl/types';
 import { buildCase, channelCounts, convShape, outputSpatialOf, type ConvShape, type OpCase } from '../arbitraries/cases';
 import { dataSeed } from '../arbitraries/data';
 import { defineClause } from '../framework/clause';
+import { assertWithinBound } from '../framework/compare';
+import { expectedWithBound, type PrecisionProfile } from '../tolerance';
 import { assertDims, ClauseViolation } from './lib/judge';
 
 interface Broken {
@@ -59,8 +61,14 @@ const BREAKERS: Record<ConvSpecErrorCode, (c: OpCase, s: ConvShape) => Broken | 
     dims[2] = k;
     return { ...c, w: tensorOf(dims), attrs: { ...c.attrs, kernel_shape: undefined } };
   },
+  // max(s, d): outside both readings of the bound (op < s for ORT, op < max(s, d) for PyTorch).
   OUTPUT_PADDING_RANGE: (c, s) =>
-    s.op === 'Conv' ? undefined : { ...c, attrs: { ...c.attrs, strides: s.axes.map((a) => a.s), output_padding: s.axes.map((a, n) => (n === 0 ? a.s : a.op)) } },
+    s.op === 'Conv'
+      ? undefined
+      : {
+          ...c,
+          attrs: { ...c.attrs, strides: s.axes.map((a) => a.s), dilations: s.axes.map((a) => a.d), output_padding: s.axes.map((a, n) => (n === 0 ? Math.max(a.s, a.d) : a.op)) },
+        },
   OUTPUT_SHAPE_INCONSISTENT: (c, s) =>
     s.op === 'Conv'
       ? undefined
@@ -70,6 +78,47 @@ const BREAKERS: Record<ConvSpecErrorCode, (c: OpCase, s: ConvShape) => Broken | 
   // A single dimension above 2^31 − 1: refused before anything of that size is allocated.
   SIZE_LIMIT: (c) => ({ ...c, x: { dims: [c.x.dims[0], c.x.dims[1], 2 ** 31, ...c.x.dims.slice(3)], data: c.x.data } }),
 };
+
+/**
+ * The `onnx-text` reading of an output_shape above the natural size: the natural output, then the
+ * extra elements appended at the end of each axis, holding the bias (0 without one). Throws a
+ * MismatchError unless `y` is that, within the bound.
+ */
+function assertOnnxTextOutputShape(y: Tensor, broken: Broken, profile: PrecisionProfile): void {
+  const outputShape = broken.attrs.output_shape!;
+  const natural = expectedWithBound('ConvTranspose', broken.x, broken.w, broken.b, { ...broken.attrs, output_shape: undefined, pads: undefined }, profile);
+  const dims = [natural.dims[0], natural.dims[1], ...outputShape];
+  const y64 = new Float64Array(product(dims));
+  const bound = new Float64Array(y64.length);
+  const inner = product(outputShape);
+  const naturalInner = product(natural.dims.slice(2));
+  const rank = outputShape.length;
+  const idx = new Array<number>(rank);
+  for (let nm = 0; nm < dims[0] * dims[1]; nm++) {
+    const bias = broken.b ? broken.b.data[nm % dims[1]] : 0;
+    for (let f = 0; f < inner; f++) {
+      let rest = f;
+      for (let a = rank - 1; a >= 0; a--) {
+        idx[a] = rest % outputShape[a];
+        rest = Math.floor(rest / outputShape[a]);
+      }
+      let src = 0;
+      let inside = true;
+      for (let a = 0; a < rank; a++) {
+        if (idx[a] >= natural.dims[2 + a]) inside = false;
+        src = src * natural.dims[2 + a] + idx[a];
+      }
+      const at = nm * inner + f;
+      if (inside) {
+        y64[at] = natural.y64[nm * naturalInner + src];
+        bound[at] = natural.bound[nm * naturalInner + src];
+      } else {
+        y64[at] = bias; // 0 + b: exact in any order
+      }
+    }
+  }
+  assertWithinBound(y, { y64, bound, dims, geometry: natural.geometry }, 'output_shape above the natural size, read as the onnx-text reading (natural output, then bias appended)');
+}
 
 export const CODES_BY_OP: Record<OpName, ConvSpecErrorCode[]> = {
   Conv: (Object.keys(BREAKERS) as ConvSpecErrorCode[]).filter((k) => k !== 'OUTPUT_PADDING_RANGE' && k !== 'OUTPUT_SHAPE_INCONSISTENT'),
@@ -105,6 +154,9 @@ function validation(op: OpName) {
       const broken = BREAKERS[code](control, control.shape)!;
       const { error, result } = await ctx.callExpectingError(op, broken.x, broken.w, broken.b, broken.attrs);
       if (error === undefined) {
+        // output_shape above ORT's range is valid under the onnx-text reading (spec/AMBIGUITIES.md,
+        // ambiguity.convT.outputShapeRange): its result, not a rejection, is then what is checked.
+        if (code === 'OUTPUT_SHAPE_INCONSISTENT') return assertOnnxTextOutputShape(result!, broken, ctx.profile);
         throw new ClauseViolation(`expected a rejection (${code}), but the call returned a result with dims ${JSON.stringify(result?.dims)}`);
       }
       if (isConvSpecError(error) && error.code !== code) {

@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { convTransposeByZeroInsertion } from '../../impl/zeroInsertion';
 import type { Tensor } from '../../impl/types';
-import { buildCase, convShape, type ConvShape, type OpCase } from '../arbitraries/cases';
+import { buildCase, valueShape, type ConvShape, type OpCase } from '../arbitraries/cases';
 import { dataSeed } from '../arbitraries/data';
 import { defineClause } from '../framework/clause';
 import { assertWithinBound } from '../framework/compare';
@@ -15,7 +15,7 @@ import { addTransformTerm, boundFromMagnitude, expectedWithBound, productsPerOut
 import { assertAgree, assertDims, expectThat } from './lib/judge';
 
 const abs = (t: Tensor | undefined): Tensor | undefined => t && { dims: t.dims, data: t.data.map(Math.abs) };
-const convTCases = fc.tuple(convShape('ConvTranspose'), dataSeed()).map(([s, seed]) => buildCase(s, seed));
+const convTCases = fc.tuple(valueShape('ConvTranspose'), dataSeed()).map(([s, seed]) => buildCase(s, seed));
 
 /** The seed's example: 2×2 input, 3×3 kernel, s = 1, p = 0: padded to 6×6, output 4×4. */
 function seedExample(i: number, s: number, p: number): OpCase {

@@ -16,6 +16,7 @@ import { roundToFloat16, roundToTf32 } from './rounding';
 import { unwrittenOutputsNaN } from './uninitialised';
 import { cachedByShape, flipsWeightsInPlace, reusedOutputBuffer, staleAccumulator } from './stateful';
 import { referenceGeometry, variant, withAttributes, withGeometry } from './variant';
+import { PATH_BUGS, shapePathKernel } from './shapePaths';
 
 export interface CatalogueEntry {
   /** Kebab-case name of the bug (or of the good variant). */
@@ -57,6 +58,7 @@ export const catalogue: CatalogueEntry[] = [
   good('fft-float32', 'radix-2 FFT correlation in float32 (every butterfly rounded) in 1-D and 2-D, float32 direct in reverse order in 3-D', {
     ...variant({ kernel: fftKernel }), supports: { exactSmallIntegers: false, algorithm: 'transform' },
   }),
+  good('shape-paths-float32', 'paths chosen from the shape (batch tiles, depthwise, 1×1 GEMM, per-channel accumulator, stride-2 tap pairs, channel blocks, tiles), each in correct float32', variant({ kernel: shapePathKernel() })),
 
   // ---- kernel orientation ----
   mutant('convtranspose-missing-kernel-flip', 'ConvTranspose scatters with the kernel reversed on every axis (the zero-insertion form without its flip)', variant({
@@ -215,6 +217,15 @@ export const catalogue: CatalogueEntry[] = [
   })),
   mutant('convtranspose-unwritten-outputs-nan', 'ConvTranspose leaves output positions no input reaches uninitialised (NaN) instead of bias or 0', variant({
     kernel: unwrittenOutputsNaN,
+  })),
+
+  // ---- paths that only realistic shapes take (spec/arbitraries/realistic.ts); the correct variant is shape-paths-float32 ----
+  ...PATH_BUGS.map(({ bug, what }) => mutant(bug, what, variant({ kernel: shapePathKernel(bug) }))),
+
+  // ---- non-finite shortcuts ----
+  mutant('zero-operands-skipped', 'a product is skipped when x or w is 0 (a sparsity shortcut): 0·∞ and 0·NaN never make NaN', variant({
+    conv: { multiplyAdd: (acc, x, w) => (x === 0 || w === 0 ? acc : acc + x * w) },
+    convTranspose: { multiplyAdd: (acc, x, w) => (x === 0 || w === 0 ? acc : acc + x * w) },
   })),
 
   // ---- validation: an answer where an error is due ----
