@@ -95,10 +95,10 @@ describe('the packed tarball', () => {
 
 // The checks below only read the installed project and write their own files: they run concurrently.
 describe.concurrent('installed into a fresh project', () => {
-  it('the CLI runs through npx: a module adapter (isolated, as a user runs it) and the bundled ONNX Runtime adapter', async () => {
+  it('the CLI runs through npx and its bin link: a module adapter (isolated, as a user runs it) and the bundled ONNX Runtime adapter', async () => {
     const [mod, ort] = await Promise.all([
       runIn('npx', ['--offline', 'convspec', 'verify', './broken.cjs', '--clause', 'conv.size.formula', '--clause', 'fixtures.ort/onnx_convtranspose_1d']),
-      runIn('npx', ['--offline', 'convspec', 'verify', '--clause', 'fixtures.ort/onnx_convtranspose_1d']),
+      runIn(path.join(consumer, 'node_modules/.bin/convspec'), ['verify', '--clause', 'fixtures.ort/onnx_convtranspose_1d']),
     ]);
     // The broken module passes the Conv clause and fails the ConvTranspose fixture.
     expect(mod.stdout, mod.stderr).toMatch(/conv\.size\.formula +shape +passed/);
@@ -147,7 +147,7 @@ describe.concurrent('installed into a fresh project', () => {
   });
 
   it("describeConformance passes a correct implementation and fails a broken one in the project's own vitest run", async () => {
-    const r = await runIn('npx', ['--offline', 'vitest', 'run', '--reporter=json', '--outputFile=vitest.json']);
+    const r = await runIn(path.join(consumer, 'node_modules/.bin/vitest'), ['run', '--reporter=json', '--outputFile=vitest.json']);
     const results = JSON.parse(fs.readFileSync(path.join(consumer, 'vitest.json'), 'utf8')) as {
       testResults: { name: string; assertionResults: { title: string; status: string; failureMessages: string[] }[] }[];
     };
