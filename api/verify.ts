@@ -8,7 +8,7 @@
  * if (!report.summary.conformant) console.log(formatReport(report));
  * ```
  */
-export { verifyTarget, DEFAULT_TIMEOUT_MS, VerifyArgumentError, type VerifyOptions, type ProgressEvent } from '../tools/verify/run';
+export { verifyTarget, DEFAULT_TIMEOUT_MS, VerifyArgumentError, VerifyEnvironmentError, type VerifyOptions, type ProgressEvent } from '../tools/verify/run';
 export type { VerifyTarget } from '../tools/verify/target';
 export { TargetError } from '../tools/verify/loadModule';
 export {

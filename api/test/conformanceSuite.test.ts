@@ -15,7 +15,7 @@ import { allClauses } from '../../spec/clauses';
 import { loadManifest } from '../../tools/fixtures/read';
 import { defaultFixturesDir } from '../../tools/fixtures/paths';
 import { isEnumerated } from '../../tools/verify/enumerated';
-import { planConformance, suiteTitle, type ConformanceOptions, type ConformanceTarget, type UnitOutcome } from '../../tools/verify/conformanceSuite';
+import { planConformance, suiteTitle, VERDICT_UNIT, type ConformanceOptions, type ConformanceTarget, type UnitOutcome } from '../../tools/verify/conformanceSuite';
 import { verifyTarget, VerifyArgumentError } from '../verify';
 
 /** ConvTranspose off by 0.5 in its last element; Conv correct. */
@@ -48,7 +48,7 @@ describe('describeConformance units', () => {
     const names = plan.units.map((u) => u.name);
     expect(new Set(names).size).toBe(names.length);
     const propertyIds = allClauses.filter((c) => !isEnumerated(c)).map((c) => c.id);
-    expect(plan.units.filter((u) => u.id !== 'fixtures.ort').map((u) => u.id)).toEqual(propertyIds);
+    expect(plan.units.filter((u) => u.id !== 'fixtures.ort').map((u) => u.id)).toEqual([...propertyIds, VERDICT_UNIT]);
     const families = plan.units.filter((u) => u.id === 'fixtures.ort').map((u) => u.name);
     const cases = loadManifest(defaultFixturesDir()).cases;
     const expected = [...new Set(cases.map((c) => `${c.source} ${c.op}`))].map((f) => {
@@ -66,7 +66,7 @@ describe('describeConformance units', () => {
     const units = await runAll(broken, options);
     const report = await verifyTarget({ kind: 'implementation', implementation: broken }, options);
     const byClause = new Map<string, UnitOutcome[]>();
-    for (const [name, o] of units) byClause.set(name.split(':')[0], [...(byClause.get(name.split(':')[0]) ?? []), o]);
+    for (const [name, o] of units) if (name !== VERDICT_UNIT) byClause.set(name.split(':')[0], [...(byClause.get(name.split(':')[0]) ?? []), o]);
     expect([...byClause.keys()].sort()).toEqual(report.clauses.map((c) => c.id).sort());
     for (const c of report.clauses) {
       const outcomes = byClause.get(c.id)!;
@@ -89,15 +89,18 @@ describe('describeConformance units', () => {
     expect(replay).toMatch(/^CONVSPEC_CLAUSE=convT\.numeric\.withinBound CONVSPEC_SEED=20261128 CONVSPEC_PATH=\S+$/);
     const env = Object.fromEntries(replay!.split(' ').map((kv) => kv.split('=') as [string, string]));
     const again = await runAll(broken, { clauses: ['conv.size.formula'], env });
-    expect([...again.keys()].map((k) => k.split(':')[0])).toEqual(['convT.numeric.withinBound']);
+    expect([...again.keys()].map((k) => k.split(':')[0])).toEqual(['convT.numeric.withinBound', 'convspec verdict']);
     const [o] = again.values();
     expect([o.status, o.result.counterexample]).toEqual(['failed', failed.result.counterexample]);
   });
 
-  it('cases outside the declared support are unsupported, with the reason', async () => {
+  it('cases outside the declared support are unsupported, with the reason; the verdict fails when nothing that calls the implementation passed', async () => {
     const convOnly: Implementation = { name: 'conv only', conv: (x, w, b, a) => referenceConv(x, w, b, a).y };
     const units = await runAll(convOnly, { clauses: ['conv.size.formula', 'convT.size.formula'] });
-    expect([...units.values()].map((o) => [o.status, o.message])).toEqual([['passed', ''], ['unsupported', 'outside the declared support: op ConvTranspose']]);
+    expect([...units.values()].map((o) => [o.status, o.message])).toEqual([['passed', ''], ['unsupported', 'outside the declared support: op ConvTranspose'], ['passed', '']]);
+    const none = await runAll(convOnly, { clauses: ['convT.size.formula', 'dilation.hdc.values'] });
+    expect([...none.values()].map((o) => o.status)).toEqual(['unsupported', 'passed', 'failed']);
+    expect(none.get(VERDICT_UNIT)!.message).toMatch(/^not conformant: no clause or case that calls the implementation passed/);
   });
 
   it('options the CLI refuses are refused: a filter matching nothing, a path without exactly one clause, a bad environment', async () => {

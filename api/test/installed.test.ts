@@ -165,6 +165,7 @@ describe.concurrent('installed into a fresh project', () => {
       'fixtures.ort: onnx-backend Conv': 'passed',
       'fixtures.ort: onnx-backend ConvTranspose': 'passed',
       'convT.size.formula': 'passed',
+      'convspec verdict': 'passed',
     });
     const broken = byFile('broken.test.mjs');
     expect(Object.fromEntries(Object.entries(broken).map(([k, a]) => [k, a.status]))).toEqual({
@@ -172,6 +173,7 @@ describe.concurrent('installed into a fresh project', () => {
       'convT.numeric.withinBound': 'failed',
       'fixtures.ort: onnx-backend Conv': 'passed',
       'fixtures.ort: onnx-backend ConvTranspose': 'failed',
+      'convspec verdict': 'passed',
     });
     const message = broken['convT.numeric.withinBound'].failureMessages.join('\n');
     expect(message).toContain('counterexample: {');

@@ -53,11 +53,12 @@ export async function runClause(clause: Clause<any>, subject: Subject, options: 
   const started = Date.now();
   const base = { id: clause.id, title: clause.title, category: clause.category, seed };
   const missing = clause.ops.filter((op) => subject.supports.ops && !subject.supports.ops.includes(op));
+  const runs = options.runs ?? Math.max(1, Math.round((clause.runs ?? 100) * (options.depth ?? 1)));
   if (missing.length > 0) {
-    return { ...base, status: 'unsupported', numRuns: 0, numSkips: 0, durationMs: 0, skipped: { [`op ${missing.join(', ')}`]: 1 } };
+    // Every case it would have drawn is outside the declaration: counted as skipped, so coverage shows it.
+    return { ...base, status: 'unsupported', numRuns: 0, numSkips: runs, durationMs: 0, skipped: { [`op ${missing.join(', ')}`]: runs } };
   }
   const ctx = makeContext(subject);
-  const runs = options.runs ?? Math.max(1, Math.round((clause.runs ?? 100) * (options.depth ?? 1)));
   const property = fc.asyncProperty(clause.arbitrary, (v) => clause.check(v, ctx));
   const details = await fc.check(property, {
     seed,

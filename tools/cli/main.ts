@@ -11,6 +11,7 @@ import { registerVerify } from './commands/verify';
 import { registerJudge } from './commands/judge';
 import { registerFixtures } from './commands/fixtures';
 import { registerGate } from './commands/gate';
+import { currentExitCode, resetExitCode } from './exitCode';
 import { UsageError } from './usage';
 
 export function buildProgram(): Command {
@@ -45,7 +46,7 @@ function packageVersion(): string {
 /** Runs the CLI and resolves to the process exit code. Commands set it through `setExitCode`. */
 export async function run(argv: string[]): Promise<number> {
   const program = buildProgram();
-  exitCode = 0;
+  resetExitCode();
   try {
     await program.parseAsync(argv);
   } catch (err) {
@@ -59,10 +60,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     throw err;
   }
-  return exitCode;
+  return currentExitCode();
 }
 
-let exitCode = 0;
-export function setExitCode(code: number): void {
-  exitCode = Math.max(exitCode, code);
-}
+export { setExitCode } from './exitCode';

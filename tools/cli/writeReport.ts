@@ -1,13 +1,27 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-
 /**
- * Writes a report file (--json, --junit) atomically: creates the folder, writes a temporary file,
- * renames it over the target, so a CI system never reads a half-written report.
+ * Report files for the CLI commands: checked before the run (so a bad path costs nothing), written
+ * after it without replacing what is not a regular file (tools/io/files.ts).
  */
-export function writeReportFile(file: string, text: string): void {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, file);
+import { checkDistinct, checkWritable, FileAccessError, writeReportFile as write } from '../io/files';
+import { UsageError } from './usage';
+
+/** Checks every report option before the run; throws UsageError (exit 2) naming the option. */
+export function checkReportFiles(files: { flag: string; file: string | undefined }[]): void {
+  try {
+    checkDistinct(files);
+    for (const { flag, file } of files) if (file) checkWritable(file, flag);
+  } catch (e) {
+    if (e instanceof FileAccessError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** Writes one report; a failure is a UsageError (exit 2) naming the file. */
+export function writeReportFile(file: string, text: string, flag?: string): void {
+  try {
+    write(file, text, flag);
+  } catch (e) {
+    if (e instanceof FileAccessError) throw new UsageError(e.message);
+    throw e;
+  }
 }

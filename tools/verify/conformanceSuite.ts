@@ -16,15 +16,15 @@ import { formatFailure } from './format';
 import type { GuardedSubject } from './guard';
 import type { NamedCase } from './enumerated';
 import type { EnumeratedClause } from './enumerated';
-import type { ClauseResult } from './report';
-import { checkAndSelect, DEFAULT_TIMEOUT_MS, replayLine, runEnumeratedClause, runPropertyClause, VerifyArgumentError, type VerifyOptions } from './run';
+import { summarise, type ClauseResult } from './report';
+import { checkAndSelect, replayLine, runEnumeratedClause, runPropertyClause, VerifyArgumentError, type VerifyOptions } from './run';
 import { openTarget, shellQuote, targetArgs, type VerifyTarget } from './target';
 
 /** What describeConformance accepts: a VerifyTarget, or an Implementation object (run in this thread). */
 export type ConformanceTarget = VerifyTarget | ImplementationWithSupports;
 
 export interface ConformanceOptions
-  extends Pick<VerifyOptions, 'clauses' | 'seed' | 'path' | 'runs' | 'depth' | 'shard' | 'timeoutMs' | 'fixturesDir' | 'log'> {
+  extends Pick<VerifyOptions, 'clauses' | 'seed' | 'path' | 'runs' | 'depth' | 'shard' | 'timeoutMs' | 'startTimeoutMs' | 'minSupported' | 'fixturesDir' | 'log'> {
   /** The test runner's time limit per unit (ms). Default 300 000: a unit makes up to a few hundred calls, each limited by `timeoutMs`. */
   testTimeoutMs?: number;
   /** Where CONVSPEC_SEED / _DEPTH / _PATH / _CLAUSE are read. Default process.env. */
@@ -53,6 +53,13 @@ export interface ConformancePlan {
   /** Opens the target (a worker, a program, or the object itself); units run after this. */
   open(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The last unit: the run's verdict where no single test shows it. */
+export const VERDICT_UNIT = 'convspec verdict: some test that calls the implementation passed (and the declared support covers enough)';
+
+function verdictResult(status: UnitOutcome['status'], error?: string): ClauseResult {
+  return { id: 'verdict', title: VERDICT_UNIT, category: 'robustness', status, numRuns: 0, numSkips: 0, seed: 0, durationMs: 0, skipped: {}, ...(error ? { error } : {}) };
 }
 
 function isVerifyTarget(t: ConformanceTarget): t is VerifyTarget {
@@ -106,6 +113,8 @@ export async function planConformance(target: ConformanceTarget, options: Confor
     depth: options.depth ?? fromEnv.depth,
     shard: options.shard,
     timeoutMs: options.timeoutMs,
+    startTimeoutMs: options.startTimeoutMs,
+    minSupported: options.minSupported,
     fixturesDir: options.fixturesDir,
   };
   const { seed, timeoutMs, selection } = await checkAndSelect(verifyOptions);
@@ -129,10 +138,16 @@ export async function planConformance(target: ConformanceTarget, options: Confor
     return { status: result.status, result, message: result.status === 'unsupported' ? `outside the declared support: ${reasons.join(', ') || 'every case'}` : '' };
   };
 
+  // Every result, for the verdict unit: a pass must be earned, as in verify's summary.
+  const results: ClauseResult[] = [];
+  const record = (r: ClauseResult): UnitOutcome => {
+    results.push(r);
+    return outcome(r);
+  };
   const units: ConformanceUnit[] = selection.property.map((clause: Clause<any>) => ({
     name: `${clause.id}: ${clause.title}`,
     id: clause.id,
-    run: async () => outcome(await runPropertyClause(clause, opened(), { seed, path: verifyOptions.path, runs: verifyOptions.runs, depth: verifyOptions.depth }, replay)),
+    run: async () => record(await runPropertyClause(clause, opened(), { seed, path: verifyOptions.path, runs: verifyOptions.runs, depth: verifyOptions.depth }, replay)),
   }));
   for (const { clause, cases } of selection.enumerated) {
     const families = new Map<string, NamedCase<any>[]>();
@@ -144,16 +159,30 @@ export async function planConformance(target: ConformanceTarget, options: Confor
       units.push({
         name: `${clause.id}: ${family} (${members.length} case${members.length === 1 ? '' : 's'})`,
         id: clause.id,
-        run: async () => outcome(await runEnumeratedClause(clause as EnumeratedClause<any>, members, opened(), seed, replay, () => undefined)),
+        run: async () => record(await runEnumeratedClause(clause as EnumeratedClause<any>, members, opened(), seed, replay, () => undefined)),
       });
     }
   }
+  // The failures the other tests cannot show: no test that calls the implementation passed (all were
+  // outside the declared support), or less of what was drawn was inside it than `minSupported` asks.
+  // Failed clauses are their own tests' failures, not repeated here.
+  units.push({
+    name: VERDICT_UNIT,
+    id: VERDICT_UNIT,
+    run: async () => {
+      if (results.length === 0) return { status: 'unsupported', result: verdictResult('unsupported'), message: 'no clause or fixture test ran before this one' };
+      const summary = summarise(results, { minSupported: verifyOptions.minSupported, abandoned: opened().abandoned() });
+      const because = summary.numericConformant && summary.validationConformant ? summary.notConformantBecause : undefined;
+      if (because) return { status: 'failed', result: verdictResult('failed', because), message: `not conformant: ${because}` };
+      return { status: 'passed', result: verdictResult('passed'), message: '' };
+    },
+  });
 
   return {
     units,
     testTimeoutMs: options.testTimeoutMs ?? 300_000,
     async open() {
-      subject = await openTarget(verifyTarget, { timeoutMs: timeoutMs ?? DEFAULT_TIMEOUT_MS, log: options.log });
+      subject = await openTarget(verifyTarget, { timeoutMs, startTimeoutMs: options.startTimeoutMs, log: options.log });
     },
     async close() {
       const s = subject;

@@ -99,8 +99,13 @@ export function formatReport(report: VerifyReport, col: Colors = makeStyle()): s
     '',
     formatTable(report, col),
   ];
-  const failures = report.clauses.filter((c) => c.status === 'failed');
+  const failed = report.clauses.filter((c) => c.status === 'failed');
+  // Clauses cut short because the target hangs everywhere are named once, not each with the same story.
+  const cutShort = (c: ClauseResult) => s.abandoned !== undefined && (c.error ?? '').includes(s.abandoned);
+  const failures = failed.filter((c) => !cutShort(c));
   if (failures.length > 0) parts.push('', col.bold('Failures'), '', failures.map((c) => formatFailure(c, col)).join('\n\n'));
+  const notRun = failed.filter(cutShort);
+  if (notRun.length > 0) parts.push('', `not run because the target hangs (failed): ${notRun.map((c) => c.id).join(', ')}`);
   if (report.ambiguities.length > 0) {
     parts.push('', col.bold('Ambiguities (spec/AMBIGUITIES.md): readings, not verdicts'));
     for (const a of report.ambiguities) parts.push(`  ${a.id}: follows ${a.follows}${a.detail ? col.dim(` — ${a.detail}`) : ''}`);
@@ -109,10 +114,17 @@ export function formatReport(report: VerifyReport, col: Colors = makeStyle()): s
   // For judge, a skipped case is one the third party produced no output for.
   const skipWord = report.target.kind === 'judge' ? 'not run' : 'unsupported';
   const counts = `${t.passed} passed, ${t.failed} failed, ${t.unsupported} ${skipWord}${s.cases.passed + s.cases.failed + s.cases.unsupported > 0 ? `; cases ${s.cases.passed} passed, ${s.cases.failed} failed, ${s.cases.unsupported} ${skipWord}` : ''}`;
+  const cov = s.coverage;
+  if (cov && cov.casesUnsupported > 0) {
+    parts.push('', `coverage: ${cov.casesJudged} cases judged, ${cov.casesUnsupported} outside the declared support (${(cov.supportedFraction * 100).toFixed(1)} % supported)`);
+  }
+  // Said once here rather than in every clause it cut short.
+  if (s.abandoned) parts.push('', col.red(col.bold(`stopped calling the target: ${s.abandoned}`)));
   let verdict: string;
   if (s.conformant) verdict = col.green(col.bold('CONFORMANT'));
-  else if (t.failed === 0) verdict = col.yellow(col.bold('NOTHING VERIFIED')) + (report.target.kind === 'judge' ? ' (no output file found)' : ' (every selected clause is outside what the target supports)');
-  else {
+  else if (t.failed === 0) {
+    verdict = col.yellow(col.bold('NOT CONFORMANT')) + (report.target.kind === 'judge' ? ' (no output file found)' : ` (${s.notConformantBecause ?? 'nothing verified'})`);
+  } else {
     const which = [!s.numericConformant ? 'numerical conformance' : '', !s.validationConformant ? 'validation (errors on invalid input)' : ''].filter(Boolean).join(' and ');
     verdict = col.red(col.bold('NOT CONFORMANT')) + ` in ${which}`;
   }

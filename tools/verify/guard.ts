@@ -67,8 +67,15 @@ export interface GuardedSubject extends Subject {
   beginUnit(): void;
   /** The faults since beginUnit. */
   faults(): FaultRecord[];
+  /** Calls since beginUnit that reached the implementation (whatever they returned). */
+  calls(): number;
+  /** Why the implementation is no longer called at all in this run (it hangs on every call), if it is not. */
+  abandoned(): string | undefined;
   close(): Promise<void>;
 }
+
+/** Hangs in a row, across clauses, with no answer in between, after which the run stops calling the target. */
+export const MAX_HANGS_IN_A_ROW = 3;
 
 /**
  * Wraps a subject: non-Error throws and malformed results become AdapterFaults; AdapterFaults thrown
@@ -79,6 +86,10 @@ export interface GuardedSubject extends Subject {
 export function guardSubject(inner: Subject): GuardedSubject {
   let records: FaultRecord[] = [];
   let poisoned: AdapterFault | undefined;
+  let unitCalls = 0;
+  // Run-wide: a target that hangs on every call would otherwise cost one time limit per clause.
+  let hangsInARow = 0;
+  let abandoned: string | undefined;
   let queue: Promise<unknown> = Promise.resolve();
   const record = (fault: AdapterFault, caseText: string) => {
     if (records.length < 20) records.push({ kind: fault.kind, message: fault.message, case: caseText });
@@ -91,8 +102,11 @@ export function guardSubject(inner: Subject): GuardedSubject {
     beginUnit() {
       records = [];
       poisoned = undefined;
+      unitCalls = 0;
     },
     faults: () => records,
+    calls: () => unitCalls,
+    abandoned: () => abandoned,
     run(op, x, w, b, attrs) {
       // One call at a time: workers and programs answer in order, and each time limit must cover only
       // its own call. A clause that issues calls concurrently simply has them queued.
@@ -113,11 +127,17 @@ export function guardSubject(inner: Subject): GuardedSubject {
 
   async function guardedRun(...[op, x, w, b, attrs]: Parameters<Subject['run']>): Promise<Tensor> {
     const caseText = describeCase(op, x, w, b, attrs);
+    if (abandoned) throw record(new AdapterFault('timeout', `not run: ${abandoned}`), caseText);
     if (poisoned) throw new AdapterFault(poisoned.kind, `not run: the adapter already failed on an earlier case of this clause (${poisoned.message})`);
     let result: unknown;
+    unitCalls++;
     try {
       result = await inner.run(op, x, w, b, attrs);
+      hangsInARow = 0;
     } catch (e) {
+      if (e instanceof AdapterFault && e.kind === 'timeout') {
+        if (++hangsInARow >= MAX_HANGS_IN_A_ROW) abandoned = `the implementation hangs: no answer on ${hangsInARow} calls in a row, each given the full time limit; it is not called again in this run`;
+      } else hangsInARow = 0;
       if (e instanceof AdapterFault) throw record(e, caseText);
       if (e instanceof Error) throw e;
       throw record(new AdapterFault('non-error-throw', `the adapter threw ${describeThrown(e)}, not an Error`), caseText);

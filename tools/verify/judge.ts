@@ -12,9 +12,9 @@ import { findMismatch, formatWindow } from '../../spec/framework/compare';
 import { DEFAULT_SEED } from '../../spec/framework/runClause';
 import { expectedWithBound, PRECISION_PROFILES, profileFor, type Algorithm, type PrecisionProfile } from '../../spec/tolerance';
 import { defaultFixturesDir } from '../fixtures/paths';
-import { loadManifest, readCase, readOutput } from '../fixtures/read';
+import { FixtureError, loadManifest, readCase, readOutput, type FixtureData } from '../fixtures/read';
 import { REPORT_SCHEMA_ID, REPORT_VERSION, summarise, type CaseResult, type ClauseResult, type VerifyReport } from './report';
-import { packageVersion, VerifyArgumentError } from './run';
+import { packageVersion, VerifyArgumentError, VerifyEnvironmentError } from './run';
 
 export const NOT_RUN = 'not run: no output file';
 
@@ -37,7 +37,7 @@ export async function judgeDirectory(outputDir: string, options: JudgeOptions = 
   if (!fs.existsSync(outputDir) || !fs.statSync(outputDir).isDirectory()) throw new VerifyArgumentError(`${outputDir} is not a folder`);
   const fixturesDir = options.fixturesDir ?? defaultFixturesDir();
   const profileName = options.precision ?? 'float32';
-  if (!PRECISION_PROFILES[profileName]) throw new VerifyArgumentError(`unknown precision ${JSON.stringify(profileName)}: use ${Object.keys(PRECISION_PROFILES).join(', ')}`);
+  if (!Object.prototype.hasOwnProperty.call(PRECISION_PROFILES, profileName)) throw new VerifyArgumentError(`unknown precision ${JSON.stringify(profileName)}: use ${Object.keys(PRECISION_PROFILES).join(', ')}`);
   const algorithm = options.algorithm ?? 'direct';
   if (algorithm !== 'direct' && algorithm !== 'transform') throw new VerifyArgumentError(`unknown algorithm ${JSON.stringify(algorithm)}: use direct or transform`);
   const profile = profileFor(profileName, algorithm);
@@ -61,9 +61,16 @@ export async function judgeDirectory(outputDir: string, options: JudgeOptions = 
       cases.push({ id, status: 'unsupported', durationMs: 0, unsupportedReason: NOT_RUN });
       continue;
     }
+    let fixture: FixtureData;
+    try {
+      fixture = readCase(fixturesDir, entry);
+    } catch (e) {
+      // The fixtures are convspec's inputs, not the third party's output: a damaged one stops the run (exit 2).
+      if (e instanceof FixtureError) throw new VerifyEnvironmentError(e.message);
+      throw e;
+    }
     let result: CaseResult;
     try {
-      const fixture = readCase(fixturesDir, entry);
       const actual = readOutput(outputDir, entry);
       const expected = expectedWithBound(fixture.op, fixture.x, fixture.w, fixture.b, fixture.attrs, profile);
       const m = findMismatch(actual, expected);
@@ -88,6 +95,8 @@ export async function judgeDirectory(outputDir: string, options: JudgeOptions = 
     seed: DEFAULT_SEED,
     durationMs: Date.now() - started,
     skipped: count('unsupported') > 0 ? { [NOT_RUN]: count('unsupported') } : {},
+    // Every output read is the third party's computation.
+    calls: count('passed') + count('failed'),
     ...(firstFailure ? { error: `${count('failed')} of ${cases.length} cases failed; first: ${firstFailure.id}: ${firstFailure.error}`, mismatch: firstFailure.mismatch } : {}),
     cases,
   };

@@ -6,6 +6,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ImplementationWithSupports } from '../../spec/framework/subject';
+import { formatBytes } from '../io/files';
+
+/** Largest module file loaded (a bundled runtime is tens of MB; `/dev/zero` once took 8 GB). */
+export const MAX_MODULE_BYTES = 256 * 1024 * 1024;
 
 /** Thrown when the module cannot be loaded or does not export an Implementation: verify exits 2. */
 export class TargetError extends Error {
@@ -73,7 +77,7 @@ export function implementationProblem(v: unknown): string | undefined {
  */
 export async function loadImplementation(file: string, exportName?: string): Promise<ImplementationWithSupports> {
   const resolved = path.resolve(file);
-  if (!fs.existsSync(resolved)) throw new TargetError(`${file}: no such file`);
+  checkModuleFile(file);
   let ns: unknown;
   try {
     ns = await importModule(resolved);
@@ -96,6 +100,22 @@ export async function loadImplementation(file: string, exportName?: string): Pro
   }
   if (exportName) throw new TargetError(`${file} has no export named ${exportName}`);
   return check(candidate, file, 'default');
+}
+
+/**
+ * Refuses, before anything is read, a module path that is missing, not a regular file (a FIFO, a
+ * device such as /dev/zero, a folder) or larger than MAX_MODULE_BYTES.
+ */
+export function checkModuleFile(file: string): void {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(path.resolve(file));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new TargetError(code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot be read (${code ?? (e as Error).message})`);
+  }
+  if (!st.isFile()) throw new TargetError(`${file} is not a regular file (${st.isDirectory() ? 'a folder' : st.isFIFO() ? 'a FIFO' : st.isCharacterDevice() ? 'a character device' : 'a special file'}): give a JavaScript or TypeScript module`);
+  if (st.size > MAX_MODULE_BYTES) throw new TargetError(`${file} is ${formatBytes(st.size)}, more than the ${formatBytes(MAX_MODULE_BYTES)} a module may be`);
 }
 
 function check(v: unknown, file: string, what: string): ImplementationWithSupports {

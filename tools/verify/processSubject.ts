@@ -5,9 +5,11 @@
  * sends `describe` first, as the protocol promises.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import * as readline from 'node:readline';
+import { resolve as resolveGeometry, product } from '../../impl/resolve';
+import type { ConvTransposeAttributes, OpName, Tensor } from '../../impl/types';
 import type { Supports, Subject } from '../../spec/framework/subject';
 import { AdapterFault } from './guard';
+import { BoundedLineSplitter, forwardLogLines, type Line } from './lines';
 import { TargetError } from './loadModule';
 import { computeRequestLine, parseComputeAnswer, parseDescribeAnswer, ProgramError, ProtocolError } from './protocol';
 import { sanitizeSupports } from './supports';
@@ -26,23 +28,48 @@ export interface ProcessSubjectOptions {
 interface Running {
   child: ChildProcess;
   lines: AsyncLineQueue;
+  /** Splits stdout; its cap is set per request to the answer the request implies. */
+  splitter: BoundedLineSplitter;
   dead: boolean;
   exitReason?: string;
   stderrTail: string;
 }
 
+/** Lines kept unread before the program is out of step (it may write only one line per request). */
+const MAX_QUEUED_LINES = 64;
+
+/** The longest describe answer or refusal accepted, in bytes. */
+export const MIN_ANSWER_MAX_BYTES = 1 << 20;
+
+/**
+ * The longest answer line a compute request may get: the base64 of the output the case implies (twice,
+ * for whitespace) plus room for the rest, and never less than MIN_ANSWER_MAX_BYTES (a refusal).
+ */
+export function answerMaxBytes(op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes): number {
+  let outputElements = 0;
+  try {
+    outputElements = product(resolveGeometry(op, x.dims, w.dims, attrs, b?.dims).outputDims);
+  } catch {
+    // An invalid case: the answer should be a refusal.
+  }
+  return Math.max(MIN_ANSWER_MAX_BYTES, 2 * Math.ceil((outputElements * 4) / 3) + 64 * 1024);
+}
+
 /** Lines from stdout, awaited one at a time; rejects waiters when the stream ends. */
 class AsyncLineQueue {
-  private readonly queued: string[] = [];
-  private waiter?: { resolve(line: string): void; reject(e: Error): void };
+  private readonly queued: Line[] = [];
+  private waiter?: { resolve(line: Line): void; reject(e: Error): void };
   private endedWith?: Error;
+  /** Lines dropped because too many were queued unread. */
+  overflowed = 0;
 
-  push(line: string): void {
+  push(line: Line): void {
     if (this.waiter) {
       const w = this.waiter;
       this.waiter = undefined;
       w.resolve(line);
-    } else this.queued.push(line);
+    } else if (this.queued.length < MAX_QUEUED_LINES) this.queued.push(line);
+    else this.overflowed++;
   }
 
   end(reason: Error): void {
@@ -54,12 +81,7 @@ class AsyncLineQueue {
     }
   }
 
-  /** Unanswered lines left over (the program wrote more than it was asked). */
-  get pendingCount(): number {
-    return this.queued.length;
-  }
-
-  next(timeoutMs: number, onTimeout: () => Error): Promise<string> {
+  next(timeoutMs: number, onTimeout: () => Error): Promise<Line> {
     if (this.queued.length > 0) return Promise.resolve(this.queued.shift()!);
     if (this.endedWith) return Promise.reject(this.endedWith);
     return new Promise((resolve, reject) => {
@@ -119,11 +141,21 @@ export async function openProcessSubject(command: string, options: ProcessSubjec
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: process.platform !== 'win32',
     });
-    const running: Running = { child, lines: new AsyncLineQueue(), dead: false, stderrTail: '' };
+    const lines = new AsyncLineQueue();
+    // A line past the cap is reported at once (its newline may never come); the program is then restarted.
+    const splitter = new BoundedLineSplitter(
+      MIN_ANSWER_MAX_BYTES,
+      (line) => {
+        if (line.droppedBytes === 0) lines.push(line);
+      },
+      (kept) => lines.push({ text: '', droppedBytes: kept }),
+    );
+    const running: Running = { child, lines, splitter, dead: false, stderrTail: '' };
     child.stdin!.on('error', () => undefined); // EPIPE after the program died: reported through 'exit'
-    readline.createInterface({ input: child.stdout! }).on('line', (line) => running.lines.push(line));
-    readline.createInterface({ input: child.stderr! }).on('line', (line) => {
-      running.stderrTail = (running.stderrTail + line + '\n').slice(-2000);
+    child.stdout!.on('data', (chunk: Buffer) => splitter.push(chunk));
+    child.stdout!.on('end', () => splitter.end());
+    forwardLogLines(child.stderr!, (line) => {
+      running.stderrTail = (running.stderrTail + line.slice(0, 2000) + '\n').slice(-2000);
       log(line);
     });
     const onGone = (why: string) => {
@@ -135,17 +167,19 @@ export async function openProcessSubject(command: string, options: ProcessSubjec
     // 'close' (not 'exit') so every stdout line written before the exit is delivered first.
     child.on('close', (code, signal) => onGone(signal ? `was killed by ${signal}` : `exited with code ${code}`));
     child.stdin!.write('{"id":0,"op":"describe"}\n');
-    let line: string;
+    let line: Line;
     try {
-      line = await running.lines.next(startTimeoutMs, () => new AdapterFault('timeout', `did not answer describe within ${startTimeoutMs} ms`));
+      line = await running.lines.next(startTimeoutMs, () => new AdapterFault('timeout', `did not answer describe within ${startTimeoutMs} ms (--start-timeout)`));
     } catch (e) {
       kill(running);
       const tail = running.stderrTail.trim();
       throw new TargetError(`\`${command}\`: ${(e as Error).message.replace(/^the program /, 'the program ')}${tail ? `\n  its stderr ended with:\n    ${tail.split('\n').slice(-5).join('\n    ')}` : ''}`);
     }
-    const described = parseDescribeAnswer(line);
     let supports: Supports;
+    let described: ReturnType<typeof parseDescribeAnswer>;
     try {
+      if (line.droppedBytes > 0) throw new Error(`its describe answer is longer than ${MIN_ANSWER_MAX_BYTES} bytes with no newline`);
+      described = parseDescribeAnswer(line.text);
       supports = sanitizeSupports(described.supports);
     } catch (e) {
       kill(running);
@@ -173,8 +207,10 @@ export async function openProcessSubject(command: string, options: ProcessSubjec
     async run(op, x, w, b, attrs) {
       const r = await live();
       const id = nextId++;
+      const maxBytes = answerMaxBytes(op, x, w, b, attrs);
+      r.splitter.setMaxBytes(maxBytes);
       r.child.stdin!.write(computeRequestLine(id, op, x, w, b, attrs) + '\n');
-      let line: string;
+      let line: Line;
       try {
         line = await r.lines.next(timeoutMs, () => new AdapterFault('timeout', `no answer within ${timeoutMs} ms (the program was killed and restarted)`));
       } catch (e) {
@@ -182,7 +218,11 @@ export async function openProcessSubject(command: string, options: ProcessSubjec
         throw e;
       }
       try {
-        return parseComputeAnswer(line, id);
+        if (r.lines.overflowed > 0) throw new ProtocolError(`the program wrote more than ${MAX_QUEUED_LINES} lines nobody asked for`);
+        if (line.droppedBytes > 0) {
+          throw new ProtocolError(`answer to request ${id} is longer than ${maxBytes} bytes with no newline, more than the output this case implies`);
+        }
+        return parseComputeAnswer(line.text, id);
       } catch (e) {
         if (e instanceof ProgramError) return Promise.reject(new Error(e.message));
         kill(r); // out of step with the program: start afresh

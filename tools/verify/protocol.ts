@@ -148,16 +148,22 @@ export class ProgramError extends Error {
   override readonly name = 'ProgramError';
 }
 
-/** Reads a describe answer; anything but a well-formed one means "supports everything". */
-export function parseDescribeAnswer(line: string): { name?: string; supports: Supports } {
+/**
+ * Reads a describe answer. An error answer, or one without `supports`, means "supports everything"; a
+ * `supports` that is present is returned as given, so a malformed one (a string, an array) is refused
+ * by sanitizeSupports instead of silently widening the declaration.
+ */
+export function parseDescribeAnswer(line: string): { name?: string; supports: unknown } {
+  let a: unknown;
   try {
-    const a = JSON.parse(line) as Record<string, unknown>;
-    if (!a || typeof a !== 'object' || a.id !== 0 || a.error !== undefined) return { supports: {} };
-    const supports = a.supports && typeof a.supports === 'object' && !Array.isArray(a.supports) ? (a.supports as Supports) : {};
-    return { name: typeof a.name === 'string' ? a.name : undefined, supports };
+    a = JSON.parse(line);
   } catch {
     return { supports: {} };
   }
+  if (!a || typeof a !== 'object' || Array.isArray(a)) return { supports: {} };
+  const o = a as Record<string, unknown>;
+  if (o.id !== 0 || o.error !== undefined) return { supports: {} };
+  return { name: typeof o.name === 'string' ? o.name : undefined, supports: o.supports ?? {} };
 }
 
 function truncate(s: string, n = 120): string {

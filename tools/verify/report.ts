@@ -27,6 +27,8 @@ export interface CaseResult {
   mismatch?: Mismatch;
   faults?: FaultRecord[];
   replay?: string;
+  /** Calls that reached the implementation while this case ran. */
+  calls?: number;
 }
 
 /** A clause's outcome as runClause reports it (spec/framework/runClause.ts), plus what isolation saw. */
@@ -35,6 +37,21 @@ export interface ClauseResult extends ClauseOutcome {
   faults?: FaultRecord[];
   /** Enumerated clauses only: every selected case. */
   cases?: CaseResult[];
+  /**
+   * Calls that reached the implementation while the clause ran (for `judge`: outputs judged). A clause
+   * that never calls it (pure arithmetic of the spec) cannot by itself make a target conformant.
+   */
+  calls?: number;
+}
+
+/** How much of what was drawn the target's declaration let through. */
+export interface Coverage {
+  /** Cases judged in clauses that called the implementation. */
+  casesJudged: number;
+  /** Cases skipped as outside the declared support. */
+  casesUnsupported: number;
+  /** casesJudged / (casesJudged + casesUnsupported); 0 when nothing was drawn. */
+  supportedFraction: number;
 }
 
 export interface Tally {
@@ -80,8 +97,18 @@ export interface VerifyReport {
   clauses: ClauseResult[];
   ambiguities: AmbiguityResult[];
   summary: {
-    /** No failure anywhere and at least one clause passed (or, with --shard, an empty share). */
+    /**
+     * No failure anywhere and at least one clause or case passed that called the implementation (or,
+     * with --shard, an empty share); and, when a minimum was asked for, coverage.supportedFraction
+     * reaches it.
+     */
     conformant: boolean;
+    /** Why a run without failures is not conformant (nothing called the implementation; too little supported). */
+    notConformantBecause?: string;
+    /** How much was outside the declared support. */
+    coverage: Coverage;
+    /** Set when the run stopped calling the implementation (it hangs on every call); said once. */
+    abandoned?: string;
     /** No failure outside the validation category. */
     numericConformant: boolean;
     /** No failure in the validation category (errors on invalid input). */
@@ -98,7 +125,27 @@ export function emptyTally(): Tally {
   return { passed: 0, failed: 0, unsupported: 0 };
 }
 
-export function summarise(clauses: ClauseResult[]): VerifyReport['summary'] {
+/** A passed clause or case that called the implementation: what a CONFORMANT verdict must rest on. */
+function earnedPass(clauses: ClauseResult[]): boolean {
+  return clauses.some((c) => (c.status === 'passed' && (c.calls ?? 0) > 0) || (c.cases ?? []).some((k) => k.status === 'passed' && (k.calls ?? 0) > 0));
+}
+
+export function coverageOf(clauses: ClauseResult[]): Coverage {
+  let casesJudged = 0;
+  let casesUnsupported = 0;
+  for (const c of clauses) {
+    if ((c.calls ?? 0) > 0) casesJudged += c.numRuns;
+    casesUnsupported += c.numSkips;
+  }
+  const drawn = casesJudged + casesUnsupported;
+  return { casesJudged, casesUnsupported, supportedFraction: drawn === 0 ? 0 : casesJudged / drawn };
+}
+
+/**
+ * The summary of a run. `minSupported` (0…1) makes a run whose coverage.supportedFraction is below it
+ * not conformant (`gate --min-supported`).
+ */
+export function summarise(clauses: ClauseResult[], options: { minSupported?: number; abandoned?: string } = {}): VerifyReport['summary'] {
   const tally = emptyTally();
   const cases = emptyTally();
   const byCategory: Partial<Record<ClauseCategory, Tally>> = {};
@@ -110,8 +157,20 @@ export function summarise(clauses: ClauseResult[]): VerifyReport['summary'] {
   const failedIn = (pred: (c: ClauseResult) => boolean) => clauses.some((c) => c.status === 'failed' && pred(c));
   const numericConformant = !failedIn((c) => c.category !== 'validation');
   const validationConformant = !failedIn((c) => c.category === 'validation');
+  const coverage = coverageOf(clauses);
+  let notConformantBecause: string | undefined;
+  if (numericConformant && validationConformant) {
+    if (!earnedPass(clauses)) {
+      notConformantBecause = 'no clause or case that calls the implementation passed: everything it was asked was outside its declared support, or nothing was selected that calls it';
+    } else if (options.minSupported !== undefined && coverage.supportedFraction < options.minSupported) {
+      notConformantBecause = `only ${(coverage.supportedFraction * 100).toFixed(1)} % of the drawn cases were inside the declared support (${coverage.casesJudged} judged, ${coverage.casesUnsupported} unsupported); --min-supported asks for ${(options.minSupported * 100).toFixed(1)} %`;
+    }
+  }
   return {
-    conformant: numericConformant && validationConformant && tally.passed > 0,
+    conformant: numericConformant && validationConformant && notConformantBecause === undefined,
+    ...(notConformantBecause ? { notConformantBecause } : {}),
+    coverage,
+    ...(options.abandoned ? { abandoned: options.abandoned } : {}),
     numericConformant,
     validationConformant,
     clauses: tally,

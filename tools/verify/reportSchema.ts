@@ -55,6 +55,7 @@ const caseResult = {
     mismatch,
     faults: { type: 'array', items: fault },
     replay: { type: 'string' },
+    calls: { type: 'integer', minimum: 0 },
   },
 };
 const clauseResult = {
@@ -77,6 +78,7 @@ const clauseResult = {
     replay: { type: 'string' },
     faults: { type: 'array', items: fault },
     cases: { type: 'array', items: caseResult },
+    calls: { type: 'integer', minimum: 0 },
   },
 };
 
@@ -133,6 +135,17 @@ export const REPORT_SCHEMA = {
       required: ['conformant', 'numericConformant', 'validationConformant', 'clauses', 'cases', 'byCategory'],
       properties: {
         conformant: { type: 'boolean' },
+        notConformantBecause: { type: 'string' },
+        coverage: {
+          type: 'object',
+          required: ['casesJudged', 'casesUnsupported', 'supportedFraction'],
+          properties: {
+            casesJudged: { type: 'integer', minimum: 0 },
+            casesUnsupported: { type: 'integer', minimum: 0 },
+            supportedFraction: { type: 'number', minimum: 0, maximum: 1 },
+          },
+        },
+        abandoned: { type: 'string' },
         numericConformant: { type: 'boolean' },
         validationConformant: { type: 'boolean' },
         clauses: tally,

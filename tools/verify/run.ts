@@ -12,6 +12,7 @@ import { caseId, compileFilter } from '../../spec/framework/caseId';
 import { MismatchError } from '../../spec/framework/compare';
 import { DEFAULT_SEED, runClause, type ClauseOutcome } from '../../spec/framework/runClause';
 import { fixturesClause, fixturesOrt } from '../../spec/properties/fixtures';
+import { FixtureError, loadManifest } from '../fixtures/read';
 import { probeAmbiguities } from './ambiguities';
 import { isEnumerated, type EnumeratedClause, type NamedCase } from './enumerated';
 import { AdapterFault, type GuardedSubject } from './guard';
@@ -37,8 +38,15 @@ export interface VerifyOptions {
   depth?: number;
   /** Run only shard `index` (1-based) of `count`. */
   shard?: { index: number; count: number };
-  /** Per-case time limit in ms. Default DEFAULT_TIMEOUT_MS. */
+  /** Per-case time limit in ms (1 … 2³¹−1). Default DEFAULT_TIMEOUT_MS. */
   timeoutMs?: number;
+  /** Time limit for starting the target (loading a module, a program's describe answer), in ms. Default 60 000. */
+  startTimeoutMs?: number;
+  /**
+   * Smallest share (0…1) of drawn cases that must be inside the declared support for a conformant
+   * verdict (report summary.coverage). Default: none.
+   */
+  minSupported?: number;
   /** The clause registry. Default spec/clauses.ts allClauses. */
   registry?: Clause<any>[];
   /** Fixtures folder for the fixtures.ort clause. Default: the bundled fixtures/. */
@@ -65,6 +73,19 @@ export interface ProgressEvent {
 export class VerifyArgumentError extends Error {
   override readonly name = 'VerifyArgumentError';
 }
+
+/**
+ * The run could not go on for a reason that is not the implementation's (the fixtures changed or
+ * vanished under it): the CLI exits 2, blaming nobody's conformance.
+ */
+export class VerifyEnvironmentError extends Error {
+  override readonly name = 'VerifyEnvironmentError';
+}
+
+/** A fast-check replay path: colon-separated indices, as printed in replay lines. */
+const REPLAY_PATH = /^\d{1,9}(:\d{1,9}){0,999}$/;
+/** The longest time limit a Node timer keeps (a longer one fires after 1 ms). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface Selection {
   property: Clause<any>[];
@@ -119,10 +140,10 @@ export async function selectUnits(registry: Clause<any>[], filters: string[], sh
 
 /** Parses `i/n` (1 ≤ i ≤ n). */
 export function parseShard(s: string): { index: number; count: number } {
-  const m = /^(\d+)\/(\d+)$/.exec(s.trim());
+  const m = /^(\d{1,6})\/(\d{1,6})$/.exec(s.trim());
   const index = m ? Number(m[1]) : NaN;
   const count = m ? Number(m[2]) : NaN;
-  if (!m || count < 1 || index < 1 || index > count) throw new VerifyArgumentError(`--shard ${JSON.stringify(s)} must be i/n with 1 ≤ i ≤ n, e.g. 2/4`);
+  if (!m || count < 1 || index < 1 || index > count) throw new VerifyArgumentError(`--shard ${JSON.stringify(s)} must be i/n with 1 ≤ i ≤ n ≤ 999999, e.g. 2/4`);
   return { index, count };
 }
 
@@ -140,6 +161,7 @@ export async function runPropertyClause(clause: Clause<any>, subject: GuardedSub
   try {
     outcome = await runClause(clause, subject, { seed, path: options.path, runs: options.runs, depth: options.depth, replay: (id, s, p) => replay(id, s, p) });
   } catch (e) {
+    if (e instanceof FixtureError) throw new VerifyEnvironmentError(`the fixtures changed or vanished during the run: ${e.message}`);
     // The clause itself could not run (e.g. its arbitrary threw): never a pass.
     return {
       id: clause.id, title: clause.title, category: clause.category, status: 'failed', numRuns: 0, numSkips: 0, seed, durationMs: 0, skipped: {},
@@ -147,7 +169,7 @@ export async function runPropertyClause(clause: Clause<any>, subject: GuardedSub
       replay: replay(clause.id, seed),
     };
   }
-  const result: ClauseResult = { ...outcome };
+  const result: ClauseResult = { ...outcome, calls: subject.calls() };
   const faults = subject.faults();
   if (faults.length === 0) return result;
   result.faults = [...faults];
@@ -201,6 +223,8 @@ export async function runEnumeratedClause(
     try {
       await clause.check(c.value, ctx);
     } catch (e) {
+      // The fixtures are convspec's, not the implementation's: damaged or gone, the run cannot go on.
+      if (e instanceof FixtureError) throw new VerifyEnvironmentError(`the fixtures changed or vanished during the run: ${e.message}`);
       if (fc.PreconditionFailure.isFailure(e)) {
         status = 'unsupported';
       } else {
@@ -214,7 +238,7 @@ export async function runEnumeratedClause(
       status = 'failed';
       error = `${faults[0].kind}: ${faults[0].message}`;
     }
-    const r: CaseResult = { id, status, durationMs: Date.now() - t0 };
+    const r: CaseResult = { id, status, durationMs: Date.now() - t0, calls: subject.calls() };
     if (status === 'unsupported') {
       const reason = [...ctx.skipped.keys()].join(', ') || 'outside the declared support';
       r.unsupportedReason = reason;
@@ -241,6 +265,7 @@ export async function runEnumeratedClause(
     seed,
     durationMs: Date.now() - started,
     skipped,
+    calls: results.reduce((a, r) => a + (r.calls ?? 0), 0),
     ...(firstFailure ? { error: `${count('failed')} of ${results.length} cases failed; first: ${firstFailure.id}: ${firstFailure.error}`, mismatch: firstFailure.mismatch, replay: firstFailure.replay } : {}),
     cases: results,
   };
@@ -270,15 +295,34 @@ export async function checkAndSelect(options: VerifyOptions): Promise<{ seed: nu
   const filters = options.clauses ?? [];
   if (options.runs !== undefined && !(Number.isInteger(options.runs) && options.runs >= 1)) throw new VerifyArgumentError(`runs must be an integer ≥ 1, got ${options.runs}`);
   if (options.depth !== undefined && !(options.depth > 0 && Number.isFinite(options.depth))) throw new VerifyArgumentError(`depth must be a positive number, got ${options.depth}`);
-  if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw new VerifyArgumentError(`timeout must be a positive number of ms, got ${timeoutMs}`);
-  if (!Number.isSafeInteger(seed)) throw new VerifyArgumentError(`seed must be an integer, got ${seed}`);
+  for (const [name, ms] of [['timeout', timeoutMs], ['start timeout', options.startTimeoutMs]] as const) {
+    if (ms !== undefined && !(Number.isFinite(ms) && ms >= 1 && ms <= MAX_TIMER_MS)) throw new VerifyArgumentError(`${name} must be from 1 to ${MAX_TIMER_MS} ms, got ${ms}`);
+  }
+  if (!(Number.isSafeInteger(seed) && seed >= -(2 ** 31) && seed < 2 ** 31)) throw new VerifyArgumentError(`seed must be a 32-bit integer, got ${seed}`);
+  if (options.path !== undefined && !REPLAY_PATH.test(options.path)) {
+    throw new VerifyArgumentError(`--path ${JSON.stringify(options.path)} is not a replay path: it is the colon-separated numbers a replay line prints, e.g. 3:1:0`);
+  }
+  if (options.minSupported !== undefined && !(options.minSupported >= 0 && options.minSupported <= 1)) {
+    throw new VerifyArgumentError(`minimum supported share must be from 0 to 1, got ${options.minSupported}`);
+  }
   let registry = options.registry ?? allClauses;
   if (options.fixturesDir !== undefined) {
     const dir = options.fixturesDir;
     if (!fs.existsSync(path.join(dir, 'manifest.json'))) throw new VerifyArgumentError(`${dir} has no manifest.json: not a fixtures folder`);
+    try {
+      loadManifest(dir);
+    } catch (e) {
+      throw new VerifyArgumentError((e as Error).message);
+    }
     registry = registry.map((c) => (c.id === fixturesOrt.id ? fixturesClause(dir) : c));
   }
-  const selection = await selectUnits(registry, filters, options.shard);
+  let selection: Selection;
+  try {
+    selection = await selectUnits(registry, filters, options.shard);
+  } catch (e) {
+    if (e instanceof FixtureError) throw new VerifyEnvironmentError(e.message);
+    throw e;
+  }
   if (options.path !== undefined && (selection.property.length !== 1 || selection.enumerated.length > 0)) {
     throw new VerifyArgumentError('--path replays one failure: select exactly one property clause with --clause');
   }
@@ -295,7 +339,7 @@ export async function verifyTarget(target: VerifyTarget, options: VerifyOptions 
   const startedAt = new Date(started).toISOString();
   const { seed, timeoutMs, filters, selection } = await checkAndSelect(options);
 
-  const subject = await openTarget(target, { timeoutMs, log: options.log });
+  const subject = await openTarget(target, { timeoutMs, startTimeoutMs: options.startTimeoutMs, log: options.log });
   const args = targetArgs(target);
   const prefix = options.replayCommand ?? 'npx convspec verify';
   const replay = (id: string, s: number, path?: string) => replayLine(prefix, args, id, s, path, timeoutMs);
@@ -330,7 +374,7 @@ export async function verifyTarget(target: VerifyTarget, options: VerifyOptions 
     report();
     await subject.close().catch(() => undefined);
   }
-  const summary = summarise(clauses);
+  const summary = summarise(clauses, { minSupported: options.minSupported, abandoned: subject.abandoned() });
   // More shards than units leaves some shards empty: that share has nothing to fail.
   const emptyShare = options.shard !== undefined && total === 0;
   return {
@@ -351,7 +395,7 @@ export async function verifyTarget(target: VerifyTarget, options: VerifyOptions 
     },
     clauses,
     ambiguities,
-    summary: { ...summary, conformant: summary.conformant || emptyShare },
+    summary: emptyShare ? { ...summary, conformant: true, notConformantBecause: undefined } : summary,
   };
 }
 

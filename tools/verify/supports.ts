@@ -58,7 +58,8 @@ export function sanitizeSupports(raw: unknown): Supports {
     if (v !== undefined) out[key] = v;
   }
   if (r.precision !== undefined) {
-    if (typeof r.precision !== 'string' || !(r.precision in PRECISION_PROFILES)) {
+    // Own keys only: "toString" is `in` every object and once made the bound NaN.
+    if (typeof r.precision !== 'string' || !Object.prototype.hasOwnProperty.call(PRECISION_PROFILES, r.precision)) {
       throw new SupportsError(`supports.precision must be one of ${Object.keys(PRECISION_PROFILES).join(', ')}, got ${JSON.stringify(r.precision)}`);
     }
     out.precision = r.precision as Supports['precision'];

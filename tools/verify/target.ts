@@ -1,19 +1,19 @@
 /**
  * Verification targets and how each is opened as a guarded Subject: the bundled ONNX Runtime adapter
- * and module files run in a worker thread, `--cmd` programs in a subprocess, and an Implementation
+ * and module files run in a child process of their own (host.ts), `--cmd` programs in a subprocess, and an Implementation
  * object passed by a caller in this thread (no isolation: for tests and the mutants table).
  */
 import { subjectFromImplementation, type ImplementationWithSupports } from '../../spec/framework/subject';
 import { AdapterFault, guardSubject, type GuardedSubject } from './guard';
-import { implementationProblem, TargetError } from './loadModule';
+import { checkModuleFile, implementationProblem, TargetError } from './loadModule';
 import { openProcessSubject } from './processSubject';
 import { sanitizeSupports } from './supports';
-import { openWorkerSubject } from './workerSubject';
+import { openChildSubject } from './childSubject';
 
 export type VerifyTarget =
-  /** The bundled ONNX Runtime adapter (tools/adapters/onnxruntime.ts), in a worker. */
+  /** The bundled ONNX Runtime adapter (tools/adapters/onnxruntime.ts), in its own process. */
   | { kind: 'ort' }
-  /** A module file whose default export (or `exportName`) is an Implementation, in a worker. */
+  /** A module file whose default export (or `exportName`) is an Implementation, in its own process. */
   | { kind: 'module'; path: string; exportName?: string }
   /** A program speaking the JSON-lines protocol (protocol.ts). */
   | { kind: 'cmd'; command: string; cwd?: string }
@@ -23,7 +23,9 @@ export type VerifyTarget =
 export interface OpenOptions {
   /** Per-case time limit in ms. Default 10 000. */
   timeoutMs?: number;
-  /** Adapter log lines (worker console output, program stderr). */
+  /** Time limit for starting the adapter (loading a module, a program's describe answer), in ms. Default 60 000. */
+  startTimeoutMs?: number;
+  /** Adapter log lines (its console output, a program's stderr). */
   log?: (line: string) => void;
 }
 
@@ -51,9 +53,10 @@ export async function openTarget(target: VerifyTarget, options: OpenOptions = {}
   switch (target.kind) {
     case 'ort':
     case 'module':
-      return guardSubject(await openWorkerSubject(target, options));
+      if (target.kind === 'module') checkModuleFile(target.path);
+      return guardSubject(await openChildSubject(target, { ...options, loadTimeoutMs: options.startTimeoutMs }));
     case 'cmd':
-      return guardSubject(await openProcessSubject(target.command, { ...options, cwd: target.cwd }));
+      return guardSubject(await openProcessSubject(target.command, { ...options, startTimeoutMs: options.startTimeoutMs, cwd: target.cwd }));
     case 'implementation': {
       const problem = implementationProblem(target.implementation);
       if (problem) throw new TargetError(`not an Implementation: ${problem}`);
@@ -65,7 +68,7 @@ export async function openTarget(target: VerifyTarget, options: OpenOptions = {}
         throw new TargetError(`${target.implementation.name} declares ${(e as Error).message}`);
       }
       // A promise that never settles still ends at the time limit (a synchronous endless loop cannot be
-      // stopped in this thread: that needs a module target, which runs in a worker).
+      // stopped in this thread: that needs a module target, which runs in its own process).
       const timeoutMs = options.timeoutMs ?? 10_000;
       const call = inner.run.bind(inner);
       inner.run = (op, x, w, b, attrs) => {

@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { isConvSpecError } from '../../../impl/errors';
-import { setExitCode } from '../main';
+import { setExitCode } from '../exitCode';
 import { UsageError } from '../usage';
 import { parseNumber, parseNumberList } from '../../shape/args';
 import { coverage } from '../../coverage/coverage';

@@ -8,7 +8,7 @@
  */
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
-import { setExitCode } from '../main';
+import { setExitCode } from '../exitCode';
 import { UsageError } from '../usage';
 import { addAttributeOptions, attributesFrom, parseNumberList, type ConvOptionValues } from '../../shape/args';
 import { explainConvTranspose, type ExplainAnswer } from '../../explain/convTranspose';

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { checkFixtures } from '../../fixtures/check';
 import { DEFAULT_FIXTURE_SEED, generateFixtures } from '../../fixtures/generate';
 import { defaultFixturesDir } from '../../fixtures/paths';
-import { setExitCode } from '../main';
+import { setExitCode } from '../exitCode';
 import { UsageError } from '../usage';
 
 function parseSeed(text: string | undefined): number | undefined {

@@ -11,10 +11,11 @@ import type { VerifyTarget } from '../../verify/target';
 import { DEFAULT_SELF_CHECK_RUNS, runGate, VerifyArgumentError, type GateStep } from '../../gate/gate';
 import { gateJUnit } from '../../gate/junitSuites';
 import { makeStyle } from '../style';
-import { setExitCode } from '../main';
+import { setExitCode } from '../exitCode';
 import { UsageError } from '../usage';
 import { optionsFrom, type VerifyFlags } from './verify';
-import { writeReportFile } from '../writeReport';
+import { checkReportFiles, writeReportFile } from '../writeReport';
+import { FileAccessError, openLogFile } from '../../io/files';
 
 interface GateFlags extends Omit<VerifyFlags, 'cmd'> {
   /** Repeatable --cmd, collected into a list. */
@@ -58,6 +59,8 @@ export function registerGate(program: Command): void {
     .option('--runs <n|Nx>', 'random cases per property clause for the targets: N fixes the count, Nx multiplies the defaults')
     .option('--shard <i/n>', 'run only the i-th of n deterministic shares of every step (split a long run across CI machines)')
     .option('--timeout <ms>', 'per-case time limit in milliseconds (default 10000)')
+    .option('--start-timeout <ms>', 'time limit for loading a module or a program answering describe, in milliseconds (default 60000)')
+    .option('--min-supported <share>', 'a target fails unless at least this share of drawn cases (0.8 or 80%) was inside its declared support')
     .option('--no-self-check', 'skip the self-check of the reference')
     .option('--self-check-runs <n>', `random cases per property clause in the self-check (default ${DEFAULT_SELF_CHECK_RUNS})`)
     .option('--no-fixtures', 'skip the fixtures integrity check')
@@ -78,8 +81,15 @@ export function registerGate(program: Command): void {
         selfCheckRuns = Number(flags.selfCheckRuns);
         if (!Number.isSafeInteger(selfCheckRuns) || selfCheckRuns < 1) throw new UsageError(`--self-check-runs must be an integer ≥ 1, got ${JSON.stringify(flags.selfCheckRuns)}`);
       }
+      checkReportFiles([{ flag: '--junit', file: flags.junit }, { flag: '--log', file: flags.log }]);
       let logFd: number | undefined;
-      if (flags.log) logFd = fs.openSync(flags.log, 'a');
+      if (flags.log) {
+        try {
+          logFd = openLogFile(flags.log);
+        } catch (e) {
+          throw new UsageError((e as FileAccessError).message);
+        }
+      }
       options.log = (line) => {
         if (logFd !== undefined) fs.writeSync(logFd, line + '\n');
         else process.stderr.write(`[adapter] ${line}\n`);
@@ -118,7 +128,7 @@ export function registerGate(program: Command): void {
       const verdict = result.exitCode === 0 ? style.green('gate: PASSED') : result.exitCode === 1 ? style.red('gate: FAILED') : style.red('gate: COULD NOT RUN every step');
       process.stdout.write(`${verdict} in ${(result.durationMs / 1000).toFixed(1)} s\n`);
       if (flags.junit) {
-        writeReportFile(flags.junit, gateJUnit(result.steps.map((s) => s.junit), result.durationMs));
+        writeReportFile(flags.junit, gateJUnit(result.steps.map((s) => s.junit), result.durationMs), '--junit');
         process.stdout.write(`JUnit XML written to ${flags.junit}\n`);
       }
       setExitCode(result.exitCode);

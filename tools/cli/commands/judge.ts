@@ -8,10 +8,10 @@ import { formatReport } from '../../verify/format';
 import { judgeDirectory } from '../../verify/judge';
 import { toJUnit } from '../../verify/junit';
 import { reportToJson } from '../../verify/report';
-import { VerifyArgumentError } from '../../verify/run';
-import { setExitCode } from '../main';
+import { VerifyArgumentError, VerifyEnvironmentError } from '../../verify/run';
+import { setExitCode } from '../exitCode';
 import { UsageError } from '../usage';
-import { writeReportFile } from '../writeReport';
+import { checkReportFiles, writeReportFile } from '../writeReport';
 
 interface JudgeFlags {
   fixturesDir?: string;
@@ -36,6 +36,7 @@ export function registerJudge(program: Command): void {
     .option('--json <file>', 'write the report as JSON (same schema as verify)')
     .option('--junit <file>', 'write the report as JUnit XML')
     .action(async (dir: string, flags: JudgeFlags) => {
+      checkReportFiles([{ flag: '--json', file: flags.json }, { flag: '--junit', file: flags.junit }]);
       let report;
       try {
         report = await judgeDirectory(dir, {
@@ -46,12 +47,12 @@ export function registerJudge(program: Command): void {
           name: flags.name,
         });
       } catch (e) {
-        if (e instanceof VerifyArgumentError) throw new UsageError(e.message);
+        if (e instanceof VerifyArgumentError || e instanceof VerifyEnvironmentError) throw new UsageError(e.message);
         throw e;
       }
       process.stdout.write(formatReport(report));
-      if (flags.json) writeReportFile(flags.json, reportToJson(report));
-      if (flags.junit) writeReportFile(flags.junit, toJUnit(report));
+      if (flags.json) writeReportFile(flags.json, reportToJson(report), '--json');
+      if (flags.junit) writeReportFile(flags.junit, toJUnit(report), '--junit');
       setExitCode(report.summary.conformant ? 0 : 1);
     });
 }

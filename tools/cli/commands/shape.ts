@@ -7,7 +7,7 @@
  * So `convspec shape … && …` works as a validity test in scripts.
  */
 import type { Command } from 'commander';
-import { setExitCode } from '../main';
+import { setExitCode } from '../exitCode';
 import { UsageError } from '../usage';
 import { addAttributeOptions, attributesFrom, parseNumberList, parseOp, type ConvOptionValues } from '../../shape/args';
 import { explainShape } from '../../shape/shape';

@@ -5,16 +5,17 @@
  */
 import * as fs from 'node:fs';
 import { Option, type Command } from 'commander';
+import { FileAccessError, openLogFile } from '../../io/files';
 import { SingleBar } from 'cli-progress';
 import { optionsFromEnv } from '../../../spec/framework/runClause';
 import { formatReport } from '../../verify/format';
 import { toJUnit } from '../../verify/junit';
 import { TargetError } from '../../verify/loadModule';
 import { reportToJson } from '../../verify/report';
-import { parseShard, verifyTarget, VerifyArgumentError, type VerifyOptions, type VerifyTarget } from '../../verify/run';
-import { setExitCode } from '../main';
+import { parseShard, verifyTarget, VerifyArgumentError, VerifyEnvironmentError, type VerifyOptions, type VerifyTarget } from '../../verify/run';
+import { setExitCode } from '../exitCode';
 import { UsageError } from '../usage';
-import { writeReportFile } from '../writeReport';
+import { checkReportFiles, writeReportFile } from '../writeReport';
 
 export interface VerifyFlags {
   cmd?: string;
@@ -25,6 +26,8 @@ export interface VerifyFlags {
   runs?: string;
   shard?: string;
   timeout?: string;
+  startTimeout?: string;
+  minSupported?: string;
   json?: string;
   junit?: string;
   log?: string;
@@ -34,9 +37,15 @@ export interface VerifyFlags {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-function integer(flag: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag} ${JSON.stringify(value)} must be an integer ≥ ${min}`);
+/** The longest time limit a Node timer keeps (longer ones fire after 1 ms). */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+/** Most random cases per clause, and the largest depth multiplier, a run may ask for. */
+export const MAX_RUNS = 1_000_000;
+export const MAX_DEPTH = 1000;
+
+function integer(flag: string, value: string, min: number, max: number): number {
+  const n = /^\s*-?\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new UsageError(`${flag} ${JSON.stringify(value)} must be an integer from ${min} to ${max}`);
   return n;
 }
 
@@ -45,10 +54,10 @@ export function parseRuns(value: string): Pick<VerifyOptions, 'runs' | 'depth'> 
   const m = /^(\d+(?:\.\d+)?)x$/i.exec(value.trim());
   if (m) {
     const depth = Number(m[1]);
-    if (!(depth > 0)) throw new UsageError(`--runs ${value}: the multiplier must be positive`);
+    if (!(depth > 0 && depth <= MAX_DEPTH)) throw new UsageError(`--runs ${value}: the multiplier must be above 0 and at most ${MAX_DEPTH}`);
     return { depth };
   }
-  return { runs: integer('--runs', value, 1) };
+  return { runs: integer('--runs', value, 1, MAX_RUNS) };
 }
 
 /** Target from the positional argument and flags. */
@@ -63,6 +72,14 @@ export function targetFrom(modulePath: string | undefined, flags: Pick<VerifyFla
   return { kind: 'ort' };
 }
 
+/** `--min-supported 0.8` or `80%`: the smallest share of drawn cases inside the declared support. */
+export function parseMinSupported(value: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(value);
+  const share = m ? Number(m[1]) / (m[2] ? 100 : 1) : NaN;
+  if (!(share >= 0 && share <= 1)) throw new UsageError(`--min-supported ${JSON.stringify(value)} must be a share from 0 to 1, or a percentage such as 80%`);
+  return share;
+}
+
 /** VerifyOptions from flags, with CONVSPEC_SEED / CONVSPEC_PATH / CONVSPEC_DEPTH as defaults. */
 export function optionsFrom(flags: VerifyFlags): VerifyOptions {
   let env: ReturnType<typeof optionsFromEnv>;
@@ -72,11 +89,13 @@ export function optionsFrom(flags: VerifyFlags): VerifyOptions {
     throw new UsageError((e as Error).message);
   }
   const options: VerifyOptions = { clauses: flags.clause, seed: env.seed, path: env.path, depth: env.depth };
-  if (flags.seed !== undefined) options.seed = integer('--seed', flags.seed, -(2 ** 31));
+  if (flags.seed !== undefined) options.seed = integer('--seed', flags.seed, -(2 ** 31), 2 ** 31 - 1);
   if (flags.path !== undefined) options.path = flags.path;
   if (flags.runs !== undefined) Object.assign(options, parseRuns(flags.runs));
-  if (flags.timeout !== undefined) options.timeoutMs = integer('--timeout', flags.timeout, 1);
+  if (flags.timeout !== undefined) options.timeoutMs = integer('--timeout', flags.timeout, 1, MAX_TIMEOUT_MS);
+  if (flags.startTimeout !== undefined) options.startTimeoutMs = integer('--start-timeout', flags.startTimeout, 1, MAX_TIMEOUT_MS);
   if (flags.fixturesDir !== undefined) options.fixturesDir = flags.fixturesDir;
+  if (flags.minSupported !== undefined) options.minSupported = parseMinSupported(flags.minSupported);
   if (flags.shard !== undefined) {
     try {
       options.shard = parseShard(flags.shard);
@@ -91,11 +110,19 @@ export function optionsFrom(flags: VerifyFlags): VerifyOptions {
 export async function runVerify(modulePath: string | undefined, flags: VerifyFlags): Promise<number> {
   const target = targetFrom(modulePath, flags);
   const options = optionsFrom(flags);
+  // Every output is checked before the run, so a bad path costs nothing.
+  checkReportFiles([{ flag: '--json', file: flags.json }, { flag: '--junit', file: flags.junit }, { flag: '--log', file: flags.log }]);
   const showProgress = flags.progress !== false && process.stderr.isTTY === true;
   let bar: SingleBar | undefined;
   const heldLog: string[] = [];
   let logFd: number | undefined;
-  if (flags.log) logFd = fs.openSync(flags.log, 'a');
+  if (flags.log) {
+    try {
+      logFd = openLogFile(flags.log);
+    } catch (e) {
+      throw new UsageError((e as FileAccessError).message);
+    }
+  }
   options.log = (line) => {
     if (logFd !== undefined) fs.writeSync(logFd, line + '\n');
     else if (bar) heldLog.push(line);
@@ -113,7 +140,7 @@ export async function runVerify(modulePath: string | undefined, flags: VerifyFla
   try {
     report = await verifyTarget(target, options);
   } catch (e) {
-    if (e instanceof TargetError || e instanceof VerifyArgumentError) throw new UsageError(e.message);
+    if (e instanceof TargetError || e instanceof VerifyArgumentError || e instanceof VerifyEnvironmentError) throw new UsageError(e.message);
     throw e;
   } finally {
     bar?.stop();
@@ -125,8 +152,8 @@ export async function runVerify(modulePath: string | undefined, flags: VerifyFla
     }
   }
   process.stdout.write(formatReport(report));
-  if (flags.json) writeReportFile(flags.json, reportToJson(report));
-  if (flags.junit) writeReportFile(flags.junit, toJUnit(report));
+  if (flags.json) writeReportFile(flags.json, reportToJson(report), '--json');
+  if (flags.junit) writeReportFile(flags.junit, toJUnit(report), '--junit');
   return report.summary.conformant ? 0 : 1;
 }
 
@@ -142,8 +169,10 @@ export function registerVerify(program: Command): void {
     .option('--path <path>', 'fast-check replay path of a failure (with one --clause)')
     .option('--runs <n|Nx>', 'random cases per property clause: N fixes the count, Nx multiplies each clause default (deep runs)')
     .option('--shard <i/n>', 'run only the i-th of n deterministic shares of the clauses and cases')
-    .option('--timeout <ms>', 'per-case time limit in milliseconds (default 10000)')
+    .option('--timeout <ms>', `per-case time limit in milliseconds (default 10000, at most ${MAX_TIMEOUT_MS})`)
+    .option('--start-timeout <ms>', 'time limit for loading a module or a program answering describe, in milliseconds (default 60000)')
     .option('--fixtures-dir <dir>', 'fixtures folder for the fixtures.ort clause (default: the bundled fixtures/)')
+    .option('--min-supported <share>', 'not conformant unless at least this share of drawn cases (0.8 or 80%) was inside the declared support')
     .option('--json <file>', 'write the report as JSON (versioned schema)')
     .option('--junit <file>', 'write the report as JUnit XML')
     .option('--log <file>', "append the adapter's console output / the program's stderr to this file")
