@@ -7,5 +7,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     reporters: ['default', './tools/testing/summaryReporter.ts'],
+    // CLI runs spawned by tests use one job unless a test asks for more: the machine's cores are
+    // already busy with vitest's own workers.
+    env: { CONVSPEC_JOBS: '1' },
   },
 });

@@ -70,18 +70,40 @@ function firstDifference(a: Float32Array, b: Float32Array): number {
   return -1;
 }
 
-/** How the adapter changed an input it was given, or undefined when it did not. */
+/** Whether two element lists (typed arrays or arrays, as sent and as returned) hold the same values. */
+function sameElements(a: ArrayLike<unknown>, b: ArrayLike<unknown>): boolean {
+  if (a.length !== b.length) return false;
+  if (a instanceof Float32Array && b instanceof Float32Array) return firstDifference(a, b) < 0;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+const kindName = (v: unknown): string => (v === null ? 'null' : typeof v === 'object' ? ((v as object).constructor?.name ?? 'object') : typeof v);
+
+/**
+ * How the adapter changed an input it was given, or undefined when it did not. Inputs of invalid cases
+ * (dims that are not an array, data that is not a Float32Array) are compared as far as their form
+ * allows: an array or typed array element by element, anything else not at all.
+ */
 export function inputChange(name: string, sent: Tensor, after: unknown): string | undefined {
+  if (sent === null || typeof sent !== 'object') return undefined;
   const a = after as { dims?: unknown; data?: unknown } | null;
   if (a === null || typeof a !== 'object') return `the adapter replaced its input ${name} object`;
-  const dims = a.dims;
-  if (!Array.isArray(dims) || dims.length !== sent.dims.length || dims.some((d, i) => d !== sent.dims[i])) {
-    return `the adapter changed the dims of its input ${name} in place (${JSON.stringify(sent.dims)} → ${safeJson(dims)})`;
+  const sentDims: unknown = sent.dims;
+  if (Array.isArray(sentDims) && (!Array.isArray(a.dims) || !sameElements(sentDims, a.dims))) {
+    return `the adapter changed the dims of its input ${name} in place (${safeJson(sentDims)} → ${safeJson(a.dims)})`;
   }
-  if (!(a.data instanceof Float32Array)) return `the adapter replaced the data of its input ${name}`;
-  const i = firstDifference(sent.data as Float32Array, a.data);
-  if (i >= 0) return `the adapter modified its input ${name} (element ${i}: ${sent.data[i]} → ${a.data[i]})`;
-  return undefined;
+  const sentData: unknown = sent.data;
+  if (!(Array.isArray(sentData) || ArrayBuffer.isView(sentData))) return undefined;
+  if (kindName(a.data) !== kindName(sentData)) return `the adapter replaced the data of its input ${name} (${kindName(sentData)} → ${kindName(a.data)})`;
+  const before = sentData as unknown as ArrayLike<unknown>;
+  const now = a.data as ArrayLike<unknown>;
+  if (sameElements(before, now)) return undefined;
+  if (before.length !== now.length) return `the adapter changed the length of its input ${name}'s data (${before.length} → ${now.length})`;
+  let i = 0;
+  if (before instanceof Float32Array && now instanceof Float32Array) i = firstDifference(before, now);
+  else while (i < before.length && Object.is(before[i], now[i])) i++;
+  return `the adapter modified its input ${name} (element ${i}: ${String(before[i])} → ${String(now[i])})`;
 }
 
 function safeJson(v: unknown): string {

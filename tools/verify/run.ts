@@ -17,6 +17,7 @@ import { probeAmbiguities } from './ambiguities';
 import { isEnumerated, type EnumeratedClause, type NamedCase } from './enumerated';
 import { AdapterFault, type GuardedSubject } from './guard';
 import { REPORT_SCHEMA_ID, REPORT_VERSION, summarise, type AmbiguityResult, type CaseResult, type ClauseResult, type VerifyReport } from './report';
+import { verifyInJobs } from './jobs';
 import { openTarget, shellQuote, targetArgs, type VerifyTarget } from './target';
 
 export type { VerifyTarget } from './target';
@@ -57,7 +58,20 @@ export interface VerifyOptions {
   log?: (line: string) => void;
   /** How replay commands start. Default 'npx convspec verify'. */
   replayCommand?: string;
+  /**
+   * Copies of the target run side by side, each with its own judge process (tools/verify/jobs.ts); the
+   * report is the same for any number. Default 1. An `implementation` target or a custom registry always
+   * runs in this process.
+   */
+  jobs?: number;
+  /** Internal (jobs): after --shard, run only this share of the selection. */
+  subShard?: { index: number; count: number };
+  /** Internal (jobs): probe the ambiguities even though this run is a share. Default: full runs and shard 1. */
+  probeAmbiguities?: boolean;
 }
+
+/** The most jobs a run may ask for. */
+export const MAX_JOBS = 64;
 
 export interface ProgressEvent {
   /** Units done so far and in all. */
@@ -94,6 +108,17 @@ export interface Selection {
 
 const FILTER_CHARS = /^[A-Za-z0-9._/*-]+$/;
 
+/** This share of a selection (round-robin, stable): property clauses and listed cases are dealt separately. */
+export function shareOf(selection: Selection, shard: { index: number; count: number }): Selection {
+  if (shard.count === 1) return selection;
+  const mine = (i: number) => i % shard.count === shard.index - 1;
+  let k = 0;
+  const enumerated = selection.enumerated
+    .map(({ clause, cases }) => ({ clause, cases: cases.filter(() => mine(k++)) }))
+    .filter((e) => e.cases.length > 0);
+  return { property: selection.property.filter((_, i) => mine(i)), enumerated };
+}
+
 /** Clauses and cases that pass the filters, then this shard's share of them (round-robin, stable). */
 export async function selectUnits(registry: Clause<any>[], filters: string[], shard?: { index: number; count: number }): Promise<Selection> {
   for (const f of filters) {
@@ -127,15 +152,9 @@ export async function selectUnits(registry: Clause<any>[], filters: string[], sh
   if (unmatched.length > 0) {
     throw new VerifyArgumentError(`--clause ${unmatched.map((f) => JSON.stringify(f)).join(', ')} matches no clause or case (see spec/SPEC.md for ids)`);
   }
-  if (!shard || shard.count === 1) return { property, enumerated };
   // Round-robin keeps shards balanced; property clauses and listed cases are dealt separately so each
   // shard gets its share of both kinds of work.
-  const mine = (i: number) => i % shard.count === shard.index - 1;
-  let k = 0;
-  const shardEnumerated = enumerated
-    .map(({ clause, cases }) => ({ clause, cases: cases.filter(() => mine(k++)) }))
-    .filter((e) => e.cases.length > 0);
-  return { property: property.filter((_, i) => mine(i)), enumerated: shardEnumerated };
+  return shard ? shareOf({ property, enumerated }, shard) : { property, enumerated };
 }
 
 /** Parses `i/n` (1 ≤ i ≤ n). */
@@ -202,7 +221,6 @@ export async function runEnumeratedClause(
 ): Promise<ClauseResult> {
   const started = Date.now();
   const results: CaseResult[] = [];
-  const skipped: Record<string, number> = {};
   // Hangs and crashes on several cases in a row: the rest of the clause fails without calling the
   // adapter again, or a hanging adapter would cost one full time limit per listed case.
   let severeInARow = 0;
@@ -239,11 +257,7 @@ export async function runEnumeratedClause(
       error = `${faults[0].kind}: ${faults[0].message}`;
     }
     const r: CaseResult = { id, status, durationMs: Date.now() - t0, calls: subject.calls() };
-    if (status === 'unsupported') {
-      const reason = [...ctx.skipped.keys()].join(', ') || 'outside the declared support';
-      r.unsupportedReason = reason;
-      skipped[reason] = (skipped[reason] ?? 0) + 1;
-    }
+    if (status === 'unsupported') r.unsupportedReason = [...ctx.skipped.keys()].join(', ') || 'outside the declared support';
     if (error !== undefined) r.error = error;
     if (mismatch) r.mismatch = mismatch;
     if (faults.length > 0) r.faults = [...faults];
@@ -252,18 +266,22 @@ export async function runEnumeratedClause(
     results.push(r);
     if (status === 'failed') progress(id, true);
   }
+  return foldCases({ id: clause.id, title: clause.title, category: clause.category, seed }, results, Date.now() - started);
+}
+
+/** An enumerated clause's result from its cases' results (in case order). Also merges `--jobs` shares. */
+export function foldCases(meta: Pick<ClauseResult, 'id' | 'title' | 'category' | 'seed'>, results: CaseResult[], durationMs: number): ClauseResult {
   const count = (s: CaseResult['status']) => results.filter((r) => r.status === s).length;
   const status = count('failed') > 0 ? 'failed' : count('passed') > 0 ? 'passed' : 'unsupported';
   const firstFailure = results.find((r) => r.status === 'failed');
+  const skipped: Record<string, number> = {};
+  for (const r of results) if (r.status === 'unsupported' && r.unsupportedReason) skipped[r.unsupportedReason] = (skipped[r.unsupportedReason] ?? 0) + 1;
   return {
-    id: clause.id,
-    title: clause.title,
-    category: clause.category,
+    ...meta,
     status,
     numRuns: count('passed') + count('failed'),
     numSkips: count('unsupported'),
-    seed,
-    durationMs: Date.now() - started,
+    durationMs,
     skipped,
     calls: results.reduce((a, r) => a + (r.calls ?? 0), 0),
     ...(firstFailure ? { error: `${count('failed')} of ${results.length} cases failed; first: ${firstFailure.id}: ${firstFailure.error}`, mismatch: firstFailure.mismatch, replay: firstFailure.replay } : {}),
@@ -337,7 +355,16 @@ export async function checkAndSelect(options: VerifyOptions): Promise<{ seed: nu
 export async function verifyTarget(target: VerifyTarget, options: VerifyOptions = {}): Promise<VerifyReport> {
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
-  const { seed, timeoutMs, filters, selection } = await checkAndSelect(options);
+  const checked = await checkAndSelect(options);
+  const { seed, timeoutMs, filters } = checked;
+  let selection = checked.selection;
+  const jobs = options.jobs ?? 1;
+  if (!(Number.isSafeInteger(jobs) && jobs >= 1 && jobs <= MAX_JOBS)) throw new VerifyArgumentError(`jobs must be an integer from 1 to ${MAX_JOBS}, got ${jobs}`);
+  const unitCount = selection.property.length + selection.enumerated.reduce((a, e) => a + e.cases.length, 0);
+  if (jobs > 1 && target.kind !== 'implementation' && !options.registry && unitCount > 1) {
+    return verifyInJobs(target, { ...options, seed, timeoutMs }, selection, Math.min(jobs, unitCount), started);
+  }
+  if (options.subShard) selection = shareOf(selection, options.subShard);
 
   const subject = await openTarget(target, { timeoutMs, startTimeoutMs: options.startTimeoutMs, log: options.log });
   const args = targetArgs(target);
@@ -369,7 +396,7 @@ export async function verifyTarget(target: VerifyTarget, options: VerifyOptions 
       clauses.push(r);
     }
     // Readings, not verdicts: probed on full runs (and on shard 1 of a split run).
-    if (filters.length === 0 && (!options.shard || options.shard.index === 1)) ambiguities = await probeAmbiguities(subject);
+    if (options.probeAmbiguities ?? (filters.length === 0 && (!options.shard || options.shard.index === 1))) ambiguities = await probeAmbiguities(subject);
   } finally {
     report();
     await subject.close().catch(() => undefined);

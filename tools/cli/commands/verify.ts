@@ -4,6 +4,7 @@
  * not run. The work itself is tools/verify/run.ts; this module parses flags and writes outputs.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { Option, type Command } from 'commander';
 import { FileAccessError, openLogFile } from '../../io/files';
 import { SingleBar } from 'cli-progress';
@@ -12,7 +13,7 @@ import { formatReport } from '../../verify/format';
 import { toJUnit } from '../../verify/junit';
 import { TargetError } from '../../verify/loadModule';
 import { reportToJson } from '../../verify/report';
-import { parseShard, verifyTarget, VerifyArgumentError, VerifyEnvironmentError, type VerifyOptions, type VerifyTarget } from '../../verify/run';
+import { MAX_JOBS, parseShard, verifyTarget, VerifyArgumentError, VerifyEnvironmentError, type VerifyOptions, type VerifyTarget } from '../../verify/run';
 import { setExitCode } from '../exitCode';
 import { UsageError } from '../usage';
 import { checkReportFiles, writeReportFile } from '../writeReport';
@@ -28,6 +29,7 @@ export interface VerifyFlags {
   timeout?: string;
   startTimeout?: string;
   minSupported?: string;
+  jobs?: string;
   json?: string;
   junit?: string;
   log?: string;
@@ -80,6 +82,15 @@ export function parseMinSupported(value: string): number {
   return share;
 }
 
+/**
+ * The jobs a run gets when --jobs is not given: one per core, up to 4 (each job is a judge process and a
+ * target process; beyond the cores they only compete). CONVSPEC_JOBS overrides it.
+ */
+export function defaultJobs(env: NodeJS.ProcessEnv = process.env): number {
+  if (env.CONVSPEC_JOBS) return integer('CONVSPEC_JOBS', env.CONVSPEC_JOBS, 1, MAX_JOBS);
+  return Math.max(1, Math.min(4, os.availableParallelism()));
+}
+
 /** VerifyOptions from flags, with CONVSPEC_SEED / CONVSPEC_PATH / CONVSPEC_DEPTH as defaults. */
 export function optionsFrom(flags: VerifyFlags): VerifyOptions {
   let env: ReturnType<typeof optionsFromEnv>;
@@ -96,6 +107,7 @@ export function optionsFrom(flags: VerifyFlags): VerifyOptions {
   if (flags.startTimeout !== undefined) options.startTimeoutMs = integer('--start-timeout', flags.startTimeout, 1, MAX_TIMEOUT_MS);
   if (flags.fixturesDir !== undefined) options.fixturesDir = flags.fixturesDir;
   if (flags.minSupported !== undefined) options.minSupported = parseMinSupported(flags.minSupported);
+  options.jobs = flags.jobs !== undefined ? integer('--jobs', flags.jobs, 1, MAX_JOBS) : defaultJobs();
   if (flags.shard !== undefined) {
     try {
       options.shard = parseShard(flags.shard);
@@ -172,6 +184,7 @@ export function registerVerify(program: Command): void {
     .option('--timeout <ms>', `per-case time limit in milliseconds (default 10000, at most ${MAX_TIMEOUT_MS})`)
     .option('--start-timeout <ms>', 'time limit for loading a module or a program answering describe, in milliseconds (default 60000)')
     .option('--fixtures-dir <dir>', 'fixtures folder for the fixtures.ort clause (default: the bundled fixtures/)')
+    .option('--jobs <n>', 'verify with n copies of the target side by side, each with its own judge (default: one per core, up to 4; CONVSPEC_JOBS); the report is the same for any n')
     .option('--min-supported <share>', 'not conformant unless at least this share of drawn cases (0.8 or 80%) was inside the declared support')
     .option('--json <file>', 'write the report as JSON (versioned schema)')
     .option('--junit <file>', 'write the report as JUnit XML')

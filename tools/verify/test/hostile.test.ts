@@ -235,3 +235,15 @@ describe('writing never destroys', () => {
     expect(r.stdout).toMatch(/more than the .* it can be/);
   });
 });
+
+describe('--jobs', () => {
+  it('the report is the same for 1 and 3 jobs: verdicts, counterexamples, replay lines, case order', async () => {
+    const broken = path.join(adapters, 'broken.cjs');
+    const opts: VerifyOptions = { ...quiet, clauses: ['robustness.output.dims', 'conv.size.formula', 'convT.size.formula', 'fixtures.ort/conv_*', 'fixtures.ort/convtranspose_1d'], runs: 6, timeoutMs: 5000 };
+    const strip = (r: VerifyReport) => JSON.parse(JSON.stringify(r, (k, v) => (k === 'durationMs' || k === 'startedAt' ? undefined : v)));
+    const one = await verifyTarget({ kind: 'module', path: broken, exportName: 'mutatesInput' }, { ...opts, jobs: 1 });
+    const three = await verifyTarget({ kind: 'module', path: broken, exportName: 'mutatesInput' }, { ...opts, jobs: 3 });
+    expect(one.summary.conformant).toBe(false);
+    expect(strip(three)).toEqual(strip(one));
+  });
+});

@@ -1,0 +1,27 @@
+/**
+ * A `--jobs` job process (started by jobs.ts): verifies one share of the selection with its own copy
+ * of the target, sends progress and log lines as it goes, then its report, and exits.
+ */
+import type { JobMessage, JobRequest } from './jobs';
+import { verifyTarget } from './run';
+
+const send = (m: JobMessage) => process.send!(m);
+
+process.once('message', async (request: JobRequest) => {
+  try {
+    const report = await verifyTarget(request.target, {
+      ...request.options,
+      jobs: 1,
+      log: (line) => send({ type: 'log', line }),
+      onProgress: (e) => {
+        if (e.id) send({ type: 'progress', id: e.id, failed: e.failed });
+      },
+    });
+    send({ type: 'report', report });
+  } catch (e) {
+    send({ type: 'error', name: e instanceof Error ? e.name : 'Error', message: e instanceof Error ? e.message : String(e) });
+  }
+  process.disconnect();
+});
+// The parent went away: nothing left to report to.
+process.on('disconnect', () => process.exit(0));
