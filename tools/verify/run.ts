@@ -396,7 +396,9 @@ export async function verifyTarget(target: VerifyTarget, options: VerifyOptions 
       clauses.push(r);
     }
     // Readings, not verdicts: probed on full runs (and on shard 1 of a split run).
-    if (options.probeAmbiguities ?? (filters.length === 0 && (!options.shard || options.shard.index === 1))) ambiguities = await probeAmbiguities(subject);
+    // Not for a target that hangs on every call: each reading would only repeat that.
+    const probe = options.probeAmbiguities ?? (filters.length === 0 && (!options.shard || options.shard.index === 1));
+    if (probe && !subject.abandoned()) ambiguities = await probeAmbiguities(subject);
   } finally {
     report();
     await subject.close().catch(() => undefined);
