@@ -1,5 +1,11 @@
 /** convspec's public entry: the interface types, the reference implementation and its building blocks. */
 export type { Tensor, AutoPad, ConvAttributes, ConvTransposeAttributes, Implementation, OpName } from './types';
+export type { DType, AnyTensor, Float16Tensor, BFloat16Tensor, Float64Tensor, TypedImplementation } from './types';
+export {
+  DTYPES, DTYPE_FORMATS, float16Bits, float16Value, bfloat16Bits, bfloat16Value, roundTo, encodeValues, decodeValues, ulp,
+  type DTypeFormat,
+} from './dtype';
+export { runTypedReference, typedTensor, valuesOf, dtypeOf, type TypedReferenceResult } from './typedReference';
 export { ConvSpecError, ERROR_CODES, isConvSpecError, type ConvSpecErrorCode } from './errors';
 export {
   resolve, resolveConv, resolveConvTranspose, effectiveKernel, product,

@@ -7,7 +7,34 @@
 export interface Tensor {
   dims: readonly number[];
   data: Float32Array;
+  /** Absent means float32: every float32 tensor may omit it. */
+  dtype?: 'float32';
 }
+
+/** The ONNX element types of Conv and ConvTranspose (ONNX T: tensor(float16|bfloat16|float|double)). */
+export type DType = 'float16' | 'bfloat16' | 'float32' | 'float64';
+
+/** float16 or bfloat16 data as their bit patterns (Node 20 has no Float16Array). */
+export interface Float16Tensor {
+  dims: readonly number[];
+  data: Uint16Array;
+  dtype: 'float16';
+}
+
+export interface BFloat16Tensor {
+  dims: readonly number[];
+  data: Uint16Array;
+  dtype: 'bfloat16';
+}
+
+export interface Float64Tensor {
+  dims: readonly number[];
+  data: Float64Array;
+  dtype: 'float64';
+}
+
+/** A tensor of any of the four types; `dtype` tells which (absent: float32). */
+export type AnyTensor = Tensor | Float16Tensor | BFloat16Tensor | Float64Tensor;
 
 export type AutoPad = 'NOTSET' | 'SAME_UPPER' | 'SAME_LOWER' | 'VALID';
 
@@ -40,6 +67,18 @@ export interface Implementation {
     b: Tensor | undefined,
     attrs: ConvTransposeAttributes,
   ): Tensor | Promise<Tensor>;
+}
+
+/**
+ * An implementation that also computes float16, bfloat16 or float64 tensors. It declares which in
+ * `supports.dtypes` (spec/framework/subject.ts; default ['float32']) and is then called with X, W and
+ * B of one declared type per call; it returns Y of that same type (`dtype` set, except for float32).
+ * `Implementation` stays the float32 interface, unchanged.
+ */
+export interface TypedImplementation {
+  name: string;
+  conv?(x: AnyTensor, w: AnyTensor, b: AnyTensor | undefined, attrs: ConvAttributes): AnyTensor | Promise<AnyTensor>;
+  convTranspose?(x: AnyTensor, w: AnyTensor, b: AnyTensor | undefined, attrs: ConvTransposeAttributes): AnyTensor | Promise<AnyTensor>;
 }
 
 export type OpName = 'Conv' | 'ConvTranspose';

@@ -7,6 +7,7 @@ import { dilationClauses } from './properties/dilation';
 import { invertibilityClauses } from './properties/invertibility';
 import { matrixClauses } from './properties/matrix';
 import { numericClauses } from './properties/numeric';
+import { dtypeClauses } from './properties/dtypes';
 import { sizeClauses } from './properties/size';
 import { structureClauses } from './properties/structure';
 import { validationClauses } from './properties/validation';
@@ -14,7 +15,7 @@ import { zeroInsertionClauses } from './properties/zeroInsertion';
 import { robustnessClauses } from './properties/robustness';
 import { fixtureClauses } from './properties/fixtures';
 
-export const allClauses: Clause<any>[] = [...sizeClauses, ...matrixClauses, ...invertibilityClauses, ...zeroInsertionClauses, ...dilationClauses, ...structureClauses, ...numericClauses, ...validationClauses, ...robustnessClauses, ...fixtureClauses];
+export const allClauses: Clause<any>[] = [...sizeClauses, ...matrixClauses, ...invertibilityClauses, ...zeroInsertionClauses, ...dilationClauses, ...structureClauses, ...numericClauses, ...dtypeClauses, ...validationClauses, ...robustnessClauses, ...fixtureClauses];
 
 export function clauseById(id: string): Clause<any> | undefined {
   return allClauses.find((c) => c.id === id);

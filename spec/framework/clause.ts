@@ -4,7 +4,7 @@
  * subject declares unsupported, so the same clause verifies the reference and third parties alike.
  */
 import fc from 'fast-check';
-import type { ConvTransposeAttributes, OpName, Tensor } from '../../impl/types';
+import type { ConvTransposeAttributes, DType, OpName, Tensor } from '../../impl/types';
 import { profileFor, type PrecisionProfile } from '../tolerance';
 import { unsupportedReason, type Subject } from './subject';
 
@@ -36,6 +36,11 @@ export interface Clause<T = unknown> {
   examples?: T[];
   /** Default number of random cases. Default 100. */
   runs?: number;
+  /**
+   * 'float32' (default): the clause calls the subject with float32 tensors only, so it is unsupported
+   * for a subject whose `supports.dtypes` leaves float32 out. 'declared': it draws the declared types.
+   */
+  elementTypes?: 'float32' | 'declared';
 }
 
 export class UnsupportedCase extends Error {
@@ -60,7 +65,7 @@ export function makeContext(subject: Subject): ClauseContext {
   const skipped = new Map<string, number>();
   const profile = profileFor(subject.supports.precision, subject.supports.algorithm);
   const gate = (op: OpName, x: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes) => {
-    const reason = unsupportedReason(subject.supports, op, x.dims, b, attrs);
+    const reason = unsupportedReason(subject.supports, op, x.dims, b, attrs, (x as { dtype?: DType }).dtype);
     if (reason) {
       skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
       fc.pre(false);

@@ -58,6 +58,9 @@ export async function runClause(clause: Clause<any>, subject: Subject, options: 
     // Every case it would have drawn is outside the declaration: counted as skipped, so coverage shows it.
     return { ...base, status: 'unsupported', numRuns: 0, numSkips: runs, durationMs: 0, skipped: { [`op ${missing.join(', ')}`]: runs } };
   }
+  if ((clause.elementTypes ?? 'float32') === 'float32' && subject.supports.dtypes && !subject.supports.dtypes.includes('float32')) {
+    return { ...base, status: 'unsupported', numRuns: 0, numSkips: 0, durationMs: 0, skipped: { 'element type float32': 1 } };
+  }
   const ctx = makeContext(subject);
   const property = fc.asyncProperty(clause.arbitrary, (v) => clause.check(v, ctx));
   const details = await fc.check(property, {

@@ -3,7 +3,7 @@
  * it declares it supports. Cases outside the declaration are skipped and reported as unsupported,
  * never as failures.
  */
-import type { AutoPad, ConvTransposeAttributes, Implementation, OpName, Tensor } from '../../impl/types';
+import type { AutoPad, ConvTransposeAttributes, DType, Implementation, OpName, Tensor, TypedImplementation } from '../../impl/types';
 import type { Algorithm, PrecisionProfile } from '../tolerance';
 
 /**
@@ -44,9 +44,26 @@ export interface Supports {
    * algorithms"). Default 'direct' (Higham's componentwise bound alone).
    */
   algorithm?: Algorithm;
+  /**
+   * Element types the implementation computes (impl/types.ts DType). Default ['float32']. A case of
+   * another type is unsupported; the dtype clauses (spec/properties/dtypes.ts) draw every listed type.
+   */
+  dtypes?: DType[];
+  /**
+   * Accumulation precision per element type, where it is not the default of spec/dtypeTolerance.ts
+   * accumulationFor (float64 tensors: float64; other types: `precision`, else float32).
+   */
+  precisionByDtype?: Partial<Record<DType, PrecisionProfile['name'] | 'float64'>>;
+  /**
+   * true when subnormal intermediates or outputs may be flushed to zero (GPUs often do). Only then
+   * do the bounds of float16, bfloat16 and float64 tensors add a flush-to-zero allowance. Default false.
+   */
+  flushToZero?: boolean;
 }
 
 export type ImplementationWithSupports = Implementation & { supports?: Supports };
+/** An implementation of the typed interface (impl/types.ts TypedImplementation), with its declaration. */
+export type TypedImplementationWithSupports = TypedImplementation & { supports?: Supports };
 
 export interface Subject {
   name: string;
@@ -56,7 +73,7 @@ export interface Subject {
   close?(): Promise<void>;
 }
 
-export function subjectFromImplementation(impl: ImplementationWithSupports): Subject {
+export function subjectFromImplementation(impl: ImplementationWithSupports | TypedImplementationWithSupports): Subject {
   const declared: Supports = { ...(impl.supports ?? {}) };
   if (!declared.ops) declared.ops = (['Conv', 'ConvTranspose'] as OpName[]).filter((op) => (op === 'Conv' ? impl.conv : impl.convTranspose));
   return {
@@ -65,7 +82,8 @@ export function subjectFromImplementation(impl: ImplementationWithSupports): Sub
     async run(op, x, w, b, attrs) {
       const fn = op === 'Conv' ? impl.conv : impl.convTranspose;
       if (!fn) throw new Error(`${impl.name} has no ${op === 'Conv' ? 'conv' : 'convTranspose'} method`);
-      return await fn.call(impl, x, w, b, attrs);
+      // A typed implementation's result travels as a Tensor; the dtype clauses read it by its dtype.
+      return (await fn.call(impl, x, w, b, attrs)) as Tensor;
     },
   };
 }
@@ -80,9 +98,12 @@ export function unsupportedReason(
   xDims: readonly number[],
   b: Tensor | undefined,
   attrs: ConvTransposeAttributes,
+  /** The inputs' element type; absent means float32. */
+  dtype: DType = 'float32',
 ): string | undefined {
   const rank = xDims.length - 2;
   if (supports.ops && !supports.ops.includes(op)) return `op ${op}`;
+  if (!(supports.dtypes ?? ['float32']).includes(dtype)) return `element type ${dtype}`;
   if (supports.ranks && !supports.ranks.includes(rank)) return `spatial rank ${rank}`;
   const autoPad = attrs.auto_pad ?? 'NOTSET';
   if (supports.autoPad && !supports.autoPad.includes(autoPad)) return `auto_pad ${autoPad}`;

@@ -1,8 +1,8 @@
 /**
- * The fixed benchmark shape set (issue 7): Conv and ConvTranspose, 1-D/2-D/3-D, stride 1 and 2,
- * dilation 2, grouped and depthwise, batch 1 and 8, small and ResNet-like sizes, and the anchor
- * ConvTranspose 1×64×28×28 → 32 channels, k=3, s=2, p=1. Changing this list changes every figure:
- * keep it fixed so runs can be compared.
+ * The fixed benchmark shape set (issue 7; issue 14 appended one ConvTranspose): Conv and
+ * ConvTranspose, 1-D/2-D/3-D, stride 1 and 2, dilation 2, grouped and depthwise, batch 1 and 8,
+ * small and ResNet-like sizes, and the anchor ConvTranspose 1×64×28×28 → 32 channels, k=3, s=2, p=1.
+ * Changing this list changes every figure: keep it fixed so runs can be compared.
  */
 import type { ConvTransposeAttributes, OpName } from '../../impl/types';
 
@@ -37,4 +37,18 @@ export const BENCH_SHAPES: readonly BenchShape[] = [
   { name: 'convT2d dil2 32→32 28×28', op: 'ConvTranspose', x: [1, 32, 28, 28], w: [32, 32, 3, 3], attrs: { dilations: [2, 2], pads: [2, 2, 2, 2] }, bias: true },
   { name: 'convT2d group4 s2 op1 64→64', op: 'ConvTranspose', x: [1, 64, 28, 28], w: [64, 16, 3, 3], attrs: { group: 4, strides: [2, 2], pads: [1, 1, 1, 1], output_padding: [1, 1] }, bias: true },
   { name: 'convT2d depthwise 64 s2 28×28', op: 'ConvTranspose', x: [1, 64, 28, 28], w: [64, 1, 3, 3], attrs: { group: 64, strides: [2, 2], pads: [1, 1, 1, 1] }, bias: true },
+  // added for issue 14 (a decoder upsampling stage twice the anchor's width)
+  { name: 'convT 128→64 28×28 s2 op1', op: 'ConvTranspose', x: [1, 128, 28, 28], w: [128, 64, 3, 3], attrs: { strides: [2, 2], pads: [1, 1, 1, 1], output_padding: [1, 1] }, bias: true },
+];
+
+/**
+ * The five shapes of the goal against onnxruntime-web's WebAssembly kernels (issue 14): the median of
+ * their reference/onnxruntime-web time ratios is what the goal bounds.
+ */
+export const PEER_GOAL_SHAPES: readonly string[] = [
+  'convT anchor 64→32 28×28 s2',
+  'convT 128→64 28×28 s2 op1',
+  'conv2d resnet 64→64 56×56',
+  'conv2d dil2 32→32 64×64',
+  'conv2d depthwise 64 56×56',
 ];

@@ -5,6 +5,7 @@
  * accept the throw (a validation clause expects *some* error; a timeout is not the error it expects),
  * so a fault can never turn into a pass.
  */
+import { isDType, isStorageOf, storageName } from '../../impl/dtype';
 import type { ConvTransposeAttributes, OpName, Tensor } from '../../impl/types';
 import type { Subject } from '../../spec/framework/subject';
 
@@ -48,10 +49,24 @@ export function tensorProblem(value: unknown): string | undefined {
   const { dims, data } = value as Record<string, unknown>;
   if (!Array.isArray(dims)) return `result.dims is ${describeValue(dims)}, not an array`;
   if (!dims.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) return `result.dims ${JSON.stringify(dims)} are not all non-negative integers`;
-  if (!(data instanceof Float32Array)) return `result.data is ${describeValue(data)}, not a Float32Array`;
+  // Element types (issue 16): a result declaring a dtype is checked against that type's storage;
+  // whether it is the inputs' type is the dtype clauses' question (spec/properties/dtypes.ts).
+  const dtype = (value as { dtype?: unknown }).dtype;
+  const typed = dtype !== undefined && dtype !== 'float32';
+  if (typed) {
+    const problem = typedDataProblem(dtype, data);
+    if (problem) return problem;
+  } else if (!(data instanceof Float32Array)) return `result.data is ${describeValue(data)}, not a Float32Array`;
   const count = (dims as number[]).reduce((a, d) => a * d, 1);
-  if (data.length !== count) return `result.data.length ${data.length} is not the product of result.dims ${JSON.stringify(dims)} (${count})`;
+  const length = (data as ArrayLike<number>).length;
+  if (length !== count) return `result.data.length ${length} is not the product of result.dims ${JSON.stringify(dims)} (${count})`;
   return undefined;
+}
+
+/** tensorProblem's check of a result that declares a dtype other than float32. */
+function typedDataProblem(dtype: unknown, data: unknown): string | undefined {
+  if (!isDType(dtype)) return `result.dtype is ${JSON.stringify(dtype)}, not one of float16, bfloat16, float32, float64`;
+  return isStorageOf(dtype, data) ? undefined : `result.data is ${describeValue(data)}, not a ${storageName(dtype)} as result.dtype ${dtype} needs`;
 }
 
 export function describeValue(v: unknown): string {

@@ -47,10 +47,13 @@ function compactCopy(v: unknown): unknown {
 /** A tensor-like value as it will be sent: its own dims array and a compact copy of its data. */
 function sendable(t: unknown): SentTensor | unknown {
   if (t === null || typeof t !== 'object') return t;
-  const o = t as { dims?: unknown; data?: unknown };
+  const o = t as { dims?: unknown; data?: unknown; dtype?: unknown };
   const dims = o.dims;
   const data = o.data;
-  return { dims: isArray(dims) ? arrayFrom(dims) : dims, data: compactCopy(data) };
+  // Element types (issue 16): a declared dtype travels with the tensor (a string, or nothing).
+  const dtype = o.dtype;
+  const sent = { dims: isArray(dims) ? arrayFrom(dims) : dims, data: compactCopy(data) };
+  return typeof dtype === 'string' ? { ...sent, dtype: StringCtor(dtype).slice(0, 16) } : sent;
 }
 
 function thrownInfo(e: unknown): ThrownInfo {

@@ -11,6 +11,7 @@ import type { Supports, Subject } from '../../spec/framework/subject';
 import { AdapterFault } from './guard';
 import { BoundedLineSplitter, forwardLogLines, type Line } from './lines';
 import { TargetError } from './loadModule';
+import { DTYPE_FORMATS, isDType } from '../../impl/dtype';
 import { computeRequestLine, parseComputeAnswer, parseDescribeAnswer, ProgramError, ProtocolError } from './protocol';
 import { sanitizeSupports } from './supports';
 
@@ -52,7 +53,10 @@ export function answerMaxBytes(op: OpName, x: Tensor, w: Tensor, b: Tensor | und
   } catch {
     // An invalid case: the answer should be a refusal.
   }
-  return Math.max(MIN_ANSWER_MAX_BYTES, 2 * Math.ceil((outputElements * 4) / 3) + 64 * 1024);
+  // Element types (issue 16): a float64 answer has 8 bytes per element (float16/bfloat16 have 2).
+  const dtype = (x as { dtype?: unknown }).dtype;
+  const elementBytes = isDType(dtype) ? DTYPE_FORMATS[dtype].bytes : 4;
+  return Math.max(MIN_ANSWER_MAX_BYTES, 2 * Math.ceil((outputElements * Math.max(4, elementBytes)) / 3) + 64 * 1024);
 }
 
 /** Lines from stdout, awaited one at a time; rejects waiters when the stream ends. */

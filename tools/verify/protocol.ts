@@ -15,6 +15,11 @@
  * base64 encoding of the row-major elements as little-endian IEEE float32 (4 bytes each, so the decoded
  * byte length is 4 × the product of dims).
  *
+ * Optional `"dtype"`: "float16" | "bfloat16" | "float32" | "float64" (absent: float32). A tensor with
+ * a dtype carries that type's little-endian bytes: 2 per element for float16 and bfloat16 (their bit
+ * patterns), 8 for float64. convspec sends such tensors only to a program whose describe answer lists
+ * the type in `supports.dtypes`; the answer `y` must then carry the same `dtype`.
+ *
  * ## Requests
  * - `{"id": 0, "op": "describe"}`, always the first request after the program starts (also after a
  *   restart). Answer `{"id": 0, "name": "my-conv", "supports": {…}}` where `supports` follows
@@ -37,13 +42,15 @@
  * (`--timeout`, the program is killed); the program exiting. The case in flight is reported as failed
  * with the reason, and the run goes on with a fresh process.
  */
-import type { ConvTransposeAttributes, OpName, Tensor } from '../../impl/types';
+import { bytesToStorage, DTYPE_FORMATS, isDType, storageToBytes } from '../../impl/dtype';
+import type { AnyTensor, ConvTransposeAttributes, DType, OpName, Tensor } from '../../impl/types';
 import type { Supports } from '../../spec/framework/subject';
 
-/** A tensor on the wire: dims plus base64 of little-endian float32 data. */
+/** A tensor on the wire: dims plus base64 of little-endian data of its dtype (absent: float32). */
 export interface WireTensor {
   dims: number[];
   data: string;
+  dtype?: DType;
 }
 
 export interface DescribeRequest {
@@ -73,8 +80,11 @@ export type ComputeAnswer = { id: number; y: WireTensor } | { id: number; error:
 
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** Encodes a float32 tensor for the wire (little-endian whatever the host order). */
-export function encodeWireTensor(t: Tensor): WireTensor {
+/** Encodes a tensor for the wire (little-endian whatever the host order); float32 exactly as before. */
+export function encodeWireTensor(t: Tensor | AnyTensor): WireTensor {
+  if (t.dtype !== undefined && t.dtype !== 'float32') {
+    return { dims: [...t.dims], data: storageToBytes(t.dtype, t.data).toString('base64'), dtype: t.dtype };
+  }
   let bytes: Buffer;
   if (littleEndian) {
     bytes = Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength);
@@ -103,10 +113,18 @@ export function decodeWireTensor(value: unknown, what = 'y'): Tensor {
     throw new ProtocolError(`${what}.dims is not an array of non-negative integers: ${JSON.stringify(dims)}`);
   }
   if (typeof data !== 'string') throw new ProtocolError(`${what}.data is not a base64 string`);
+  const dtype = (value as Record<string, unknown>).dtype;
+  if (dtype !== undefined && !isDType(dtype)) throw new ProtocolError(`${what}.dtype is ${JSON.stringify(dtype)}, not one of float16, bfloat16, float32, float64`);
   const compact = data.replace(/\s+/g, '');
   if (!BASE64.test(compact) || compact.length % 4 !== 0) throw new ProtocolError(`${what}.data is not valid base64`);
   const count = (dims as number[]).reduce((a, d) => a * d, 1);
   const bytes = Buffer.from(compact, 'base64');
+  if (dtype !== undefined && dtype !== 'float32') {
+    const size = DTYPE_FORMATS[dtype].bytes;
+    if (bytes.length !== count * size) throw new ProtocolError(`${what}.data has ${bytes.length} bytes; dims ${JSON.stringify(dims)} need ${count * size} (${dtype})`);
+    // A typed result travels as a Tensor (the subject channel's type); the dtype clauses read it by its dtype.
+    return { dims: dims as number[], data: bytesToStorage(dtype, bytes), dtype } as unknown as Tensor;
+  }
   if (bytes.length !== count * 4) {
     throw new ProtocolError(`${what}.data has ${bytes.length} bytes; dims ${JSON.stringify(dims)} need ${count * 4} (float32)`);
   }
@@ -116,7 +134,7 @@ export function decodeWireTensor(value: unknown, what = 'y'): Tensor {
 }
 
 /** The request line for one case (without the trailing newline). */
-export function computeRequestLine(id: number, op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes): string {
+export function computeRequestLine(id: number, op: OpName, x: Tensor | AnyTensor, w: Tensor | AnyTensor, b: Tensor | AnyTensor | undefined, attrs: ConvTransposeAttributes): string {
   const request: ComputeRequest = { id, op, attrs: attrs ?? {}, x: encodeWireTensor(x), w: encodeWireTensor(w), b: b ? encodeWireTensor(b) : null };
   return JSON.stringify(request);
 }

@@ -5,6 +5,8 @@
  */
 import type { Supports } from '../../spec/framework/subject';
 import { PRECISION_PROFILES } from '../../spec/tolerance';
+import { ACCUMULATIONS } from '../../spec/dtypeTolerance';
+import { DTYPES, isDType, type DType } from '../../impl/dtype';
 
 const OPS = ['Conv', 'ConvTranspose'];
 const AUTO_PADS = ['NOTSET', 'SAME_UPPER', 'SAME_LOWER', 'VALID'];
@@ -64,8 +66,27 @@ export function sanitizeSupports(raw: unknown): Supports {
     }
     out.precision = r.precision as Supports['precision'];
   }
+  checkElementTypes(r, out, listOf, flag);
   if (r.algorithm !== undefined && r.algorithm !== 'direct' && r.algorithm !== 'transform') {
     throw new SupportsError(`supports.algorithm must be "direct" or "transform", got ${JSON.stringify(r.algorithm)}`);
   }
   return out;
+}
+
+/** The element-type fields (issue 16): dtypes, precisionByDtype, flushToZero. */
+function checkElementTypes(r: Record<string, unknown>, out: Supports, listOf: (key: string, allowed?: string[]) => string[] | undefined, flag: (key: string) => boolean | undefined): void {
+  const dtypes = listOf('dtypes', [...DTYPES]);
+  if (dtypes) {
+    if (dtypes.length === 0) throw new SupportsError('supports.dtypes must name at least one element type');
+    out.dtypes = dtypes as DType[];
+  }
+  const ftz = flag('flushToZero');
+  if (ftz !== undefined) out.flushToZero = ftz;
+  const byType = r.precisionByDtype;
+  if (byType === undefined) return;
+  const names = Object.keys(ACCUMULATIONS);
+  if (!byType || typeof byType !== 'object' || Array.isArray(byType) || !Object.entries(byType).every(([k, v]) => isDType(k) && names.includes(v as string))) {
+    throw new SupportsError(`supports.precisionByDtype must map element types (${DTYPES.join(', ')}) to one of ${names.join(', ')}, got ${JSON.stringify(byType)}`);
+  }
+  out.precisionByDtype = { ...(byType as Supports['precisionByDtype']) };
 }

@@ -5,7 +5,7 @@
 
 Any spatial rank, groups, dilation, asymmetric pads, auto_pad, output_padding, output_shape, bias.
 Products are accumulated in float64 one kernel tap at a time (a tensordot over the channels of a
-group), and the result is rounded once to float32.
+group), and the result is rounded once to the inputs' type: float32, float16 or float64 tensors.
 """
 import os
 import sys
@@ -78,9 +78,10 @@ def compute(op, x_dims, x, w_dims, w, b_dims, b, attrs):
     w64 = w.astype(np.float64).reshape(w_dims)
     b64 = None if b is None else b.astype(np.float64)
     with np.errstate(all="ignore"):  # inf*0 and overflow follow IEEE quietly, as the reference does
-        y = conv(x64, w64, b64, geo) if op == "Conv" else conv_transpose(x64, w64, b64, geo)
-        return y.astype(np.float32)
+        # float64, rounded once by the protocol to the inputs' type (float32, float16 or float64)
+        return conv(x64, w64, b64, geo) if op == "Conv" else conv_transpose(x64, w64, b64, geo)
 
 
 if __name__ == "__main__":
-    serve(f"numpy {np.__version__} (float64 accumulation)", {"precision": "float32"}, compute)
+    supports = {"precision": "float32", "dtypes": ["float32", "float16", "float64"]}
+    serve(f"numpy {np.__version__} (float64 accumulation)", supports, compute)

@@ -8,11 +8,12 @@
 import { describe, expect, it } from 'vitest';
 import { reference } from '../../../impl/reference';
 import { verifyTarget } from '../../verify/run';
+import type { ImplementationWithSupports } from '../../../spec/framework/subject';
 import { catalogue } from '../../verify/mutants/catalogue';
 import { conformanceMarkdown, type ConformanceTarget } from '../table';
 
 const clauses = ['conv.numeric.withinBound', 'convT.numeric.withinBound'];
-const column = async (key: string, impl: typeof reference & { supports?: object }) => ({
+const column = async (key: string, impl: ImplementationWithSupports) => ({
   t: { key, label: key, target: { kind: 'implementation', implementation: impl }, version: () => `${key} 1.0` } as ConformanceTarget,
   report: await verifyTarget({ kind: 'implementation', implementation: impl }, { clauses, log: () => undefined }),
 });

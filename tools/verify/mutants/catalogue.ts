@@ -8,6 +8,7 @@ import { reference } from '../../../impl/reference';
 import { rowMajorStrides } from '../../../impl/direct';
 import { product, type ConvGeometry } from '../../../impl/resolve';
 import type { ImplementationWithSupports } from '../../../spec/framework/subject';
+import { dtypeCatalogue } from './dtypes';
 import { fftKernel } from './algorithms/fft';
 import { winogradKernel } from './algorithms/winograd';
 import { pairwiseGatherKernel } from './otherOrder';
@@ -233,6 +234,9 @@ export const catalogue: CatalogueEntry[] = [
   mutant('reused-output-buffer', 'every call of the same output size returns the same Float32Array, overwriting earlier results', reusedOutputBuffer()),
   mutant('result-cached-by-shape', 'results memoised on shapes and attributes only: the same configuration with other data returns the earlier result', cachedByShape()),
   mutant('weights-flipped-in-place', 'right answer, but W is left flipped in the caller\'s buffer', flipsWeightsInPlace()),
+
+  // ---- element types: float16, bfloat16, float64 tensors (tools/verify/mutants/dtypes.ts) ----
+  ...dtypeCatalogue,
 ];
 
 export const mutants = catalogue.filter((e) => e.verdict === 'reject');

@@ -12,6 +12,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { catalogue, goodVariants } from '../catalogue';
+import { computesFloat32 } from '../dtypes';
 import { backendStyleFailures, BACKEND_CASES } from '../backendStyle';
 
 const impl = (id: string) => catalogue.find((e) => e.id === id)!.impl;
@@ -23,7 +24,8 @@ describe('the ONNX backend test emulation', () => {
   });
 
   it('passes every correct variant except the FFT, whose noise on exactly-zero outputs exceeds atol 1e-7', async () => {
-    for (const g of goodVariants) {
+    // The emulated ONNX backend tests are float32: entries of other element types alone are out of scope.
+    for (const g of goodVariants.filter(computesFloat32)) {
       const failures = await backendStyleFailures(g.impl);
       if (g.id === 'fft-float32') {
         expect(failures.length).toBeGreaterThan(0);

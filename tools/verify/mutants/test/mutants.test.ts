@@ -15,7 +15,12 @@ import { judgeEntry } from '../judge';
 describe('the mutant catalogue', () => {
   it('has at least 20 mutants, five good variants, and unique kebab-case names', () => {
     expect(mutants.length).toBeGreaterThanOrEqual(20);
-    expect(goodVariants.map((g) => g.id)).toEqual(['reference', 'float32-accumulation', 'pairwise-gather-float32', 'winograd-float32', 'fft-float32']);
+    expect(goodVariants.map((g) => g.id)).toEqual([
+      'reference', 'float32-accumulation', 'pairwise-gather-float32', 'winograd-float32', 'fft-float32',
+      // element types (tools/verify/mutants/dtypes.ts)
+      'float16-float32-accumulation', 'float16-float16-accumulation', 'float16-flush-to-zero-declared',
+      'bfloat16-float32-accumulation', 'bfloat16-bfloat16-accumulation', 'float64-reverse-order',
+    ]);
     const ids = catalogue.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const id of ids) expect(id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
