@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['impl/**/*.test.ts', 'spec/**/*.test.ts', 'tools/**/*.test.ts'],
+    include: ['api/**/*.test.ts', 'impl/**/*.test.ts', 'spec/**/*.test.ts', 'tools/**/*.test.ts'],
     // Property tests run a few thousand reference calls; the slowest files need more than the default 5 s.
     testTimeout: 120_000,
     hookTimeout: 120_000,

@@ -19,7 +19,7 @@ import { assertWithinBound } from '../framework/compare';
 import { expectedWithBound, type PrecisionProfile } from '../tolerance';
 import { assertDims, ClauseViolation } from './lib/judge';
 
-interface Broken {
+export interface Broken {
   x: Tensor;
   w: Tensor;
   b: Tensor | undefined;
@@ -28,8 +28,11 @@ interface Broken {
 
 const tensorOf = (dims: number[], fill = 0.5): Tensor => ({ dims, data: new Float32Array(product(dims)).fill(fill) });
 
-/** How to break a valid case so that exactly the given code applies. */
-const BREAKERS: Record<ConvSpecErrorCode, (c: OpCase, s: ConvShape) => Broken | undefined> = {
+/**
+ * How to break a valid case so that exactly the given code applies (undefined: the code does not
+ * apply to the op). Public through api/arbitraries.ts invalidCase.
+ */
+export const BREAKERS: Record<ConvSpecErrorCode, (c: OpCase, s: ConvShape) => Broken | undefined> = {
   // No data at all: unlike a Float64Array, which a lenient implementation could convert correctly,
   // there is nothing to compute with, so every implementation must refuse it.
   TENSOR_TYPE: (c) => ({ ...c, x: { dims: c.x.dims, data: null as unknown as Float32Array } }),

@@ -167,14 +167,14 @@ export function parseShard(s: string): { index: number; count: number } {
   return { index, count };
 }
 
-function replayLine(prefix: string, args: string, id: string, seed: number, path?: string, timeoutMs?: number): string {
+export function replayLine(prefix: string, args: string, id: string, seed: number, path?: string, timeoutMs?: number): string {
   return [prefix, args, `--clause ${shellQuote(id)}`, `--seed ${seed}`, path ? `--path ${shellQuote(path)}` : '', timeoutMs !== undefined && timeoutMs !== DEFAULT_TIMEOUT_MS ? `--timeout ${timeoutMs}` : '']
     .filter(Boolean)
     .join(' ');
 }
 
 /** Runs one property clause, folding in the faults the guard saw. */
-async function runPropertyClause(clause: Clause<any>, subject: GuardedSubject, options: VerifyOptions, replay: (id: string, seed: number, path?: string) => string): Promise<ClauseResult> {
+export async function runPropertyClause(clause: Clause<any>, subject: GuardedSubject, options: VerifyOptions, replay: (id: string, seed: number, path?: string) => string): Promise<ClauseResult> {
   subject.beginUnit();
   const seed = options.seed ?? DEFAULT_SEED;
   let outcome: ClauseOutcome;
@@ -215,7 +215,7 @@ export const MAX_SLICES = 3;
 const MAX_SEVERE_IN_A_ROW = 3;
 
 /** Runs the listed cases of an enumerated clause, each once. */
-async function runEnumeratedClause(
+export async function runEnumeratedClause(
   clause: EnumeratedClause<any>,
   cases: NamedCase<any>[],
   subject: GuardedSubject,
@@ -318,13 +318,10 @@ export function packageVersion(): string {
 }
 
 /**
- * Verifies `target` and returns the report. Rejects with VerifyArgumentError for unusable options
- * and TargetError (tools/verify/loadModule.ts) for an unusable target; every problem of the
- * implementation itself ends up in the report instead.
+ * Checks the options and selects the units they name: what every front end that runs units (verify,
+ * the vitest integration) does before opening the target. Rejects with VerifyArgumentError.
  */
-export async function verifyTarget(target: VerifyTarget, options: VerifyOptions = {}): Promise<VerifyReport> {
-  const started = Date.now();
-  const startedAt = new Date(started).toISOString();
+export async function checkAndSelect(options: VerifyOptions): Promise<{ seed: number; timeoutMs: number; filters: string[]; selection: Selection }> {
   const seed = options.seed ?? DEFAULT_SEED;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const filters = options.clauses ?? [];
@@ -361,6 +358,20 @@ export async function verifyTarget(target: VerifyTarget, options: VerifyOptions 
   if (options.path !== undefined && (selection.property.length !== 1 || selection.enumerated.length > 0)) {
     throw new VerifyArgumentError('--path replays one failure: select exactly one property clause with --clause');
   }
+  return { seed, timeoutMs, filters, selection };
+}
+
+/**
+ * Verifies `target` and returns the report. Rejects with VerifyArgumentError for unusable options
+ * and TargetError (tools/verify/loadModule.ts) for an unusable target; every problem of the
+ * implementation itself ends up in the report instead.
+ */
+export async function verifyTarget(target: VerifyTarget, options: VerifyOptions = {}): Promise<VerifyReport> {
+  const started = Date.now();
+  const startedAt = new Date(started).toISOString();
+  const checked = await checkAndSelect(options);
+  const { seed, timeoutMs, filters } = checked;
+  let selection = checked.selection;
   const jobs = options.jobs ?? 1;
   if (!(Number.isSafeInteger(jobs) && jobs >= 1 && jobs <= MAX_JOBS)) throw new VerifyArgumentError(`jobs must be an integer from 1 to ${MAX_JOBS}, got ${jobs}`);
   const unitCount = selection.property.length + selection.enumerated.reduce((a, e) => a + e.cases.length, 0);
