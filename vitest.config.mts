@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -5,6 +6,9 @@ export default defineConfig({
     include: ['api/**/*.test.ts', 'impl/**/*.test.ts', 'spec/**/*.test.ts', 'tools/**/*.test.ts'],
     // Property tests run a few thousand reference calls; the slowest files need more than the default 5 s.
     testTimeout: 120_000,
+    // vitest's default is one worker fewer than the cores: a single worker on a 2-core machine. Many
+    // files here wait on child processes (adapters, the CLI, npm, a browser), so two share 2 cores well.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     hookTimeout: 120_000,
     reporters: ['default', './tools/testing/summaryReporter.ts'],
     // CLI runs spawned by tests use one job unless a test asks for more: the machine's cores are
