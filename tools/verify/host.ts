@@ -13,7 +13,7 @@
  * before the adapter is loaded, so an adapter that patches `Float32Array.prototype.slice` or the like
  * cannot change what is sent.
  */
-import * as types from 'node:util';
+import * as util from 'node:util';
 import type { OpName } from '../../impl/types';
 import type { ImplementationWithSupports } from '../../spec/framework/subject';
 import type { CallMessage, HostReply, ModuleTarget, SentTensor, ThrownInfo } from './hostProtocol';
@@ -25,7 +25,7 @@ const { apply } = Reflect;
 const isArray = Array.isArray;
 const arrayFrom = Array.from;
 const isView = ArrayBuffer.isView;
-const isDataView = types.types.isDataView;
+const isDataView = util.types.isDataView;
 const jsonParse = JSON.parse;
 const jsonStringify = JSON.stringify;
 const StringCtor = String;
