@@ -10,8 +10,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { mergePrecision } from '../../spec/framework/precision';
 import { forwardLogLines } from './lines';
-import { REPORT_SCHEMA_ID, REPORT_VERSION, summarise, type CaseResult, type ClauseResult, type VerifyReport } from './report';
-import { foldCases, packageVersion, shareOf, VerifyArgumentError, VerifyEnvironmentError, type ProgressEvent, type Selection, type VerifyOptions } from './run';
+import { summarise, type CaseResult, type ClauseResult, type VerifyReport } from './report';
+import { foldCases, reportHead, shareOf, VerifyArgumentError, VerifyEnvironmentError, type ProgressEvent, type Selection, type VerifyOptions } from './run';
 import { TargetError } from './loadModule';
 import { targetArgs, type VerifyTarget } from './target';
 
@@ -115,11 +115,7 @@ export async function verifyInJobs(target: VerifyTarget, options: VerifyOptions 
   const first = reports[0];
   const abandoned = reports.map((r) => r.summary.abandoned).find((a) => a !== undefined);
   return {
-    schema: REPORT_SCHEMA_ID,
-    version: REPORT_VERSION,
-    convspecVersion: packageVersion(),
-    startedAt: new Date(started).toISOString(),
-    durationMs: Date.now() - started,
+    ...reportHead(started),
     target: { kind: target.kind, args: targetArgs(target), name: first.target.name, supports: first.target.supports },
     options: first.options,
     clauses,

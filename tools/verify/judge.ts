@@ -14,8 +14,8 @@ import { DEFAULT_SEED } from '../../spec/framework/runClause';
 import { expectedWithBound, PRECISION_PROFILES, profileFor, type Algorithm, type PrecisionProfile } from '../../spec/tolerance';
 import { defaultFixturesDir } from '../fixtures/paths';
 import { FixtureError, loadManifest, readCase, readOutput, type FixtureData } from '../fixtures/read';
-import { REPORT_SCHEMA_ID, REPORT_VERSION, summarise, type CaseResult, type ClauseResult, type VerifyReport } from './report';
-import { MAX_SLICES, packageVersion, VerifyArgumentError, VerifyEnvironmentError } from './run';
+import { summarise, type CaseResult, type ClauseResult, type VerifyReport } from './report';
+import { MAX_SLICES, reportHead, VerifyArgumentError, VerifyEnvironmentError } from './run';
 
 export const NOT_RUN = 'not run: no output file';
 
@@ -113,11 +113,7 @@ export async function judgeDirectory(outputDir: string, options: JudgeOptions = 
     cases,
   };
   return {
-    schema: REPORT_SCHEMA_ID,
-    version: REPORT_VERSION,
-    convspecVersion: packageVersion(),
-    startedAt: new Date(started).toISOString(),
-    durationMs: Date.now() - started,
+    ...reportHead(started),
     target: { kind: 'judge', args: outputDir, name: options.name ?? `outputs in ${outputDir}`, supports: algorithm === 'direct' ? { precision: profileName } : { precision: profileName, algorithm } },
     options: { seed: DEFAULT_SEED, depth: 1, timeoutMs: 0, clauseFilters: options.clauses ?? [] },
     clauses: [clause],

@@ -15,8 +15,8 @@ import { precisionRecorder, RatioHistogram } from '../../spec/framework/precisio
 import { DEFAULT_SEED } from '../../spec/framework/runClause';
 import { expectedWithBound, PRECISION_PROFILES, profileFor, type Algorithm, type PrecisionProfile } from '../../spec/tolerance';
 import { findTestFolders, readDataSetInputs, readDataSetOutput, readTestModel, TestFolderError, type ConvTest } from '../onnx/backendTest';
-import { REPORT_SCHEMA_ID, REPORT_VERSION, summarise, type CaseResult, type ClauseResult, type VerifyReport } from './report';
-import { MAX_SLICES, packageVersion, VerifyArgumentError } from './run';
+import { summarise, type CaseResult, type ClauseResult, type VerifyReport } from './report';
+import { MAX_SLICES, reportHead, VerifyArgumentError } from './run';
 import { shellQuote } from './target';
 
 export const TESTS_CLAUSE_ID = 'onnx.testOutputs';
@@ -176,11 +176,7 @@ export async function judgeTestTree(outputsDir: string, options: JudgeTestsOptio
     cases,
   };
   return {
-    schema: REPORT_SCHEMA_ID,
-    version: REPORT_VERSION,
-    convspecVersion: packageVersion(),
-    startedAt: new Date(started).toISOString(),
-    durationMs: Date.now() - started,
+    ...reportHead(started),
     target: {
       kind: 'judge',
       args,

@@ -303,6 +303,11 @@ export function foldCases(meta: Pick<ClauseResult, 'id' | 'title' | 'category' |
   };
 }
 
+/** The fields every report starts with, for a run that began at `started` (epoch ms). */
+export function reportHead(started: number): Pick<VerifyReport, 'schema' | 'version' | 'convspecVersion' | 'startedAt' | 'durationMs'> {
+  return { schema: REPORT_SCHEMA_ID, version: REPORT_VERSION, convspecVersion: packageVersion(), startedAt: new Date(started).toISOString(), durationMs: Date.now() - started };
+}
+
 /** convspec's version, from the package.json above this file (source or dist/). */
 export function packageVersion(): string {
   let dir = __dirname;
@@ -368,7 +373,6 @@ export async function checkAndSelect(options: VerifyOptions): Promise<{ seed: nu
  */
 export async function verifyTarget(target: VerifyTarget, options: VerifyOptions = {}): Promise<VerifyReport> {
   const started = Date.now();
-  const startedAt = new Date(started).toISOString();
   const checked = await checkAndSelect(options);
   const { seed, timeoutMs, filters } = checked;
   let selection = checked.selection;
@@ -421,11 +425,7 @@ export async function verifyTarget(target: VerifyTarget, options: VerifyOptions 
   // More shards than units leaves some shards empty: that share has nothing to fail.
   const emptyShare = options.shard !== undefined && total === 0;
   return {
-    schema: REPORT_SCHEMA_ID,
-    version: REPORT_VERSION,
-    convspecVersion: packageVersion(),
-    startedAt,
-    durationMs: Date.now() - started,
+    ...reportHead(started),
     target: { kind: target.kind, args, name: subject.name, supports: subject.supports },
     options: {
       seed,
