@@ -70,12 +70,11 @@ export function decodeTensor(bytes: Uint8Array, source: string): DecodedTensor {
   return tensorFromMessage(message, source);
 }
 
-/** The checks and conversion of decodeTensor on an already decoded TensorProto (e.g. a model's initializer). */
-export function tensorFromMessage(message: onnx.TensorProto, source: string): DecodedTensor {
-  if (message.dataType !== FLOAT) {
-    const typeName = onnx.TensorProto.DataType[message.dataType] ?? 'unknown';
-    throw new TensorProtoError(source, `data_type is ${message.dataType} (${typeName}); only FLOAT (1) is supported`);
-  }
+/**
+ * The checks every element type shares: data stored inline (not external, not segmented) and dims
+ * that are non-negative integers with a safe element count. Throws TensorProtoError naming `source`.
+ */
+export function inlineShape(message: onnx.TensorProto, source: string): { dims: number[]; count: number } {
   if (message.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL || message.externalData.length > 0) {
     throw new TensorProtoError(source, 'external data is not supported; the tensor must be stored inline');
   }
@@ -88,6 +87,16 @@ export function tensorFromMessage(message: onnx.TensorProto, source: string): De
   });
   const count = dims.reduce((a, b) => a * b, 1);
   if (!Number.isSafeInteger(count)) throw new TensorProtoError(source, `dims ${JSON.stringify(dims)} describe too many elements`);
+  return { dims, count };
+}
+
+/** The checks and conversion of decodeTensor on an already decoded TensorProto (e.g. a model's initializer). */
+export function tensorFromMessage(message: onnx.TensorProto, source: string): DecodedTensor {
+  if (message.dataType !== FLOAT) {
+    const typeName = onnx.TensorProto.DataType[message.dataType] ?? 'unknown';
+    throw new TensorProtoError(source, `data_type is ${message.dataType} (${typeName}); only FLOAT (1) is supported`);
+  }
+  const { dims, count } = inlineShape(message, source);
   const raw = message.rawData;
   const hasRaw = raw !== undefined && raw.length > 0;
   const hasFloat = message.floatData.length > 0;

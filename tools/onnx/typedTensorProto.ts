@@ -7,14 +7,9 @@
 import { onnx } from 'onnx-proto';
 import { bytesToStorage, DTYPE_FORMATS, DTYPES, storageToBytes, type DType } from '../../impl/dtype';
 import type { AnyTensor } from '../../impl/types';
-import { decodeTensor, encodeTensor, FLOAT, TensorProtoError } from './tensorProto';
+import { decodeTensor, encodeTensor, FLOAT, inlineShape, TensorProtoError } from './tensorProto';
 
 const DTYPE_BY_ONNX = new Map<number, DType>(DTYPES.map((d) => [DTYPE_FORMATS[d].onnxType, d]));
-
-function toDim(d: unknown): number | undefined {
-  const n = typeof d === 'number' ? d : d !== null && typeof d === 'object' ? Number(String(d)) : NaN;
-  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
-}
 
 /** A TensorProto of any of the four types as an AnyTensor (dtype absent for FLOAT). */
 export function decodeAnyTensor(bytes: Uint8Array, source: string): AnyTensor & { name: string } {
@@ -30,18 +25,7 @@ export function decodeAnyTensor(bytes: Uint8Array, source: string): AnyTensor & 
     const typeName = onnx.TensorProto.DataType[message.dataType] ?? 'unknown';
     throw new TensorProtoError(source, `data_type is ${message.dataType} (${typeName}); only FLOAT (1), FLOAT16 (10), DOUBLE (11) and BFLOAT16 (16) are supported`);
   }
-  if (message.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL || message.externalData.length > 0) {
-    throw new TensorProtoError(source, 'external data is not supported; the tensor must be stored inline');
-  }
-  if (message.segment) throw new TensorProtoError(source, 'segmented tensors are not supported');
-  const dims: number[] = [];
-  message.dims.forEach((d, i) => {
-    const n = toDim(d);
-    if (n === undefined) throw new TensorProtoError(source, `dims[${i}] = ${String(d)} is not a non-negative integer`);
-    dims.push(n);
-  });
-  const count = dims.reduce((a, b) => a * b, 1);
-  if (!Number.isSafeInteger(count)) throw new TensorProtoError(source, `dims ${JSON.stringify(dims)} describe too many elements`);
+  const { dims, count } = inlineShape(message, source);
   const size = DTYPE_FORMATS[dtype].bytes;
   const raw = message.rawData;
   const typed = dtype === 'float64' ? message.doubleData : message.int32Data;
