@@ -7,7 +7,11 @@
  *
  * `convspec verify` with no target loads this module's default export.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { onnx } from 'onnx-proto';
 import { resolve as resolveGeometry } from '../../impl/resolve';
 import { isConvSpecError } from '../../impl/errors';
 import type { ConvTransposeAttributes, OpName, Tensor } from '../../impl/types';
@@ -56,6 +60,14 @@ export interface OnnxRuntimeImplementation extends ImplementationWithSupports {
   supports: Supports;
   /** The settings the sessions use, for provenance. */
   readonly settings: Required<Omit<OnnxRuntimeOptions, 'maxCachedSessions'>> & { version: string; opset: number };
+  /**
+   * The nodes ONNX Runtime runs for this case after its graph optimizer, as `domain:op_type` (the
+   * default domain as ''), read back from the optimized model ORT writes (session option
+   * optimizedModelFilePath). This is how a test proves which kernels a setting reaches: with
+   * constant weights and level 'all', a 2-D Conv that ORT moved to its NCHWc kernels shows
+   * `com.microsoft.nchwc:Conv` between ReorderInput and ReorderOutput.
+   */
+  optimizedNodes(op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes): Promise<string[]>;
   /** Runs one case; the Implementation methods call this. */
   run(op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes): Promise<Tensor>;
   /** Releases every cached session. */
@@ -161,6 +173,23 @@ export function createOnnxRuntime(options: OnnxRuntimeOptions = {}): OnnxRuntime
     }
   }
 
+  async function optimizedNodes(op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes): Promise<string[]> {
+    checkSizeCaps(op, x, w, b, attrs);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'convspec-ort-'));
+    const file = path.join(dir, 'optimized.onnx');
+    try {
+      const model = buildModel({ op, attrs, xDims: x.dims, wDims: w.dims, bDims: b?.dims, ...(constantWeights ? { constants: { w, b } } : {}) });
+      const s = await ort.InferenceSession.create(model, { ...sessionOptions, optimizedModelFilePath: file });
+      await s.release();
+      const written = onnx.ModelProto.decode(fs.readFileSync(file));
+      return (written.graph?.node ?? []).map((n) => `${n.domain ?? ''}:${n.opType ?? ''}`);
+    } catch (e) {
+      throw asError(e, `onnxruntime ${op}`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
   const details = [
     `opt ${graphOptimizationLevel}`,
     `${intraOpNumThreads} thread${intraOpNumThreads === 1 ? '' : 's'}`,
@@ -172,6 +201,7 @@ export function createOnnxRuntime(options: OnnxRuntimeOptions = {}): OnnxRuntime
     supports: ORT_SUPPORTS,
     settings: { graphOptimizationLevel, intraOpNumThreads, constantWeights, allowSpinning, version: ORT_VERSION, opset: OPSET },
     run,
+    optimizedNodes,
     conv: (x, w, b, attrs) => run('Conv', x, w, b, attrs),
     convTranspose: (x, w, b, attrs) => run('ConvTranspose', x, w, b, attrs),
     async close() {
