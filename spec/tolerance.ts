@@ -107,6 +107,24 @@ export function overflowMask(magnitude: ArrayLike<number>, n: number, profile: P
 }
 
 /**
+ * overflowMask and boundFromMagnitude in one loop over a Float64Array, the bound written over the
+ * magnitude. One monomorphic pass: the two generic loops over ArrayLike cost about 0.3 ms each per
+ * 200 000 elements, a third of a depthwise convolution's whole bound pass.
+ */
+function boundInPlace(magnitude: Float64Array, n: number, profile: PrecisionProfile): { bound: Float64Array; mayOverflow: Uint8Array | undefined } {
+  const g = gamma(n + 1, profile.u);
+  const floor = (n + 1) * profile.eta;
+  const limit = profile.max / (1 + gamma(n + 1, profile.u));
+  let mayOverflow: Uint8Array | undefined;
+  for (let i = 0; i < magnitude.length; i++) {
+    const m = magnitude[i];
+    if (m >= limit) (mayOverflow ??= new Uint8Array(magnitude.length))[i] = 1;
+    magnitude[i] = g * m + floor;
+  }
+  return { bound: magnitude, mayOverflow };
+}
+
+/**
  * The per-element bound γ_{n+1}·magnitude + (n+1)·η for `n` products per element: the same formula
  * as expectedWithBound, for clauses that compute the exact value another way (e.g. C·x).
  */
@@ -240,10 +258,12 @@ export function expectedWithBound(
 ): Expected {
   const geometry = prepare(op, x, w, b, attrs);
   const { y: y64, magnitude } = withMagnitude(geometry, x.data, w.data, b?.data);
-  const mayOverflow = overflowMask(magnitude, productsPerOutput(geometry), profile);
+  const n = productsPerOutput(geometry);
   // In place unless asked for: on memory-bound shapes (depthwise) a second output-sized array costs
   // as much as the magnitude products themselves.
-  const bound = boundFromMagnitude(magnitude, productsPerOutput(geometry), profile, options.keepMagnitude ? undefined : magnitude);
+  const { bound, mayOverflow } = options.keepMagnitude
+    ? { bound: boundFromMagnitude(magnitude, n, profile), mayOverflow: overflowMask(magnitude, n, profile) }
+    : boundInPlace(magnitude, n, profile);
   if (profile.algorithm === 'transform') {
     const extra = transformTerm(geometry, x, w, profile);
     for (let i = 0; i < bound.length; i++) bound[i] += extra[i];
