@@ -147,7 +147,12 @@ function inferNode(node: onnx.NodeProto, c: Context): KnownTensor[] {
   }
   if (op === 'Conv' || op === 'ConvTranspose') {
     const x = c.input(0);
-    const w = c.input(1);
+    let w: KnownTensor;
+    try {
+      w = c.input(1);
+    } catch (e) {
+      throw new Unknown(`${c.where} has a W of unknown shape (${(e as Error).message})`);
+    }
     try {
       return [{ dims: resolve(op as OpName, x.dims, w.dims, rawAttributes(node)).outputDims }];
     } catch (e) {
