@@ -71,7 +71,7 @@ describe('verify --layers-from', () => {
 
   it('lists unresolved nodes, and exits 2 when none resolves', async () => {
     const model = onnx.ModelProto.decode(fs.readFileSync(MODEL));
-    model.graph!.input[0].type!.tensorType!.shape!.dim = ['batch', 3, 'h', 'w'].map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d }));
+    (model.graph as onnx.GraphProto).input[0].type!.tensorType!.shape!.dim = ['batch', 3, 'h', 'w'].map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d }));
     const file = path.join(tmp, 'symbolic.onnx');
     fs.writeFileSync(file, onnx.ModelProto.encode(model).finish());
     const [none, wrong] = await Promise.all([

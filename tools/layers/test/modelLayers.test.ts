@@ -111,7 +111,7 @@ describe('readModelLayers on a real exported PyTorch model', () => {
 
   it('seeds weights that are graph inputs with a shape, and leaves a W of unknown shape unresolved', () => {
     const model = load();
-    const g = model.graph!;
+    const g = model.graph as onnx.GraphProto;
     g.initializer = (g.initializer as onnx.TensorProto[]).filter((t) => t.name !== 'stem.weight' && t.name !== 'head.weight');
     g.input.push({ name: 'stem.weight', type: { tensorType: { elemType: 1, shape: { dim: [16, 3, 3, 3].map((d) => ({ dimValue: d })) } } } });
     g.input.push({ name: 'head.weight', type: { tensorType: { elemType: 1 } } });
@@ -152,7 +152,7 @@ describe('readModelLayers on a real exported PyTorch model', () => {
 
   it('takes --input-shape for graph inputs of symbolic size, and refuses a name the graph lacks', () => {
     const model = load();
-    model.graph!.input[0].type!.tensorType!.shape!.dim = ['batch', 3, 'height', 'width'].map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d }));
+    (model.graph as onnx.GraphProto).input[0].type!.tensorType!.shape!.dim = ['batch', 3, 'height', 'width'].map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d }));
     const file = save(model);
     const none = readModelLayers(file);
     expect(none.layers).toEqual([]);
@@ -169,7 +169,7 @@ describe('readModelLayers on a real exported PyTorch model', () => {
 
   it('names the node that computes W, follows Identity, and refuses other element types', () => {
     const model = load();
-    const g = model.graph!;
+    const g = model.graph as onnx.GraphProto;
     const inits = g.initializer as onnx.TensorProto[];
     inits.find((t) => t.name === 'stem.weight')!.name = 'stem.weight.raw';
     g.node.unshift({ name: 'negw', opType: 'Neg', input: ['stem.weight.raw'], output: ['stem.weight'] });
@@ -187,7 +187,7 @@ describe('readModelLayers on a real exported PyTorch model', () => {
 
   it('lists a layer too large for the reference with its message, without allocating it', () => {
     const model = load();
-    model.graph!.input[0].type!.tensorType!.shape!.dim = ['batch', 3, 'h', 'w'].map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d }));
+    (model.graph as onnx.GraphProto).input[0].type!.tensorType!.shape!.dim = ['batch', 3, 'h', 'w'].map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d }));
     const e = readModelLayers(save(model), { inputShapes: [parseInputShape('1x3x100000x100000')] });
     expect(e.unresolved[0].node).toBe('/stem/Conv');
     expect(e.unresolved[0].reason).toMatch(/^the reference refuses this layer \(X \[1,3,100000,100000\].*\): .*elements/);
