@@ -39,7 +39,8 @@ const validate = new Ajv({ allErrors: true }).compile(REPORT_SCHEMA);
 describe('verify --layers-from', () => {
   it('judges exactly the layers of the model: the bundled ORT adapter is CONFORMANT', async () => {
     const json = path.join(tmp, 'ort.json');
-    const r = await convspec('verify', '--layers-from', rel, '--jobs', '2', '--json', json, '--no-progress');
+    const html = path.join(tmp, 'ort.html');
+    const r = await convspec('verify', '--layers-from', rel, '--jobs', '2', '--json', json, '--html', html, '--no-progress');
     expect(r.out).toContain('CONFORMANT: 1 passed, 0 failed, 0 unsupported; cases 9 passed');
     expect(r.code).toBe(0);
     expect(r.out).toContain(`Layers from ${rel}: 9 Conv/ConvTranspose nodes, 9 resolved, 0 unresolved`);
@@ -48,6 +49,7 @@ describe('verify --layers-from', () => {
     expect(report.clauses.map((c: { id: string }) => c.id)).toEqual(['model.layers']);
     expect(report.ambiguities).toEqual([]);
     expect(report.layersFrom).toMatchObject({ nodes: 9, resolved: 9, unresolved: [] });
+    expect(fs.readFileSync(html, 'utf8')).toContain(`<h3>Layers from ${rel}</h3><p>9 Conv/ConvTranspose nodes, 9 resolved`);
     const cases = report.clauses[0].cases;
     expect(cases.map((c: { id: string }) => c.id)).toContain('model.layers/up-convtranspose');
     expect(cases.find((c: { id: string }) => c.id === 'model.layers/head-conv').description).toContain("Conv node '/head/Conv': X 1×4×1024 (shape propagation), W 6×4×5 (initializer 'head.weight'), B 6");
