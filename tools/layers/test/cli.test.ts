@@ -145,6 +145,34 @@ describe('fixtures generate --layers-from', () => {
     expect(fs.readdirSync(foreign)).toEqual(['notes.txt']);
   });
 
+  it("lists the layers ONNX Runtime refuses, with ORT's message, and writes the others", async () => {
+    // Conv SAME_UPPER with dilation: the reference accepts it, ONNX Runtime 1.30 refuses it (onnxruntime#20582).
+    const AttrType = onnx.AttributeProto.AttributeType;
+    const w = (name: string): onnx.ITensorProto => ({ name, dims: [2, 2, 3, 3], dataType: 1, floatData: Array.from({ length: 36 }, (_, i) => Math.sin(i)) });
+    const model: onnx.IModelProto = {
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: 13 }],
+      graph: {
+        name: 'two',
+        node: [
+          { name: 'plain', opType: 'Conv', input: ['X', 'wa'], output: ['a'] },
+          { name: 'same_dilated', opType: 'Conv', input: ['a', 'wb'], output: ['Y'], attribute: [{ name: 'auto_pad', type: AttrType.STRING, s: new TextEncoder().encode('SAME_UPPER') }, { name: 'dilations', type: AttrType.INTS, ints: [2, 2] }] },
+        ],
+        initializer: [w('wa'), w('wb')],
+        input: [{ name: 'X', type: { tensorType: { elemType: 1, shape: { dim: [1, 2, 9, 9].map((d) => ({ dimValue: d })) } } } }],
+        output: [{ name: 'Y', type: { tensorType: { elemType: 1 } } }],
+      },
+    };
+    const file = path.join(tmp, 'refused.onnx');
+    fs.writeFileSync(file, onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish());
+    const out = path.join(tmp, 'refused-fx');
+    const r = await convspec('fixtures', 'generate', '--layers-from', file, '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('wrote 1 layer cases');
+    expect(r.out).toMatch(/1 layer\(s\) ONNX Runtime refused \(left out\):\n  same_dilated: .*Dilation not supported for AutoPadType::SAME_UPPER/);
+    expect(loadManifest(out).cases.map((c) => c.id)).toEqual(['plain']);
+  });
+
   it('needs --out, and takes no --check', async () => {
     const [noOut, check] = await Promise.all([
       convspec('fixtures', 'generate', '--layers-from', rel),
