@@ -193,6 +193,16 @@ describe('readModelLayers on a real exported PyTorch model', () => {
     expect(e.unresolved[0].reason).toMatch(/^the reference refuses this layer \(X \[1,3,100000,100000\].*\): .*elements/);
   });
 
+  it('says that Conv nodes inside If/Loop/Scan bodies are not searched', () => {
+    const model = load();
+    const g = model.graph as onnx.GraphProto;
+    const body: onnx.IGraphProto = { name: 'then', node: [{ opType: 'Conv', input: ['image', 'stem.weight'], output: ['t'] }], output: [{ name: 't' }] };
+    g.node.push({ name: 'branch', opType: 'If', input: ['cond'], output: ['chosen'], attribute: [{ name: 'then_branch', type: onnx.AttributeProto.AttributeType.GRAPH, g: body }] });
+    const e = readModelLayers(save(model));
+    expect(e.nodes).toBe(9);
+    expect(e.notes).toContain('1 Conv/ConvTranspose node(s) inside If/Loop/Scan subgraphs are not searched');
+  });
+
   it('refuses what is not a model, naming the file', () => {
     const bad = path.join(tmp, 'bad.onnx');
     fs.writeFileSync(bad, Buffer.from([0x3a, 0x10, 0x01])); // a graph field cut short
