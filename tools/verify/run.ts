@@ -363,7 +363,7 @@ export async function checkAndSelect(options: VerifyOptions): Promise<{ seed: nu
   }
   let layersFrom: LayersFromSummary | undefined;
   if (options.layersFrom) {
-    if (options.registry || options.fixturesDir !== undefined) throw new VerifyArgumentError('--layers-from verifies only the model\'s layers: it takes no --fixtures-dir');
+    if (options.registry || options.fixturesDir !== undefined) throw new VerifyArgumentError('--layers-from replaces the clause selection by the model\'s layers: it takes neither a registry nor --fixtures-dir');
     const m = readLayers(options.layersFrom, seed);
     layersFrom = layersSummary(m);
     registry = [modelLayersClause(m, seed)];
