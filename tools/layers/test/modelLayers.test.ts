@@ -148,6 +148,12 @@ describe('readModelLayers on a real exported PyTorch model', () => {
       reason: "shape of X '/pool/MaxPool_output_0' unknown: produced by node '/Relu' (Hardmax), which shape propagation does not cover; give --input-shape or a model with value_info",
     });
     expect(e.unresolved).toHaveLength(8);
+    // The model's own value_info for the tensor after the uncovered op lets propagation go on (batch symbolic → 1).
+    (model.graph as onnx.GraphProto).valueInfo.push({ name: '/pool/MaxPool_output_0', type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'batch' }, ...[16, 8, 8].map((d) => ({ dimValue: d }))] } } } });
+    const rescued = readModelLayers(save(model));
+    expect(rescued.unresolved).toEqual([]);
+    expect(summary(rescued)).toEqual(expected);
+    expect(rescued.layers[1].xOrigin).toBe('value_info');
   });
 
   it('takes --input-shape for graph inputs of symbolic size, and refuses a name the graph lacks', () => {
