@@ -402,9 +402,13 @@ export function propagateShapes(
     let reason: string | undefined;
     try {
       outs = inferNode(node, ctx);
+      // A malformed node (an axis or perm out of range, …) must not pass on a shape with holes.
+      const bad = outs.find((o) => !o.dims.every((d) => Number.isSafeInteger(d) && d >= 0));
+      if (bad) throw new Unknown(`${where}: its attributes or inputs give an invalid shape [${bad.dims.map((d) => (d === undefined ? '?' : String(d))).join(', ')}]`);
     } catch (e) {
-      if (!(e instanceof Unknown)) throw e;
-      reason = e.message;
+      // Whatever a malformed model makes the rules trip over is that node's reason, never a crash.
+      outs = undefined;
+      reason = e instanceof Unknown ? e.message : `${where}: cannot work out its output shape (${(e as Error).message})`;
     }
     node.output.forEach((name, i) => {
       if (!name) return;

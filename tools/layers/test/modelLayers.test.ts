@@ -199,6 +199,17 @@ describe('readModelLayers on a real exported PyTorch model', () => {
     expect(e.unresolved[0].reason).toMatch(/^the reference refuses this layer \(X \[1,3,100000,100000\].*\): .*elements/);
   });
 
+  it('turns a malformed node before a conv into a reason, never a crash', () => {
+    const model = load();
+    const g = model.graph as onnx.GraphProto;
+    // A Transpose with a perm out of range between the pooling and the residual block.
+    const pool = g.node.findIndex((n) => n.name === '/pool/MaxPool');
+    g.node.splice(pool + 1, 0, { name: 'bad_perm', opType: 'Transpose', input: ['/pool/MaxPool_output_0'], output: ['t'], attribute: [{ name: 'perm', type: onnx.AttributeProto.AttributeType.INTS, ints: [0, 7, 2, 3] }] });
+    (g.node.find((n) => n.name === '/res1/Conv') as onnx.NodeProto).input[0] = 't';
+    const e = readModelLayers(save(model));
+    expect(e.unresolved.find((u) => u.node === '/res1/Conv')!.reason).toBe("shape of X 't' unknown: node 'bad_perm' (Transpose): its attributes or inputs give an invalid shape [1, ?, 8, 8]; give --input-shape or a model with value_info");
+  });
+
   it('says that Conv nodes inside If/Loop/Scan bodies are not searched', () => {
     const model = load();
     const g = model.graph as onnx.GraphProto;
