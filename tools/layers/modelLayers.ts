@@ -275,10 +275,10 @@ export function readModelLayers(file: string, options: ReadLayersOptions = {}): 
   const names = caseNames(labels);
   const layers: ModelLayer[] = [];
   const unresolved: UnresolvedLayer[] = [];
-  convs.forEach(({ node, index }, k) => {
+  const resolveNode = (node: onnx.NodeProto, index: number, k: number): void => {
     const op = node.opType as OpName;
     const label = labels[k];
-    const fail = (reason: string) => unresolved.push({ node: label, index, op, reason });
+    const fail = (reason: string): void => void unresolved.push({ node: label, index, op, reason });
     const [xName, wName, bName] = [node.input[0], node.input[1], node.input[2] || undefined];
     if (!xName || !wName) return fail(`it has ${node.input.length} inputs; ${op} needs X and W`);
     let attrs: ConvTransposeAttributes;
@@ -345,6 +345,14 @@ export function readModelLayers(file: string, options: ReadLayersOptions = {}): 
       ...(b ? { b: b.t, bOrigin: b.origin } : {}),
       y, description,
     });
+  };
+  convs.forEach(({ node, index }, k) => {
+    try {
+      resolveNode(node, index, k);
+    } catch (e) {
+      // A malformed node the checks above did not foresee is that node's reason, never a crash.
+      unresolved.push({ node: labels[k], index, op: node.opType, reason: `cannot be read: ${(e as Error).message}` });
+    }
   });
   const hidden = subgraphConvs(nodes);
   if (hidden > 0) notes.push(`${hidden} Conv/ConvTranspose node(s) inside If/Loop/Scan subgraphs are not searched`);
