@@ -91,10 +91,15 @@ export function layerTensors(l: NetworkLayer): { x: Tensor; w: Tensor; b: Tensor
   };
 }
 
+/** Runs one layer on the subject and judges every output element against its bound (also model.layers). */
+export async function judgeLayer(op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes, ctx: ClauseContext, label: string): Promise<void> {
+  const actual = await ctx.call(op, x, w, b, attrs);
+  assertWithinBound(actual, expectedWithBound(op, x, w, b, attrs, ctx.profile), label);
+}
+
 async function checkLayer(l: NetworkLayer, ctx: ClauseContext): Promise<void> {
   const { x, w, b } = layerTensors(l);
-  const actual = await ctx.call(l.op, x, w, b, l.attrs);
-  assertWithinBound(actual, expectedWithBound(l.op, x, w, b, l.attrs, ctx.profile), `layer ${l.name}`);
+  await judgeLayer(l.op, x, w, b, l.attrs, ctx, `layer ${l.name}`);
 }
 
 const clause = defineClause<NetworkLayer>({

@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { allClauses } from '../clauses';
+import { allClauses, onDemandClauseIds } from '../clauses';
 import { isClauseId } from '../framework/caseId';
 
 const root = resolve(__dirname, '..', '..');
@@ -32,7 +32,8 @@ function entries(text: string): Entry[] {
 }
 
 const specEntries = entries(spec);
-const registered = allClauses.map((c) => c.id);
+// On-demand clauses (model.layers: only for a given model) are in SPEC.md but not in the default registry.
+const registered = [...allClauses.map((c) => c.id), ...onDemandClauseIds];
 
 describe('SPEC.md and the clause registry agree', () => {
   it('every SPEC.md clause heading is a valid clause id', () => {

@@ -45,6 +45,25 @@ export function formatBytes(n: number): string {
  * regular file (FIFO, device, folder), or a file larger than the limit.
  */
 export function readRegularFile(file: string, maxBytes: number, what = 'the file'): Buffer {
+  return readChecked(file, what, (size) => {
+    if (size > maxBytes) throw new FileAccessError(`${file}: ${what} is ${formatBytes(size)}, more than the ${formatBytes(maxBytes)} it can be`);
+    return { offset: 0, length: size };
+  });
+}
+
+/**
+ * Reads `length` bytes at `offset` of a regular file (an ONNX external-data file holds many tensors),
+ * with the same checks as readRegularFile; the range must lie inside the file. Throws FileAccessError.
+ */
+export function readRegularFileRange(file: string, offset: number, length: number, what = 'the file'): Buffer {
+  return readChecked(file, what, (size) => {
+    if (offset + length > size) throw new FileAccessError(`${file}: ${what} is ${formatBytes(size)}; bytes ${offset} … ${offset + length} lie beyond its end`);
+    return { offset, length };
+  });
+}
+
+/** Opens without blocking, checks it is a regular file, asks `range` (given the size) what to read, reads exactly that. */
+function readChecked(file: string, what: string, range: (size: number) => { offset: number; length: number }): Buffer {
   let fd: number;
   try {
     fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
@@ -54,15 +73,15 @@ export function readRegularFile(file: string, maxBytes: number, what = 'the file
   try {
     const st = fs.fstatSync(fd);
     if (!st.isFile()) throw new FileAccessError(`${file}: ${what} is ${kindOf(st)}, not a regular file`);
-    if (st.size > maxBytes) throw new FileAccessError(`${file}: ${what} is ${formatBytes(st.size)}, more than the ${formatBytes(maxBytes)} it can be`);
-    const buf = Buffer.alloc(st.size);
+    const { offset, length } = range(st.size);
+    const buf = Buffer.alloc(length);
     let off = 0;
-    while (off < st.size) {
-      const n = fs.readSync(fd, buf, off, st.size - off, off);
+    while (off < length) {
+      const n = fs.readSync(fd, buf, off, length - off, offset + off);
       if (n === 0) break;
       off += n;
     }
-    if (off !== st.size) throw new FileAccessError(`${file}: ${what} changed while it was read (${off} of ${st.size} bytes)`);
+    if (off !== length) throw new FileAccessError(`${file}: ${what} changed while it was read (${off} of ${length} bytes)`);
     return buf;
   } catch (e) {
     if (e instanceof FileAccessError) throw e;

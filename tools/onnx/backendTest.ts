@@ -98,7 +98,8 @@ function decodeModel(bytes: Uint8Array, file: string): onnx.ModelProto {
   }
 }
 
-function attributes(node: onnx.NodeProto, file: string): ConvTransposeAttributes {
+/** The attributes of a Conv or ConvTranspose node, verbatim (no defaults filled in); TestFolderError for a type those operators never take. */
+export function nodeAttributes(node: onnx.NodeProto, file: string): ConvTransposeAttributes {
   const attrs: Record<string, unknown> = {};
   for (const a of node.attribute as onnx.AttributeProto[]) {
     if (a.type === AttrType.STRING) attrs[a.name] = new TextDecoder().decode(a.s);
@@ -135,7 +136,7 @@ export function readTestModel(folder: string): ConvTest | NotJudged {
     return skip('not convolution', `one ${node.domain ? `${node.domain}.` : ''}${node.opType} node`);
   }
   const op = node.opType as OpName;
-  const attrs = attributes(node, file);
+  const attrs = nodeAttributes(node, file);
   const inits = new Map<string, onnx.TensorProto>();
   for (const t of graph.initializer as onnx.TensorProto[]) inits.set(t.name, t);
   const graphInputs = graph.input as onnx.ValueInfoProto[];

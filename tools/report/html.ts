@@ -169,9 +169,18 @@ async function sectionHtml(s: HtmlSection): Promise<string> {
         .map((a) => `<tr><td><code>${e(a.id)}</code></td><td>${e(a.follows)}</td><td>${e(a.detail ?? '')}</td></tr>`)
         .join('')}</tbody></table>`
     : '';
+  const l = r.layersFrom;
+  const layers = l
+    ? `<h3>Layers from ${e(l.model)}</h3><p>${l.nodes} Conv/ConvTranspose nodes, ${l.resolved} resolved (the cases of <code>model.layers</code>), ${l.unresolved.length} unresolved.</p>${
+        l.unresolved.length
+          ? `<table><thead><tr><th>node</th><th>op</th><th>why it is not judged</th></tr></thead><tbody>${l.unresolved.map((u) => `<tr><td><code>${e(u.node)}</code></td><td>${e(u.op)}</td><td>${e(u.reason)}</td></tr>`).join('')}</tbody></table>`
+          : ''
+      }${l.notes.map((n) => `<p>Note: ${e(n)}</p>`).join('')}`
+    : '';
   return `<section class="report">
 ${s.heading ? `<h2>${e(s.heading)}</h2>` : ''}
 ${header(r)}
+${layers}
 <h3>Precision profile</h3>
 ${await precisionBlock(r)}
 <h3>Clauses</h3>

@@ -10,6 +10,8 @@ export interface NamedCase<T> {
   /** Case name (CASE_NAME grammar), unique within the clause. */
   name: string;
   value: T;
+  /** What the case is, in words (e.g. a model's layer: op, dims, attributes); copied into its result. */
+  description?: string;
 }
 
 export interface EnumeratedClause<T = unknown> extends Clause<T> {

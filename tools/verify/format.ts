@@ -6,7 +6,7 @@
 import { makeStyle, plain as plainStyle, type Style } from '../cli/style';
 import { formatWindow } from '../../spec/framework/compare';
 import { formatPrecision } from '../../spec/framework/precision';
-import type { ClauseResult, VerifyReport } from './report';
+import type { ClauseResult, LayersFromSummary, VerifyReport } from './report';
 
 type Colors = Pick<Style, 'red' | 'green' | 'yellow' | 'dim' | 'bold'>;
 
@@ -68,7 +68,10 @@ export function formatFailure(c: ClauseResult, col: Colors = plain): string {
   if (c.cases) {
     const failing = c.cases.filter((k) => k.status === 'failed');
     out.push(`  ${failing.length} of ${c.cases.length} cases failed:`);
-    for (const k of failing.slice(0, 10)) out.push(`  - ${k.id}: ${clip((k.error ?? '').split('\n')[0], 200)}`);
+    for (const k of failing.slice(0, 10)) {
+      out.push(`  - ${k.id}: ${clip((k.error ?? '').split('\n')[0], 200)}`);
+      if (k.description) out.push(`    ${clip(k.description, 400)}`);
+    }
     if (failing.length > 10) out.push(`  … and ${failing.length - 10} more (see --json)`);
     const first = failing[0];
     if (first?.mismatch?.window) out.push(`  first failure, around the worst element:`, indent(formatWindow(first.mismatch.window), '  '));
@@ -86,6 +89,14 @@ export function formatFailure(c: ClauseResult, col: Colors = plain): string {
   for (const f of (c.faults ?? []).slice(0, 3)) out.push(`  fault (${f.kind}) on ${clip(f.case, 300)}: ${f.message}`);
   if (c.replay) out.push(`  replay: ${c.replay}`);
   return out.join('\n');
+}
+
+/** What --layers-from found: counts, every unresolved node with its reason, the notes. */
+export function formatLayersFrom(l: LayersFromSummary, col: Colors = plain): string[] {
+  const out = [col.bold(`Layers from ${l.model}: ${l.nodes} Conv/ConvTranspose node${l.nodes === 1 ? '' : 's'}, ${l.resolved} resolved, ${l.unresolved.length} unresolved`)];
+  for (const u of l.unresolved) out.push(`  unresolved ${u.op} '${u.node}': ${u.reason}`);
+  for (const n of l.notes) out.push(col.dim(`  note: ${n}`));
+  return out;
 }
 
 /** The whole terminal report. */
@@ -112,6 +123,7 @@ export function formatReport(report: VerifyReport, col: Colors = makeStyle()): s
     parts.push('', col.bold('Ambiguities (spec/AMBIGUITIES.md): readings, not verdicts'));
     for (const a of report.ambiguities) parts.push(`  ${a.id}: follows ${a.follows}${a.detail ? col.dim(` — ${a.detail}`) : ''}`);
   }
+  if (report.layersFrom) parts.push('', ...formatLayersFrom(report.layersFrom, col));
   const t = s.clauses;
   // For judge, a skipped case is one the third party produced no output for.
   // judge on ONNX test folders also skips tests that are not convolution: 'skipped' covers both.

@@ -68,7 +68,7 @@ function runJob(request: JobRequest, log: (line: string) => void, progress: (id:
  */
 export async function verifyInJobs(target: VerifyTarget, options: VerifyOptions & { seed: number; timeoutMs: number }, selection: Selection, jobs: number, started: number): Promise<VerifyReport> {
   const filters = options.clauses ?? [];
-  const probeAll = filters.length === 0 && (!options.shard || options.shard.index === 1);
+  const probeAll = filters.length === 0 && !options.layersFrom && (!options.shard || options.shard.index === 1);
   const shares = Array.from({ length: jobs }, (_, i) => ({ index: i + 1, count: jobs })).filter((sub) => {
     const s = shareOf(selection, sub);
     return s.property.length + s.enumerated.length > 0;

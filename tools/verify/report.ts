@@ -32,6 +32,8 @@ export interface CaseResult {
   source?: string;
   /** Calls that reached the implementation while this case ran. */
   calls?: number;
+  /** What the case is, when its clause says (model.layers: the layer's op, dims, attributes, weights' origin). */
+  description?: string;
 }
 
 /** A clause's outcome as runClause reports it (spec/framework/runClause.ts), plus what isolation saw. */
@@ -72,6 +74,16 @@ export interface AmbiguityResult {
   detail?: string;
 }
 
+/** What `--layers-from` found in the model (the resolved layers are the cases of clause model.layers). */
+export interface LayersFromSummary {
+  model: string;
+  /** Conv and ConvTranspose nodes of the main graph. */
+  nodes: number;
+  resolved: number;
+  unresolved: { node: string; op: string; reason: string }[];
+  notes: string[];
+}
+
 export interface VerifyReport {
   schema: typeof REPORT_SCHEMA_ID;
   version: typeof REPORT_VERSION;
@@ -99,6 +111,8 @@ export interface VerifyReport {
   };
   clauses: ClauseResult[];
   ambiguities: AmbiguityResult[];
+  /** `verify --layers-from MODEL`: the model's Conv/ConvTranspose nodes, and those it could not resolve. */
+  layersFrom?: LayersFromSummary;
   summary: {
     /**
      * No failure anywhere and at least one clause or case passed that called the implementation (or,

@@ -92,6 +92,7 @@ const caseResult = {
     replay: { type: 'string' },
     source: { type: 'string' },
     calls: { type: 'integer', minimum: 0 },
+    description: { type: 'string' },
   },
 };
 const clauseResult = {
@@ -165,6 +166,20 @@ export const REPORT_SCHEMA = {
         type: 'object',
         required: ['id', 'title', 'follows'],
         properties: { id: { type: 'string' }, title: { type: 'string' }, follows: { type: 'string' }, detail: { type: 'string' } },
+      },
+    },
+    layersFrom: {
+      type: 'object',
+      required: ['model', 'nodes', 'resolved', 'unresolved', 'notes'],
+      properties: {
+        model: { type: 'string' },
+        nodes: { type: 'integer', minimum: 0 },
+        resolved: { type: 'integer', minimum: 0 },
+        unresolved: {
+          type: 'array',
+          items: { type: 'object', required: ['node', 'op', 'reason'], properties: { node: { type: 'string' }, op: { type: 'string' }, reason: { type: 'string' } } },
+        },
+        notes: { type: 'array', items: { type: 'string' } },
       },
     },
     summary: {

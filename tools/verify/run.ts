@@ -17,9 +17,11 @@ import { FixtureError, loadManifest } from '../fixtures/read';
 import { probeAmbiguities } from './ambiguities';
 import { isEnumerated, type EnumeratedClause, type NamedCase } from './enumerated';
 import { AdapterFault, type GuardedSubject } from './guard';
-import { REPORT_SCHEMA_ID, REPORT_VERSION, summarise, type AmbiguityResult, type CaseResult, type ClauseResult, type VerifyReport } from './report';
+import { REPORT_SCHEMA_ID, REPORT_VERSION, summarise, type AmbiguityResult, type CaseResult, type ClauseResult, type LayersFromSummary, type VerifyReport } from './report';
 import { verifyInJobs } from './jobs';
 import { openTarget, shellQuote, targetArgs, type VerifyTarget } from './target';
+import { formatUnresolved, ModelLayersError, readModelLayers, type InputShape, type ModelLayers } from '../layers/modelLayers';
+import { modelLayersClause } from '../../spec/properties/modelLayers';
 
 export type { VerifyTarget } from './target';
 export type { VerifyReport, ClauseResult, CaseResult } from './report';
@@ -65,6 +67,12 @@ export interface VerifyOptions {
    * runs in this process.
    */
   jobs?: number;
+  /**
+   * `--layers-from`: verify exactly the Conv/ConvTranspose layers of this ONNX model (clause
+   * model.layers), instead of the default selection; `inputShapes` override its graph input shapes.
+   * Plain data, so each --jobs job reads the model again and deals itself the same cases.
+   */
+  layersFrom?: { model: string; inputShapes?: InputShape[] };
   /** Internal (jobs): after --shard, run only this share of the selection. */
   subShard?: { index: number; count: number };
   /** Internal (jobs): probe the ambiguities even though this run is a share. Default: full runs and shard 1. */
@@ -265,7 +273,7 @@ export async function runEnumeratedClause(
       status = 'failed';
       error = `${faults[0].kind}: ${faults[0].message}`;
     }
-    const r: CaseResult = { id, status, durationMs: Date.now() - t0, calls: subject.calls() };
+    const r: CaseResult = { id, status, durationMs: Date.now() - t0, calls: subject.calls(), ...(c.description ? { description: c.description } : {}) };
     if (status === 'unsupported') r.unsupportedReason = [...ctx.skipped.keys()].join(', ') || 'outside the declared support';
     if (error !== undefined) r.error = error;
     // Heat-map slices for the first few failing cases only, so the report stays small.
@@ -326,7 +334,7 @@ export function packageVersion(): string {
  * Checks the options and selects the units they name: what every front end that runs units (verify,
  * the vitest integration) does before opening the target. Rejects with VerifyArgumentError.
  */
-export async function checkAndSelect(options: VerifyOptions): Promise<{ seed: number; timeoutMs: number; filters: string[]; selection: Selection }> {
+export async function checkAndSelect(options: VerifyOptions): Promise<{ seed: number; timeoutMs: number; filters: string[]; selection: Selection; layersFrom?: LayersFromSummary }> {
   const seed = options.seed ?? DEFAULT_SEED;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const filters = options.clauses ?? [];
@@ -353,6 +361,13 @@ export async function checkAndSelect(options: VerifyOptions): Promise<{ seed: nu
     }
     registry = registry.map((c) => (c.id === fixturesOrt.id ? fixturesClause(dir) : c));
   }
+  let layersFrom: LayersFromSummary | undefined;
+  if (options.layersFrom) {
+    if (options.registry || options.fixturesDir !== undefined) throw new VerifyArgumentError('--layers-from replaces the clause selection by the model\'s layers: it takes neither a registry nor --fixtures-dir');
+    const m = readLayers(options.layersFrom, seed);
+    layersFrom = layersSummary(m);
+    registry = [modelLayersClause(m, seed)];
+  }
   let selection: Selection;
   try {
     selection = await selectUnits(registry, filters, options.shard);
@@ -363,7 +378,25 @@ export async function checkAndSelect(options: VerifyOptions): Promise<{ seed: nu
   if (options.path !== undefined && (selection.property.length !== 1 || selection.enumerated.length > 0)) {
     throw new VerifyArgumentError('--path replays one failure: select exactly one property clause with --clause');
   }
-  return { seed, timeoutMs, filters, selection };
+  return { seed, timeoutMs, filters, selection, ...(layersFrom ? { layersFrom } : {}) };
+}
+
+/** The model's layers, or VerifyArgumentError (exit 2) when it cannot be read or no node resolves. */
+function readLayers(from: NonNullable<VerifyOptions['layersFrom']>, seed: number): ModelLayers {
+  let m: ModelLayers;
+  try {
+    m = readModelLayers(from.model, { inputShapes: from.inputShapes, seed });
+  } catch (e) {
+    if (e instanceof ModelLayersError) throw new VerifyArgumentError(e.message);
+    throw e;
+  }
+  if (m.nodes === 0) throw new VerifyArgumentError(`${from.model}: the main graph has no Conv or ConvTranspose node${m.notes.length ? ` (${m.notes.join('; ')})` : ''}`);
+  if (m.layers.length === 0) throw new VerifyArgumentError([`${from.model}: none of its ${m.nodes} Conv/ConvTranspose nodes could be resolved:`, ...formatUnresolved(m)].join('\n'));
+  return m;
+}
+
+function layersSummary(m: ModelLayers): LayersFromSummary {
+  return { model: m.model, nodes: m.nodes, resolved: m.layers.length, unresolved: m.unresolved.map(({ node, op, reason }) => ({ node, op, reason })), notes: m.notes };
 }
 
 /**
@@ -374,13 +407,14 @@ export async function checkAndSelect(options: VerifyOptions): Promise<{ seed: nu
 export async function verifyTarget(target: VerifyTarget, options: VerifyOptions = {}): Promise<VerifyReport> {
   const started = Date.now();
   const checked = await checkAndSelect(options);
-  const { seed, timeoutMs, filters } = checked;
+  const { seed, timeoutMs, filters, layersFrom } = checked;
   let selection = checked.selection;
   const jobs = options.jobs ?? 1;
   if (!(Number.isSafeInteger(jobs) && jobs >= 1 && jobs <= MAX_JOBS)) throw new VerifyArgumentError(`jobs must be an integer from 1 to ${MAX_JOBS}, got ${jobs}`);
   const unitCount = selection.property.length + selection.enumerated.reduce((a, e) => a + e.cases.length, 0);
   if (jobs > 1 && target.kind !== 'implementation' && !options.registry && unitCount > 1) {
-    return verifyInJobs(target, { ...options, seed, timeoutMs }, selection, Math.min(jobs, unitCount), started);
+    const r = await verifyInJobs(target, { ...options, seed, timeoutMs }, selection, Math.min(jobs, unitCount), started);
+    return layersFrom ? { ...r, layersFrom } : r;
   }
   if (options.subShard) selection = shareOf(selection, options.subShard);
 
@@ -415,7 +449,8 @@ export async function verifyTarget(target: VerifyTarget, options: VerifyOptions 
     }
     // Readings, not verdicts: probed on full runs (and on shard 1 of a split run).
     // Not for a target that hangs on every call: each reading would only repeat that.
-    const probe = options.probeAmbiguities ?? (filters.length === 0 && (!options.shard || options.shard.index === 1));
+    // A --layers-from run verifies the model's layers and nothing else.
+    const probe = options.probeAmbiguities ?? (filters.length === 0 && !options.layersFrom && (!options.shard || options.shard.index === 1));
     if (probe && !subject.abandoned()) ambiguities = await probeAmbiguities(subject);
   } finally {
     report();
@@ -438,6 +473,7 @@ export async function verifyTarget(target: VerifyTarget, options: VerifyOptions 
     },
     clauses,
     ambiguities,
+    ...(layersFrom ? { layersFrom } : {}),
     summary: emptyShare ? { ...summary, conformant: true, notConformantBecause: undefined } : summary,
   };
 }

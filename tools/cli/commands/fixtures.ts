@@ -8,7 +8,10 @@ import type { Command } from 'commander';
 import { checkFixtures } from '../../fixtures/check';
 import { DEFAULT_FIXTURE_SEED, generateFixtures } from '../../fixtures/generate';
 import { defaultFixturesDir } from '../../fixtures/paths';
+import { formatUnresolved, readModelLayers } from '../../layers/modelLayers';
+import { LAYER_INPUTS_TEXT, layerFixtureCases } from '../../layers/fixtureCases';
 import { setExitCode } from '../exitCode';
+import { layersFromFlags } from './verify';
 import { UsageError } from '../usage';
 
 function parseSeed(text: string | undefined): number | undefined {
@@ -41,8 +44,59 @@ function progress(): { update(done: number, total: number): void; stop(): void }
   };
 }
 
-async function generateAction(opts: { out?: string; seed?: string; check?: boolean }): Promise<void> {
+interface GenerateFlags {
+  out?: string;
+  seed?: string;
+  check?: boolean;
+  layersFrom?: string;
+  inputShape: string[];
+}
+
+/**
+ * `--layers-from MODEL`: one fixture case per resolved layer of the model, with the model's weights.
+ * Unresolved nodes and the layers ONNX Runtime refuses are listed; the folder rules are the generator's.
+ */
+async function generateLayers(opts: GenerateFlags, seed: number): Promise<void> {
+  const { layersFrom } = layersFromFlags(opts);
+  if (!layersFrom) return;
+  if (opts.check) throw new UsageError('--check compares with the bundled generator; it does not take --layers-from');
+  if (opts.out === undefined) throw new UsageError('--layers-from needs --out DIR (the bundled fixtures/ folder is never the target)');
+  const outDir = path.resolve(opts.out);
+  let m;
+  try {
+    m = readModelLayers(layersFrom.model, { inputShapes: layersFrom.inputShapes, seed });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const unresolved = m.unresolved.length > 0 ? [`${m.unresolved.length} node(s) not resolved:`, ...formatUnresolved(m)] : [];
+  if (m.layers.length === 0) throw new UsageError([`${layersFrom.model}: none of its ${m.nodes} Conv/ConvTranspose nodes could be resolved`, ...unresolved].join('\n'));
+  const bar = progress();
+  const started = Date.now();
+  let result;
+  try {
+    result = await generateFixtures({
+      outDir, seed, cases: layerFixtureCases(m, seed), skipRefused: true, inputsText: LAYER_INPUTS_TEXT,
+      generator: `convspec fixtures generate --layers-from ${layersFrom.model}${layersFrom.inputShapes?.map((s) => ` --input-shape ${s.name ? `${s.name}=` : ''}${s.dims.join('x')}`).join('') ?? ''} --seed ${seed}`,
+      onProgress: (d, t) => bar.update(d, t),
+    });
+  } catch (e) {
+    throw new UsageError([(e as Error).message, ...unresolved].join('\n'));
+  } finally {
+    bar.stop();
+  }
+  const lines = [
+    `wrote ${result.manifest.cases.length} layer cases of ${layersFrom.model} (${m.nodes} Conv/ConvTranspose nodes) to ${outDir} in ${((Date.now() - started) / 1000).toFixed(1)} s ` +
+      `(onnxruntime-node ${result.manifest.provenance.version}, seed ${seed})`,
+    ...unresolved,
+    ...(result.refused.length > 0 ? [`${result.refused.length} layer(s) ONNX Runtime refused (left out):`, ...result.refused.map((r) => `  ${r.id}: ${r.message}`)] : []),
+    ...m.notes.map((n) => `note: ${n}`),
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+async function generateAction(opts: GenerateFlags): Promise<void> {
   const seed = parseSeed(opts.seed);
+  if (opts.layersFrom !== undefined || opts.inputShape.length > 0) return generateLayers(opts, seed ?? DEFAULT_FIXTURE_SEED);
   const outDir = path.resolve(opts.out ?? defaultFixturesDir());
   if (opts.check) {
     let r;
@@ -101,5 +155,7 @@ export function registerFixtures(program: Command): void {
     .option('--out <dir>', 'target folder (replaced as a whole)', undefined)
     .option('--seed <n>', `generator seed (default ${DEFAULT_FIXTURE_SEED}; with --check, the committed manifest's seed)`)
     .option('--check', 'regenerate into a temporary folder and compare with the target; exit 1 when stale')
+    .option('--layers-from <model>', "one case per Conv/ConvTranspose layer of this ONNX model, with its weights and seeded inputs (needs --out)")
+    .option('--input-shape <[name=]dims>', 'with --layers-from: the shape of a graph input, e.g. image=1x3x224x224; repeatable', (v: string, p: string[]) => [...p, v], [])
     .action(generateAction);
 }

@@ -14,6 +14,7 @@ import { toJUnit } from '../../verify/junit';
 import { TargetError } from '../../verify/loadModule';
 import { reportToJson } from '../../verify/report';
 import { MAX_JOBS, parseShard, verifyTarget, VerifyArgumentError, VerifyEnvironmentError, type VerifyOptions, type VerifyTarget } from '../../verify/run';
+import { parseInputShape } from '../../layers/modelLayers';
 import { setExitCode } from '../exitCode';
 import { UsageError } from '../usage';
 import { writeHtmlReport } from '../writeHtml';
@@ -38,6 +39,8 @@ export interface VerifyFlags {
   html?: string;
   log?: string;
   fixturesDir?: string;
+  layersFrom?: string;
+  inputShape: string[];
   progress?: boolean;
 }
 
@@ -116,6 +119,7 @@ export function optionsFrom(flags: VerifyFlags): VerifyOptions {
   if (flags.timeout !== undefined) options.timeoutMs = integer('--timeout', flags.timeout, 1, MAX_TIMEOUT_MS);
   if (flags.startTimeout !== undefined) options.startTimeoutMs = integer('--start-timeout', flags.startTimeout, 1, MAX_TIMEOUT_MS);
   if (flags.fixturesDir !== undefined) options.fixturesDir = flags.fixturesDir;
+  Object.assign(options, layersFromFlags(flags));
   if (flags.minSupported !== undefined) options.minSupported = parseMinSupported(flags.minSupported);
   options.jobs = flags.jobs !== undefined ? integer('--jobs', flags.jobs, 1, MAX_JOBS) : defaultJobs();
   if (flags.shard !== undefined) {
@@ -126,6 +130,22 @@ export function optionsFrom(flags: VerifyFlags): VerifyOptions {
     }
   }
   return options;
+}
+
+/** `--layers-from MODEL` and `--input-shape [NAME=]DIMS` (repeatable), checked; shared with `fixtures generate`. */
+export function layersFromFlags(flags: { layersFrom?: string; inputShape?: string[]; fixturesDir?: string }): Pick<VerifyOptions, 'layersFrom'> {
+  const shapes = flags.inputShape ?? [];
+  if (flags.layersFrom === undefined) {
+    if (shapes.length > 0) throw new UsageError('--input-shape gives the input shapes of a --layers-from model: give --layers-from MODEL.onnx too');
+    return {};
+  }
+  if (flags.fixturesDir !== undefined) throw new UsageError('--layers-from verifies only the model\'s layers: leave out --fixtures-dir');
+  if (flags.layersFrom.trim() === '') throw new UsageError('--layers-from needs an ONNX model file');
+  try {
+    return { layersFrom: { model: flags.layersFrom, inputShapes: shapes.map(parseInputShape) } };
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }
 
 /** Runs verify for the CLI; resolves to the exit code (0, 1) or throws UsageError (2). */
@@ -197,6 +217,8 @@ export function registerVerify(program: Command): void {
     .option('--timeout <ms>', `per-case time limit in milliseconds (default 10000, at most ${MAX_TIMEOUT_MS})`)
     .option('--start-timeout <ms>', 'time limit for loading a module or a program answering describe, in milliseconds (default 60000)')
     .option('--fixtures-dir <dir>', 'fixtures folder for the fixtures.ort clause (default: the bundled fixtures/)')
+    .option('--layers-from <model>', "verify exactly the Conv/ConvTranspose layers of this ONNX model (its attributes and weights, seeded inputs) instead of the default selection; unresolved nodes are listed with the reason")
+    .option('--input-shape <[name=]dims>', 'with --layers-from: the shape of a graph input, e.g. image=1x3x224x224 (NAME optional when the model has one input); repeatable', collect, [])
     .option('--jobs <n>', 'verify with n copies of the target side by side, each with its own judge (default: one per core, up to 4; CONVSPEC_JOBS); the report is the same for any n')
     .option('--min-supported <share>', 'not conformant unless at least this share of drawn cases (0.8 or 80%) was inside the declared support')
     .option('--json <file>', 'write the report as JSON (versioned schema)')
