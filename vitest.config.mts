@@ -14,5 +14,9 @@ export default defineConfig({
     // CLI runs spawned by tests use one job unless a test asks for more: the machine's cores are
     // already busy with vitest's own workers.
     env: { CONVSPEC_JOBS: '1' },
+    // Test files share each worker's module cache: importing ONNX Runtime, tfjs and the verifier afresh
+    // for every file cost about 50 s of the suite's CPU. No test leaves module state changed (the one
+    // switch a test flips, setMagnitude32, is restored in its afterAll).
+    isolate: false,
   },
 });
