@@ -1,14 +1,12 @@
 /**
  * A Subject whose implementation is an ES module running inside headless Chromium. The page comes from
- * the loopback server (server.ts). Each call is one page.evaluate round trip carrying op, dims and
- * attributes; the float32 data goes by URL through the server's wire store as raw bytes (inside the
- * evaluate call, as base64 in JSON over the DevTools pipe, 1 MB took about half a second each way).
- * A call that does not answer within the time limit, or a page that crashes, fails the case
+ * the loopback server (server.ts); each call is one page.evaluate round trip carrying the tensors as
+ * base64. A call that does not answer within the time limit, or a page that crashes, fails the case
  * (AdapterFault timeout / crash) and the next call gets a fresh page with the module loaded again.
  *
  * One call per round trip, not batches: the verifier asks one case at a time (spec/framework/subject.ts),
- * and with the data out of the DevTools pipe a round trip costs a few milliseconds against the
- * session creation and shader compilation the GPU runtimes spend per new case (docs/FINDINGS.md, "Timings").
+ * and a round trip costs about 0.5 ms against the milliseconds the runtimes take per case
+ * (measured figures: docs/FINDINGS.md, "Timings").
  */
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -18,8 +16,7 @@ import { AdapterFault } from '../verify/guard';
 import { TargetError } from '../verify/loadModule';
 import { sanitizeSupports, SupportsError } from '../verify/supports';
 import { launchBrowser, type LaunchedBrowser } from './launch';
-import { startPageServer, type PageServer, type WireStore } from './server';
-import { product, resolve } from '../../impl/resolve';
+import { startPageServer, type PageServer } from './server';
 import type { WireLoaded, WireReply, WireTensor } from './page/wire';
 
 /** What to load in the page: a user's module file, or one of convspec's bundled browser adapters. */
@@ -33,34 +30,22 @@ export interface BrowserSubjectOptions {
 }
 
 /**
- * A tensor for the page: Float32Array data by URL (its bytes put in the server's wire store). The
- * validation clauses pass malformed ones on purpose (null data, a plain array, odd dims): those travel
- * as they are, inside the evaluate call, so the adapter in the page sees what was passed.
+ * A tensor for the page. The validation clauses pass malformed ones on purpose (null data, a plain
+ * array, odd dims): those travel as they are, so the adapter in the page sees what was passed.
  */
-function wire(t: Tensor | null | undefined, store: WireStore, urls: string[]): WireTensor | null {
+function wire(t: Tensor | null | undefined): WireTensor | null {
   if (t === undefined) return null;
   if (t === null || typeof t !== 'object') return { dims: undefined, raw: t, notObject: true };
   const { dims, data } = t as { dims: unknown; data: unknown };
-  if (data instanceof Float32Array) {
-    const url = store.put(new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)));
-    urls.push(url);
-    return { dims, url };
-  }
+  if (data instanceof Float32Array) return { dims, b64: Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64') };
   return { dims, raw: data };
 }
 
-/**
- * The most result bytes the page may hand back for a call: four times the output the case implies,
- * and at least 1 MiB (a wrong size still reaches the guard, which names it); 16 MiB when the case is
- * invalid and implies none.
- */
-function resultLimit(op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes): number {
-  try {
-    const g = resolve(op, x?.dims, w?.dims, attrs, b?.dims);
-    return Math.max(2 ** 20, 16 * product(g.outputDims));
-  } catch {
-    return 16 * 2 ** 20;
-  }
+function fromWire(b64: string): Float32Array {
+  const bytes = Buffer.from(b64, 'base64');
+  const out = new Float32Array(bytes.length >> 2);
+  new Uint8Array(out.buffer).set(bytes.subarray(0, out.length * 4));
+  return out;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
@@ -182,17 +167,12 @@ export async function openBrowserSubject(module: BrowserModule, options: Browser
     supports,
     async run(op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes) {
       const live = await livePage();
-      const store = server!.wire;
-      const urls: string[] = [];
-      const resultUrl = store.expect(resultLimit(op, x, w, b, attrs));
       let reply: WireReply;
-      let posted: Buffer | undefined;
       try {
-        const args = [op, wire(x, store, urls), wire(w, store, urls), b ? wire(b, store, urls) : null, attrs ?? {}, resultUrl] as const;
         reply = await withTimeout(
           live.page.evaluate(
-            ([o, xw, ww, bw, a, r]) => (globalThis as unknown as { __convspec: { call(...args: unknown[]): Promise<WireReply> } }).__convspec.call(o, xw, ww, bw, a, r),
-            args,
+            ([o, xw, ww, bw, a]) => (globalThis as unknown as { __convspec: { call(...args: unknown[]): Promise<WireReply> } }).__convspec.call(o, xw, ww, bw, a),
+            [op, wire(x), wire(w), b ? wire(b) : null, attrs ?? {}] as const,
           ),
           timeoutMs,
           () => new AdapterFault('timeout', `no result within ${timeoutMs} ms (the page was closed and a fresh one loaded)`),
@@ -201,17 +181,10 @@ export async function openBrowserSubject(module: BrowserModule, options: Browser
         live.dead = true; // closed and replaced by the next call (livePage)
         if (e instanceof AdapterFault) throw e;
         throw new AdapterFault('crash', `${live.crashed ?? 'the page failed'}: ${(e as Error).message.split('\n')[0]}`);
-      } finally {
-        posted = store.take(resultUrl);
-        for (const u of urls) store.drop(u);
       }
       switch (reply.type) {
-        case 'result': {
-          if (!posted || posted.length !== reply.bytes || posted.length % 4 !== 0) throw new AdapterFault('protocol', `the page reported a result of ${reply.bytes} bytes but handed back ${posted?.length ?? 'none'}`);
-          const data = new Float32Array(posted.length / 4);
-          new Uint8Array(data.buffer).set(posted);
-          return { dims: reply.dims, data } as Tensor; // dims checked by the guard
-        }
+        case 'result':
+          return { dims: reply.dims, data: fromWire(reply.b64) } as Tensor; // dims checked by the guard
         case 'thrown': {
           if (!reply.isError) throw new AdapterFault('non-error-throw', `the adapter threw ${reply.message}, not an Error`);
           const err = new Error(reply.message);

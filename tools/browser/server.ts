@@ -7,12 +7,9 @@
  *                  adapters, attribute resolution);
  * - `/node_modules/` the runtimes' files (onnxruntime-web, @tensorflow/*) from the package's node_modules;
  * - `/user/`       the folder of the module given to `verify --browser FILE`;
- * - `POST /convspec/model` a one-node ONNX model (tools/onnx/model.ts) for the ONNX Runtime adapters;
- * - `/convspec/wire/ID` the tensors of one call, as raw little-endian float32 bytes: GET takes an
- *   input Node put there, POST hands back a result Node announced (WireStore).
+ * - `POST /convspec/model` a one-node ONNX model (tools/onnx/model.ts) for the ONNX Runtime adapters.
  * Nothing outside those folders is served, and it listens on 127.0.0.1 only.
  */
-import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -72,93 +69,9 @@ function inside(base: string, rel: string): string | undefined {
   return undefined;
 }
 
-/**
- * Tensor bytes passed by URL instead of inside page.evaluate: playwright carries evaluate arguments
- * and results as JSON over the DevTools pipe, through the browser process, which cost about 0.5 s per
- * MB of float32 each way here (base64 in a JSON string, parsed and copied three times); a fetch of raw
- * bytes from the loopback server costs milliseconds. Every entry is taken once and removed.
- */
-export interface WireStore {
-  /** Stores bytes for the page to GET once; returns its path. */
-  put(bytes: Uint8Array): string;
-  /** Announces a result the page may POST once, of at most `maxBytes`; returns its path. */
-  expect(maxBytes: number): string;
-  /** The bytes POSTed to `path` (then forgotten), or undefined when none arrived. */
-  take(path: string): Buffer | undefined;
-  /** Forgets `path` whatever its state (after a failed call). */
-  drop(path: string): void;
-}
-
 export interface PageServer {
   origin: string;
-  wire: WireStore;
   close(): Promise<void>;
-}
-
-const WIRE_PREFIX = '/convspec/wire/';
-
-function wireStore(): WireStore & { serve(req: http.IncomingMessage, p: string, send: (status: number, type: string, body: string | Uint8Array) => void): boolean } {
-  const inputs = new Map<string, Uint8Array>();
-  const expected = new Map<string, number>();
-  const results = new Map<string, Buffer>();
-  return {
-    put(bytes) {
-      const id = `${WIRE_PREFIX}${randomUUID()}`;
-      inputs.set(id, bytes);
-      return id;
-    },
-    expect(maxBytes) {
-      const id = `${WIRE_PREFIX}${randomUUID()}`;
-      expected.set(id, maxBytes);
-      return id;
-    },
-    take(id) {
-      const r = results.get(id);
-      results.delete(id);
-      expected.delete(id);
-      return r;
-    },
-    drop(id) {
-      inputs.delete(id);
-      expected.delete(id);
-      results.delete(id);
-    },
-    /** Answers a /convspec/wire/ request; false when `p` is not one. */
-    serve(req, p, send) {
-      if (!p.startsWith(WIRE_PREFIX)) return false;
-      if (req.method === 'GET') {
-        const bytes = inputs.get(p);
-        inputs.delete(p);
-        if (!bytes) send(404, 'text/plain', 'no such tensor (each is served once)');
-        else send(200, 'application/octet-stream', bytes);
-        return true;
-      }
-      const limit = expected.get(p);
-      if (req.method !== 'POST' || limit === undefined) {
-        send(404, 'text/plain', 'no result expected here');
-        return true;
-      }
-      expected.delete(p);
-      const chunks: Buffer[] = [];
-      let size = 0;
-      req.on('data', (c: Buffer) => {
-        size += c.length;
-        // A result far larger than the case implies is refused while it arrives, never buffered whole.
-        if (size > limit) {
-          send(413, 'text/plain', `result larger than ${limit} bytes`);
-          req.destroy();
-          return;
-        }
-        chunks.push(c);
-      });
-      req.on('end', () => {
-        if (size > limit) return;
-        results.set(p, Buffer.concat(chunks));
-        send(204, 'text/plain', '');
-      });
-      return true;
-    },
-  };
 }
 
 /** Starts the server on 127.0.0.1 (a free port). `userDir`: the folder served at /user/. */
@@ -166,7 +79,6 @@ export async function startPageServer(userDir?: string): Promise<PageServer> {
   const root = packageRoot();
   const browserBuild = path.join(root, 'dist', 'browser');
   const nodeModules = path.join(root, 'node_modules');
-  const wire = wireStore();
   const server = http.createServer((req, res) => {
     const headers = {
       'Cross-Origin-Opener-Policy': 'same-origin',
@@ -180,7 +92,6 @@ export async function startPageServer(userDir?: string): Promise<PageServer> {
     };
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const p = decodeURIComponent(url.pathname);
-    if (wire.serve(req, p, send)) return;
     if (req.method === 'POST' && p === '/convspec/model') {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -210,7 +121,6 @@ export async function startPageServer(userDir?: string): Promise<PageServer> {
   const { port } = server.address() as AddressInfo;
   return {
     origin: `http://127.0.0.1:${port}`,
-    wire: { put: wire.put, expect: wire.expect, take: wire.take, drop: wire.drop },
     close: () => new Promise((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());

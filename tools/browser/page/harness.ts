@@ -1,12 +1,12 @@
 /**
  * The page side of `convspec verify --browser`: loads the module under test and answers one call at
- * a time from Node (tools/browser/browserSubject.ts). As the Node host's judge does (tools/verify/childSubject.ts),
+ * a time from Node (tools/browser/browserSubject.ts). As in the Node worker (tools/verify/worker.ts),
  * the checks that need the adapter's own objects are made here: inputs unchanged by the call, the
  * previous result unchanged by this one (a reused output buffer), and data being a Float32Array.
  */
 import type { ConvTransposeAttributes, OpName, Tensor } from '../../../impl/types';
 import type { ImplementationWithSupports } from '../../../spec/framework/subject';
-import type { WireLoaded, WireReply, WireTensor } from './wire';
+import { base64ToFloat32, float32ToBase64, type WireLoaded, type WireReply, type WireTensor } from './wire';
 
 let impl: ImplementationWithSupports | undefined;
 let previous: { data: Float32Array; snapshot: Float32Array } | undefined;
@@ -43,22 +43,18 @@ async function load(url: string, exportName?: string): Promise<WireLoaded> {
   }
 }
 
-/** The tensor as the caller passed it: Float32Array data fetched from its URL, anything else as it came. */
-async function unwire(t: WireTensor | null): Promise<unknown> {
+/** The tensor as the caller passed it: Float32Array data from base64, anything else as it came. */
+function unwire(t: WireTensor | null): unknown {
   if (t === null) return undefined;
-  if (t.url !== undefined) {
-    const res = await fetch(t.url);
-    if (!res.ok) throw new Error(`tensor data ${t.url}: HTTP ${res.status}`);
-    return { dims: t.dims, data: new Float32Array(await res.arrayBuffer()) };
-  }
+  if (t.b64 !== undefined) return { dims: t.dims, data: base64ToFloat32(t.b64) };
   return t.notObject ? t.raw : { dims: t.dims, data: t.raw };
 }
 
-async function call(op: OpName, xw: WireTensor | null, ww: WireTensor | null, bw: WireTensor | null, attrs: ConvTransposeAttributes, resultUrl: string): Promise<WireReply> {
+async function call(op: OpName, xw: WireTensor | null, ww: WireTensor | null, bw: WireTensor | null, attrs: ConvTransposeAttributes): Promise<WireReply> {
   if (!impl) return { type: 'thrown', isError: true, message: 'no module loaded' };
-  const x = (await unwire(xw)) as Tensor;
-  const w = (await unwire(ww)) as Tensor;
-  const b = (bw ? await unwire(bw) : undefined) as Tensor | undefined;
+  const x = unwire(xw) as Tensor;
+  const w = unwire(ww) as Tensor;
+  const b = (bw ? unwire(bw) : undefined) as Tensor | undefined;
   const snapshot = (t: Tensor | undefined) => (t && t.data instanceof Float32Array ? t.data.slice() : undefined);
   const before = { X: snapshot(x), W: snapshot(w), B: snapshot(b) };
   let y: unknown;
@@ -91,11 +87,7 @@ async function call(op: OpName, xw: WireTensor | null, ww: WireTensor | null, bw
   if (result === null || typeof result !== 'object') return { type: 'wrong-type', message: `the result is ${describe(result)}, not a tensor {dims, data}` };
   if (!(result.data instanceof Float32Array)) return { type: 'wrong-type', message: `result.data is ${describe(result.data)}, not a Float32Array` };
   if (result.data.length <= 1 << 22) previous = { data: result.data, snapshot: result.data.slice() };
-  const bytes = new Uint8Array(result.data.buffer, result.data.byteOffset, result.data.byteLength);
-  const posted = await fetch(resultUrl, { method: 'POST', body: bytes.slice() });
-  // Not a thrown Error: on an invalid case that would count as the rejection due.
-  if (!posted.ok) return { type: 'contract', message: `the result could not be handed back: HTTP ${posted.status} ${await posted.text()}` };
-  return { type: 'result', dims: result.dims, bytes: bytes.byteLength };
+  return { type: 'result', dims: result.dims, b64: float32ToBase64(result.data) };
 }
 
 (globalThis as unknown as { __convspec: unknown }).__convspec = { load, call };

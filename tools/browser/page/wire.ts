@@ -1,22 +1,20 @@
 /**
- * How a call crosses between Node and the page. The call itself (op, dims, attributes) goes through
- * page.evaluate as JSON; float32 data goes by URL as raw little-endian bytes through the loopback
- * server (server.ts WireStore): the page GETs each input once and POSTs its result to the URL Node
- * announced. Shared by both sides.
+ * How tensors cross between Node and the page: dims as JSON, float32 data as base64 of its
+ * little-endian bytes (the same encoding as the --cmd protocol). Shared by both sides.
  */
 export interface WireTensor {
   dims: unknown;
-  /** Float32Array data: the path the page GETs its bytes from. */
-  url?: string;
+  /** Float32Array data as base64. */
+  b64?: string;
   /** Anything else the caller passed as data (the validation clauses pass malformed tensors), as is. */
   raw?: unknown;
   /** The "tensor" itself was not an object (a number, a string): it is `raw`. */
   notObject?: boolean;
 }
 
-/** What the page answers to one call. A result's data was POSTed to the call's result path: `bytes` long. */
+/** What the page answers to one call. */
 export type WireReply =
-  | { type: 'result'; dims: unknown; bytes: number }
+  | { type: 'result'; dims: unknown; b64: string }
   | { type: 'thrown'; isError: boolean; name?: string; message: string; code?: unknown }
   | { type: 'contract'; message: string }
   | { type: 'wrong-type'; message: string };
@@ -25,3 +23,18 @@ export type WireReply =
 export type WireLoaded =
   | { type: 'loaded'; name: string; supports: unknown; methods: ('Conv' | 'ConvTranspose')[] }
   | { type: 'loadError'; message: string };
+
+/** Base64 of the bytes of a Float32Array (little-endian on every platform a browser runs on). */
+export function float32ToBase64(data: Float32Array): string {
+  const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+export function base64ToFloat32(b64: string): Float32Array {
+  const s = atob(b64);
+  const bytes = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+  return new Float32Array(bytes.buffer, 0, bytes.length >> 2);
+}
