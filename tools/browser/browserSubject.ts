@@ -5,8 +5,10 @@
  * (AdapterFault timeout / crash) and the next call gets a fresh page with the module loaded again.
  *
  * One call per round trip, not batches: the verifier asks one case at a time (spec/framework/subject.ts),
- * and a round trip costs about 0.5 ms against the milliseconds the runtimes take per case
- * (measured figures: docs/FINDINGS.md, "Timings").
+ * and an empty round trip costs 1–3 ms against the 30 ms – 3 s a GPU runtime spends on a new case's
+ * session and shaders. Base64 in the evaluate call costs about 0.25 s per MB each way; fetching raw
+ * bytes from the page server was measured slower still for the many small tensors (docs/FINDINGS.md,
+ * "Timings").
  */
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
