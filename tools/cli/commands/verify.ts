@@ -15,6 +15,7 @@ import { TargetError } from '../../verify/loadModule';
 import { reportToJson } from '../../verify/report';
 import { MAX_JOBS, parseShard, verifyTarget, VerifyArgumentError, VerifyEnvironmentError, type VerifyOptions, type VerifyTarget } from '../../verify/run';
 import { parseInputShape } from '../../layers/modelLayers';
+import { findBundledTarget } from '../../targets/registry';
 import { setExitCode } from '../exitCode';
 import { UsageError } from '../usage';
 import { writeHtmlReport } from '../writeHtml';
@@ -97,10 +98,15 @@ export function parseMinSupported(value: string): number {
 
 /**
  * The jobs a run gets when --jobs is not given: one per core, up to 4 (each job is a judge process and a
- * target process; beyond the cores they only compete). CONVSPEC_JOBS overrides it.
+ * target process; beyond the cores they only compete), but one for the bundled browser targets that
+ * need a GPU API (WebGPU, WebGL, WebNN). CONVSPEC_JOBS overrides it.
  */
-export function defaultJobs(env: NodeJS.ProcessEnv = process.env): number {
+export function defaultJobs(env: NodeJS.ProcessEnv = process.env, target?: string): number {
   if (env.CONVSPEC_JOBS) return integer('CONVSPEC_JOBS', env.CONVSPEC_JOBS, 1, MAX_JOBS);
+  // A browser target on a GPU API runs on the software adapter here, whose browser already keeps more
+  // than a core busy: a second browser was measured slower (38.5 s → 50.0 s on four clauses of
+  // browser:ort-web-webgpu on 2 cores, twice the CPU). One job unless asked.
+  if (target !== undefined && findBundledTarget(target)?.browserFeature !== undefined) return 1;
   return Math.max(1, Math.min(4, os.availableParallelism()));
 }
 
@@ -121,7 +127,7 @@ export function optionsFrom(flags: VerifyFlags): VerifyOptions {
   if (flags.fixturesDir !== undefined) options.fixturesDir = flags.fixturesDir;
   Object.assign(options, layersFromFlags(flags));
   if (flags.minSupported !== undefined) options.minSupported = parseMinSupported(flags.minSupported);
-  options.jobs = flags.jobs !== undefined ? integer('--jobs', flags.jobs, 1, MAX_JOBS) : defaultJobs();
+  options.jobs = flags.jobs !== undefined ? integer('--jobs', flags.jobs, 1, MAX_JOBS) : defaultJobs(process.env, flags.target);
   if (flags.shard !== undefined) {
     try {
       options.shard = parseShard(flags.shard);
