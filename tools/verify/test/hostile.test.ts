@@ -3,7 +3,7 @@
  * every attack ends with its documented exit code or verdict, within bounded time, with a report where
  * one was asked for, and with no user file replaced or deleted. Runs use few cases and short limits.
  */
-import { spawnSync, execFileSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -191,16 +191,37 @@ describe('writing never destroys', () => {
     expect(JSON.parse(fs.readFileSync(target, 'utf8')).schema).toBe('convspec-verify-report');
   });
 
-  it('--json into a FIFO is written in place (the FIFO stays); /dev/null stays a device; /dev/full exits 2', () => {
+  it('--json into a FIFO is written in place (the FIFO stays); /dev/null stays a device; /dev/full exits 2', async () => {
     const fifo = path.join(tmp, 'report.fifo');
     execFileSync('mkfifo', [fifo]);
-    const out = path.join(tmp, 'from-fifo.json');
-    // A reader on the FIFO, as `--json >(jq .)` would have.
-    const shell = `cat ${JSON.stringify(fifo)} > ${JSON.stringify(out)} & node ${JSON.stringify(path.join(root, 'bin/convspec.js'))} verify ${JSON.stringify(reference)} --clause conv.size.formula --runs 3 --json ${JSON.stringify(fifo)}; code=$?; wait; exit $code`;
-    const r = spawnSync('bash', ['-c', shell], { cwd: root, encoding: 'utf8', timeout: 60_000 });
-    expect(r.status).toBe(0);
+    // A reader on the FIFO, as `--json >(jq .)` would have, open before convspec starts: a
+    // non-blocking open for reading succeeds at once and counts as a reader (a `cat` started in the
+    // background may not have reached its open yet, and convspec refuses a FIFO nobody reads).
+    const reader = fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    const child = spawn(process.execPath, [path.join(root, 'bin/convspec.js'), 'verify', reference, '--clause', 'conv.size.formula', '--runs', '3', '--json', fifo], { cwd: root, stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    let code: number | null | undefined;
+    void exited.then((c) => (code = c));
+    const chunks: Buffer[] = [];
+    const buf = Buffer.alloc(1 << 16);
+    const deadline = Date.now() + 60_000;
+    // Read until the writer has come and gone: 0 bytes once it closed (or before it opened), EAGAIN while it is open.
+    for (;;) {
+      let n = -1;
+      try {
+        n = fs.readSync(reader, buf, 0, buf.length, null);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      }
+      if (n > 0) chunks.push(Buffer.from(buf.subarray(0, n)));
+      else if (n === 0 && code !== undefined) break;
+      if (Date.now() > deadline) break;
+      if (n <= 0) await new Promise((r) => setTimeout(r, 20));
+    }
+    fs.closeSync(reader);
+    expect(await exited).toBe(0);
     expect(fs.statSync(fifo).isFIFO()).toBe(true);
-    expect(JSON.parse(fs.readFileSync(out, 'utf8')).schema).toBe('convspec-verify-report');
+    expect(JSON.parse(Buffer.concat(chunks).toString('utf8')).schema).toBe('convspec-verify-report');
     const n = convspec(['verify', reference, '--clause', 'conv.size.formula', '--runs', '3', '--json', '/dev/null']);
     expect(n.code).toBe(0);
     expect(fs.statSync('/dev/null').isCharacterDevice()).toBe(true);
