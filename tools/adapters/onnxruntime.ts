@@ -204,12 +204,15 @@ export function createOnnxRuntime(options: OnnxRuntimeOptions = {}): OnnxRuntime
     optimizedNodes,
     conv: (x, w, b, attrs) => run('Conv', x, w, b, attrs),
     convTranspose: (x, w, b, attrs) => run('ConvTranspose', x, w, b, attrs),
-    async close() {
-      const all = [...sessions.values()];
-      sessions.clear();
-      await Promise.all(all.map((p) => p.then((s) => s.release()).catch(() => undefined)));
-    },
+    close: () => releaseSessions(sessions),
   };
+}
+
+/** Empties a session cache and releases every session in it (those whose creation failed are skipped). */
+export async function releaseSessions(sessions: Map<string, Promise<ort.InferenceSession>>): Promise<void> {
+  const all = [...sessions.values()];
+  sessions.clear();
+  await Promise.all(all.map((p) => p.then((s) => s.release()).catch(() => undefined)));
 }
 
 /** The bundled ORT adapter with the fixture settings (optimisation disabled, one thread). */

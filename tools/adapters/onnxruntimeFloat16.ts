@@ -12,7 +12,7 @@ import { resolve as resolveGeometry } from '../../impl/resolve';
 import type { AnyTensor, ConvTransposeAttributes, OpName, TypedImplementation } from '../../impl/types';
 import type { Supports } from '../../spec/framework/subject';
 import { buildModel } from '../onnx/model';
-import { ORT_SUPPORTS, ORT_VERSION } from './onnxruntime';
+import { ORT_SUPPORTS, ORT_VERSION, releaseSessions } from './onnxruntime';
 
 /** What ORT's CPU float16 kernels are verified with: the bundled adapter's declaration, float16 tensors only. */
 export const ORT_FLOAT16_SUPPORTS: Supports = { ...ORT_SUPPORTS, dtypes: ['float16'] };
@@ -66,11 +66,7 @@ export function createOnnxRuntimeFloat16(): TypedImplementation & { supports: Su
     supports: ORT_FLOAT16_SUPPORTS,
     conv: (x, w, b, attrs) => run('Conv', x, w, b, attrs),
     convTranspose: (x, w, b, attrs) => run('ConvTranspose', x, w, b, attrs),
-    async close() {
-      const all = [...sessions.values()];
-      sessions.clear();
-      await Promise.all(all.map((p) => p.then((s) => s.release()).catch(() => undefined)));
-    },
+    close: () => releaseSessions(sessions),
   };
 }
 

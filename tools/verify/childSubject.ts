@@ -13,6 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Tensor } from '../../impl/types';
 import type { Supports, Subject } from '../../spec/framework/subject';
+import { firstDifference } from './bitwise';
 import { AdapterFault } from './guard';
 import type { CallMessage, HostReply, InputsAfter, ModuleTarget } from './hostProtocol';
 import { forwardLogLines } from './lines';
@@ -59,15 +60,6 @@ interface Live {
   fatal?: string;
   /** This process's copy of the adapter's previous result (for the reused-buffer check). */
   lastResult?: Float32Array;
-}
-
-/** Index of the first element where a and b differ bitwise (NaN payloads included), or -1. */
-function firstDifference(a: Float32Array, b: Float32Array): number {
-  if (a.length !== b.length) return 0;
-  const ua = new Uint32Array(a.buffer, a.byteOffset, a.length);
-  const ub = new Uint32Array(b.buffer, b.byteOffset, b.length);
-  for (let i = 0; i < ua.length; i++) if (ua[i] !== ub[i]) return i;
-  return -1;
 }
 
 /** Whether two element lists (typed arrays or arrays, as sent and as returned) hold the same values. */

@@ -1,23 +1,17 @@
 /**
  * The page side of `convspec verify --browser`: loads the module under test and answers one call at
- * a time from Node (tools/browser/browserSubject.ts). As in the Node worker (tools/verify/worker.ts),
- * the checks that need the adapter's own objects are made here: inputs unchanged by the call, the
+ * a time from Node (tools/browser/browserSubject.ts). Unlike the Node host, whose checks run in the
+ * judge's process (tools/verify/childSubject.ts), the page cannot hand the adapter's own objects back,
+ * so the checks are made here: inputs unchanged by the call, the
  * previous result unchanged by this one (a reused output buffer), and data being a Float32Array.
  */
 import type { ConvTransposeAttributes, OpName, Tensor } from '../../../impl/types';
 import type { ImplementationWithSupports } from '../../../spec/framework/subject';
+import { firstDifference } from '../../verify/bitwise';
 import { base64ToFloat32, float32ToBase64, type WireLoaded, type WireReply, type WireTensor } from './wire';
 
 let impl: ImplementationWithSupports | undefined;
 let previous: { data: Float32Array; snapshot: Float32Array } | undefined;
-
-function firstDifference(a: Float32Array, b: Float32Array): number {
-  if (a.length !== b.length) return 0;
-  const ua = new Uint32Array(a.buffer, a.byteOffset, a.length);
-  const ub = new Uint32Array(b.buffer, b.byteOffset, b.length);
-  for (let i = 0; i < ua.length; i++) if (ua[i] !== ub[i]) return i;
-  return -1;
-}
 
 function describe(v: unknown): string {
   if (v === null || v === undefined) return String(v);
