@@ -1,17 +1,16 @@
 /**
  * A Subject whose implementation is an ES module running inside headless Chromium. The page comes from
- * the loopback server (server.ts); each call is one page.evaluate round trip carrying the tensors as
- * base64. A call that does not answer within the time limit, or a page that crashes, fails the case
+ * the loopback server (server.ts); each call is one DevTools round trip carrying the tensors as
+ * base64 (callOnce). A call that does not answer within the time limit, or a page that crashes, fails the case
  * (AdapterFault timeout / crash) and the next call gets a fresh page with the module loaded again.
  *
  * One call per round trip, not batches: the verifier asks one case at a time (spec/framework/subject.ts),
- * and an empty round trip costs 1–3 ms against the 30 ms – 3 s a GPU runtime spends on a new case's
- * session and shaders. Base64 in the evaluate call costs about 0.25 s per MB each way; fetching raw
+ * and a round trip costs 1.5–2 ms against the 5 ms – 3 s a GPU runtime spends on a case. Base64 in the evaluate call costs about 0.25 s per MB each way; fetching raw
  * bytes from the page server was measured slower still for the many small tensors (docs/FINDINGS.md,
  * "Timings").
  */
 import * as path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import type { ConvTransposeAttributes, OpName, Tensor } from '../../impl/types';
 import type { Subject } from '../../spec/framework/subject';
 import { AdapterFault } from '../verify/guard';
@@ -19,7 +18,7 @@ import { TargetError } from '../verify/loadModule';
 import { sanitizeSupports, SupportsError } from '../verify/supports';
 import { launchBrowser, type LaunchedBrowser } from './launch';
 import { startPageServer, type PageServer } from './server';
-import type { WireLoaded, WireReply, WireTensor } from './page/wire';
+import { jsonFaithful, type WireLoaded, type WireReply, type WireTensor } from './page/wire';
 
 /** What to load in the page: a user's module file, or one of convspec's bundled browser adapters. */
 export type BrowserModule = { file: string; exportName?: string } | { bundled: string };
@@ -94,6 +93,8 @@ export async function openBrowserSubject(module: BrowserModule, options: Browser
   interface Live {
     context: BrowserContext;
     page: Page;
+    /** The page's DevTools session, for calls JSON carries unchanged (see `callOnce`). */
+    cdp: CDPSession;
     dead: boolean;
     crashed?: string;
   }
@@ -104,7 +105,7 @@ export async function openBrowserSubject(module: BrowserModule, options: Browser
     const opening = (async () => {
       context = await launched!.browser.newContext();
       const page = await context.newPage();
-      const live: Live = { context, page, dead: false };
+      const live: Live = { context, page, cdp: await context.newCDPSession(page), dead: false };
       page.on('console', (m) => log(`${m.type()}: ${m.text()}`));
       page.on('pageerror', (e) => log(`page error: ${e.message}`));
       page.on('crash', () => {
@@ -164,6 +165,28 @@ export async function openBrowserSubject(module: BrowserModule, options: Browser
     return current;
   }
 
+  /**
+   * One call in the page. Arguments that JSON carries unchanged go as JSON text in one DevTools
+   * Runtime.evaluate, and so does the reply when it is as plain: 1.5–2 ms a round trip against 3–4 ms
+   * through playwright's page.evaluate, which serializes values JSON cannot hold (NaN, −0, undefined)
+   * and records a stack trace for every call. Any other argument or reply takes page.evaluate.
+   */
+  async function callOnce(live: Live, args: readonly [OpName, WireTensor | null, WireTensor | null, WireTensor | null, unknown]): Promise<WireReply> {
+    type PageApi = { __convspec: { call(...a: unknown[]): Promise<WireReply>; takeHeld(): WireReply } };
+    if (!jsonFaithful(args)) {
+      return live.page.evaluate(([o, xw, ww, bw, a]) => (globalThis as unknown as PageApi).__convspec.call(o, xw, ww, bw, a), args);
+    }
+    const answer = (await live.cdp.send('Runtime.evaluate', {
+      expression: `globalThis.__convspec.callJson(...${JSON.stringify(args)})`,
+      awaitPromise: true,
+      returnByValue: true,
+    })) as { result: { value?: unknown }; exceptionDetails?: { text?: string; exception?: { description?: string } } };
+    if (answer.exceptionDetails) throw new Error(answer.exceptionDetails.exception?.description ?? answer.exceptionDetails.text ?? 'the page threw');
+    const value = answer.result.value as WireReply | { type: 'held' };
+    if (value && value.type === 'held') return live.page.evaluate(() => (globalThis as unknown as PageApi).__convspec.takeHeld());
+    return value as WireReply;
+  }
+
   return {
     name: `${first.loaded.name} — in ${browserDescription(launched!)}`,
     supports,
@@ -172,10 +195,7 @@ export async function openBrowserSubject(module: BrowserModule, options: Browser
       let reply: WireReply;
       try {
         reply = await withTimeout(
-          live.page.evaluate(
-            ([o, xw, ww, bw, a]) => (globalThis as unknown as { __convspec: { call(...args: unknown[]): Promise<WireReply> } }).__convspec.call(o, xw, ww, bw, a),
-            [op, wire(x), wire(w), b ? wire(b) : null, attrs ?? {}] as const,
-          ),
+          callOnce(live, [op, wire(x), wire(w), b ? wire(b) : null, attrs ?? {}]),
           timeoutMs,
           () => new AdapterFault('timeout', `no result within ${timeoutMs} ms (the page was closed and a fresh one loaded)`),
         );

@@ -6,15 +6,13 @@
  * - `/convspec/`   convspec's own browser build (dist/browser: the harness, the bundled browser
  *                  adapters, attribute resolution);
  * - `/node_modules/` the runtimes' files (onnxruntime-web, @tensorflow/*) from the package's node_modules;
- * - `/user/`       the folder of the module given to `verify --browser FILE`;
- * - `POST /convspec/model` a one-node ONNX model (tools/onnx/model.ts) for the ONNX Runtime adapters.
+ * - `/user/`       the folder of the module given to `verify --browser FILE`.
  * Nothing outside those folders is served, and it listens on 127.0.0.1 only.
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { buildModel, type ModelSpec } from '../onnx/model';
 
 /** The package root (package.json named convspec), from this file in tools/browser or dist/tools/browser. */
 export function packageRoot(): string {
@@ -42,9 +40,11 @@ const TYPES: Record<string, string> = {
 export const IMPORT_MAP = {
   imports: {
     'convspec/browser': '/convspec/tools/browser/page/runtime.js',
+    'onnx-proto': '/convspec/vendor/onnx-proto.js',
     'onnxruntime-web': '/node_modules/onnxruntime-web/dist/ort.all.min.mjs',
     'onnxruntime-web/webgpu': '/node_modules/onnxruntime-web/dist/ort.webgpu.min.mjs',
     'onnxruntime-web/wasm': '/node_modules/onnxruntime-web/dist/ort.wasm.min.mjs',
+    'onnxruntime-web/jspi': '/node_modules/onnxruntime-web/dist/ort.jspi.min.mjs',
   },
 };
 
@@ -92,18 +92,6 @@ export async function startPageServer(userDir?: string): Promise<PageServer> {
     };
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const p = decodeURIComponent(url.pathname);
-    if (req.method === 'POST' && p === '/convspec/model') {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        try {
-          send(200, 'application/octet-stream', buildModel(JSON.parse(Buffer.concat(chunks).toString('utf8')) as ModelSpec));
-        } catch (e) {
-          send(400, 'text/plain', (e as Error).message);
-        }
-      });
-      return;
-    }
     if (req.method !== 'GET') return send(405, 'text/plain', 'GET only');
     if (p === '/' || p === '/index.html') return send(200, TYPES['.html'], harnessHtml());
     if (p === '/favicon.ico') return send(204, 'text/plain', '');

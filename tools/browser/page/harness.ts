@@ -8,7 +8,7 @@
 import type { ConvTransposeAttributes, OpName, Tensor } from '../../../impl/types';
 import type { ImplementationWithSupports } from '../../../spec/framework/subject';
 import { firstDifference } from '../../verify/bitwise';
-import { base64ToFloat32, float32ToBase64, type WireLoaded, type WireReply, type WireTensor } from './wire';
+import { base64ToFloat32, float32ToBase64, jsonFaithful, type WireLoaded, type WireReply, type WireTensor } from './wire';
 
 let impl: ImplementationWithSupports | undefined;
 let previous: { data: Float32Array; snapshot: Float32Array } | undefined;
@@ -84,4 +84,24 @@ async function call(op: OpName, xw: WireTensor | null, ww: WireTensor | null, bw
   return { type: 'result', dims: result.dims, b64: float32ToBase64(result.data) };
 }
 
-(globalThis as unknown as { __convspec: unknown }).__convspec = { load, call };
+/** A reply JSON cannot carry unchanged, kept for `takeHeld` (playwright's serializer). */
+let held: WireReply | undefined;
+
+/**
+ * `call` for the JSON fast path (browserSubject.ts): the reply itself when JSON carries it unchanged,
+ * else `{ type: 'held' }` and the reply stays here for one `takeHeld`.
+ */
+async function callJson(...args: Parameters<typeof call>): Promise<WireReply | { type: 'held' }> {
+  const reply = await call(...args);
+  if (jsonFaithful(reply)) return reply;
+  held = reply;
+  return { type: 'held' };
+}
+
+function takeHeld(): WireReply | undefined {
+  const reply = held;
+  held = undefined;
+  return reply;
+}
+
+(globalThis as unknown as { __convspec: unknown }).__convspec = { load, call, callJson, takeHeld };

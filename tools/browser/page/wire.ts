@@ -38,3 +38,24 @@ export function base64ToFloat32(b64: string): Float32Array {
   for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
   return new Float32Array(bytes.buffer, 0, bytes.length >> 2);
 }
+
+/**
+ * Whether JSON carries `v` unchanged: null, booleans, strings, finite numbers other than −0, and arrays
+ * and plain objects of those (no holes, no undefined, at most 64 levels deep). Calls and replies that
+ * are go over the DevTools protocol as JSON text, the fast way; anything else (the validation clauses'
+ * NaN dims, a thrown error's odd `code`) goes through playwright's serializer, which keeps such values.
+ */
+export function jsonFaithful(v: unknown, depth = 0): boolean {
+  if (v === null || typeof v === 'boolean' || typeof v === 'string') return true;
+  if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0);
+  if (typeof v !== 'object' || depth >= 64) return false;
+  if (Array.isArray(v)) {
+    if (Object.getPrototypeOf(v) !== Array.prototype) return false;
+    for (let i = 0; i < v.length; i++) if (!(i in v) || !jsonFaithful(v[i], depth + 1)) return false;
+    return true;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key of Object.keys(v)) if (key === '__proto__' || !jsonFaithful((v as Record<string, unknown>)[key], depth + 1)) return false;
+  return true;
+}
