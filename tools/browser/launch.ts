@@ -24,7 +24,7 @@ export interface LaunchedBrowser {
 /** The flags convspec passes: a root user needs --no-sandbox (Chromium refuses to start otherwise). */
 export function browserFlags(): string[] {
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
-  return [...(root ? ['--no-sandbox'] : []), ...SOFTWARE_GPU_FLAGS, ...(process.env.XFLAGS ? process.env.XFLAGS.split(' ') : [])];
+  return [...(root ? ['--no-sandbox'] : []), ...SOFTWARE_GPU_FLAGS];
 }
 
 /** Launches the browser; TargetError (verify exits 2) when there is none or it does not start. */
