@@ -65,7 +65,7 @@ describe('signals', () => {
       const browser = (pid: number) => descendants(pid).filter((p) => /chrom/.test(p.cmd) && !p.cmd.includes('chrome_crashpad_handler'));
       // Cases are running once a renderer exists and a few seconds have passed (page load and warm-up).
       await waitFor('the page', () => (browser(child.pid!).some((p) => p.cmd.includes('--type=renderer')) ? true : undefined), 30_000);
-      await sleep(5000);
+      await sleep(3000);
       expect(child.exitCode).toBeNull();
       const first = browser(child.pid!);
       for (const p of first) {
