@@ -5,7 +5,8 @@
  * differs (JavaScript Promise Integration instead of Asyncify). The Asyncify build's 27 MB module
  * kept a core busy tiering up WebAssembly code for the whole run: a full run took 129 s with it and
  * 108 s with the JSPI build's 17 MB module, with the same verdict on every clause (docs/FINDINGS.md,
- * "Timings"). Chromium has JSPI since version 137.
+ * "Timings"). Chromium has JSPI since version 137; an older browser gets the Asyncify build, and the
+ * adapter's name says which build ran.
  * Models declare opset 21: ONNX Runtime Web 1.30 registers its WebGPU Conv / ConvTranspose kernels
  * up to opset 21 only, so an opset-22 node is placed on the CPU EP without a word (Conv and
  * ConvTranspose did not change between opsets 11 and 22 except for new element types). Every session
@@ -13,9 +14,11 @@
  * Declared: spatial ranks 1 and 2 only — the EP refuses 3-D ConvTranspose ("Only Conv2d or Conv1d are
  * supported") and grouped 3-D Conv ("Conv3D does not support grouped convolution").
  */
-import * as ort from 'onnxruntime-web/jspi';
 import { webgpuAdapterInfo } from '../runtime';
 import { ORT_CPU_SUPPORTS, ortInPage } from './ortPage';
+
+const jspi = typeof (WebAssembly as unknown as { Suspending?: unknown }).Suspending === 'function';
+const ort: typeof import('onnxruntime-web/jspi') = jspi ? await import('onnxruntime-web/jspi') : await import('onnxruntime-web/webgpu');
 
 const adapter = await webgpuAdapterInfo();
 if (!adapter) throw new Error('no WebGPU adapter in this browser (navigator.gpu.requestAdapter() gave none)');
@@ -24,7 +27,7 @@ const implementation = ortInPage(ort, {
   ep: 'webgpu',
   epLogName: 'WebGpuExecutionProvider',
   opset: 21,
-  name: `onnxruntime-web ${ort.env.versions.web} (WebGPU EP, JSPI build, opset 21, node placement checked; adapter: ${adapter})`,
+  name: `onnxruntime-web ${ort.env.versions.web} (WebGPU EP, ${jspi ? 'JSPI' : 'Asyncify'} build, opset 21, node placement checked; adapter: ${adapter})`,
   supports: { ...ORT_CPU_SUPPORTS, ranks: [1, 2] },
 });
 await implementation.warmUp();
