@@ -1,13 +1,13 @@
 /**
  * A Subject whose implementation is an ES module running inside headless Chromium. The page comes from
  * the loopback server (server.ts); each call is one DevTools round trip carrying the tensors as
- * base64 (callOnce). A call that does not answer within the time limit, or a page that crashes, fails the case
- * (AdapterFault timeout / crash) and the next call gets a fresh page with the module loaded again.
+ * base64 (callOnce). A call that does not answer within the time limit, or a page that crashes, fails
+ * the case (AdapterFault timeout / crash) and the next call gets a fresh page with the module loaded again.
  *
  * One call per round trip, not batches: the verifier asks one case at a time (spec/framework/subject.ts),
- * and a round trip costs 1.5–2 ms against the 5 ms – 3 s a GPU runtime spends on a case. Base64 in the evaluate call costs about 0.25 s per MB each way; fetching raw
- * bytes from the page server was measured slower still for the many small tensors (docs/FINDINGS.md,
- * "Timings").
+ * and a round trip costs about 2 ms against the 5 ms – 3 s a GPU runtime spends on a case. Base64
+ * through DevTools costs about 0.25 s per MB each way; fetching raw bytes from the page server was
+ * measured slower for the many small tensors and about as slow for megabytes (docs/FINDINGS.md, "Timings").
  */
 import * as path from 'node:path';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
@@ -167,9 +167,10 @@ export async function openBrowserSubject(module: BrowserModule, options: Browser
 
   /**
    * One call in the page. Arguments that JSON carries unchanged go as JSON text in one DevTools
-   * Runtime.evaluate, and so does the reply when it is as plain: 1.5–2 ms a round trip against 3–4 ms
-   * through playwright's page.evaluate, which serializes values JSON cannot hold (NaN, −0, undefined)
-   * and records a stack trace for every call. Any other argument or reply takes page.evaluate.
+   * Runtime.evaluate, and so does the reply when it is as plain. playwright's page.evaluate, which
+   * serializes values JSON cannot hold (NaN, −0, undefined) and records a stack trace for every call,
+   * took 3.2–4.2 ms for an empty round trip against 1.7–2.0 ms; through the subject that is 0.3–0.5 ms
+   * less per small call and 10–15 % less for megabytes. Any other argument or reply takes page.evaluate.
    */
   async function callOnce(live: Live, args: readonly [OpName, WireTensor | null, WireTensor | null, WireTensor | null, unknown]): Promise<WireReply> {
     type PageApi = { __convspec: { call(...a: unknown[]): Promise<WireReply>; takeHeld(): WireReply } };
