@@ -4,7 +4,7 @@
  * cross-origin isolated (SharedArrayBuffer, which multi-threaded WebAssembly builds need). It serves
  * - `/`            the harness page, with an import map for the runtimes;
  * - `/convspec/`   convspec's own browser build (dist/browser: the harness, the bundled browser
- *                  adapters, attribute resolution);
+ *                  adapters, attribute resolution, the ONNX model encoder and its onnx-proto bundle);
  * - `/node_modules/` the runtimes' files (onnxruntime-web, @tensorflow/*) from the package's node_modules;
  * - `/user/`       the folder of the module given to `verify --browser FILE`.
  * Nothing outside those folders is served, and it listens on 127.0.0.1 only.
