@@ -3,6 +3,7 @@
  * of the target, sends progress and log lines as it goes, then its report, and exits.
  */
 import type { JobMessage, JobRequest } from './jobs';
+import { sendLast } from './jobChannel';
 import { verifyTarget } from './run';
 
 const send = (m: JobMessage) => process.send!(m);
@@ -17,11 +18,10 @@ process.once('message', async (request: JobRequest) => {
         if (e.id) send({ type: 'progress', id: e.id, failed: e.failed });
       },
     });
-    send({ type: 'report', report });
+    await sendLast({ type: 'report', report } satisfies JobMessage);
   } catch (e) {
-    send({ type: 'error', name: e instanceof Error ? e.name : 'Error', message: e instanceof Error ? e.message : String(e) });
+    await sendLast({ type: 'error', name: e instanceof Error ? e.name : 'Error', message: e instanceof Error ? e.message : String(e) } satisfies JobMessage);
   }
-  process.disconnect();
 });
 // The parent went away: nothing left to report to.
 process.on('disconnect', () => process.exit(0));

@@ -9,6 +9,7 @@ import { fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { mergePrecision } from '../../spec/framework/precision';
+import { onJobEnd } from './jobChannel';
 import { forwardLogLines } from './lines';
 import { summarise, type CaseResult, type ClauseResult, type VerifyReport } from './report';
 import { foldCases, reportHead, shareOf, VerifyArgumentError, VerifyEnvironmentError, type ProgressEvent, type Selection, type VerifyOptions } from './run';
@@ -36,10 +37,13 @@ function jobScript(): string {
   throw new TargetError('the verify job is not built: run `npm run build` first');
 }
 
-/** Runs one share in a job process; rejects with the error the job met (its class kept for exit codes). */
-function runJob(request: JobRequest, log: (line: string) => void, progress: (id: string, failed: number) => void): Promise<VerifyReport> {
+/**
+ * Runs one share in a job process; rejects with the error the job met (its class kept for exit codes).
+ * `script` is the job's entry point (jobMain.js; a test passes a stand-in).
+ */
+export function runJob(request: JobRequest, log: (line: string) => void, progress: (id: string, failed: number) => void, script = jobScript()): Promise<VerifyReport> {
   return new Promise((resolve, reject) => {
-    const child = fork(jobScript(), [], { serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [] });
+    const child = fork(script, [], { serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [] });
     forwardLogLines(child.stdout!, log);
     forwardLogLines(child.stderr!, log);
     let settled = false;
@@ -55,8 +59,8 @@ function runJob(request: JobRequest, log: (line: string) => void, progress: (id:
         reject(new E(m.message));
       }
     });
-    child.on('exit', (code, signal) => {
-      if (!settled) reject(new Error(`a verify job ended without a report (${signal ?? `exit code ${code}`})`));
+    onJobEnd(child, (how) => {
+      if (!settled) reject(new Error(`a verify job ended without a report (${how})`));
     });
     child.send(request);
   });
