@@ -9,18 +9,18 @@
  * ```
  */
 export { verifyTarget, DEFAULT_TIMEOUT_MS, VerifyArgumentError, VerifyEnvironmentError, type VerifyOptions, type ProgressEvent } from '../tools/verify/run';
-export type { VerifyTarget } from '../tools/verify/target';
-export { TargetError } from '../tools/verify/loadModule';
+export type { VerifyTarget } from '../tools/targets/target';
+export { TargetError } from '../tools/hosts/loadModule';
 export {
   REPORT_SCHEMA_ID, REPORT_VERSION, reportToJson,
   type VerifyReport, type ClauseResult, type CaseResult, type AmbiguityResult, type Tally, type TargetKind,
-} from '../tools/verify/report';
-export { REPORT_SCHEMA } from '../tools/verify/reportSchema';
-export type { FaultRecord, FaultKind } from '../tools/verify/guard';
+} from '../tools/report/report';
+export { REPORT_SCHEMA } from '../tools/report/reportSchema';
+export type { FaultRecord, FaultKind } from '../tools/hosts/guard';
 export type { Mismatch, WindowRow } from '../spec/framework/compare';
 export type { ClauseStatus } from '../spec/framework/runClause';
 export type { ClauseCategory } from '../spec/framework/clause';
 export type { Supports, ImplementationWithSupports } from '../spec/framework/subject';
 export { DEFAULT_SEED } from '../spec/framework/runClause';
-export { formatReport, formatFailure } from '../tools/verify/format';
-export { toJUnit } from '../tools/verify/junit';
+export { formatReport, formatFailure } from '../tools/report/format';
+export { toJUnit } from '../tools/report/junit';

@@ -20,7 +20,7 @@ import { planConformance, suiteTitle } from '../tools/verify/conformanceSuite.js
 import type { ConformanceOptions, ConformanceTarget } from '../tools/verify/conformanceSuite.js';
 
 export type { ConformanceOptions, ConformanceTarget } from '../tools/verify/conformanceSuite.js';
-export type { VerifyTarget } from '../tools/verify/target.js';
+export type { VerifyTarget } from '../tools/targets/target.js';
 export type { ImplementationWithSupports, Supports } from '../spec/framework/subject.js';
 
 /** A failed clause: the message is the whole report, so the stack (convspec's internals) is left out. */

@@ -6,6 +6,7 @@
 import { convDirect, convTransposeDirect } from './direct';
 import { fastKernels } from './fast';
 import { prepare } from './prepare';
+import type { Kernels } from './kernels';
 import { product, type ConvGeometry, type ResolveOptions } from './resolve';
 import type { AnyTensor, ConvAttributes, ConvTransposeAttributes, DType, Implementation, OpName, Tensor, TypedImplementation } from './types';
 import { isTypedTensor, runTypedReference } from './typedReference';
@@ -18,12 +19,7 @@ export interface ReferenceResult {
   geometry: ConvGeometry;
 }
 
-/** The kernel pair the reference runs; swappable so a faster exact path can be verified against the direct one. */
-export interface Kernels {
-  /** `out`, when given, may be used for the result (it has the output's length); a kernel may ignore it. */
-  conv(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined, out?: Float64Array): Float64Array;
-  convTranspose(g: ConvGeometry, x: ArrayLike<number>, w: ArrayLike<number>, b: ArrayLike<number> | undefined, out?: Float64Array): Float64Array;
-}
+export type { Kernels } from './kernels';
 
 export const directKernels: Kernels = { conv: convDirect, convTranspose: convTransposeDirect };
 

@@ -14,7 +14,7 @@ import type { Implementation } from '../../impl/types';
 import { allClauses } from '../../spec/clauses';
 import { loadManifest } from '../../tools/fixtures/read';
 import { defaultFixturesDir } from '../../tools/fixtures/paths';
-import { isEnumerated } from '../../tools/verify/enumerated';
+import { isEnumerated } from '../../spec/framework/enumerated';
 import { planConformance, suiteTitle, VERDICT_UNIT, type ConformanceOptions, type ConformanceTarget, type UnitOutcome } from '../../tools/verify/conformanceSuite';
 import { verifyTarget, VerifyArgumentError } from '../verify';
 

@@ -64,7 +64,7 @@ describe('the packed tarball', () => {
     ]) expect(files, needed).toContain(needed);
     const unwanted = files.filter((f) =>
       /\.map$/.test(f) || (/\.[mc]?ts$/.test(f) && !/\.d\.[mc]?ts$/.test(f)) || /(^|\/)test\//.test(f) || /\.test\./.test(f) ||
-      /^dist\/tools\/(bench|conformance|verify\/mutants)/.test(f) || f.startsWith('node_modules/'));
+      /^dist\/tools\/(bench|conformance|faults)/.test(f) || f.startsWith('node_modules/'));
     expect(unwanted).toEqual([]);
     // Every fixture case the manifest lists is there, with every file it names.
     const manifest = JSON.parse(fs.readFileSync(path.join(repo, 'fixtures/manifest.json'), 'utf8')) as { cases: { id: string; files: Record<string, { path: string }> }[] };

@@ -1,8 +1,7 @@
 /**
- * The fast exact kernels (issue 7): same float64 semantics as impl/direct.ts, GEMM-based. Type-only
- * import of Kernels so impl/reference.ts can import this module without a runtime cycle.
+ * The fast exact kernels (issue 7): same float64 semantics as impl/direct.ts, GEMM-based.
  */
-import type { Kernels } from '../reference';
+import type { Kernels } from '../kernels';
 import { convFast } from './conv';
 import { convTransposeFast } from './convTranspose';
 

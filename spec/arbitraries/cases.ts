@@ -13,33 +13,12 @@ import type { ConvTransposeAttributes, OpName, Tensor } from '../../impl/types';
 import {
   dilationValue, extraLength, kernelSize, padValue, perAxis, spatialRank, strideValue, type AxisBounds,
 } from './axes';
-import { batchSize, channels, hasBias, type ChannelBounds, type Channels } from './channels';
+import { batchSize, channels, hasBias, type ChannelBounds } from './channels';
 import { dataSeed, makeTensor, type DataOptions } from './data';
 import { realisticShape, REALISTIC_TIER_ON } from './realistic';
+import type { Axis, ConvShape } from './shape';
 
-/** One spatial axis of a case. */
-export interface Axis {
-  /** Input length. */
-  i: number;
-  k: number;
-  s: number;
-  d: number;
-  /** Pad at the beginning and at the end (ONNX pads x_begin, x_end). */
-  pb: number;
-  pe: number;
-  /** output_padding (ConvTranspose only; 0 for Conv). */
-  op: number;
-}
-
-export interface ConvShape {
-  op: OpName;
-  batch: number;
-  channels: Channels;
-  axes: Axis[];
-  bias: boolean;
-  /** Write every attribute, even at its default (false: omit defaults, exercising ONNX defaults). */
-  explicit: boolean;
-}
+export type { Axis, ConvShape } from './shape';
 
 export interface OpCase {
   /** The configuration the tensors were built from (shown in counterexamples). */

@@ -14,7 +14,7 @@
 import fc from 'fast-check';
 import { effectiveKernel } from '../../impl/resolve';
 import type { OpName } from '../../impl/types';
-import type { Axis, ConvShape } from './cases';
+import type { Axis, ConvShape } from './shape';
 
 /** Multiply-adds per case (N·M·Πo·(C/g)·Πk for Conv, N·C·Πi·(M/g)·Πk for ConvTranspose). */
 export const REALISTIC_MAC_BUDGET = 100_000;

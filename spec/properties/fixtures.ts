@@ -16,7 +16,7 @@ import { loadManifest, readCase, type FixtureData } from '../../tools/fixtures/r
 import type { Tensor } from '../../impl/types';
 import { defaultFixturesDir } from '../../tools/fixtures/paths';
 import type { ManifestCase } from '../../tools/fixtures/manifest';
-import type { EnumeratedClause, NamedCase } from '../../tools/verify/enumerated';
+import type { EnumeratedClause, NamedCase } from '../framework/enumerated';
 
 /** A fixture case to run: the folder it lives in and its manifest entry. */
 export interface FixtureRef {

@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import type { ConvTransposeAttributes, OpName, Tensor } from '../../impl/types';
 import { makeTensor } from '../arbitraries/data';
 import { defineClause, type ClauseContext } from '../framework/clause';
-import type { EnumeratedClause, NamedCase } from '../../tools/verify/enumerated';
+import type { EnumeratedClause, NamedCase } from '../framework/enumerated';
 import { assertWithinBound } from '../framework/compare';
 import { expectedWithBound } from '../tolerance';
 

@@ -11,7 +11,7 @@
 import fc from 'fast-check';
 import type { Tensor } from '../../impl/types';
 import { defineClause, type ClauseContext } from '../framework/clause';
-import type { EnumeratedClause, NamedCase } from '../../tools/verify/enumerated';
+import type { EnumeratedClause, NamedCase } from '../framework/enumerated';
 import { layerInput, type ModelLayer, type ModelLayers } from '../../tools/layers/modelLayers';
 import { judgeLayer } from './layers';
 

@@ -3,7 +3,7 @@
  * another order (reverse, rounding every product and addition to float32) passes the numerical
  * clauses: no false alarm from the tolerance model, the exact-integer mode or the structure clauses.
  * (2) Implementations with one classic bug each fail the clause written to catch that bug. The full
- * named mutant set lives with the verifier (tools/verify/mutants); this is the spec's own smoke check.
+ * named mutant set lives with the verifier (tools/faults); this is the spec's own smoke check.
  */
 import { describe, expect, it } from 'vitest';
 import { convDirect, convTransposeDirect, multiIndices } from '../../impl/direct';

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { DTYPE_FORMATS, DTYPES, roundTo, ulp } from '../../impl/dtype';
 import { mulberry32 } from '../arbitraries/random';
 import { accumulationFor, dtypeProfileFor, typedBound } from '../dtypeTolerance';
-import { exampleFigures, nearZeroFigures } from '../../tools/verify/mutants/dtypeFigures';
+import { exampleFigures, nearZeroFigures } from '../../tools/faults/dtypeFigures';
 
 describe('the store term', () => {
   for (const dtype of DTYPES) {

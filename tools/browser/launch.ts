@@ -6,7 +6,7 @@
  */
 import { chromium, type Browser } from 'playwright-core';
 import { findBrowser } from './findBrowser';
-import { TargetError } from '../verify/loadModule';
+import { TargetError } from '../hosts/loadModule';
 
 /** Flags for a software GPU adapter (measured on Debian's Chromium 156, see docs/FINDINGS.md). */
 export const SOFTWARE_GPU_FLAGS = ['--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--enable-features=WebMachineLearningNeuralNetwork'];

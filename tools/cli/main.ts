@@ -13,7 +13,7 @@ import { registerFixtures } from './commands/fixtures';
 import { registerGate } from './commands/gate';
 import { registerTargets } from './commands/targets';
 import { currentExitCode, resetExitCode } from './exitCode';
-import { UsageError } from './usage';
+import { UsageError } from '../terminal/usage';
 
 export function buildProgram(): Command {
   const program = new Command('convspec')

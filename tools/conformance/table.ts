@@ -17,7 +17,7 @@ import { findBrowser } from '../browser/findBrowser';
 import { probeBrowser, type BrowserFeatures } from '../browser/probe';
 import { BUNDLED_TARGETS, targetStatus, type TargetStatus } from '../targets/registry';
 import { DEFAULT_SEED } from '../../spec/framework/runClause';
-import { writeReportFile } from '../cli/writeReport';
+import { writeReportFile } from '../report/writeReport';
 import { renderHtmlReport } from '../report/html';
 import { verifyTarget, type ClauseResult, type VerifyReport, type VerifyTarget } from '../verify/run';
 

@@ -6,10 +6,10 @@
 import { hdcSatisfied, hdcValues, holes1D, receptiveField, usageCounts1D } from '../../impl/dilation';
 import { referenceConvTranspose } from '../../impl/reference';
 import { tensor } from '../../impl/tensor';
-import { UsageError } from '../cli/usage';
+import { UsageError } from '../terminal/usage';
 import type { Cell, Grid } from '../explain/grid';
 import { renderGrid } from '../explain/grid';
-import { plain, type Style } from '../cli/style';
+import { plain, type Style } from '../terminal/style';
 import type { Panel } from '../explain/svg';
 
 export interface CoverageRequest {

@@ -12,11 +12,11 @@ import type { ConvTransposeAttributes } from '../../impl/types';
 import { convTransposeByZeroInsertion, type ZeroInsertionSteps } from '../../impl/zeroInsertion';
 import { expectedWithBound } from '../../spec/tolerance';
 import { findMismatch } from '../../spec/framework/compare';
-import { UsageError } from '../cli/usage';
+import { UsageError } from '../terminal/usage';
 import { describeAttributes } from '../shape/args';
 import { renderGrids, spatialText, tensorPlanes, type CellKind, type Grid } from './grid';
 import { checkSmall, oneToN } from './limits';
-import { plain, type Style } from '../cli/style';
+import { plain, type Style } from '../terminal/style';
 import type { Panel } from './svg';
 
 export interface ConvTransposeExample {

@@ -5,7 +5,7 @@
  * an unreached pixel look different in both pictures (in text: 0, · and ·).
  */
 import type { Tensor } from '../../impl/types';
-import { plain, type Style, visibleLength } from '../cli/style';
+import { plain, type Style, visibleLength } from '../terminal/style';
 
 /** value: a number; inserted: a zero put between inputs; pad: padding; hole: never reached; zero: a structural zero of a matrix. */
 export type CellKind = 'value' | 'inserted' | 'pad' | 'hole' | 'zero';

@@ -3,7 +3,7 @@
  * output readable and refuse (with a clear message) before anything large is computed.
  */
 import { product } from '../../impl/resolve';
-import { UsageError } from '../cli/usage';
+import { UsageError } from '../terminal/usage';
 
 /** Most elements of any tensor an explanation prints. */
 export const MAX_EXPLAIN_ELEMENTS = 4096;

@@ -16,11 +16,11 @@ import type { ConvAttributes, ConvTransposeAttributes, Tensor } from '../../impl
 import { findMismatch } from '../../spec/framework/compare';
 import { expectedWithBound } from '../../spec/tolerance';
 import { multiIndices } from '../../impl/direct';
-import { UsageError } from '../cli/usage';
+import { UsageError } from '../terminal/usage';
 import { describeAttributes } from '../shape/args';
 import { formatNumber, renderGrid, type Grid } from './grid';
 import { oneToN } from './limits';
-import { plain, type Style } from '../cli/style';
+import { plain, type Style } from '../terminal/style';
 import type { Panel } from './svg';
 
 export interface MatrixExample {

@@ -15,9 +15,9 @@ import { reference } from '../../impl/reference';
 import { checkFixtures } from '../fixtures/check';
 import { defaultFixturesDir } from '../fixtures/paths';
 import { FixtureError, loadManifest, readCase } from '../fixtures/read';
-import { TargetError } from '../verify/loadModule';
-import type { VerifyReport } from '../verify/report';
-import { targetArgs, type VerifyTarget } from '../verify/target';
+import { TargetError } from '../hosts/loadModule';
+import type { VerifyReport } from '../report/report';
+import { targetArgs, type VerifyTarget } from '../targets/target';
 import { verifyTarget, VerifyArgumentError, type VerifyOptions } from '../verify/run';
 import { reportSuiteXml, suiteXml, type GateCase } from './junitSuites';
 

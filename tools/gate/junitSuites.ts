@@ -1,10 +1,10 @@
 /**
  * JUnit XML for the gate: one <testsuite> per gate step inside one <testsuites>. Verify reports are
- * rendered by tools/verify/junit.ts (so a verify step looks exactly as `verify --junit` writes it) and
+ * rendered by tools/report/junit.ts (so a verify step looks exactly as `verify --junit` writes it) and
  * their <testsuite> element is lifted out; the gate's own steps are written here.
  */
-import { toJUnit, xmlEscape } from '../verify/junit';
-import type { VerifyReport } from '../verify/report';
+import { toJUnit, xmlEscape } from '../report/junit';
+import type { VerifyReport } from '../report/report';
 
 export interface GateCase {
   name: string;
@@ -43,7 +43,7 @@ export function suiteXml(name: string, cases: GateCase[], timestamp: string, tot
   return lines.join('\n');
 }
 
-/** The <testsuite> element of a verify report, as tools/verify/junit.ts renders it. */
+/** The <testsuite> element of a verify report, as tools/report/junit.ts renders it. */
 export function reportSuiteXml(report: VerifyReport, name: string): string {
   const doc = toJUnit(report, name);
   const m = /<testsuite [\s\S]*<\/testsuite>/.exec(doc);

@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { formatWindow } from '../../spec/framework/compare';
 import { formatRatio, type PrecisionSummary } from '../../spec/framework/precision';
-import { compactCounterexample } from '../verify/format';
-import type { CaseResult, ClauseResult, VerifyReport } from '../verify/report';
+import { compactCounterexample } from './format';
+import type { CaseResult, ClauseResult, VerifyReport } from './report';
 import { clauseProfileSpec, comparedProfileSpec, overallProfileSpec, renderSvg, sliceHeatmapSpec } from './charts';
 import { TABLE_SCRIPT } from './tableScript';
 

@@ -8,7 +8,7 @@
  */
 import type { Command } from 'commander';
 import type { ConvTransposeAttributes, OpName } from '../../impl/types';
-import { UsageError } from '../cli/usage';
+import { UsageError } from '../terminal/usage';
 
 /** Splits "1,2,3", "1x2x3", "1×2×3" or "1 2 3" into numbers; every item must be a number. */
 export function parseNumberList(flag: string, text: string): number[] {

@@ -8,7 +8,7 @@ import { isConvSpecError, type ConvSpecError } from '../../impl/errors';
 import { resolve, type ConvGeometry } from '../../impl/resolve';
 import type { ConvTransposeAttributes, OpName } from '../../impl/types';
 import { describeAttributes } from './args';
-import { plain, type Style } from '../cli/style';
+import { plain, type Style } from '../terminal/style';
 
 export type ShapeAnswer =
   | { ok: true; geometry: ConvGeometry; text: string }

@@ -10,8 +10,8 @@ import * as path from 'node:path';
 import { findBrowser } from '../browser/findBrowser';
 import type { BrowserFeatures } from '../browser/probe';
 import { packageRoot } from '../browser/server';
-import { TargetError } from '../verify/loadModule';
-import type { VerifyTarget } from '../verify/target';
+import { TargetError } from '../hosts/loadModule';
+import type { VerifyTarget } from './target';
 
 export type Where = 'node' | 'python' | 'chromium';
 

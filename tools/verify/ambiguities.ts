@@ -8,8 +8,8 @@ import { AMBIGUITIES } from '../../spec/ambiguities/catalogue';
 import { classifyAmbiguity, probeInputs } from '../../spec/ambiguities/classify';
 import { unsupportedReason } from '../../spec/framework/subject';
 import { profileFor } from '../../spec/tolerance';
-import type { GuardedSubject } from './guard';
-import type { AmbiguityResult } from './report';
+import type { GuardedSubject } from '../hosts/guard';
+import type { AmbiguityResult } from '../report/report';
 
 /**
  * Classifies the subject on every catalogued ambiguity. Probes of an op or spatial rank the subject

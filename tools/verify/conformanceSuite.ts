@@ -12,13 +12,15 @@
 import type { Clause } from '../../spec/framework/clause';
 import { optionsFromEnv } from '../../spec/framework/runClause';
 import type { ImplementationWithSupports } from '../../spec/framework/subject';
-import { formatFailure } from './format';
-import type { GuardedSubject } from './guard';
-import type { NamedCase } from './enumerated';
-import type { EnumeratedClause } from './enumerated';
-import { summarise, type ClauseResult } from './report';
+import { formatFailure } from '../report/format';
+import type { GuardedSubject } from '../hosts/guard';
+import type { NamedCase } from '../../spec/framework/enumerated';
+import type { EnumeratedClause } from '../../spec/framework/enumerated';
+import { summarise, type ClauseResult } from '../report/report';
 import { checkAndSelect, replayLine, runEnumeratedClause, runPropertyClause, VerifyArgumentError, type VerifyOptions } from './run';
-import { openTarget, shellQuote, targetArgs, type VerifyTarget } from './target';
+import { targetArgs, type VerifyTarget } from '../targets/target';
+import { shellQuote } from '../terminal/shellQuote';
+import { openTarget } from './openTarget';
 
 /** What describeConformance accepts: a VerifyTarget, or an Implementation object (run in this thread). */
 export type ConformanceTarget = VerifyTarget | ImplementationWithSupports;

@@ -10,11 +10,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { mergePrecision } from '../../spec/framework/precision';
 import { onJobEnd } from './jobChannel';
-import { forwardLogLines } from './lines';
-import { summarise, type CaseResult, type ClauseResult, type VerifyReport } from './report';
-import { foldCases, reportHead, shareOf, VerifyArgumentError, VerifyEnvironmentError, type ProgressEvent, type Selection, type VerifyOptions } from './run';
-import { TargetError } from './loadModule';
-import { targetArgs, type VerifyTarget } from './target';
+import { forwardLogLines } from '../hosts/lines';
+import { summarise, type CaseResult, type ClauseResult, type VerifyReport } from '../report/report';
+import { foldCases } from '../report/foldCases';
+import { reportHead } from '../report/head';
+import { VerifyArgumentError, VerifyEnvironmentError, type ProgressEvent, type VerifyOptions } from './options';
+import { shareOf, type Selection } from './selection';
+import { TargetError } from '../hosts/loadModule';
+import { targetArgs, type VerifyTarget } from '../targets/target';
 
 /** What a job is asked to do: the target and the plain-data options of its share. */
 export interface JobRequest {

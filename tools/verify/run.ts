@@ -8,172 +8,38 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { allClauses } from '../../spec/clauses';
 import { makeContext, type Clause } from '../../spec/framework/clause';
-import { caseId, compileFilter } from '../../spec/framework/caseId';
+import { caseId } from '../../spec/framework/caseId';
 import { MismatchError } from '../../spec/framework/compare';
-import { precisionRecorder, RatioHistogram, type PrecisionSummary } from '../../spec/framework/precision';
+import { precisionRecorder, RatioHistogram } from '../../spec/framework/precision';
 import { DEFAULT_SEED, runClause, type ClauseOutcome } from '../../spec/framework/runClause';
 import { fixturesClause, fixturesOrt } from '../../spec/properties/fixtures';
 import { FixtureError, loadManifest } from '../fixtures/read';
 import { probeAmbiguities } from './ambiguities';
-import { isEnumerated, type EnumeratedClause, type NamedCase } from './enumerated';
-import { AdapterFault, type GuardedSubject } from './guard';
-import { REPORT_SCHEMA_ID, REPORT_VERSION, summarise, type AmbiguityResult, type CaseResult, type ClauseResult, type LayersFromSummary, type VerifyReport } from './report';
+import type { EnumeratedClause, NamedCase } from '../../spec/framework/enumerated';
+import { AdapterFault, type GuardedSubject } from '../hosts/guard';
+import { summarise, type AmbiguityResult, type CaseResult, type ClauseResult, type LayersFromSummary, type VerifyReport } from '../report/report';
+import { foldCases } from '../report/foldCases';
+import { reportHead } from '../report/head';
 import { verifyInJobs } from './jobs';
-import { openTarget, shellQuote, targetArgs, type VerifyTarget } from './target';
-import { formatUnresolved, ModelLayersError, readModelLayers, type InputShape, type ModelLayers } from '../layers/modelLayers';
+import { DEFAULT_TIMEOUT_MS, MAX_JOBS, VerifyArgumentError, VerifyEnvironmentError, type VerifyOptions } from './options';
+import { selectUnits, shareOf, type Selection } from './selection';
+import { targetArgs, type VerifyTarget } from '../targets/target';
+import { shellQuote } from '../terminal/shellQuote';
+import { openTarget } from './openTarget';
+import { formatUnresolved, ModelLayersError, readModelLayers, type ModelLayers } from '../layers/modelLayers';
 import { modelLayersClause } from '../../spec/properties/modelLayers';
 
-export type { VerifyTarget } from './target';
-export type { VerifyReport, ClauseResult, CaseResult } from './report';
-
-/** Default per-case time limit (ms). */
-export const DEFAULT_TIMEOUT_MS = 10_000;
-
-export interface VerifyOptions {
-  /** Case-id filters (spec/framework/caseId.ts grammar); empty selects everything. */
-  clauses?: string[];
-  /** fast-check seed. Default DEFAULT_SEED. */
-  seed?: number;
-  /** fast-check replay path (use with a single --clause). */
-  path?: string;
-  /** Random cases per property clause, replacing each clause's default. */
-  runs?: number;
-  /** Multiplier of each clause's default number of random cases. Default 1. */
-  depth?: number;
-  /** Run only shard `index` (1-based) of `count`. */
-  shard?: { index: number; count: number };
-  /** Per-case time limit in ms (1 … 2³¹−1). Default DEFAULT_TIMEOUT_MS. */
-  timeoutMs?: number;
-  /** Time limit for starting the target (loading a module, a program's describe answer), in ms. Default 60 000. */
-  startTimeoutMs?: number;
-  /**
-   * Smallest share (0…1) of drawn cases that must be inside the declared support for a conformant
-   * verdict (report summary.coverage). Default: none.
-   */
-  minSupported?: number;
-  /** The clause registry. Default spec/clauses.ts allClauses. */
-  registry?: Clause<any>[];
-  /** Fixtures folder for the fixtures.ort clause. Default: the bundled fixtures/. */
-  fixturesDir?: string;
-  /** Progress callback: called before each unit (clause or enumerated case) and once at the end. */
-  onProgress?: (event: ProgressEvent) => void;
-  /** Adapter log lines (worker console output, program stderr). Default: stderr, prefixed. */
-  log?: (line: string) => void;
-  /** How replay commands start. Default 'npx convspec verify'. */
-  replayCommand?: string;
-  /**
-   * Copies of the target run side by side, each with its own judge process (tools/verify/jobs.ts); the
-   * report is the same for any number. Default 1. An `implementation` target or a custom registry always
-   * runs in this process.
-   */
-  jobs?: number;
-  /**
-   * `--layers-from`: verify exactly the Conv/ConvTranspose layers of this ONNX model (clause
-   * model.layers), instead of the default selection; `inputShapes` override its graph input shapes.
-   * Plain data, so each --jobs job reads the model again and deals itself the same cases.
-   */
-  layersFrom?: { model: string; inputShapes?: InputShape[] };
-  /** Internal (jobs): after --shard, run only this share of the selection. */
-  subShard?: { index: number; count: number };
-  /** Internal (jobs): probe the ambiguities even though this run is a share. Default: full runs and shard 1. */
-  probeAmbiguities?: boolean;
-}
-
-/** The most jobs a run may ask for. */
-export const MAX_JOBS = 64;
-
-export interface ProgressEvent {
-  /** Units done so far and in all. */
-  done: number;
-  total: number;
-  /** The unit about to run (absent on the final event). */
-  id?: string;
-  /** Failures so far. */
-  failed: number;
-}
-
-/** Thrown for arguments that cannot work (e.g. a filter matching nothing): the CLI exits 2. */
-export class VerifyArgumentError extends Error {
-  override readonly name = 'VerifyArgumentError';
-}
-
-/**
- * The run could not go on for a reason that is not the implementation's (the fixtures changed or
- * vanished under it): the CLI exits 2, blaming nobody's conformance.
- */
-export class VerifyEnvironmentError extends Error {
-  override readonly name = 'VerifyEnvironmentError';
-}
+export type { VerifyTarget } from '../targets/target';
+export { DEFAULT_TIMEOUT_MS, MAX_JOBS, VerifyArgumentError, VerifyEnvironmentError, type ProgressEvent, type VerifyOptions } from './options';
+export { parseShard, selectUnits, shareOf, type Selection } from './selection';
+export { foldCases, MAX_SLICES } from '../report/foldCases';
+export { packageVersion, reportHead } from '../report/head';
+export type { VerifyReport, ClauseResult, CaseResult } from '../report/report';
 
 /** A fast-check replay path: colon-separated indices, as printed in replay lines. */
 const REPLAY_PATH = /^\d{1,9}(:\d{1,9}){0,999}$/;
 /** The longest time limit a Node timer keeps (a longer one fires after 1 ms). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
-
-export interface Selection {
-  property: Clause<any>[];
-  enumerated: { clause: EnumeratedClause<any>; cases: NamedCase<any>[] }[];
-}
-
-const FILTER_CHARS = /^[A-Za-z0-9._/*-]+$/;
-
-/** This share of a selection (round-robin, stable): property clauses and listed cases are dealt separately. */
-export function shareOf(selection: Selection, shard: { index: number; count: number }): Selection {
-  if (shard.count === 1) return selection;
-  const mine = (i: number) => i % shard.count === shard.index - 1;
-  let k = 0;
-  const enumerated = selection.enumerated
-    .map(({ clause, cases }) => ({ clause, cases: cases.filter(() => mine(k++)) }))
-    .filter((e) => e.cases.length > 0);
-  return { property: selection.property.filter((_, i) => mine(i)), enumerated };
-}
-
-/** Clauses and cases that pass the filters, then this shard's share of them (round-robin, stable). */
-export async function selectUnits(registry: Clause<any>[], filters: string[], shard?: { index: number; count: number }): Promise<Selection> {
-  for (const f of filters) {
-    if (!FILTER_CHARS.test(f)) throw new VerifyArgumentError(`--clause ${JSON.stringify(f)} is not a filter: use a clause id, a case id, or * / ** wildcards`);
-  }
-  const matchedBy = new Set<string>();
-  const hit = (id: string) => {
-    if (filters.length === 0) return true;
-    let any = false;
-    for (const f of filters) if (compileFilter(f)(id)) {
-      matchedBy.add(f);
-      any = true;
-    }
-    return any;
-  };
-  const property: Clause<any>[] = [];
-  const enumerated: Selection['enumerated'] = [];
-  for (const clause of registry) {
-    if (isEnumerated(clause)) {
-      // A filter on the clause id (or a prefix pattern) selects all its cases; a case filter, some.
-      const clauseHit = hit(clause.id);
-      const couldMatchCases = clauseHit || filters.some((f) => f.includes('/') || f.includes('**'));
-      if (!couldMatchCases) continue;
-      const cases = (await clause.enumerate()).filter((c) => clauseHit || hit(caseId(clause.id, c.name)));
-      if (cases.length > 0) enumerated.push({ clause, cases });
-    } else if (hit(clause.id)) {
-      property.push(clause);
-    }
-  }
-  const unmatched = filters.filter((f) => !matchedBy.has(f));
-  if (unmatched.length > 0) {
-    throw new VerifyArgumentError(`--clause ${unmatched.map((f) => JSON.stringify(f)).join(', ')} matches no clause or case (see spec/SPEC.md for ids)`);
-  }
-  // Round-robin keeps shards balanced; property clauses and listed cases are dealt separately so each
-  // shard gets its share of both kinds of work.
-  return shard ? shareOf({ property, enumerated }, shard) : { property, enumerated };
-}
-
-/** Parses `i/n` (1 ≤ i ≤ n). */
-export function parseShard(s: string): { index: number; count: number } {
-  const m = /^(\d{1,6})\/(\d{1,6})$/.exec(s.trim());
-  const index = m ? Number(m[1]) : NaN;
-  const count = m ? Number(m[2]) : NaN;
-  if (!m || count < 1 || index < 1 || index > count) throw new VerifyArgumentError(`--shard ${JSON.stringify(s)} must be i/n with 1 ≤ i ≤ n ≤ 999999, e.g. 2/4`);
-  return { index, count };
-}
 
 export function replayLine(prefix: string, args: string, id: string, seed: number, path?: string, timeoutMs?: number): string {
   return [prefix, args, `--clause ${shellQuote(id)}`, `--seed ${seed}`, path ? `--path ${shellQuote(path)}` : '', timeoutMs !== undefined && timeoutMs !== DEFAULT_TIMEOUT_MS ? `--timeout ${timeoutMs}` : '']
@@ -216,8 +82,6 @@ export async function runPropertyClause(clause: Clause<any>, subject: GuardedSub
   return result;
 }
 
-/** Failing listed cases of a clause that keep their mismatch slice (heat maps). */
-export const MAX_SLICES = 3;
 
 /** Consecutive hung or crashed listed cases after which the rest of the clause is failed unrun. */
 const MAX_SEVERE_IN_A_ROW = 3;
@@ -285,49 +149,6 @@ export async function runEnumeratedClause(
     if (status === 'failed') progress(id, true);
   }
   return foldCases({ id: clause.id, title: clause.title, category: clause.category, seed }, results, Date.now() - started, precision.elements > 0 ? precision.summary() : undefined);
-}
-
-/** An enumerated clause's result from its cases' results (in case order). Also merges `--jobs` shares. */
-export function foldCases(meta: Pick<ClauseResult, 'id' | 'title' | 'category' | 'seed'>, results: CaseResult[], durationMs: number, precision?: PrecisionSummary): ClauseResult {
-  // Heat-map slices for the first few failing cases only (in case order, so --jobs changes nothing), so the report stays small.
-  let sliced = 0;
-  results = results.map((r) => (r.mismatch?.slice && sliced++ >= MAX_SLICES ? { ...r, mismatch: { ...r.mismatch, slice: undefined } } : r));
-  const count = (s: CaseResult['status']) => results.filter((r) => r.status === s).length;
-  const status = count('failed') > 0 ? 'failed' : count('passed') > 0 ? 'passed' : 'unsupported';
-  const firstFailure = results.find((r) => r.status === 'failed');
-  const skipped: Record<string, number> = {};
-  for (const r of results) if (r.status === 'unsupported' && r.unsupportedReason) skipped[r.unsupportedReason] = (skipped[r.unsupportedReason] ?? 0) + 1;
-  return {
-    ...meta,
-    status,
-    numRuns: count('passed') + count('failed'),
-    numSkips: count('unsupported'),
-    durationMs,
-    skipped,
-    calls: results.reduce((a, r) => a + (r.calls ?? 0), 0),
-    ...(firstFailure ? { error: `${count('failed')} of ${results.length} cases failed; first: ${firstFailure.id}: ${firstFailure.error}`, mismatch: firstFailure.mismatch, replay: firstFailure.replay } : {}),
-    ...(precision ? { precision } : {}),
-    cases: results,
-  };
-}
-
-/** The fields every report starts with, for a run that began at `started` (epoch ms). */
-export function reportHead(started: number): Pick<VerifyReport, 'schema' | 'version' | 'convspecVersion' | 'startedAt' | 'durationMs'> {
-  return { schema: REPORT_SCHEMA_ID, version: REPORT_VERSION, convspecVersion: packageVersion(), startedAt: new Date(started).toISOString(), durationMs: Date.now() - started };
-}
-
-/** convspec's version, from the package.json above this file (source or dist/). */
-export function packageVersion(): string {
-  let dir = __dirname;
-  for (let i = 0; i < 5; i++) {
-    const file = path.join(dir, 'package.json');
-    if (fs.existsSync(file)) {
-      const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'convspec') return pkg.version ?? 'unknown';
-    }
-    dir = path.dirname(dir);
-  }
-  return 'unknown';
 }
 
 /**
@@ -401,7 +222,7 @@ function layersSummary(m: ModelLayers): LayersFromSummary {
 
 /**
  * Verifies `target` and returns the report. Rejects with VerifyArgumentError for unusable options
- * and TargetError (tools/verify/loadModule.ts) for an unusable target; every problem of the
+ * and TargetError (tools/hosts/loadModule.ts) for an unusable target; every problem of the
  * implementation itself ends up in the report instead.
  */
 export async function verifyTarget(target: VerifyTarget, options: VerifyOptions = {}): Promise<VerifyReport> {

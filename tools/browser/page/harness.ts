@@ -1,13 +1,13 @@
 /**
  * The page side of `convspec verify --browser`: loads the module under test and answers one call at
  * a time from Node (tools/browser/browserSubject.ts). Unlike the Node host, whose checks run in the
- * judge's process (tools/verify/childSubject.ts), the page cannot hand the adapter's own objects back,
+ * judge's process (tools/hosts/childSubject.ts), the page cannot hand the adapter's own objects back,
  * so the checks are made here: inputs unchanged by the call, the
  * previous result unchanged by this one (a reused output buffer), and data being a Float32Array.
  */
 import type { ConvTransposeAttributes, OpName, Tensor } from '../../../impl/types';
 import type { ImplementationWithSupports } from '../../../spec/framework/subject';
-import { firstDifference } from '../../verify/bitwise';
+import { firstDifference } from '../../hosts/bitwise';
 import { base64ToFloat32, float32ToBase64, jsonFaithful, type WireLoaded, type WireReply, type WireTensor } from './wire';
 
 let impl: ImplementationWithSupports | undefined;

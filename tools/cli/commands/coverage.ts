@@ -9,11 +9,11 @@ import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { isConvSpecError } from '../../../impl/errors';
 import { setExitCode } from '../exitCode';
-import { UsageError } from '../usage';
+import { UsageError } from '../../terminal/usage';
 import { parseNumber, parseNumberList } from '../../shape/args';
 import { coverage } from '../../coverage/coverage';
 import { renderSvg } from '../../explain/svg';
-import { makeStyle } from '../style';
+import { makeStyle } from '../../terminal/style';
 
 interface CoverageOptions {
   kernel: string;

@@ -9,12 +9,12 @@
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { setExitCode } from '../exitCode';
-import { UsageError } from '../usage';
+import { UsageError } from '../../terminal/usage';
 import { addAttributeOptions, attributesFrom, parseNumberList, type ConvOptionValues } from '../../shape/args';
 import { explainConvTranspose, type ExplainAnswer } from '../../explain/convTranspose';
 import { explainMatrix, type MatrixAnswer } from '../../explain/matrix';
 import { renderSvg, type Panel } from '../../explain/svg';
-import { makeStyle } from '../style';
+import { makeStyle } from '../../terminal/style';
 
 interface ExplainOptions extends ConvOptionValues {
   input: string;

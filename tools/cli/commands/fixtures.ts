@@ -12,7 +12,7 @@ import { formatUnresolved, readModelLayers } from '../../layers/modelLayers';
 import { LAYER_INPUTS_TEXT, layerFixtureCases } from '../../layers/fixtureCases';
 import { setExitCode } from '../exitCode';
 import { layersFromFlags } from './verify';
-import { UsageError } from '../usage';
+import { UsageError } from '../../terminal/usage';
 
 function parseSeed(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;

@@ -6,16 +6,16 @@
  */
 import * as fs from 'node:fs';
 import { Option, type Command } from 'commander';
-import { formatReport } from '../../verify/format';
-import type { VerifyTarget } from '../../verify/target';
+import { formatReport } from '../../report/format';
+import type { VerifyTarget } from '../../targets/target';
 import { DEFAULT_SELF_CHECK_RUNS, runGate, VerifyArgumentError, type GateStep } from '../../gate/gate';
 import { gateJUnit } from '../../gate/junitSuites';
-import { makeStyle } from '../style';
+import { makeStyle } from '../../terminal/style';
 import { setExitCode } from '../exitCode';
-import { UsageError } from '../usage';
+import { UsageError } from '../../terminal/usage';
 import { optionsFrom, type VerifyFlags } from './verify';
-import { writeHtmlReport } from '../writeHtml';
-import { checkReportFiles, writeReportFile } from '../writeReport';
+import { writeHtmlReport } from '../../report/writeHtml';
+import { checkReportFiles, writeReportFile } from '../../report/writeReport';
 import { FileAccessError, openLogFile } from '../../io/files';
 
 interface GateFlags extends Omit<VerifyFlags, 'cmd'> {

@@ -1,19 +1,19 @@
 /**
  * `convspec judge DIR`: judges output_0.pb files a third party wrote in the fixtures layout under DIR
- * against the float64 reference (tools/verify/judge.ts). Exit 0 every output present and within the
+ * against the float64 reference (tools/judge/judge.ts). Exit 0 every output present and within the
  * bound, 1 a failure (or no output at all), 2 could not run.
  */
 import type { Command } from 'commander';
-import { formatReport } from '../../verify/format';
-import { judgeDirectory } from '../../verify/judge';
-import { holdsTestFolders, judgeTestTree } from '../../verify/judgeTests';
-import { toJUnit } from '../../verify/junit';
-import { reportToJson } from '../../verify/report';
+import { formatReport } from '../../report/format';
+import { judgeDirectory } from '../../judge/judge';
+import { holdsTestFolders, judgeTestTree } from '../../judge/judgeTests';
+import { toJUnit } from '../../report/junit';
+import { reportToJson } from '../../report/report';
 import { VerifyArgumentError, VerifyEnvironmentError } from '../../verify/run';
 import { setExitCode } from '../exitCode';
-import { UsageError } from '../usage';
-import { writeHtmlReport } from '../writeHtml';
-import { checkReportFiles, writeReportFile } from '../writeReport';
+import { UsageError } from '../../terminal/usage';
+import { writeHtmlReport } from '../../report/writeHtml';
+import { checkReportFiles, writeReportFile } from '../../report/writeReport';
 
 interface JudgeFlags {
   fixturesDir?: string;

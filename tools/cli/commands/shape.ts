@@ -8,10 +8,10 @@
  */
 import type { Command } from 'commander';
 import { setExitCode } from '../exitCode';
-import { UsageError } from '../usage';
+import { UsageError } from '../../terminal/usage';
 import { addAttributeOptions, attributesFrom, parseNumberList, parseOp, type ConvOptionValues } from '../../shape/args';
 import { explainShape } from '../../shape/shape';
-import { makeStyle } from '../style';
+import { makeStyle } from '../../terminal/style';
 
 interface ShapeOptions extends ConvOptionValues {
   input?: string;

@@ -9,17 +9,17 @@ import { Option, type Command } from 'commander';
 import { FileAccessError, openLogFile } from '../../io/files';
 import { SingleBar } from 'cli-progress';
 import { optionsFromEnv } from '../../../spec/framework/runClause';
-import { formatReport } from '../../verify/format';
-import { toJUnit } from '../../verify/junit';
-import { TargetError } from '../../verify/loadModule';
-import { reportToJson } from '../../verify/report';
+import { formatReport } from '../../report/format';
+import { toJUnit } from '../../report/junit';
+import { TargetError } from '../../hosts/loadModule';
+import { reportToJson } from '../../report/report';
 import { MAX_JOBS, parseShard, verifyTarget, VerifyArgumentError, VerifyEnvironmentError, type VerifyOptions, type VerifyTarget } from '../../verify/run';
 import { parseInputShape } from '../../layers/modelLayers';
 import { findBundledTarget } from '../../targets/registry';
 import { setExitCode } from '../exitCode';
-import { UsageError } from '../usage';
-import { writeHtmlReport } from '../writeHtml';
-import { checkReportFiles, writeReportFile } from '../writeReport';
+import { UsageError } from '../../terminal/usage';
+import { writeHtmlReport } from '../../report/writeHtml';
+import { checkReportFiles, writeReportFile } from '../../report/writeReport';
 
 export interface VerifyFlags {
   cmd?: string;

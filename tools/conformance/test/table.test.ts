@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { reference } from '../../../impl/reference';
 import { verifyTarget } from '../../verify/run';
 import type { ImplementationWithSupports } from '../../../spec/framework/subject';
-import { catalogue } from '../../verify/mutants/catalogue';
+import { catalogue } from '../../faults/catalogue';
 import { conformanceMarkdown, type ConformanceTarget } from '../table';
 
 const clauses = ['conv.numeric.withinBound', 'convT.numeric.withinBound'];

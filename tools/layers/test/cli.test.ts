@@ -15,9 +15,9 @@ import { describe, expect, it } from 'vitest';
 import { createOnnxRuntime } from '../../adapters/onnxruntime';
 import { loadManifest, readCase } from '../../fixtures/read';
 import { decodeTensor } from '../../onnx/tensorProto';
-import { REPORT_SCHEMA } from '../../verify/reportSchema';
+import { REPORT_SCHEMA } from '../../report/reportSchema';
 import { runVerify } from '../../cli/commands/verify';
-import { UsageError } from '../../cli/usage';
+import { UsageError } from '../../terminal/usage';
 
 const root = path.resolve(__dirname, '../../..');
 const MODEL = path.join(__dirname, 'data', 'tinynet.onnx');

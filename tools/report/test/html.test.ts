@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { catalogue } from '../../verify/mutants/catalogue';
+import { catalogue } from '../../faults/catalogue';
 import { verifyTarget, type VerifyReport } from '../../verify/run';
 import { renderHtmlReport } from '../html';
 

@@ -9,7 +9,7 @@ import { reference } from '../../../impl/reference';
 import { AMBIGUITIES } from '../../../spec/ambiguities/catalogue';
 import { subjectFromImplementation } from '../../../spec/framework/subject';
 import { probeAmbiguities } from '../ambiguities';
-import { guardSubject } from '../guard';
+import { guardSubject } from '../../hosts/guard';
 
 describe('ambiguity readings in the verify report', () => {
   it('the reference follows its documented reading on every catalogued point', async () => {

@@ -13,8 +13,8 @@ import { describe, expect, it } from 'vitest';
 import { encodeTensor } from '../../onnx/tensorProto';
 import { readCase, loadManifest } from '../../fixtures/read';
 import { defaultFixturesDir } from '../../fixtures/paths';
-import { REPORT_SCHEMA } from '../reportSchema';
-import { xmlEscape } from '../junit';
+import { REPORT_SCHEMA } from '../../report/reportSchema';
+import { xmlEscape } from '../../report/junit';
 import { expectedWithBound } from '../../../spec/tolerance';
 
 const root = path.resolve(__dirname, '../../..');

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runGate } from '../../gate/gate';
 import { defaultFixturesDir } from '../../fixtures/paths';
 import { verifyTarget, type VerifyOptions } from '../run';
-import type { VerifyReport } from '../report';
+import type { VerifyReport } from '../../report/report';
 
 const root = path.resolve(__dirname, '../../..');
 const adapters = path.join(__dirname, 'adapters');

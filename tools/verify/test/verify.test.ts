@@ -11,9 +11,9 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reference } from '../../../impl/reference';
 import { verifyTarget, selectUnits, parseShard, VerifyArgumentError, type VerifyOptions } from '../run';
-import { TargetError } from '../loadModule';
-import { openTarget } from '../target';
-import type { VerifyReport } from '../report';
+import { TargetError } from '../../hosts/loadModule';
+import { openTarget } from '../openTarget';
+import type { VerifyReport } from '../../report/report';
 import { allClauses } from '../../../spec/clauses';
 
 const here = path.join(__dirname, 'adapters');

@@ -1,0 +1,42 @@
+/**
+ * Plan: the proof that verification works. Every deliberately broken implementation of the
+ * catalogue (tools/faults/catalogue.ts), each wrong in one way, must be rejected by the
+ * registered clauses run through the real verifier (verifyTarget), stopping at its first failing
+ * clause to stay fast; and the correct variants — the reference, float32 accumulation, a
+ * different algorithm with pairwise float32 sums, the transform algorithms Winograd and FFT in
+ * float32 (declaring algorithm 'transform'), and correct shape paths — must pass every clause (zero
+ * false alarms). The correct variants are judged in goodVariants.test.ts (a file of its own, so vitest runs it in
+ * parallel with this one). The kill table with every killer per mutant is `npm run mutants`.
+ */
+import { describe, expect, it } from 'vitest';
+import { allClauses } from '../../../spec/clauses';
+import { catalogue, goodVariants, mutants } from '../catalogue';
+import { judgeEntry } from '../judge';
+
+describe('the mutant catalogue', () => {
+  it('has at least 20 mutants, the listed good variants, and unique kebab-case names', () => {
+    expect(mutants.length).toBeGreaterThanOrEqual(20);
+    expect(goodVariants.map((g) => g.id)).toEqual([
+      'reference', 'float32-accumulation', 'pairwise-gather-float32', 'winograd-float32', 'fft-float32', 'shape-paths-float32',
+      // element types (tools/faults/dtypes.ts)
+      'float16-float32-accumulation', 'float16-float16-accumulation', 'float16-flush-to-zero-declared',
+      'bfloat16-float32-accumulation', 'bfloat16-bfloat16-accumulation', 'float64-reverse-order',
+    ]);
+    const ids = catalogue.map((e) => e.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+  });
+
+  it('has registered clauses to judge with', () => {
+    expect(allClauses.filter((c) => c.category !== 'math').length).toBeGreaterThan(0);
+  });
+});
+
+describe('verify rejects every mutant', () => {
+  for (const entry of mutants) {
+    it(`rejects ${entry.id}: ${entry.bug}`, async () => {
+      const j = await judgeEntry(entry, { stopAtFirstKill: true });
+      if (!j.asExpected) throw new Error(`${entry.id} survived all ${j.clausesRun} implementation clauses`);
+    });
+  }
+});

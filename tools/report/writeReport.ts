@@ -1,0 +1,27 @@
+/**
+ * Report files for the CLI commands: checked before the run (so a bad path costs nothing), written
+ * after it without replacing what is not a regular file (tools/io/files.ts).
+ */
+import { checkDistinct, checkWritable, FileAccessError, writeReportFile as write } from '../io/files';
+import { UsageError } from '../terminal/usage';
+
+/** Checks every report option before the run; throws UsageError (exit 2) naming the option. */
+export function checkReportFiles(files: { flag: string; file: string | undefined }[]): void {
+  try {
+    checkDistinct(files);
+    for (const { flag, file } of files) if (file) checkWritable(file, flag);
+  } catch (e) {
+    if (e instanceof FileAccessError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** Writes one report; a failure is a UsageError (exit 2) naming the file. */
+export function writeReportFile(file: string, text: string, flag?: string): void {
+  try {
+    write(file, text, flag);
+  } catch (e) {
+    if (e instanceof FileAccessError) throw new UsageError(e.message);
+    throw e;
+  }
+}
