@@ -66,7 +66,7 @@ export async function openBrowserSubject(module: BrowserModule, options: Browser
   const timeoutMs = options.timeoutMs ?? 10_000;
   const loadTimeoutMs = options.loadTimeoutMs ?? 60_000;
   const log = options.log ?? ((line: string) => process.stderr.write(`[adapter] ${line}\n`));
-  const userDir = 'file' in module ? path.dirname(path.resolve(module.file)) : undefined;
+  const moduleFile = 'file' in module ? path.resolve(module.file) : undefined;
   const url = 'file' in module ? `/user/${encodeURIComponent(path.basename(module.file))}` : `/convspec/tools/browser/page/adapters/${module.bundled}.js`;
   const exportName = 'file' in module ? module.exportName : undefined;
 
@@ -82,7 +82,7 @@ export async function openBrowserSubject(module: BrowserModule, options: Browser
     await server?.close().catch(() => undefined);
   };
   try {
-    server = await startPageServer(userDir);
+    server = await startPageServer(moduleFile);
     launched = await launchBrowser();
   } catch (e) {
     await closeAll();
