@@ -20,6 +20,16 @@ import { launchBrowser, type LaunchedBrowser } from './launch';
 import { startPageServer, type PageServer } from './server';
 import { jsonFaithful, type WireLoaded, type WireReply, type WireTensor } from './page/wire';
 
+/**
+ * The harness's API in the page (page/harness.ts): a fixed global, named bare in the code run there
+ * (`globalThis` is an ordinary property the module could replace).
+ */
+declare const __convspec: {
+  load(url: string, exportName?: string): Promise<WireLoaded>;
+  call(...args: unknown[]): Promise<WireReply>;
+  takeHeld(): WireReply;
+};
+
 /** What to load in the page: a user's module file, or one of convspec's bundled browser adapters. */
 export type BrowserModule = { file: string; exportName?: string } | { bundled: string };
 
@@ -113,7 +123,7 @@ export async function openBrowserSubject(module: BrowserModule, options: Browser
         live.dead = true;
       });
       await page.goto(origin + '/');
-      const loaded = (await page.evaluate(([u, name]) => (globalThis as unknown as { __convspec: { load(u: string, n?: string): Promise<WireLoaded> } }).__convspec.load(u, name ?? undefined), [url, exportName ?? null] as const)) as WireLoaded;
+      const loaded = (await page.evaluate(([u, name]) => __convspec.load(u, name ?? undefined), [url, exportName ?? null] as const)) as WireLoaded;
       return { live, loaded };
     })();
     return withTimeout(opening, loadTimeoutMs, () => new TargetError(`loading ${url} in the page took longer than ${loadTimeoutMs} ms`)).catch(async (e) => {
@@ -173,18 +183,17 @@ export async function openBrowserSubject(module: BrowserModule, options: Browser
    * less per small call and 10–15 % less for megabytes. Any other argument or reply takes page.evaluate.
    */
   async function callOnce(live: Live, args: readonly [OpName, WireTensor | null, WireTensor | null, WireTensor | null, unknown]): Promise<WireReply> {
-    type PageApi = { __convspec: { call(...a: unknown[]): Promise<WireReply>; takeHeld(): WireReply } };
     if (!jsonFaithful(args)) {
-      return live.page.evaluate(([o, xw, ww, bw, a]) => (globalThis as unknown as PageApi).__convspec.call(o, xw, ww, bw, a), args);
+      return live.page.evaluate(([o, xw, ww, bw, a]) => __convspec.call(o, xw, ww, bw, a), args);
     }
     const answer = (await live.cdp.send('Runtime.evaluate', {
-      expression: `globalThis.__convspec.callJson(...${JSON.stringify(args)})`,
+      expression: `__convspec.callJson(${args.map((a) => JSON.stringify(a) ?? 'undefined').join(', ')})`,
       awaitPromise: true,
       returnByValue: true,
     })) as { result: { value?: unknown }; exceptionDetails?: { text?: string; exception?: { description?: string } } };
     if (answer.exceptionDetails) throw new Error(answer.exceptionDetails.exception?.description ?? answer.exceptionDetails.text ?? 'the page threw');
     const value = answer.result.value as WireReply | { type: 'held' };
-    if (value && value.type === 'held') return live.page.evaluate(() => (globalThis as unknown as PageApi).__convspec.takeHeld());
+    if (value && value.type === 'held') return live.page.evaluate(() => __convspec.takeHeld());
     return value as WireReply;
   }
 

@@ -125,3 +125,30 @@ describe('the page server', () => {
     }
   });
 });
+
+const hostileModules = path.join(__dirname, 'modules', 'hostile');
+const quiet = { log: () => undefined };
+const failedWith = (r: VerifyReport, pattern: RegExp) =>
+  r.clauses.some((c) => c.status === 'failed' && [c.error, ...(c.faults ?? []).map((f) => f.message), ...(c.cases ?? []).flatMap((k) => [k.error, ...(k.faults ?? []).map((f) => f.message)])].some((m) => pattern.test(m ?? '')));
+
+describe('verify --browser: a module that patches the page cannot switch off the contract checks', () => {
+  const patches = path.join(hostileModules, 'patches.mjs');
+  const few: VerifyOptions = { ...quiet, clauses: ['conv.numeric.withinBound'], runs: 3, timeoutMs: 5000 };
+
+  it('patching Float32Array.prototype.slice does not hide a modified input or a reused output buffer', async () => {
+    const mutates = await verifyTarget({ kind: 'browser', module: { file: patches, exportName: 'patchedSliceMutates' } }, few);
+    expect(mutates.summary.conformant).toBe(false);
+    expect(failedWith(mutates, /modified its input X/)).toBe(true);
+    const reuses = await verifyTarget({ kind: 'browser', module: { file: patches, exportName: 'patchedSliceReuses' } }, { ...few, clauses: ['robustness.calls.repeatable'] });
+    expect(reuses.summary.conformant).toBe(false);
+    expect(failedWith(reuses, /reused the output buffer/)).toBe(true);
+  }, 60_000);
+
+  it('nor do Symbol.hasInstance, a rewritten __convspec or a then on Object.prototype', async () => {
+    for (const exportName of ['hasInstanceMutates', 'rewritesHarness', 'thenHijack']) {
+      const r = await verifyTarget({ kind: 'browser', module: { file: patches, exportName } }, few);
+      expect(r.summary.conformant, exportName).toBe(false);
+      expect(failedWith(r, /modified its input X/), exportName).toBe(true);
+    }
+  }, 90_000);
+});
