@@ -14,6 +14,7 @@ import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import type { ConvTransposeAttributes, OpName, Tensor } from '../../impl/types';
 import type { Subject } from '../../spec/framework/subject';
 import { AdapterFault } from '../verify/guard';
+import { LOG_LINE_MAX_BYTES } from '../verify/lines';
 import { TargetError } from '../verify/loadModule';
 import { sanitizeSupports, SupportsError } from '../verify/supports';
 import { launchBrowser, type LaunchedBrowser } from './launch';
@@ -67,6 +68,14 @@ function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error): Prom
   return Promise.race([p, limit]).finally(() => clearTimeout(timer));
 }
 
+/** `line` cut at LOG_LINE_MAX_BYTES of UTF-8, with a note of what was dropped (as tools/verify/lines.ts does for streams). */
+export function capLine(line: string): string {
+  if (line.length <= LOG_LINE_MAX_BYTES / 3) return line; // at most 3 bytes per UTF-16 unit: surely within
+  const bytes = Buffer.from(line);
+  if (bytes.length <= LOG_LINE_MAX_BYTES) return line;
+  return `${bytes.subarray(0, LOG_LINE_MAX_BYTES).toString('utf8')}… (${bytes.length - LOG_LINE_MAX_BYTES} more bytes of this line not shown)`;
+}
+
 /** The header line that says where the module ran: browser, version and every flag passed. */
 export function browserDescription(b: Pick<LaunchedBrowser, 'version' | 'flags'>): string {
   return `Chromium ${b.version} headless, flags ${b.flags.join(' ')} (no GPU here: WebGPU and WebGL run on SwiftShader, a CPU implementation)`;
@@ -116,8 +125,10 @@ export async function openBrowserSubject(module: BrowserModule, options: Browser
       context = await launched!.browser.newContext();
       const page = await context.newPage();
       const live: Live = { context, page, cdp: await context.newCDPSession(page), dead: false };
-      page.on('console', (m) => log(`${m.type()}: ${m.text()}`));
-      page.on('pageerror', (e) => log(`page error: ${e.message}`));
+      // The page cuts console messages before they cross (page/consoleCap.ts); these cuts bound the line
+      // printed for what bypasses that (another frame's console, a worker, an uncaught error's message).
+      page.on('console', (m) => log(capLine(`${m.type()}: ${m.text()}`)));
+      page.on('pageerror', (e) => log(capLine(`page error: ${e.message}`)));
       page.on('crash', () => {
         live.crashed = 'the page crashed';
         live.dead = true;

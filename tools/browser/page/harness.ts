@@ -13,8 +13,12 @@
  */
 import type { ConvTransposeAttributes, OpName, Tensor } from '../../../impl/types';
 import type { ImplementationWithSupports } from '../../../spec/framework/subject';
+import { capConsole, cut } from './consoleCap';
 import { apply, base64ToFloat32, copyFloat32, defineProperty, firstDifference, float32ToBase64, freeze, hasOwn, is, isArray, isFloat32Array, lengthOfArray } from './intrinsics';
 import { jsonFaithful, type WireLoaded, type WireReply, type WireTensor } from './wire';
+
+// Before the module loads: what it logs is cut on this side, not carried whole to Node.
+capConsole();
 
 let impl: ImplementationWithSupports | undefined;
 let previous: { data: Float32Array; snapshot: Float32Array } | undefined;
@@ -105,7 +109,8 @@ function reply<R extends WireReply>(r: R): R {
 function judge(inputs: (Before | undefined)[], y: unknown, thrown: { e: unknown } | undefined): WireReply {
   if (thrown) {
     const e = thrown.e;
-    if (e instanceof Error) return reply({ type: 'thrown', isError: true, name: e.name, message: e.message, code: (e as { code?: unknown }).code });
+    // An error message crosses to Node and into the report: cut like a log line.
+    if (e instanceof Error) return reply({ type: 'thrown', isError: true, name: e.name, message: typeof e.message === 'string' ? cut(e.message) : e.message, code: (e as { code?: unknown }).code });
     let description: string;
     try {
       description = typeof e === 'string' ? JSON.stringify(e) : `${e === null ? 'null' : typeof e} ${JSON.stringify(e) ?? String(e)}`;

@@ -10,6 +10,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBrowserSubject } from '../browserSubject';
 import { startPageServer, type PageServer } from '../server';
 import { verifyTarget, type VerifyOptions } from '../../verify/run';
 import type { VerifyReport } from '../../verify/report';
@@ -151,4 +152,36 @@ describe('verify --browser: a module that patches the page cannot switch off the
       expect(failedWith(r, /modified its input X/), exportName).toBe(true);
     }
   }, 90_000);
+});
+
+describe('verify --browser: what a module logs is cut in the page, before it crosses', () => {
+  const logs = path.join(hostileModules, 'logs.mjs');
+  const few: VerifyOptions = { clauses: ['conv.numeric.withinBound'], runs: 3, timeoutMs: 15_000 };
+
+  it('16 MB logged per call (one string, many arguments, an Error and a String object) reaches the log as lines of at most 64 KiB', async () => {
+    for (const exportName of [undefined, 'manyArgs', 'objects']) {
+      const lines: string[] = [];
+      const r = await verifyTarget({ kind: 'browser', module: { file: logs, exportName } }, { ...few, log: (l) => lines.push(l) });
+      const logged = lines.filter((l) => /^(log|warning|error): /.test(l));
+      expect(r.summary.conformant, exportName).toBe(true);
+      expect(logged.length, exportName).toBeGreaterThanOrEqual(3);
+      // The page's own note: the message was cut before DevTools carried it (Node's note says "bytes of this line").
+      for (const l of logged) expect(l, exportName).toMatch(/more characters of this message not shown\)/);
+      expect(Math.max(...lines.map((l) => Buffer.byteLength(l))), exportName).toBeLessThanOrEqual(64 * 1024 + 200);
+    }
+  }, 90_000);
+
+  it('an Error with a 16 MB message crosses cut as well', async () => {
+    const subject = await openBrowserSubject({ file: logs, exportName: 'throwsHuge' }, { log: () => undefined });
+    try {
+      const x = { dims: [1, 1, 3, 3], data: new Float32Array(9) };
+      const w = { dims: [1, 1, 2, 2], data: new Float32Array(4) };
+      const thrown = await subject.run('Conv', x, w, undefined, {}).then(() => undefined, (e: Error) => e);
+      expect(thrown?.message).toMatch(/^x{1000}/);
+      expect(thrown!.message.length).toBeLessThanOrEqual(64 * 1024);
+      expect(thrown!.message).toMatch(/more characters of this message not shown\)$/);
+    } finally {
+      await subject.close?.();
+    }
+  }, 60_000);
 });
