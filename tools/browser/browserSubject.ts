@@ -14,11 +14,22 @@ import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import type { ConvTransposeAttributes, OpName, Tensor } from '../../impl/types';
 import type { Subject } from '../../spec/framework/subject';
 import { AdapterFault } from '../hosts/guard';
+import { LOG_LINE_MAX_BYTES } from '../hosts/lines';
 import { TargetError } from '../hosts/loadModule';
 import { sanitizeSupports, SupportsError } from '../hosts/supports';
 import { launchBrowser, type LaunchedBrowser } from './launch';
 import { startPageServer, type PageServer } from './server';
 import { jsonFaithful, type WireLoaded, type WireReply, type WireTensor } from './page/wire';
+
+/**
+ * The harness's API in the page (page/harness.ts): a fixed global, named bare in the code run there
+ * (`globalThis` is an ordinary property the module could replace).
+ */
+declare const __convspec: {
+  load(url: string, exportName?: string): Promise<WireLoaded>;
+  call(...args: unknown[]): Promise<WireReply>;
+  takeHeld(): WireReply;
+};
 
 /** What to load in the page: a user's module file, or one of convspec's bundled browser adapters. */
 export type BrowserModule = { file: string; exportName?: string } | { bundled: string };
@@ -57,6 +68,14 @@ function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error): Prom
   return Promise.race([p, limit]).finally(() => clearTimeout(timer));
 }
 
+/** `line` cut at LOG_LINE_MAX_BYTES of UTF-8, with a note of what was dropped (as tools/hosts/lines.ts does for streams). */
+export function capLine(line: string): string {
+  if (line.length <= LOG_LINE_MAX_BYTES / 3) return line; // at most 3 bytes per UTF-16 unit: surely within
+  const bytes = Buffer.from(line);
+  if (bytes.length <= LOG_LINE_MAX_BYTES) return line;
+  return `${bytes.subarray(0, LOG_LINE_MAX_BYTES).toString('utf8')}… (${bytes.length - LOG_LINE_MAX_BYTES} more bytes of this line not shown)`;
+}
+
 /** The header line that says where the module ran: browser, version and every flag passed. */
 export function browserDescription(b: Pick<LaunchedBrowser, 'version' | 'flags'>): string {
   return `Chromium ${b.version} headless, flags ${b.flags.join(' ')} (no GPU here: WebGPU and WebGL run on SwiftShader, a CPU implementation)`;
@@ -66,7 +85,7 @@ export async function openBrowserSubject(module: BrowserModule, options: Browser
   const timeoutMs = options.timeoutMs ?? 10_000;
   const loadTimeoutMs = options.loadTimeoutMs ?? 60_000;
   const log = options.log ?? ((line: string) => process.stderr.write(`[adapter] ${line}\n`));
-  const userDir = 'file' in module ? path.dirname(path.resolve(module.file)) : undefined;
+  const moduleFile = 'file' in module ? path.resolve(module.file) : undefined;
   const url = 'file' in module ? `/user/${encodeURIComponent(path.basename(module.file))}` : `/convspec/tools/browser/page/adapters/${module.bundled}.js`;
   const exportName = 'file' in module ? module.exportName : undefined;
 
@@ -82,7 +101,7 @@ export async function openBrowserSubject(module: BrowserModule, options: Browser
     await server?.close().catch(() => undefined);
   };
   try {
-    server = await startPageServer(userDir);
+    server = await startPageServer(moduleFile);
     launched = await launchBrowser();
   } catch (e) {
     await closeAll();
@@ -106,14 +125,16 @@ export async function openBrowserSubject(module: BrowserModule, options: Browser
       context = await launched!.browser.newContext();
       const page = await context.newPage();
       const live: Live = { context, page, cdp: await context.newCDPSession(page), dead: false };
-      page.on('console', (m) => log(`${m.type()}: ${m.text()}`));
-      page.on('pageerror', (e) => log(`page error: ${e.message}`));
+      // The page cuts console messages before they cross (page/consoleCap.ts); these cuts bound the line
+      // printed for what bypasses that (another frame's console, a worker, an uncaught error's message).
+      page.on('console', (m) => log(capLine(`${m.type()}: ${m.text()}`)));
+      page.on('pageerror', (e) => log(capLine(`page error: ${e.message}`)));
       page.on('crash', () => {
         live.crashed = 'the page crashed';
         live.dead = true;
       });
       await page.goto(origin + '/');
-      const loaded = (await page.evaluate(([u, name]) => (globalThis as unknown as { __convspec: { load(u: string, n?: string): Promise<WireLoaded> } }).__convspec.load(u, name ?? undefined), [url, exportName ?? null] as const)) as WireLoaded;
+      const loaded = (await page.evaluate(([u, name]) => __convspec.load(u, name ?? undefined), [url, exportName ?? null] as const)) as WireLoaded;
       return { live, loaded };
     })();
     return withTimeout(opening, loadTimeoutMs, () => new TargetError(`loading ${url} in the page took longer than ${loadTimeoutMs} ms`)).catch(async (e) => {
@@ -173,18 +194,17 @@ export async function openBrowserSubject(module: BrowserModule, options: Browser
    * less per small call and 10–15 % less for megabytes. Any other argument or reply takes page.evaluate.
    */
   async function callOnce(live: Live, args: readonly [OpName, WireTensor | null, WireTensor | null, WireTensor | null, unknown]): Promise<WireReply> {
-    type PageApi = { __convspec: { call(...a: unknown[]): Promise<WireReply>; takeHeld(): WireReply } };
     if (!jsonFaithful(args)) {
-      return live.page.evaluate(([o, xw, ww, bw, a]) => (globalThis as unknown as PageApi).__convspec.call(o, xw, ww, bw, a), args);
+      return live.page.evaluate(([o, xw, ww, bw, a]) => __convspec.call(o, xw, ww, bw, a), args);
     }
     const answer = (await live.cdp.send('Runtime.evaluate', {
-      expression: `globalThis.__convspec.callJson(...${JSON.stringify(args)})`,
+      expression: `__convspec.callJson(${args.map((a) => JSON.stringify(a) ?? 'undefined').join(', ')})`,
       awaitPromise: true,
       returnByValue: true,
     })) as { result: { value?: unknown }; exceptionDetails?: { text?: string; exception?: { description?: string } } };
     if (answer.exceptionDetails) throw new Error(answer.exceptionDetails.exception?.description ?? answer.exceptionDetails.text ?? 'the page threw');
     const value = answer.result.value as WireReply | { type: 'held' };
-    if (value && value.type === 'held') return live.page.evaluate(() => (globalThis as unknown as PageApi).__convspec.takeHeld());
+    if (value && value.type === 'held') return live.page.evaluate(() => __convspec.takeHeld());
     return value as WireReply;
   }
 

@@ -5,14 +5,17 @@
  * - `/`            the harness page, with an import map for the runtimes;
  * - `/convspec/`   convspec's own browser build (dist/browser: the harness, the bundled browser
  *                  adapters, attribute resolution, the ONNX model encoder and its onnx-proto bundle);
- * - `/node_modules/` the runtimes' files (onnxruntime-web, @tensorflow/*) from the package's node_modules;
- * - `/user/`       the folder of the module given to `verify --browser FILE`.
- * Nothing outside those folders is served, and it listens on 127.0.0.1 only.
+ * - `/node_modules/` the runtimes' browser builds (onnxruntime-web, @tensorflow/*);
+ * - `/user/`       the module given to `verify --browser FILE` and the files of its folder it may import.
+ * servedFiles.ts holds that allow-list. It listens on 127.0.0.1 only, and answers only requests whose
+ * Host is its own 127.0.0.1:PORT or localhost:PORT: a page elsewhere whose name a DNS rebinding points
+ * at 127.0.0.1 gets 421. A malformed request gets 400 and an unexpected error 500; the server never throws.
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import { allowList, CONTENT_TYPES } from './servedFiles';
 
 /** The package root (package.json named convspec), from this file in tools/browser or dist/tools/browser. */
 export function packageRoot(): string {
@@ -27,14 +30,6 @@ export function packageRoot(): string {
   }
   throw new Error('convspec package root not found');
 }
-
-/** Packages under node_modules a page may load. */
-const SERVED_PACKAGES = ['onnxruntime-web', '@tensorflow'];
-
-const TYPES: Record<string, string> = {
-  '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json',
-  '.html': 'text/html; charset=utf-8', '.map': 'application/json',
-};
 
 /** The import map of the harness page: bare specifiers a browser module may import. */
 export const IMPORT_MAP = {
@@ -54,59 +49,50 @@ function harnessHtml(): string {
 <script type="module" src="/convspec/tools/browser/page/harness.js"></script></head><body>convspec</body></html>`;
 }
 
-/** The file under `base` that `rel` names, or undefined when it would leave `base` or does not exist. */
-function inside(base: string, rel: string): string | undefined {
-  const file = path.resolve(base, '.' + path.posix.normalize('/' + rel));
-  if (file !== base && !file.startsWith(base + path.sep)) return undefined;
-  for (const candidate of [file, file + '.js']) {
-    // tsc's ES module output keeps extensionless relative imports ('./resolve'): resolve them as .js.
-    try {
-      if (fs.statSync(candidate).isFile()) return candidate;
-    } catch {
-      // try the next
-    }
-  }
-  return undefined;
-}
-
 export interface PageServer {
   origin: string;
   close(): Promise<void>;
 }
 
-/** Starts the server on 127.0.0.1 (a free port). `userDir`: the folder served at /user/. */
-export async function startPageServer(userDir?: string): Promise<PageServer> {
+/** Starts the server on 127.0.0.1 (a free port). `moduleFile`: the module served at /user/ (see servedFiles.ts). */
+export async function startPageServer(moduleFile?: string): Promise<PageServer> {
   const root = packageRoot();
-  const browserBuild = path.join(root, 'dist', 'browser');
-  const nodeModules = path.join(root, 'node_modules');
+  const lookup = allowList({ browserBuild: path.join(root, 'dist', 'browser'), nodeModules: path.join(root, 'node_modules'), moduleFile });
+  let ownHosts = new Set<string>();
   const server = http.createServer((req, res) => {
-    const headers = {
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
-      'Cross-Origin-Resource-Policy': 'same-origin',
-      'Cache-Control': 'no-store',
-    };
     const send = (status: number, type: string, body: string | Uint8Array) => {
-      res.writeHead(status, { ...headers, 'Content-Type': type });
+      res.writeHead(status, {
+        'Cross-Origin-Opener-Policy': 'same-origin',
+        'Cross-Origin-Embedder-Policy': 'require-corp',
+        'Cross-Origin-Resource-Policy': 'same-origin',
+        'Cache-Control': 'no-store',
+        'Content-Type': type,
+      });
       res.end(body);
     };
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const p = decodeURIComponent(url.pathname);
-    if (req.method !== 'GET') return send(405, 'text/plain', 'GET only');
-    if (p === '/' || p === '/index.html') return send(200, TYPES['.html'], harnessHtml());
-    if (p === '/favicon.ico') return send(204, 'text/plain', '');
-    let file: string | undefined;
-    if (p.startsWith('/convspec/')) file = inside(browserBuild, p.slice('/convspec/'.length));
-    else if (p.startsWith('/node_modules/') && SERVED_PACKAGES.some((pkg) => p.startsWith(`/node_modules/${pkg}/`))) file = inside(nodeModules, p.slice('/node_modules/'.length));
-    else if (p.startsWith('/user/') && userDir) file = inside(userDir, p.slice('/user/'.length));
-    if (!file) return send(404, 'text/plain', `not found: ${p}`);
-    send(200, TYPES[path.extname(file)] ?? 'application/octet-stream', fs.readFileSync(file));
+    try {
+      if (!ownHosts.has((req.headers.host ?? '').toLowerCase())) return send(421, 'text/plain', 'this server answers only to its own 127.0.0.1:PORT or localhost:PORT');
+      if (req.method !== 'GET') return send(405, 'text/plain', 'GET only');
+      const target = req.url ?? '';
+      const bare = target.replace(/[?#].*$/s, '');
+      if (bare === '/' || bare === '/index.html') return send(200, 'text/html; charset=utf-8', harnessHtml());
+      if (bare === '/favicon.ico') return send(204, 'text/plain', '');
+      const found = lookup(target);
+      if ('status' in found) return send(found.status, 'text/plain', found.message);
+      send(200, CONTENT_TYPES[path.extname(found.file)] ?? 'application/octet-stream', fs.readFileSync(found.file));
+    } catch (e) {
+      // A file removed between lookup and read, a permission error: this request fails, the server goes on.
+      if (!res.headersSent) send(500, 'text/plain', `internal error: ${(e as Error).message}`);
+      else res.destroy();
+    }
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', resolve);
   });
+  server.on('error', () => undefined); // after listen: nothing to report to, and nothing may crash convspec
   const { port } = server.address() as AddressInfo;
+  ownHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
   return {
     origin: `http://127.0.0.1:${port}`,
     close: () => new Promise((resolve) => {

@@ -1,7 +1,7 @@
 /**
- * Bitwise comparison of float32 data, shared by the two places that check an adapter's contract:
- * the judge's side of the child-process host (childSubject.ts) and the browser page (page/harness.ts,
- * compiled for the page too, so this module imports nothing).
+ * Bitwise comparison of float32 data, for the judge's side of the child-process host (childSubject.ts),
+ * where the built-ins are convspec's own. The browser page, which shares its realm with the module
+ * under test, has its own copy built on captured built-ins (tools/browser/page/intrinsics.ts).
  */
 
 /** Index of the first element where a and b differ bitwise (NaN payloads included), 0 when the lengths differ, or -1. */
