@@ -1,0 +1,139 @@
+/**
+ * Plan: a signal ends convspec at once with 128 + n and leaves no process behind, whatever it was
+ * doing (issue 21, items 6–9). Each test runs the built CLI with a marker in its environment, which
+ * every process it starts inherits (adapter hosts, --jobs job processes, --cmd programs and what they
+ * start in turn); after the run, no process whose environment holds the marker may be left. The
+ * adapters (adapters/signals/) spin forever in a call and start a `sleep` beside them, so only a kill
+ * of the whole process group ends them. afterEach kills whatever carries the marker, so a failing test
+ * leaves nothing either.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+
+const root = path.resolve(__dirname, '../../..');
+const adapters = path.join(__dirname, 'adapters', 'signals');
+const spinModule = path.join(adapters, 'spin.cjs');
+const spinProgram = `${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(adapters, 'spin-program.cjs'))}`;
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'convspec-signals-'));
+const MARK = `hostile-signals-${process.pid}-${Date.now().toString(36)}`;
+const MARK_ENTRY = `CONVSPEC_SIGNALS_MARK=${MARK}`;
+const SIGNAL_NUMBERS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Live (not zombie) processes whose environment holds this file's marker. */
+function marked(): { pid: number; cmd: string }[] {
+  const out: { pid: number; cmd: string }[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const env = fs.readFileSync(`/proc/${entry}/environ`, 'utf8');
+      if (!env.split('\0').includes(MARK_ENTRY)) continue;
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
+      out.push({ pid: Number(entry), cmd: fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').trim() });
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return out;
+}
+
+function killMarked(): void {
+  for (const p of marked()) {
+    try {
+      process.kill(p.pid, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  }
+}
+
+async function waitFor(what: string, probe: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!probe()) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+interface Started {
+  child: ChildProcess;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+  stderr: () => string;
+  ready: string;
+}
+
+/** Starts the built CLI with the marker (and a folder where spinning adapters say so). */
+function convspec(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Started {
+  const ready = fs.mkdtempSync(path.join(tmp, 'ready-'));
+  const child = spawn(process.execPath, [path.join(root, 'bin/convspec.js'), ...args], {
+    cwd: root,
+    env: { ...process.env, NO_COLOR: '1', CONVSPEC_SIGNALS_MARK: MARK, SIGNALS_READY_DIR: ready, ...extraEnv },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
+  return { child, exited, stderr: () => stderr, ready };
+}
+
+/** Resolves to how the run ended, or 'still running' after `ms`. */
+const within = <T>(p: Promise<T>, ms: number) => Promise.race([p, sleep(ms).then(() => 'still running' as const)]);
+
+afterEach(() => killMarked());
+afterAll(() => {
+  killMarked();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('a signal ends convspec at once, and every process it started (items 6, 7)', () => {
+  const verifyArgs = (target: string[], jobs: number) => [
+    'verify', ...target,
+    // Two property clauses, so that --jobs 2 gives each job one.
+    '--clause', 'conv.size.formula', '--clause', 'robustness.output.dims',
+    '--runs', '3', '--timeout', '120000', '--jobs', String(jobs),
+  ];
+  const cases: { name: string; target: string[]; jobs: number; signal: 'SIGTERM' | 'SIGINT' | 'SIGHUP' | 'SIGKILL' }[] = [
+    { name: 'a module whose call spins, SIGTERM', target: [spinModule], jobs: 1, signal: 'SIGTERM' },
+    { name: 'a module whose call spins, --jobs 2, SIGINT', target: [spinModule], jobs: 2, signal: 'SIGINT' },
+    { name: 'a --cmd program that spins and ignores signals, SIGTERM', target: ['--cmd', spinProgram], jobs: 1, signal: 'SIGTERM' },
+    { name: 'a --cmd program that spins and ignores signals, --jobs 2, SIGHUP', target: ['--cmd', spinProgram], jobs: 2, signal: 'SIGHUP' },
+    // convspec itself killed outright: the hosts notice (a watchdog thread), the jobs their closed channel.
+    { name: 'a module whose call spins, convspec killed by SIGKILL', target: [spinModule], jobs: 1, signal: 'SIGKILL' },
+    { name: 'a --cmd program that spins, --jobs 2, convspec killed by SIGKILL', target: ['--cmd', spinProgram], jobs: 2, signal: 'SIGKILL' },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const run = convspec(verifyArgs(c.target, c.jobs));
+      try {
+        // Every job's adapter is in its spinning call.
+        await waitFor(`${c.jobs} spinning adapter(s)`, () => fs.readdirSync(run.ready).length >= c.jobs || run.child.exitCode !== null, 30_000);
+        expect(run.child.exitCode).toBeNull();
+        // At least convspec, an adapter and the `sleep` it started.
+        expect(marked().length).toBeGreaterThanOrEqual(3);
+        const sent = Date.now();
+        run.child.kill(c.signal);
+        const end = await within(run.exited, 3000);
+        if (end === 'still running') throw new Error(`convspec still runs 3 s after ${c.signal}`);
+        if (c.signal === 'SIGKILL') expect(end.signal).toBe('SIGKILL');
+        else {
+          expect(end.code).toBe(128 + SIGNAL_NUMBERS[c.signal]);
+          expect(run.stderr()).toContain(`convspec: stopped by ${c.signal}`);
+        }
+        expect(end.at - sent).toBeLessThan(3000);
+        // Nothing it started is left: hosts, jobs, programs, and the `sleep`s the adapters started.
+        await waitFor('every process it started to be gone', () => marked().length === 0, 2000).catch((e: Error) => {
+          throw new Error(`${e.message}; left: ${JSON.stringify(marked().map((p) => p.cmd.slice(0, 100)))}`);
+        });
+      } catch (e) {
+        throw new Error(`${(e as Error).message}; convspec stderr: ${run.stderr().slice(-1500)}`);
+      } finally {
+        run.child.kill('SIGKILL');
+      }
+    }, 60_000);
+  }
+});
