@@ -11,11 +11,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { onnx } from 'onnx-proto';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 
 const root = path.resolve(__dirname, '../../..');
 const adapters = path.join(__dirname, 'adapters', 'signals');
 const spinModule = path.join(adapters, 'spin.cjs');
+const reference = path.join(__dirname, 'adapters', 'reference.cjs');
 const spinProgram = `${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(adapters, 'spin-program.cjs'))}`;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'convspec-signals-'));
 const MARK = `hostile-signals-${process.pid}-${Date.now().toString(36)}`;
@@ -81,6 +83,37 @@ function convspec(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Started {
   return { child, exited, stderr: () => stderr, ready };
 }
 
+/** Whether `pid` has its own SIGHUP handler, the last one bin/convspec.js installs (SigCgt bit 0; Node catches SIGINT and SIGTERM itself). */
+function handlersInstalled(pid: number): boolean {
+  try {
+    const mask = /^SigCgt:\s*([0-9a-f]+)$/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return mask !== undefined && (parseInt(mask.slice(-1), 16) & 1) === 1;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An ONNX model of `n` Relu nodes and nothing else, built by repeating one encoded node (a million
+ * nodes in well under a second, where encoding them one by one takes far longer).
+ */
+function manyNodeModel(file: string, n: number): void {
+  const node = onnx.NodeProto.encode({ opType: 'Relu', input: ['x'], output: ['y'] }).finish();
+  const one = Buffer.concat([Buffer.from([0x0a, node.length]), node]); // GraphProto.node (field 1)
+  const nodes = Buffer.alloc(one.length * n);
+  for (let i = 0; i < n; i++) one.copy(nodes, i * one.length);
+  const head = onnx.ModelProto.encode({ irVersion: 8, opsetImport: [{ domain: '', version: 17 }] }).finish();
+  const length: number[] = [];
+  for (let v = nodes.length; ; v >>>= 7) {
+    if (v < 128) {
+      length.push(v);
+      break;
+    }
+    length.push((v & 127) | 128);
+  }
+  fs.writeFileSync(file, Buffer.concat([head, Buffer.from([0x3a, ...length]), nodes])); // ModelProto.graph (field 7)
+}
+
 /** Resolves to how the run ended, or 'still running' after `ms`. */
 const within = <T>(p: Promise<T>, ms: number) => Promise.race([p, sleep(ms).then(() => 'still running' as const)]);
 
@@ -136,4 +169,29 @@ describe('a signal ends convspec at once, and every process it started (items 6,
       }
     }, 60_000);
   }
+});
+
+describe('a signal is heard during a long synchronous step (item 8)', () => {
+  it('SIGTERM while a million-node model is read for --layers-from ends the run at once with 143', async () => {
+    // Reading it takes 10–30 s on one core (protobuf decoding of a million nodes), all of it synchronous before the fix.
+    const model = path.join(tmp, 'million-relu.onnx');
+    manyNodeModel(model, 1_000_000);
+    const run = convspec(['verify', reference, '--layers-from', model]);
+    try {
+      await waitFor('the signal handlers', () => handlersInstalled(run.child.pid!) || run.child.exitCode !== null, 30_000);
+      await sleep(500); // into the read
+      expect(run.child.exitCode).toBeNull();
+      const sent = Date.now();
+      run.child.kill('SIGTERM');
+      const end = await within(run.exited, 3000);
+      if (end === 'still running') throw new Error('convspec still runs 3 s after SIGTERM');
+      expect(end.code).toBe(143);
+      expect(end.at - sent).toBeLessThan(3000);
+      expect(run.stderr()).toContain('convspec: stopped by SIGTERM');
+    } catch (e) {
+      throw new Error(`${(e as Error).message}; convspec stderr: ${run.stderr().slice(-1500)}`);
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  }, 60_000);
 });
