@@ -7,7 +7,7 @@
  * of the whole process group ends them. afterEach kills whatever carries the marker, so a failing test
  * leaves nothing either.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -18,6 +18,7 @@ const root = path.resolve(__dirname, '../../..');
 const adapters = path.join(__dirname, 'adapters', 'signals');
 const spinModule = path.join(adapters, 'spin.cjs');
 const reference = path.join(__dirname, 'adapters', 'reference.cjs');
+const wrong = path.join(adapters, 'wrong.cjs');
 const spinProgram = `${JSON.stringify(process.execPath)} ${JSON.stringify(path.join(adapters, 'spin-program.cjs'))}`;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'convspec-signals-'));
 const MARK = `hostile-signals-${process.pid}-${Date.now().toString(36)}`;
@@ -66,6 +67,7 @@ interface Started {
   child: ChildProcess;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
   stderr: () => string;
+  stdout: () => string;
   ready: string;
 }
 
@@ -75,12 +77,14 @@ function convspec(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Started {
   const child = spawn(process.execPath, [path.join(root, 'bin/convspec.js'), ...args], {
     cwd: root,
     env: { ...process.env, NO_COLOR: '1', CONVSPEC_SIGNALS_MARK: MARK, SIGNALS_READY_DIR: ready, ...extraEnv },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
+  let stdout = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() })));
-  return { child, exited, stderr: () => stderr, ready };
+  return { child, exited, stderr: () => stderr, stdout: () => stdout, ready };
 }
 
 /** Whether `pid` has its own SIGHUP handler, the last one bin/convspec.js installs (SigCgt bit 0; Node catches SIGINT and SIGTERM itself). */
@@ -194,4 +198,104 @@ describe('a signal is heard during a long synchronous step (item 8)', () => {
       run.child.kill('SIGKILL');
     }
   }, 60_000);
+});
+
+describe('a report into a FIFO never blocks the run for ever (item 9)', () => {
+  /** A run whose JSON report is close to a megabyte (every case fails), far more than a pipe holds. */
+  const bigReport = (fifo: string) => ['verify', wrong, '--clause', 'fixtures.ort/*', '--jobs', '1', '--json', fifo];
+  const O_READER = fs.constants.O_RDONLY | fs.constants.O_NONBLOCK;
+
+  it('SIGTERM ends a run whose FIFO reader stopped reading, with 143', async () => {
+    const fifo = path.join(tmp, 'stalled.fifo');
+    execFileSync('mkfifo', [fifo]);
+    // A reader that is there (a non-blocking open counts as one at once) but never reads.
+    const reader = fs.openSync(fifo, O_READER);
+    const run = convspec(bigReport(fifo));
+    try {
+      // The verdict is printed just before the report is written.
+      await waitFor('the verdict', () => /NOT CONFORMANT/.test(run.stdout()) || run.child.exitCode !== null, 45_000);
+      await sleep(300); // into the write: the pipe is full
+      expect(run.child.exitCode).toBeNull();
+      const sent = Date.now();
+      run.child.kill('SIGTERM');
+      const end = await within(run.exited, 3000);
+      if (end === 'still running') throw new Error('convspec still runs 3 s after SIGTERM');
+      expect(end.code).toBe(143);
+      expect(end.at - sent).toBeLessThan(3000);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}; convspec stderr: ${run.stderr().slice(-1500)}`);
+    } finally {
+      run.child.kill('SIGKILL');
+      fs.closeSync(reader);
+    }
+  }, 60_000);
+
+  it('a FIFO reader that leaves in the middle of the report: exit 2 at once, saying so', async () => {
+    const fifo = path.join(tmp, 'leaves.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const reader = fs.openSync(fifo, O_READER);
+    let open = true;
+    const run = convspec(bigReport(fifo));
+    try {
+      // Read the first bytes of the report, then leave.
+      const buf = Buffer.alloc(4096);
+      await waitFor('the first bytes of the report', () => {
+        try {
+          return fs.readSync(reader, buf, 0, buf.length, null) > 0;
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'EAGAIN') return false;
+          throw e;
+        }
+      }, 45_000);
+      fs.closeSync(reader);
+      open = false;
+      const end = await within(run.exited, 5000);
+      if (end === 'still running') throw new Error('convspec still runs 5 s after the reader left');
+      expect(end.code).toBe(2);
+      expect(run.stderr()).toMatch(/--json .*leaves\.fifo: cannot be written \(its reader left before the report was written\)/);
+    } finally {
+      run.child.kill('SIGKILL');
+      if (open) fs.closeSync(reader);
+    }
+  }, 60_000);
+
+  it('a reader that reads to EOF (like `cat FIFO`, `>(jq .)`) gets the whole report; with no reader left, exit 2 at once', async () => {
+    const fifo = path.join(tmp, 'cat.fifo');
+    const out = path.join(tmp, 'cat.out');
+    execFileSync('mkfifo', [fifo]);
+    const outFd = fs.openSync(out, 'w');
+    const cat = spawn('cat', [fifo], { stdio: ['ignore', outFd, 'ignore'] });
+    fs.closeSync(outFd);
+    const catDone = new Promise((resolve) => cat.on('exit', resolve));
+    try {
+      // cat waits in its open() for a writer.
+      await waitFor('cat to wait for a writer', () => {
+        try {
+          return fs.readFileSync(`/proc/${cat.pid}/wchan`, 'utf8') === 'wait_for_partner';
+        } catch {
+          return false;
+        }
+      }, 10_000).catch(() => sleep(500)); // a kernel that hides wchan: give cat time
+      const run = convspec(['verify', reference, '--clause', 'conv.size.formula', '--runs', '3', '--json', fifo]);
+      const end = await within(run.exited, 45_000);
+      if (end === 'still running') {
+        run.child.kill('SIGKILL');
+        throw new Error('convspec still runs after 45 s');
+      }
+      expect(end.code, run.stderr()).toBe(0);
+      await within(catDone, 5000);
+      expect(JSON.parse(fs.readFileSync(out, 'utf8')).schema).toBe('convspec-verify-report');
+      // Nobody reads the FIFO now: refused at once, naming it.
+      const again = convspec(['verify', reference, '--clause', 'conv.size.formula', '--runs', '3', '--json', fifo]);
+      const second = await within(again.exited, 45_000);
+      if (second === 'still running') {
+        again.child.kill('SIGKILL');
+        throw new Error('convspec still runs after 45 s with no reader');
+      }
+      expect(second.code).toBe(2);
+      expect(again.stderr()).toMatch(/--json .*cat\.fifo: cannot be written \(a FIFO with no reader\)/);
+    } finally {
+      cat.kill('SIGKILL');
+    }
+  }, 120_000);
 });
