@@ -11,10 +11,11 @@ try {
   }
   throw err;
 }
-// A signal ends the run at once, exit status 128 + its number, with no report. The exit hooks of the
-// libraries close what they started (playwright kills its browser; job processes leave when their
-// channel closes). Left to playwright's own SIGTERM handler, the browser would be closed and the run
-// would take it for a crash and start a fresh one.
+// A signal ends the run at once, exit status 128 + its number, with no report. The exit hooks close
+// what was started: playwright kills its browser; adapter hosts and --cmd programs (process groups of
+// their own) get SIGKILL, and --jobs job processes SIGTERM, so they end theirs (tools/verify/endOnExit.ts).
+// Left to playwright's own SIGTERM handler, the browser would be closed and the run would take it for
+// a crash and start a fresh one.
 for (const [signal, number] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1]]) {
   process.once(signal, () => {
     process.stderr.write(`\nconvspec: stopped by ${signal}\n`);

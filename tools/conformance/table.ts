@@ -168,7 +168,7 @@ async function main(argv: string[]): Promise<number> {
   if (o.out) fs.writeFileSync(o.out, md);
   if (o.html) {
     const sections = columns.map((c) => ({ heading: c.t.label, report: c.report }));
-    writeReportFile(o.html, await renderHtmlReport({ title: 'convspec: conformance of real implementations', command: `node dist/tools/conformance/table.js ${argv.slice(2).join(' ')}`, sections }));
+    await writeReportFile(o.html, await renderHtmlReport({ title: 'convspec: conformance of real implementations', command: `node dist/tools/conformance/table.js ${argv.slice(2).join(' ')}`, sections }));
   }
   return 0;
 }

@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import type { Tensor } from '../../impl/types';
 import type { Supports, Subject } from '../../spec/framework/subject';
 import { firstDifference } from './bitwise';
+import { endOnExit } from './endOnExit';
 import { AdapterFault } from './guard';
 import type { CallMessage, HostReply, InputsAfter, ModuleTarget } from './hostProtocol';
 import { forwardLogLines } from './lines';
@@ -143,8 +144,10 @@ export async function openChildSubject(target: ModuleTarget, options: ChildSubje
         detached: process.platform !== 'win32',
         // Not the judge's own flags (an --inspect port, vitest's loaders): a plain Node with a heap limit.
         execArgv: [`--max-old-space-size=${options.maxHeapMb ?? 4096}`],
-        env: { ...process.env, CONVSPEC_HOST_TARGET: JSON.stringify(target) },
+        env: { ...process.env, CONVSPEC_HOST_TARGET: JSON.stringify(target), CONVSPEC_HOST_PARENT: String(process.pid) },
       });
+      // Its own process group hears no signal sent to convspec: it ends with this process.
+      endOnExit(child, 'group');
       forwardLogLines(child.stdout!, log);
       forwardLogLines(child.stderr!, log);
       const live: Live = { child, name: '', supports: {}, dead: false };

@@ -18,6 +18,7 @@ import type { OpName } from '../../impl/types';
 import type { ImplementationWithSupports } from '../../spec/framework/subject';
 import type { CallMessage, HostReply, ModuleTarget, SentTensor, ThrownInfo } from './hostProtocol';
 import { loadImplementation } from './loadModule';
+import { exitWhenOrphaned } from './orphanWatch';
 
 // --- Built-ins captured before any adapter code runs. ---
 const send = process.send!.bind(process) as (message: HostReply) => boolean;
@@ -88,6 +89,8 @@ const PREVIOUS_CHECK_MAX = 1 << 22;
 
 async function main(): Promise<void> {
   const target = jsonParse(process.env.CONVSPEC_HOST_TARGET ?? 'null') as ModuleTarget;
+  // A call that spins keeps the main thread: if the judge dies meanwhile, a thread ends this process group.
+  exitWhenOrphaned(Number(process.env.CONVSPEC_HOST_PARENT) || process.ppid);
   // The judge went away (or closed us): nothing left to answer.
   process.on('disconnect', () => exit(0));
   // An adapter's asynchronous throw ends this process, like any uncaught error; the judge learns why.

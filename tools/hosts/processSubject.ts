@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve as resolveGeometry, product } from '../../impl/resolve';
 import type { ConvTransposeAttributes, OpName, Tensor } from '../../impl/types';
 import type { Supports, Subject } from '../../spec/framework/subject';
+import { endOnExit } from './endOnExit';
 import { AdapterFault } from './guard';
 import { BoundedLineSplitter, forwardLogLines, type Line } from './lines';
 import { TargetError } from './loadModule';
@@ -145,6 +146,8 @@ export async function openProcessSubject(command: string, options: ProcessSubjec
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: process.platform !== 'win32',
     });
+    // Its own process group hears no signal sent to convspec: it ends with this process.
+    endOnExit(child, 'group');
     const lines = new AsyncLineQueue();
     // A line past the cap is reported at once (its newline may never come); the program is then restarted.
     const splitter = new BoundedLineSplitter(

@@ -10,6 +10,9 @@
  * or a socket (`/dev/stdout`, `>(jq .)`, `/dev/null`) is written in place — never replaced by a
  * regular file. A folder, or a place where nothing can be created, is refused by `checkWritable`
  * before any work starts. The temporary file is removed when anything fails.
+ *
+ * A FIFO is opened once, without blocking, and written from the event loop: no open and no write
+ * can then wait for ever on the main thread, where a signal could not end the run (issue 21, item 9).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -218,11 +221,11 @@ export function ensureFolder(dir: string): void {
   }
 }
 
-/** Writes a report (see the module comment). Throws FileAccessError naming the file when it cannot. */
-export function writeReportFile(file: string, text: string, flag = 'the report'): void {
+/** Writes a report (see the module comment). Rejects with FileAccessError naming the file when it cannot. */
+export async function writeReportFile(file: string, text: string, flag = 'the report'): Promise<void> {
   const p = plan(file, flag);
   if (p.mode === 'in-place') {
-    writeInPlace(p.final, text, flag, file);
+    await writeInPlace(p.final, text, flag, file);
     return;
   }
   makeFolders(p.final, flag, file);
@@ -236,22 +239,47 @@ export function writeReportFile(file: string, text: string, flag = 'the report')
   }
 }
 
-function writeInPlace(final: string, text: string, flag: string, file: string): void {
+async function writeInPlace(final: string, text: string, flag: string, file: string): Promise<void> {
   let fd: number;
+  let fifo = false;
   try {
-    // A FIFO without a reader would block this open forever: a non-blocking open fails at once (ENXIO).
-    if (fs.statSync(final).isFIFO()) fs.closeSync(fs.openSync(final, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
-    fd = fs.openSync(final, fs.constants.O_WRONLY | fs.constants.O_APPEND);
+    fifo = fs.statSync(final).isFIFO();
+    // A FIFO is opened once and without blocking: with no reader the open fails at once (ENXIO). (A
+    // probe that opened and closed it first let a reader that reads to EOF, like `cat`, see that close
+    // and leave; the second, blocking open then waited for ever.)
+    fd = fs.openSync(final, fifo ? fs.constants.O_WRONLY | fs.constants.O_NONBLOCK : fs.constants.O_WRONLY | fs.constants.O_APPEND);
   } catch (e) {
-    const why = code(e) === 'ENXIO' ? 'a FIFO with no reader' : code(e);
+    const why = fifo && code(e) === 'ENXIO' ? 'a FIFO with no reader' : code(e);
     throw new FileAccessError(`${flag} ${file}: cannot be written (${why})`);
   }
   try {
-    fs.writeSync(fd, text);
+    await writeAll(fd, Buffer.from(text, 'utf8'));
   } catch (e) {
-    throw new FileAccessError(`${flag} ${file}: cannot be written (${code(e)})`);
+    const why = code(e) === 'EPIPE' ? 'its reader left before the report was written' : code(e);
+    throw new FileAccessError(`${flag} ${file}: cannot be written (${why})`);
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/**
+ * Writes all of `bytes`, however many writes it takes: a write may take only part (a pipe whose reader
+ * left mid-way took part and the rest was silently lost; the next write says EPIPE, Node ignoring
+ * SIGPIPE). On a non-blocking fd, while the reader is behind (EAGAIN: the pipe is full), it waits on
+ * the event loop, a few ms at a time, so a signal still ends the run.
+ */
+async function writeAll(fd: number, bytes: Buffer): Promise<void> {
+  let written = 0;
+  let waitMs = 1;
+  while (written < bytes.length) {
+    try {
+      written += fs.writeSync(fd, bytes, written, bytes.length - written);
+      waitMs = 1;
+    } catch (e) {
+      if (code(e) !== 'EAGAIN') throw e;
+      await new Promise((r) => setTimeout(r, waitMs));
+      waitMs = Math.min(2 * waitMs, 50);
+    }
   }
 }
 

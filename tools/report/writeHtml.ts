@@ -9,5 +9,5 @@ export function commandLine(argv: readonly string[] = process.argv.slice(2)): st
 
 /** Renders the HTML report (tools/report/html.ts) and writes it with the CLI's report writer (checked, atomic). */
 export async function writeHtmlReport(file: string, input: Omit<HtmlInput, 'command'>): Promise<void> {
-  writeReportFile(file, await renderHtmlReport({ ...input, command: commandLine() }), '--html');
+  await writeReportFile(file, await renderHtmlReport({ ...input, command: commandLine() }), '--html');
 }

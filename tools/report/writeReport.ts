@@ -17,9 +17,9 @@ export function checkReportFiles(files: { flag: string; file: string | undefined
 }
 
 /** Writes one report; a failure is a UsageError (exit 2) naming the file. */
-export function writeReportFile(file: string, text: string, flag?: string): void {
+export async function writeReportFile(file: string, text: string, flag?: string): Promise<void> {
   try {
-    write(file, text, flag);
+    await write(file, text, flag);
   } catch (e) {
     if (e instanceof FileAccessError) throw new UsageError(e.message);
     throw e;

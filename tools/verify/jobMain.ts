@@ -23,5 +23,11 @@ process.once('message', async (request: JobRequest) => {
     await sendLast({ type: 'error', name: e instanceof Error ? e.name : 'Error', message: e instanceof Error ? e.message : String(e) } satisfies JobMessage);
   }
 });
-// The parent went away: nothing left to report to.
+// The parent went away: nothing left to report to. Leaving through process.exit ends this job's hosts
+// and programs (endOnExit.ts).
 process.on('disconnect', () => process.exit(0));
+// A signal (from convspec as it stops, or from the terminal to the whole foreground group) ends the
+// job the same way; without a listener Node would die of it at once and leave them running.
+for (const [signal, number] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1]] as const) {
+  process.once(signal, () => process.exit(128 + number));
+}

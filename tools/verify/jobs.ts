@@ -9,6 +9,7 @@ import { fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { mergePrecision } from '../../spec/framework/precision';
+import { endOnExit } from '../hosts/endOnExit';
 import { onJobEnd } from './jobChannel';
 import { forwardLogLines } from '../hosts/lines';
 import { summarise, type CaseResult, type ClauseResult, type VerifyReport } from '../report/report';
@@ -47,6 +48,8 @@ function jobScript(): string {
 export function runJob(request: JobRequest, log: (line: string) => void, progress: (id: string, failed: number) => void, script = jobScript()): Promise<VerifyReport> {
   return new Promise((resolve, reject) => {
     const child = fork(script, [], { serialization: 'advanced', stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: [] });
+    // SIGTERM, not SIGKILL: the job ends its own hosts and programs on the way out (jobMain.ts).
+    endOnExit(child, 'process', 'SIGTERM');
     forwardLogLines(child.stdout!, log);
     forwardLogLines(child.stderr!, log);
     let settled = false;

@@ -26,7 +26,8 @@ import { selectUnits, shareOf, type Selection } from './selection';
 import { targetArgs, type VerifyTarget } from '../targets/target';
 import { shellQuote } from '../terminal/shellQuote';
 import { openTarget } from './openTarget';
-import { formatUnresolved, ModelLayersError, readModelLayers, type ModelLayers } from '../layers/modelLayers';
+import { formatUnresolved, ModelLayersError, type ModelLayers } from '../layers/modelLayers';
+import { readModelLayersOffThread } from '../layers/readLayersOffThread';
 import { modelLayersClause } from '../../spec/properties/modelLayers';
 
 export type { VerifyTarget } from '../targets/target';
@@ -185,7 +186,7 @@ export async function checkAndSelect(options: VerifyOptions): Promise<{ seed: nu
   let layersFrom: LayersFromSummary | undefined;
   if (options.layersFrom) {
     if (options.registry || options.fixturesDir !== undefined) throw new VerifyArgumentError('--layers-from replaces the clause selection by the model\'s layers: it takes neither a registry nor --fixtures-dir');
-    const m = readLayers(options.layersFrom, seed);
+    const m = await readLayers(options.layersFrom, seed);
     layersFrom = layersSummary(m);
     registry = [modelLayersClause(m, seed)];
   }
@@ -202,11 +203,14 @@ export async function checkAndSelect(options: VerifyOptions): Promise<{ seed: nu
   return { seed, timeoutMs, filters, selection, ...(layersFrom ? { layersFrom } : {}) };
 }
 
-/** The model's layers, or VerifyArgumentError (exit 2) when it cannot be read or no node resolves. */
-function readLayers(from: NonNullable<VerifyOptions['layersFrom']>, seed: number): ModelLayers {
+/**
+ * The model's layers, or VerifyArgumentError (exit 2) when it cannot be read or no node resolves. Read
+ * on a worker thread, so that a signal is heard while a large model is decoded.
+ */
+async function readLayers(from: NonNullable<VerifyOptions['layersFrom']>, seed: number): Promise<ModelLayers> {
   let m: ModelLayers;
   try {
-    m = readModelLayers(from.model, { inputShapes: from.inputShapes, seed });
+    m = await readModelLayersOffThread(from.model, { inputShapes: from.inputShapes, seed });
   } catch (e) {
     if (e instanceof ModelLayersError) throw new VerifyArgumentError(e.message);
     throw e;

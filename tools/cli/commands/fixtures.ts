@@ -8,7 +8,8 @@ import type { Command } from 'commander';
 import { checkFixtures } from '../../fixtures/check';
 import { DEFAULT_FIXTURE_SEED, generateFixtures } from '../../fixtures/generate';
 import { defaultFixturesDir } from '../../fixtures/paths';
-import { formatUnresolved, readModelLayers } from '../../layers/modelLayers';
+import { formatUnresolved } from '../../layers/modelLayers';
+import { readModelLayersOffThread } from '../../layers/readLayersOffThread';
 import { LAYER_INPUTS_TEXT, layerFixtureCases } from '../../layers/fixtureCases';
 import { setExitCode } from '../exitCode';
 import { layersFromFlags } from './verify';
@@ -64,7 +65,7 @@ async function generateLayers(opts: GenerateFlags, seed: number): Promise<void> 
   const outDir = path.resolve(opts.out);
   let m;
   try {
-    m = readModelLayers(layersFrom.model, { inputShapes: layersFrom.inputShapes, seed });
+    m = await readModelLayersOffThread(layersFrom.model, { inputShapes: layersFrom.inputShapes, seed });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }

@@ -130,7 +130,7 @@ export function registerGate(program: Command): void {
       const verdict = result.exitCode === 0 ? style.green('gate: PASSED') : result.exitCode === 1 ? style.red('gate: FAILED') : style.red('gate: COULD NOT RUN every step');
       process.stdout.write(`${verdict} in ${(result.durationMs / 1000).toFixed(1)} s\n`);
       if (flags.junit) {
-        writeReportFile(flags.junit, gateJUnit(result.steps.map((s) => s.junit), result.durationMs), '--junit');
+        await writeReportFile(flags.junit, gateJUnit(result.steps.map((s) => s.junit), result.durationMs), '--junit');
         process.stdout.write(`JUnit XML written to ${flags.junit}\n`);
       }
       if (flags.html) {

@@ -56,8 +56,8 @@ export function registerJudge(program: Command): void {
         throw e;
       }
       process.stdout.write(formatReport(report));
-      if (flags.json) writeReportFile(flags.json, reportToJson(report), '--json');
-      if (flags.junit) writeReportFile(flags.junit, toJUnit(report), '--junit');
+      if (flags.json) await writeReportFile(flags.json, reportToJson(report), '--json');
+      if (flags.junit) await writeReportFile(flags.junit, toJUnit(report), '--junit');
       if (flags.html) await writeHtmlReport(flags.html, { title: `convspec judge — ${report.target.name}`, sections: [{ report }] });
       setExitCode(report.summary.conformant ? 0 : 1);
     });

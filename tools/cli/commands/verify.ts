@@ -200,8 +200,8 @@ export async function runVerify(modulePath: string | undefined, flags: VerifyFla
     }
   }
   process.stdout.write(formatReport(report));
-  if (flags.json) writeReportFile(flags.json, reportToJson(report), '--json');
-  if (flags.junit) writeReportFile(flags.junit, toJUnit(report), '--junit');
+  if (flags.json) await writeReportFile(flags.json, reportToJson(report), '--json');
+  if (flags.junit) await writeReportFile(flags.junit, toJUnit(report), '--junit');
   if (flags.html) await writeHtmlReport(flags.html, { title: `convspec verify — ${report.target.name}`, sections: [{ report }] });
   return report.summary.conformant ? 0 : 1;
 }
