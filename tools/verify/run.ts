@@ -3,7 +3,6 @@
  * enumerated cases) by filter and shard, opens the target behind the guard, runs everything and
  * returns a VerifyReport. The CLI, `convspec gate` and the mutants/conformance tables all call this.
  */
-import fc from 'fast-check';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { allClauses } from '../../spec/clauses';
@@ -11,7 +10,8 @@ import { makeContext, type Clause } from '../../spec/framework/clause';
 import { caseId, compileFilter } from '../../spec/framework/caseId';
 import { MismatchError } from '../../spec/framework/compare';
 import { precisionRecorder, RatioHistogram, type PrecisionSummary } from '../../spec/framework/precision';
-import { DEFAULT_SEED, runClause, type ClauseOutcome } from '../../spec/framework/runClause';
+import { DEFAULT_SEED, runClause, thrownMessage, type ClauseOutcome } from '../../spec/framework/runClause';
+import { isOwnSkip } from '../../spec/framework/skip';
 import { fixturesClause, fixturesOrt } from '../../spec/properties/fixtures';
 import { FixtureError, loadManifest } from '../fixtures/read';
 import { probeAmbiguities } from './ambiguities';
@@ -258,11 +258,13 @@ export async function runEnumeratedClause(
     } catch (e) {
       // The fixtures are convspec's, not the implementation's: damaged or gone, the run cannot go on.
       if (e instanceof FixtureError) throw new VerifyEnvironmentError(`the fixtures changed or vanished during the run: ${e.message}`);
-      if (fc.PreconditionFailure.isFailure(e)) {
+      // Only convspec's own skips (spec/framework/skip.ts) are skips: an implementation's error that
+      // carries fast-check's precondition marker is a failure like any other.
+      if (isOwnSkip(e)) {
         status = 'unsupported';
       } else {
         status = 'failed';
-        error = e instanceof AdapterFault ? `${e.kind}: ${e.message}` : e instanceof Error ? e.message : String(e);
+        error = e instanceof AdapterFault ? `${e.kind}: ${e.message}` : thrownMessage(e);
         if (e instanceof MismatchError) mismatch = e.mismatch;
       }
     } finally {
