@@ -15,7 +15,8 @@ import { precisionRecorder, RatioHistogram } from '../../spec/framework/precisio
 import { DEFAULT_SEED } from '../../spec/framework/runClause';
 import { expectedWithBound, PRECISION_PROFILES, profileFor, type Algorithm, type PrecisionProfile } from '../../spec/tolerance';
 import { findTestFolders, readDataSetInputs, readDataSetOutput, readTestModel, TestFolderError, type ConvTest } from '../onnx/backendTest';
-import { summarise, type CaseResult, type ClauseResult, type VerifyReport } from './report';
+import type { CaseResult, ClauseResult, VerifyReport } from './report';
+import { judgeMinSupported, judgeSummary } from './judgeVerdict';
 import { MAX_SLICES, reportHead, VerifyArgumentError } from './run';
 import { shellQuote } from './target';
 
@@ -30,6 +31,11 @@ export interface JudgeTestsOptions {
   /** Case filters (`onnx.testOutputs/node-test_conv*`); empty selects every test. */
   clauses?: string[];
   name?: string;
+  /**
+   * Smallest share (0…1) of the selected cases that must have an output for a CONFORMANT verdict; an
+   * output not written counts as a case not run. Default 1: every selected case (judgeVerdict.ts).
+   */
+  minSupported?: number;
 }
 
 /** A case name from a test folder's relative path: lower case, [a-z0-9_-] only. */
@@ -63,6 +69,7 @@ export async function judgeTestTree(outputsDir: string, options: JudgeTestsOptio
   const algorithm = options.algorithm ?? 'direct';
   if (algorithm !== 'direct' && algorithm !== 'transform') throw new VerifyArgumentError(`unknown algorithm ${JSON.stringify(algorithm)}: use direct or transform`);
   const profile = profileFor(profileName, algorithm);
+  const minSupported = judgeMinSupported(options.minSupported);
   let folders: string[];
   try {
     folders = findTestFolders(testsDir);
@@ -186,6 +193,6 @@ export async function judgeTestTree(outputsDir: string, options: JudgeTestsOptio
     options: { seed: DEFAULT_SEED, depth: 1, timeoutMs: 0, clauseFilters: options.clauses ?? [] },
     clauses: [clause],
     ambiguities: [],
-    summary: summarise([clause]),
+    summary: judgeSummary([clause], minSupported),
   };
 }

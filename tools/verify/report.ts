@@ -164,7 +164,15 @@ export function coverageOf(clauses: ClauseResult[]): Coverage {
  * The summary of a run. `minSupported` (0…1) makes a run whose coverage.supportedFraction is below it
  * not conformant (`gate --min-supported`).
  */
-export function summarise(clauses: ClauseResult[], options: { minSupported?: number; abandoned?: string } = {}): VerifyReport['summary'] {
+export function summarise(
+  clauses: ClauseResult[],
+  options: {
+    minSupported?: number;
+    abandoned?: string;
+    /** Why coverage below minSupported is not conformant, in the caller's words (judge: outputs not written). */
+    shortfall?: (coverage: Coverage, minSupported: number) => string;
+  } = {},
+): VerifyReport['summary'] {
   const tally = emptyTally();
   const cases = emptyTally();
   const byCategory: Partial<Record<ClauseCategory, Tally>> = {};
@@ -183,7 +191,9 @@ export function summarise(clauses: ClauseResult[], options: { minSupported?: num
     if (!earnedPass(clauses)) {
       notConformantBecause = 'no clause or case that calls the implementation passed: everything it was asked was outside its declared support, or nothing was selected that calls it';
     } else if (options.minSupported !== undefined && coverage.supportedFraction < options.minSupported) {
-      notConformantBecause = `only ${(coverage.supportedFraction * 100).toFixed(1)} % of the drawn cases were inside the declared support (${coverage.casesJudged} judged, ${coverage.casesUnsupported} unsupported); --min-supported asks for ${(options.minSupported * 100).toFixed(1)} %`;
+      notConformantBecause = options.shortfall
+        ? options.shortfall(coverage, options.minSupported)
+        : `only ${(coverage.supportedFraction * 100).toFixed(1)} % of the drawn cases were inside the declared support (${coverage.casesJudged} judged, ${coverage.casesUnsupported} unsupported); --min-supported asks for ${(options.minSupported * 100).toFixed(1)} %`;
     }
   }
   return {
