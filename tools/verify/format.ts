@@ -138,7 +138,8 @@ export function formatReport(report: VerifyReport, col: Colors = makeStyle()): s
   // Said once here rather than in every clause it cut short.
   if (s.abandoned) parts.push('', col.red(col.bold(`stopped calling the target: ${s.abandoned}`)));
   let verdict: string;
-  if (s.conformant) verdict = col.green(col.bold('CONFORMANT'));
+  if (s.nothingSelected) verdict = col.yellow(col.bold('NOTHING SELECTED')) + ` (${s.notConformantBecause ?? 'this share holds no clause and no case'})`;
+  else if (s.conformant) verdict = col.green(col.bold('CONFORMANT'));
   else if (t.failed === 0) {
     const judgeWhy = testFolders ? 'no Conv/ConvTranspose test judged' : 'no output file found';
     const earned = (s.coverage?.casesJudged ?? 0) > 0;

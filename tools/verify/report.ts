@@ -115,11 +115,16 @@ export interface VerifyReport {
   layersFrom?: LayersFromSummary;
   summary: {
     /**
-     * No failure anywhere and at least one clause or case passed that called the implementation (or,
-     * with --shard, an empty share); and, when a minimum was asked for, coverage.supportedFraction
-     * reaches it.
+     * No failure anywhere and at least one clause or case passed that called the implementation; and,
+     * when a minimum was asked for, coverage.supportedFraction reaches it. False for an empty share.
      */
     conformant: boolean;
+    /**
+     * True when this run's share (`--shard i/n`) held no clause and no case: nothing was judged, so
+     * there is no verdict (conformant is false; the CLI exits 3). Absent otherwise. Added in version 1
+     * (readers that do not know it see conformant false).
+     */
+    nothingSelected?: boolean;
     /** Why a run without failures is not conformant (nothing called the implementation; too little supported). */
     notConformantBecause?: string;
     /** How much was outside the declared support. */
@@ -207,6 +212,16 @@ export function summarise(
     cases,
     byCategory,
     ...(precision ? { precision } : {}),
+  };
+}
+
+/** The summary of a share that selected nothing (`--shard i/n` with more shares than units): no verdict. */
+export function nothingSelectedSummary(summary: VerifyReport['summary'], shard: { index: number; count: number }): VerifyReport['summary'] {
+  return {
+    ...summary,
+    conformant: false,
+    nothingSelected: true,
+    notConformantBecause: `nothing selected: share ${shard.index}/${shard.count} holds no clause and no case, so nothing was judged (the other shares give the verdict)`,
   };
 }
 

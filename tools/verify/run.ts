@@ -17,7 +17,7 @@ import { FixtureError, loadManifest } from '../fixtures/read';
 import { probeAmbiguities } from './ambiguities';
 import { isEnumerated, type EnumeratedClause, type NamedCase } from './enumerated';
 import { AdapterFault, type GuardedSubject } from './guard';
-import { REPORT_SCHEMA_ID, REPORT_VERSION, summarise, type AmbiguityResult, type CaseResult, type ClauseResult, type LayersFromSummary, type VerifyReport } from './report';
+import { nothingSelectedSummary, REPORT_SCHEMA_ID, REPORT_VERSION, summarise, type AmbiguityResult, type CaseResult, type ClauseResult, type LayersFromSummary, type VerifyReport } from './report';
 import { verifyInJobs } from './jobs';
 import { openTarget, shellQuote, targetArgs, type VerifyTarget } from './target';
 import { formatUnresolved, ModelLayersError, readModelLayers, type InputShape, type ModelLayers } from '../layers/modelLayers';
@@ -459,7 +459,8 @@ export async function verifyTarget(target: VerifyTarget, options: VerifyOptions 
     await subject.close().catch(() => undefined);
   }
   const summary = summarise(clauses, { minSupported: options.minSupported, abandoned: subject.abandoned() });
-  // More shards than units leaves some shards empty: that share has nothing to fail.
+  // More shards than units leaves some shards empty: that share judged nothing, so it gives no
+  // verdict at all (neither a pass nor a failure; the CLI exits 3), and the other shares decide.
   const emptyShare = options.shard !== undefined && total === 0;
   return {
     ...reportHead(started),
@@ -476,7 +477,7 @@ export async function verifyTarget(target: VerifyTarget, options: VerifyOptions 
     clauses,
     ambiguities,
     ...(layersFrom ? { layersFrom } : {}),
-    summary: emptyShare ? { ...summary, conformant: true, notConformantBecause: undefined } : summary,
+    summary: emptyShare ? nothingSelectedSummary(summary, options.shard!) : summary,
   };
 }
 
