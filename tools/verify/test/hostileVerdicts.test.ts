@@ -38,6 +38,38 @@ const quiet = { log: () => undefined };
 const failedClause = (r: VerifyReport, id: string) => r.clauses.find((c) => c.id === id)?.status === 'failed';
 const errorsOf = (r: VerifyReport) => r.clauses.flatMap((c) => [c.error ?? '', ...(c.cases ?? []).map((k) => k.error ?? '')]).join('\n');
 
+// --- 1. a module adapter answering the host's channel itself ------------------------------------
+
+describe('1. a module adapter cannot answer for the host', () => {
+  const robustness: VerifyOptions = { ...quiet, clauses: ['robustness.inputs.unchanged', 'robustness.calls.repeatable'], runs: 5, timeoutMs: 5000 };
+
+  it('process.on("message") + process.send: a modified input and a reused output buffer still fail', async () => {
+    const file = path.join(adapters, 'answersChannel.cjs');
+    const mutates = await verifyTarget({ kind: 'module', path: file, exportName: 'mutates' }, robustness);
+    expect(mutates.summary.conformant).toBe(false);
+    expect(errorsOf(mutates)).toMatch(/modified its input X/);
+    const reuses = await verifyTarget({ kind: 'module', path: file, exportName: 'reuses' }, { ...robustness, clauses: ['robustness.calls.repeatable'] });
+    expect(reuses.summary.conformant).toBe(false);
+    expect(errorsOf(reuses)).toMatch(/reused the output buffer/);
+  });
+
+  it('a reply forged onto the host\'s file descriptors is refused as a protocol failure, never taken as a result', async () => {
+    const file = path.join(adapters, 'rawFrame.cjs');
+    const mutates = await verifyTarget({ kind: 'module', path: file, exportName: 'mutates' }, { ...robustness, clauses: ['robustness.inputs.unchanged'] });
+    expect(mutates.summary.conformant).toBe(false);
+    expect(failedClause(mutates, 'robustness.inputs.unchanged')).toBe(true);
+    expect(errorsOf(mutates)).toMatch(/does not carry the host's MAC/);
+    const reuses = await verifyTarget({ kind: 'module', path: file, exportName: 'reuses' }, { ...robustness, clauses: ['robustness.calls.repeatable'] });
+    expect(reuses.summary.conformant).toBe(false);
+    expect(failedClause(reuses, 'robustness.calls.repeatable')).toBe(true);
+  });
+
+  it('an honest module still passes the robustness clauses (the hardening takes nothing it needs)', async () => {
+    const r = await verifyTarget({ kind: 'module', path: path.join(__dirname, 'adapters', 'reference.cjs') }, robustness);
+    expect(r.summary.conformant, errorsOf(r)).toBe(true);
+  });
+});
+
 // --- 3. fast-check's precondition marker thrown by the implementation ---------------------------
 
 const MARKER = Symbol.for('fast-check/PreconditionFailure');
