@@ -64,6 +64,12 @@ describe('1. a module adapter cannot answer for the host', () => {
     expect(failedClause(reuses, 'robustness.calls.repeatable')).toBe(true);
   });
 
+  it('a getter swapped onto x.data after writing into it does not hide the write', async () => {
+    const r = await verifyTarget({ kind: 'module', path: path.join(adapters, 'swapsData.cjs') }, { ...robustness, clauses: ['robustness.inputs.unchanged'] });
+    expect(r.summary.conformant).toBe(false);
+    expect(errorsOf(r)).toMatch(/modified its input X/);
+  });
+
   it('an honest module still passes the robustness clauses (the hardening takes nothing it needs)', async () => {
     const r = await verifyTarget({ kind: 'module', path: path.join(__dirname, 'adapters', 'reference.cjs') }, robustness);
     expect(r.summary.conformant, errorsOf(r)).toBe(true);
