@@ -60,7 +60,7 @@ export function registerGate(program: Command): void {
   program
     .command('gate')
     .argument('[paths...]', 'JavaScript modules whose default export is an Implementation (default when no target is named: the bundled ONNX Runtime adapter)')
-    .description('CI gate: self-check, fixtures integrity and verify of every target in one run, one JUnit file; exit 0 only if all pass')
+    .description('CI gate: self-check, fixtures integrity and verify of every target in one run, one JUnit file; exit 0 only if all pass (3: this --shard selected nothing for a target)')
     .option('--cmd <command>', 'also verify a program speaking the JSON-lines protocol; repeatable', collect, [])
     .option('--ort', 'also verify the bundled ONNX Runtime adapter (the default when no target is named)')
     .option('--no-verify', 'skip verify: only the self-check and the fixtures')
