@@ -1,8 +1,7 @@
 /**
  * `convspec verify [PATH] [--cmd COMMAND]`: runs every clause, fixture and robustness check against
- * a target and prints the table, failures and verdict. Exit 0 conformant, 1 not conformant, 3 nothing
- * selected in this --shard (no verdict), 2 could
- * not run. The work itself is tools/verify/run.ts; this module parses flags and writes outputs.
+ * a target and prints the table, failures and verdict. Exit 0 conformant, 1 not conformant, 2 could
+ * not run, 3 nothing selected in this --shard (no verdict). The work itself is tools/verify/run.ts; this module parses flags and writes outputs.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
