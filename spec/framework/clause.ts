@@ -3,9 +3,10 @@
  * breaks the clause. Checks talk to the implementation only through `ctx.call`, which skips cases the
  * subject declares unsupported, so the same clause verifies the reference and third parties alike.
  */
-import fc from 'fast-check';
+import type fc from 'fast-check';
 import type { ConvTransposeAttributes, DType, OpName, Tensor } from '../../impl/types';
 import { profileFor, type PrecisionProfile } from '../tolerance';
+import { pre } from './skip';
 import { unsupportedReason, type Subject } from './subject';
 
 export type ClauseCategory =
@@ -51,8 +52,8 @@ export interface ClauseContext {
   subject: Subject;
   profile: PrecisionProfile;
   /**
-   * Calls the subject. A case outside its declared support is skipped (fast-check precondition) and
-   * its reason counted; anything the subject throws propagates as a failure.
+   * Calls the subject. A case outside its declared support is skipped (convspec's own precondition,
+   * spec/framework/skip.ts) and its reason counted; anything the subject throws propagates as a failure.
    */
   call(op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes): Promise<Tensor>;
   /** Like call, but returns the thrown error (or undefined if none): for validation clauses. */
@@ -68,7 +69,7 @@ export function makeContext(subject: Subject): ClauseContext {
     const reason = unsupportedReason(subject.supports, op, x.dims, b, attrs, (x as { dtype?: DType }).dtype);
     if (reason) {
       skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
-      fc.pre(false);
+      pre(false);
     }
   };
   return {

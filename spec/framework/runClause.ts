@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { makeContext, type Clause } from './clause';
 import { MismatchError, type Mismatch } from './compare';
 import { withPrecision, type PrecisionSummary } from './precision';
+import { asJudged, isForeignSkipMarker, unwrapJudged } from './skip';
 import type { Subject } from './subject';
 
 /** The fixed default seed: every `npm test` and default `convspec verify` run draws the same cases. */
@@ -65,7 +66,15 @@ export async function runClause(clause: Clause<any>, subject: Subject, options: 
     return { ...base, status: 'unsupported', numRuns: 0, numSkips: 0, durationMs: 0, skipped: { 'element type float32': 1 } };
   }
   const ctx = makeContext(subject);
-  const property = fc.asyncProperty(clause.arbitrary, (v) => clause.check(v, ctx));
+  // Only convspec's own skips may reach fast-check as skips: anything else thrown (an implementation's
+  // error carrying fast-check's precondition marker included) is wrapped, so it counts as a failure.
+  const property = fc.asyncProperty(clause.arbitrary, async (v) => {
+    try {
+      await clause.check(v, ctx);
+    } catch (e) {
+      throw asJudged(e);
+    }
+  });
   const { result: details, precision } = await withPrecision(() => fc.check(property, {
     seed,
     path: options.path,
@@ -84,17 +93,23 @@ export async function runClause(clause: Clause<any>, subject: Subject, options: 
     // fast-check gave up for too many skipped cases: nothing in scope failed.
     return { ...common, status: details.numRuns === 0 ? 'unsupported' : 'passed' };
   }
-  const err = details.errorInstance;
+  const err = unwrapJudged(details.errorInstance);
   const path = details.counterexamplePath ?? undefined;
   return {
     ...common,
     status: 'failed',
     path,
     counterexample: fc.stringify(details.counterexample[0]),
-    error: err instanceof Error ? err.message : String(err),
+    error: thrownMessage(err),
     mismatch: err instanceof MismatchError ? err.mismatch : undefined,
     replay: path && options.replay ? options.replay(clause.id, seed, path) : undefined,
   };
+}
+
+/** The message of what a check threw; says so when it carried fast-check's precondition marker. */
+export function thrownMessage(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return isForeignSkipMarker(err) ? `${text} (it carried fast-check's precondition marker: a thrown error is a failure, never a skipped case)` : text;
 }
 
 /** Seed, path and depth from CONVSPEC_SEED, CONVSPEC_PATH and CONVSPEC_DEPTH (deep runs in CI or by hand). */

@@ -9,7 +9,9 @@
  *      optionally (--fixtures-fresh) regenerated with ONNX Runtime and compared byte for byte;
  *   3. verify — each target through tools/verify/run.ts, exactly as `convspec verify` runs it.
  * Exit status: 0 every step passed; 1 a check failed (not conformant, corrupt fixtures, self-check);
- * 2 a step could not run (unusable target) — the other steps still run and are reported.
+ * 2 a step could not run (unusable target) — the other steps still run and are reported; 3 nothing
+ * failed, but this share (--shard i/n) selected nothing for a verify step (or for every step): no
+ * verdict from this shard, the other shards decide.
  */
 import { reference } from '../../impl/reference';
 import { checkFixtures } from '../fixtures/check';
@@ -24,7 +26,8 @@ import { reportSuiteXml, suiteXml, type GateCase } from './junitSuites';
 /** Random cases per property clause in the self-check: enough to exercise every clause, quick to run. */
 export const DEFAULT_SELF_CHECK_RUNS = 10;
 
-export type StepStatus = 'passed' | 'failed' | 'error';
+/** 'empty': this share (`--shard i/n`) held nothing for the step to check, so it has no verdict. */
+export type StepStatus = 'passed' | 'failed' | 'error' | 'empty';
 
 export interface GateStep {
   kind: 'self-check' | 'fixtures' | 'verify';
@@ -60,7 +63,8 @@ export interface GateOptions {
 
 export interface GateResult {
   steps: GateStep[];
-  exitCode: 0 | 1 | 2;
+  /** 0 passed, 1 failed, 2 a step could not run, 3 nothing selected (see gateExitCode). */
+  exitCode: 0 | 1 | 2 | 3;
   durationMs: number;
   startedAt: string;
 }
@@ -96,11 +100,11 @@ async function verifyStep(kind: 'self-check' | 'verify', name: string, target: V
     if (e instanceof TargetError) return errorStep(kind, name, e.message, started);
     return errorStep(kind, name, e instanceof Error ? `${e.name}: ${e.message}` : String(e), started);
   }
-  const c = report.summary.clauses;
-  if (options.shard && options.shard.count > 1 && c.passed + c.failed + c.unsupported === 0) {
-    // An empty share (more shards than clauses matching the filters) is not a failure of the target.
+  if (report.summary.nothingSelected) {
+    // An empty share (more shards than clauses matching the filters) judged nothing: neither a pass
+    // nor a failure of the target; the shards that hold its clauses give the verdict.
     const durationMs = Date.now() - started;
-    return { kind, name, status: 'passed', summary: `nothing selected in shard ${options.shard.index}/${options.shard.count}`, report, junit: reportSuiteXml(report, name), durationMs };
+    return { kind, name, status: 'empty', summary: `nothing selected in shard ${options.shard!.index}/${options.shard!.count}: no verdict from this share`, report, junit: reportSuiteXml(report, name), durationMs };
   }
   return {
     kind,
@@ -145,6 +149,10 @@ function fixturesStep(dir: string, shard: VerifyOptions['shard']): GateStep {
   });
   const bad = cases.filter((c) => c.failure !== undefined);
   const durationMs = Date.now() - started;
+  if (cases.length === 0) {
+    // More shards than fixture cases: this share read none, so it vouches for none.
+    return { kind: 'fixtures', name, status: 'empty', summary: `nothing selected in shard ${shard!.index}/${shard!.count} (${manifest.cases.length} cases in all)`, junit: suiteXml(name, [], new Date(started).toISOString(), durationMs), durationMs };
+  }
   return {
     kind: 'fixtures',
     name,
@@ -186,6 +194,19 @@ export function targetName(t: VerifyTarget): string {
 }
 
 /**
+ * The gate's exit status from its steps: 2 a step could not run, else 1 a step failed, else 3 when a
+ * step that verifies (self-check, a target) selected nothing in this share, or every step did —
+ * an empty share is no verdict, never a pass —, else 0.
+ */
+export function gateExitCode(steps: Pick<GateStep, 'kind' | 'status'>[]): GateResult['exitCode'] {
+  if (steps.some((s) => s.status === 'error')) return 2;
+  if (steps.some((s) => s.status === 'failed')) return 1;
+  const empty = steps.filter((s) => s.status === 'empty');
+  if (empty.some((s) => s.kind !== 'fixtures') || (steps.length > 0 && empty.length === steps.length)) return 3;
+  return 0;
+}
+
+/**
  * Runs the gate. Rejects with VerifyArgumentError only for options that no step could use (a
  * malformed filter, shard or depth); everything else ends up in a step.
  */
@@ -214,8 +235,7 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
     if (o.fixturesFresh && (!o.verify.shard || o.verify.shard.index === 1)) await run('fixtures up to date', () => freshnessStep(dir));
   }
   for (const t of o.targets) await run(targetName(t), () => verifyStep('verify', targetName(t), t, o.verify));
-  const exitCode = steps.some((s) => s.status === 'error') ? 2 : steps.some((s) => s.status === 'failed') ? 1 : 0;
-  return { steps, exitCode, durationMs: Date.now() - started, startedAt: new Date(started).toISOString() };
+  return { steps, exitCode: gateExitCode(steps), durationMs: Date.now() - started, startedAt: new Date(started).toISOString() };
 }
 
 export { VerifyArgumentError };

@@ -6,9 +6,13 @@
  *
  * The contract checks that need the adapter's own objects are made here, on copies the host sends back,
  * with this process's untouched built-ins: inputs unchanged by the call (data and dims), and the
- * previous result unchanged by the next call (a reused output buffer).
+ * previous result unchanged by the next call (a reused output buffer). The host is reached over
+ * private pipes, not Node's IPC channel, and only replies signed with this process's key count
+ * (hostFrames.ts): a reply the adapter forges, or bytes that are not a frame, fail the case and end the
+ * host, never the judge.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { spawn as spawnProcess, type ChildProcess } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Tensor } from '../../impl/types';
@@ -16,6 +20,7 @@ import type { Supports, Subject } from '../../spec/framework/subject';
 import { firstDifference } from './bitwise';
 import { endOnExit } from './endOnExit';
 import { AdapterFault } from './guard';
+import { encodeFrame, FrameReader, newKey } from './hostFrames';
 import type { CallMessage, HostReply, InputsAfter, ModuleTarget } from './hostProtocol';
 import { forwardLogLines } from './lines';
 import { TargetError } from './loadModule';
@@ -51,6 +56,10 @@ const PREVIOUS_CHECK_MAX = 1 << 22;
 
 interface Live {
   child: ChildProcess;
+  /** Frames to the host (its fd 3). */
+  requests: Writable;
+  /** Signs and checks the frames of this host. */
+  key: Buffer;
   name: string;
   supports: Supports;
   pending?: { seq: number; resolve(r: HostReply): void; reject(e: Error): void; timer: NodeJS.Timeout };
@@ -130,7 +139,8 @@ export async function openChildSubject(target: ModuleTarget, options: ChildSubje
         child.kill('SIGKILL');
       }
     }
-    if (child.connected) child.disconnect();
+    live.requests.destroy();
+    child.stdio[4]?.destroy();
     child.stdout?.destroy();
     child.stderr?.destroy();
     child.unref();
@@ -138,19 +148,25 @@ export async function openChildSubject(target: ModuleTarget, options: ChildSubje
 
   function spawn(): Promise<Live> {
     return new Promise((resolve, reject) => {
-      const child = fork(script, [], {
-        serialization: 'advanced',
-        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // No IPC channel: fd 3 and fd 4 are private pipes (hostFrames.ts). Not the judge's own flags
+      // (an --inspect port, vitest's loaders): a plain Node with a heap limit.
+      const child = spawnProcess(process.execPath, [`--max-old-space-size=${options.maxHeapMb ?? 4096}`, script], {
+        stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
         detached: process.platform !== 'win32',
-        // Not the judge's own flags (an --inspect port, vitest's loaders): a plain Node with a heap limit.
-        execArgv: [`--max-old-space-size=${options.maxHeapMb ?? 4096}`],
         env: { ...process.env, CONVSPEC_HOST_TARGET: JSON.stringify(target), CONVSPEC_HOST_PARENT: String(process.pid) },
       });
       // Its own process group hears no signal sent to convspec: it ends with this process.
       endOnExit(child, 'group');
       forwardLogLines(child.stdout!, log);
       forwardLogLines(child.stderr!, log);
-      const live: Live = { child, name: '', supports: {}, dead: false };
+      const key = newKey();
+      const requests = child.stdio[3] as Writable;
+      const replies = child.stdio[4] as Readable;
+      // A host that died mid-write is reported by 'exit'; the pipes' own errors add nothing.
+      requests.on('error', () => undefined);
+      replies.on('error', () => undefined);
+      const live: Live = { child, requests, key, name: '', supports: {}, dead: false };
+      requests.write(key);
       let loaded = false;
       const loadTimer = setTimeout(() => {
         kill(live);
@@ -175,7 +191,27 @@ export async function openChildSubject(target: ModuleTarget, options: ChildSubje
       };
       child.on('error', (e) => die(`${e.name}: ${e.message}`));
       child.on('exit', (code, signal) => die(signal ? `its process was killed by ${signal}` : `its process exited with code ${code}`));
-      child.on('message', (msg: HostReply) => {
+      // Something other than the host wrote on its pipe, or wrote garbage: this host cannot be trusted.
+      const broken = (why: string) => {
+        if (!loaded) {
+          clearTimeout(loadTimer);
+          kill(live);
+          reject(new TargetError(`the adapter's process broke the host protocol while loading: ${why}`));
+          return;
+        }
+        const p = live.pending;
+        kill(live);
+        if (p) {
+          live.pending = undefined;
+          clearTimeout(p.timer);
+          p.reject(new AdapterFault('protocol', why));
+        } else {
+          live.diedBetweenCalls ??= why;
+        }
+      };
+      const reader = new FrameReader(key, (m) => onReply(m as HostReply), broken);
+      replies.on('data', (chunk: Buffer) => reader.push(chunk));
+      const onReply = (msg: HostReply) => {
         if (msg === null || typeof msg !== 'object') return;
         if (msg.type === 'fatal') {
           live.fatal ??= String(msg.message).slice(0, 500);
@@ -209,7 +245,7 @@ export async function openChildSubject(target: ModuleTarget, options: ChildSubje
         live.pending = undefined;
         clearTimeout(p.timer);
         p.resolve(msg);
-      });
+      };
     });
   }
 
@@ -255,7 +291,7 @@ export async function openChildSubject(target: ModuleTarget, options: ChildSubje
         live.pending = { seq: id, resolve, reject, timer };
         const message: CallMessage = { type: 'call', seq: id, op, x, w, b, attrs };
         try {
-          live.child.send(message);
+          live.requests.write(encodeFrame(live.key, message));
         } catch (e) {
           live.pending = undefined;
           clearTimeout(timer);
@@ -296,7 +332,7 @@ export async function openChildSubject(target: ModuleTarget, options: ChildSubje
       const live = current;
       if (live.dead) return;
       live.dead = true;
-      // Ask politely (disconnect ends the host), then make sure.
+      // Ask politely (the end of its request pipe ends the host), then make sure.
       await new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
           kill(live);
@@ -306,7 +342,7 @@ export async function openChildSubject(target: ModuleTarget, options: ChildSubje
           clearTimeout(timer);
           resolve();
         });
-        if (live.child.connected) live.child.disconnect();
+        if (live.child.exitCode === null && live.child.signalCode === null) live.requests.end();
         else {
           clearTimeout(timer);
           kill(live);

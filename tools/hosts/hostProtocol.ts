@@ -1,6 +1,6 @@
 /**
- * Messages between the judge and an adapter's host process (host.ts), over Node's IPC channel with
- * V8 serialization. Shared by both sides; nothing here runs code.
+ * Messages between the judge and an adapter's host process (host.ts), over private pipes with V8
+ * serialization, each reply signed (hostFrames.ts). Shared by both sides; nothing here runs code.
  */
 import type { ConvTransposeAttributes, OpName, Tensor } from '../../impl/types';
 

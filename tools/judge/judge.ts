@@ -14,10 +14,11 @@ import { DEFAULT_SEED } from '../../spec/framework/runClause';
 import { expectedWithBound, PRECISION_PROFILES, profileFor, type Algorithm, type PrecisionProfile } from '../../spec/tolerance';
 import { defaultFixturesDir } from '../fixtures/paths';
 import { FixtureError, loadManifest, readCase, readOutput, type FixtureData } from '../fixtures/read';
-import { summarise, type CaseResult, type ClauseResult, type VerifyReport } from '../report/report';
+import type { CaseResult, ClauseResult, VerifyReport } from '../report/report';
 import { MAX_SLICES } from '../report/foldCases';
 import { reportHead } from '../report/head';
 import { VerifyArgumentError, VerifyEnvironmentError } from '../verify/options';
+import { judgeMinSupported, judgeSummary } from './judgeVerdict';
 
 export const NOT_RUN = 'not run: no output file';
 
@@ -32,6 +33,11 @@ export interface JudgeOptions {
   clauses?: string[];
   /** Name shown in reports. Default: the folder name. */
   name?: string;
+  /**
+   * Smallest share (0…1) of the selected cases that must have an output for a CONFORMANT verdict; an
+   * output not written counts as a case not run. Default 1: every selected case (judgeVerdict.ts).
+   */
+  minSupported?: number;
 }
 
 /** Judges the outputs under `outputDir`. Rejects with VerifyArgumentError when it cannot start (exit 2). */
@@ -44,6 +50,7 @@ export async function judgeDirectory(outputDir: string, options: JudgeOptions = 
   const algorithm = options.algorithm ?? 'direct';
   if (algorithm !== 'direct' && algorithm !== 'transform') throw new VerifyArgumentError(`unknown algorithm ${JSON.stringify(algorithm)}: use direct or transform`);
   const profile = profileFor(profileName, algorithm);
+  const minSupported = judgeMinSupported(options.minSupported);
   let manifest;
   try {
     manifest = loadManifest(fixturesDir);
@@ -120,6 +127,6 @@ export async function judgeDirectory(outputDir: string, options: JudgeOptions = 
     options: { seed: DEFAULT_SEED, depth: 1, timeoutMs: 0, clauseFilters: options.clauses ?? [] },
     clauses: [clause],
     ambiguities: [],
-    summary: summarise([clause]),
+    summary: judgeSummary([clause], minSupported),
   };
 }

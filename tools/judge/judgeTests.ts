@@ -15,11 +15,12 @@ import { precisionRecorder, RatioHistogram } from '../../spec/framework/precisio
 import { DEFAULT_SEED } from '../../spec/framework/runClause';
 import { expectedWithBound, PRECISION_PROFILES, profileFor, type Algorithm, type PrecisionProfile } from '../../spec/tolerance';
 import { findTestFolders, readDataSetInputs, readDataSetOutput, readTestModel, TestFolderError, type ConvTest } from '../onnx/backendTest';
-import { summarise, type CaseResult, type ClauseResult, type VerifyReport } from '../report/report';
+import type { CaseResult, ClauseResult, VerifyReport } from '../report/report';
 import { MAX_SLICES } from '../report/foldCases';
 import { reportHead } from '../report/head';
 import { VerifyArgumentError } from '../verify/options';
 import { shellQuote } from '../terminal/shellQuote';
+import { judgeMinSupported, judgeSummary } from './judgeVerdict';
 
 export const TESTS_CLAUSE_ID = 'onnx.testOutputs';
 export const NOT_RUN_TEST = 'not run: no output file';
@@ -32,6 +33,11 @@ export interface JudgeTestsOptions {
   /** Case filters (`onnx.testOutputs/node-test_conv*`); empty selects every test. */
   clauses?: string[];
   name?: string;
+  /**
+   * Smallest share (0…1) of the selected cases that must have an output for a CONFORMANT verdict; an
+   * output not written counts as a case not run. Default 1: every selected case (judgeVerdict.ts).
+   */
+  minSupported?: number;
 }
 
 /** A case name from a test folder's relative path: lower case, [a-z0-9_-] only. */
@@ -65,6 +71,7 @@ export async function judgeTestTree(outputsDir: string, options: JudgeTestsOptio
   const algorithm = options.algorithm ?? 'direct';
   if (algorithm !== 'direct' && algorithm !== 'transform') throw new VerifyArgumentError(`unknown algorithm ${JSON.stringify(algorithm)}: use direct or transform`);
   const profile = profileFor(profileName, algorithm);
+  const minSupported = judgeMinSupported(options.minSupported);
   let folders: string[];
   try {
     folders = findTestFolders(testsDir);
@@ -188,6 +195,6 @@ export async function judgeTestTree(outputsDir: string, options: JudgeTestsOptio
     options: { seed: DEFAULT_SEED, depth: 1, timeoutMs: 0, clauseFilters: options.clauses ?? [] },
     clauses: [clause],
     ambiguities: [],
-    summary: summarise([clause]),
+    summary: judgeSummary([clause], minSupported),
   };
 }

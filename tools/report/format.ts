@@ -132,14 +132,18 @@ export function formatReport(report: VerifyReport, col: Colors = makeStyle()): s
   const counts = `${t.passed} passed, ${t.failed} failed, ${t.unsupported} ${skipWord}${s.cases.passed + s.cases.failed + s.cases.unsupported > 0 ? `; cases ${s.cases.passed} passed, ${s.cases.failed} failed, ${s.cases.unsupported} ${skipWord}` : ''}`;
   const cov = s.coverage;
   if (cov && cov.casesUnsupported > 0) {
-    parts.push('', `coverage: ${cov.casesJudged} cases judged, ${cov.casesUnsupported} outside the declared support (${(cov.supportedFraction * 100).toFixed(1)} % supported)`);
+    const left = report.target.kind === 'judge' ? 'not run (no output file)' : 'outside the declared support';
+    parts.push('', `coverage: ${cov.casesJudged} cases judged, ${cov.casesUnsupported} ${left} (${(cov.supportedFraction * 100).toFixed(1)} % supported)`);
   }
   // Said once here rather than in every clause it cut short.
   if (s.abandoned) parts.push('', col.red(col.bold(`stopped calling the target: ${s.abandoned}`)));
   let verdict: string;
-  if (s.conformant) verdict = col.green(col.bold('CONFORMANT'));
+  if (s.nothingSelected) verdict = col.yellow(col.bold('NOTHING SELECTED')) + ` (${s.notConformantBecause ?? 'this share holds no clause and no case'})`;
+  else if (s.conformant) verdict = col.green(col.bold('CONFORMANT'));
   else if (t.failed === 0) {
-    verdict = col.yellow(col.bold('NOT CONFORMANT')) + (report.target.kind === 'judge' ? (testFolders ? ' (no Conv/ConvTranspose test judged)' : ' (no output file found)') : ` (${s.notConformantBecause ?? 'nothing verified'})`);
+    const judgeWhy = testFolders ? 'no Conv/ConvTranspose test judged' : 'no output file found';
+    const earned = (s.coverage?.casesJudged ?? 0) > 0;
+    verdict = col.yellow(col.bold('NOT CONFORMANT')) + ` (${report.target.kind === 'judge' && !earned ? judgeWhy : (s.notConformantBecause ?? 'nothing verified')})`;
   } else {
     const which = [!s.numericConformant ? 'numerical conformance' : '', !s.validationConformant ? 'validation (errors on invalid input)' : ''].filter(Boolean).join(' and ');
     verdict = col.red(col.bold('NOT CONFORMANT')) + ` in ${which}`;

@@ -41,6 +41,7 @@ function clip(s: string, n: number): string {
 
 function verdict(r: VerifyReport): { cls: string; text: string } {
   const s = r.summary;
+  if (s.nothingSelected) return { cls: 'warn', text: `NOTHING SELECTED (${s.notConformantBecause ?? 'this share holds no clause and no case'})` };
   if (s.conformant) return { cls: 'pass', text: 'CONFORMANT' };
   if (s.clauses.failed === 0) return { cls: 'warn', text: `NOT CONFORMANT (${s.notConformantBecause ?? 'nothing verified'})` };
   const which = [!s.numericConformant ? 'numerical conformance' : '', !s.validationConformant ? 'validation (errors on invalid input)' : ''].filter(Boolean).join(' and ');
@@ -214,7 +215,7 @@ export async function renderHtmlReport(input: HtmlInput): Promise<string> {
   const scriptHash = createHash('sha256').update(TABLE_SCRIPT).digest('base64');
   const steps = input.steps
     ? `<h2>Steps</h2><table class="steps"><thead><tr><th>step</th><th>status</th><th>summary</th><th>time</th></tr></thead><tbody>${input.steps
-        .map((s) => `<tr><td>${e(s.name)}</td><td class="st ${s.status === 'passed' ? 'passed' : 'failed'}">${e(s.status)}</td><td>${e(s.summary)}</td><td>${(s.durationMs / 1000).toFixed(1)} s</td></tr>`)
+        .map((s) => `<tr><td>${e(s.name)}</td><td class="st ${s.status === 'passed' ? 'passed' : s.status === 'empty' ? 'unsupported' : 'failed'}">${e(s.status)}</td><td>${e(s.summary)}</td><td>${(s.durationMs / 1000).toFixed(1)} s</td></tr>`)
         .join('')}</tbody></table>`
     : '';
   const profiles = input.sections.filter((s) => s.report.summary.precision).map((s) => ({ target: s.heading ?? s.report.target.name, precision: s.report.summary.precision! }));

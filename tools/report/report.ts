@@ -115,11 +115,16 @@ export interface VerifyReport {
   layersFrom?: LayersFromSummary;
   summary: {
     /**
-     * No failure anywhere and at least one clause or case passed that called the implementation (or,
-     * with --shard, an empty share); and, when a minimum was asked for, coverage.supportedFraction
-     * reaches it.
+     * No failure anywhere and at least one clause or case passed that called the implementation; and,
+     * when a minimum was asked for, coverage.supportedFraction reaches it. False for an empty share.
      */
     conformant: boolean;
+    /**
+     * True when this run's share (`--shard i/n`) held no clause and no case: nothing was judged, so
+     * there is no verdict (conformant is false; the CLI exits 3). Absent otherwise. Added in version 1
+     * (readers that do not know it see conformant false).
+     */
+    nothingSelected?: boolean;
     /** Why a run without failures is not conformant (nothing called the implementation; too little supported). */
     notConformantBecause?: string;
     /** How much was outside the declared support. */
@@ -164,7 +169,15 @@ export function coverageOf(clauses: ClauseResult[]): Coverage {
  * The summary of a run. `minSupported` (0…1) makes a run whose coverage.supportedFraction is below it
  * not conformant (`gate --min-supported`).
  */
-export function summarise(clauses: ClauseResult[], options: { minSupported?: number; abandoned?: string } = {}): VerifyReport['summary'] {
+export function summarise(
+  clauses: ClauseResult[],
+  options: {
+    minSupported?: number;
+    abandoned?: string;
+    /** Why coverage below minSupported is not conformant, in the caller's words (judge: outputs not written). */
+    shortfall?: (coverage: Coverage, minSupported: number) => string;
+  } = {},
+): VerifyReport['summary'] {
   const tally = emptyTally();
   const cases = emptyTally();
   const byCategory: Partial<Record<ClauseCategory, Tally>> = {};
@@ -183,7 +196,9 @@ export function summarise(clauses: ClauseResult[], options: { minSupported?: num
     if (!earnedPass(clauses)) {
       notConformantBecause = 'no clause or case that calls the implementation passed: everything it was asked was outside its declared support, or nothing was selected that calls it';
     } else if (options.minSupported !== undefined && coverage.supportedFraction < options.minSupported) {
-      notConformantBecause = `only ${(coverage.supportedFraction * 100).toFixed(1)} % of the drawn cases were inside the declared support (${coverage.casesJudged} judged, ${coverage.casesUnsupported} unsupported); --min-supported asks for ${(options.minSupported * 100).toFixed(1)} %`;
+      notConformantBecause = options.shortfall
+        ? options.shortfall(coverage, options.minSupported)
+        : `only ${(coverage.supportedFraction * 100).toFixed(1)} % of the drawn cases were inside the declared support (${coverage.casesJudged} judged, ${coverage.casesUnsupported} unsupported); --min-supported asks for ${(options.minSupported * 100).toFixed(1)} %`;
     }
   }
   return {
@@ -197,6 +212,16 @@ export function summarise(clauses: ClauseResult[], options: { minSupported?: num
     cases,
     byCategory,
     ...(precision ? { precision } : {}),
+  };
+}
+
+/** The summary of a share that selected nothing (`--shard i/n` with more shares than units): no verdict. */
+export function nothingSelectedSummary(summary: VerifyReport['summary'], shard: { index: number; count: number }): VerifyReport['summary'] {
+  return {
+    ...summary,
+    conformant: false,
+    nothingSelected: true,
+    notConformantBecause: `nothing selected: share ${shard.index}/${shard.count} holds no clause and no case, so nothing was judged (the other shares give the verdict)`,
   };
 }
 

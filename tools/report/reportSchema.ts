@@ -188,6 +188,7 @@ export const REPORT_SCHEMA = {
       properties: {
         conformant: { type: 'boolean' },
         notConformantBecause: { type: 'string' },
+        nothingSelected: { type: 'boolean' },
         coverage: {
           type: 'object',
           required: ['casesJudged', 'casesUnsupported', 'supportedFraction'],

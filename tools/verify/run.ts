@@ -3,7 +3,6 @@
  * enumerated cases) by filter and shard, opens the target behind the guard, runs everything and
  * returns a VerifyReport. The CLI, `convspec gate` and the mutants/conformance tables all call this.
  */
-import fc from 'fast-check';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { allClauses } from '../../spec/clauses';
@@ -11,13 +10,14 @@ import { makeContext, type Clause } from '../../spec/framework/clause';
 import { caseId } from '../../spec/framework/caseId';
 import { MismatchError } from '../../spec/framework/compare';
 import { precisionRecorder, RatioHistogram } from '../../spec/framework/precision';
-import { DEFAULT_SEED, runClause, type ClauseOutcome } from '../../spec/framework/runClause';
+import { DEFAULT_SEED, runClause, thrownMessage, type ClauseOutcome } from '../../spec/framework/runClause';
+import { isOwnSkip } from '../../spec/framework/skip';
 import { fixturesClause, fixturesOrt } from '../../spec/properties/fixtures';
 import { FixtureError, loadManifest } from '../fixtures/read';
 import { probeAmbiguities } from './ambiguities';
 import type { EnumeratedClause, NamedCase } from '../../spec/framework/enumerated';
 import { AdapterFault, type GuardedSubject } from '../hosts/guard';
-import { summarise, type AmbiguityResult, type CaseResult, type ClauseResult, type LayersFromSummary, type VerifyReport } from '../report/report';
+import { nothingSelectedSummary, summarise, type AmbiguityResult, type CaseResult, type ClauseResult, type LayersFromSummary, type VerifyReport } from '../report/report';
 import { foldCases } from '../report/foldCases';
 import { reportHead } from '../report/head';
 import { verifyInJobs } from './jobs';
@@ -123,11 +123,13 @@ export async function runEnumeratedClause(
     } catch (e) {
       // The fixtures are convspec's, not the implementation's: damaged or gone, the run cannot go on.
       if (e instanceof FixtureError) throw new VerifyEnvironmentError(`the fixtures changed or vanished during the run: ${e.message}`);
-      if (fc.PreconditionFailure.isFailure(e)) {
+      // Only convspec's own skips (spec/framework/skip.ts) are skips: an implementation's error that
+      // carries fast-check's precondition marker is a failure like any other.
+      if (isOwnSkip(e)) {
         status = 'unsupported';
       } else {
         status = 'failed';
-        error = e instanceof AdapterFault ? `${e.kind}: ${e.message}` : e instanceof Error ? e.message : String(e);
+        error = e instanceof AdapterFault ? `${e.kind}: ${e.message}` : thrownMessage(e);
         if (e instanceof MismatchError) mismatch = e.mismatch;
       }
     } finally {
@@ -282,7 +284,8 @@ export async function verifyTarget(target: VerifyTarget, options: VerifyOptions 
     await subject.close().catch(() => undefined);
   }
   const summary = summarise(clauses, { minSupported: options.minSupported, abandoned: subject.abandoned() });
-  // More shards than units leaves some shards empty: that share has nothing to fail.
+  // More shards than units leaves some shards empty: that share judged nothing, so it gives no
+  // verdict at all (neither a pass nor a failure; the CLI exits 3), and the other shares decide.
   const emptyShare = options.shard !== undefined && total === 0;
   return {
     ...reportHead(started),
@@ -299,7 +302,7 @@ export async function verifyTarget(target: VerifyTarget, options: VerifyOptions 
     clauses,
     ambiguities,
     ...(layersFrom ? { layersFrom } : {}),
-    summary: emptyShare ? { ...summary, conformant: true, notConformantBecause: undefined } : summary,
+    summary: emptyShare ? nothingSelectedSummary(summary, options.shard!) : summary,
   };
 }
 

@@ -2,7 +2,8 @@
  * `convspec gate [PATH…] [--cmd COMMAND]… [--junit FILE] [--shard i/n] …`: the CI entry point. Runs
  * the suite's self-check, the fixtures integrity check and `verify` of every target, prints each
  * report and a summary, writes one JUnit file, and exits 0 only when every step passed (1 a check
- * failed, 2 a step could not run or the arguments are unusable). The work is tools/gate/gate.ts.
+ * failed, 2 a step could not run or the arguments are unusable, 3 this --shard selected nothing for
+ * a target: no verdict from this share). The work is tools/gate/gate.ts.
  */
 import * as fs from 'node:fs';
 import { Option, type Command } from 'commander';
@@ -10,7 +11,7 @@ import { formatReport } from '../../report/format';
 import type { VerifyTarget } from '../../targets/target';
 import { DEFAULT_SELF_CHECK_RUNS, runGate, VerifyArgumentError, type GateStep } from '../../gate/gate';
 import { gateJUnit } from '../../gate/junitSuites';
-import { makeStyle } from '../../terminal/style';
+import { makeStyle, plain, type Style } from '../../terminal/style';
 import { setExitCode } from '../exitCode';
 import { UsageError } from '../../terminal/usage';
 import { optionsFrom, type VerifyFlags } from './verify';
@@ -47,11 +48,19 @@ export function gateTargets(paths: string[], flags: { cmds: string[]; ort?: bool
   return targets;
 }
 
+/** The gate's verdict for its exit status, coloured with `style` (plain by default). */
+function verdictText(code: number, style: Style = plain): string {
+  if (code === 0) return style.green('PASSED');
+  if (code === 1) return style.red('FAILED');
+  if (code === 3) return style.yellow('NOTHING SELECTED in this shard (no verdict: the other shards decide)');
+  return style.red('COULD NOT RUN every step');
+}
+
 export function registerGate(program: Command): void {
   program
     .command('gate')
     .argument('[paths...]', 'JavaScript modules whose default export is an Implementation (default when no target is named: the bundled ONNX Runtime adapter)')
-    .description('CI gate: self-check, fixtures integrity and verify of every target in one run, one JUnit file; exit 0 only if all pass')
+    .description('CI gate: self-check, fixtures integrity and verify of every target in one run, one JUnit file; exit 0 only if all pass (3: this --shard selected nothing for a target)')
     .option('--cmd <command>', 'also verify a program speaking the JSON-lines protocol; repeatable', collect, [])
     .option('--ort', 'also verify the bundled ONNX Runtime adapter (the default when no target is named)')
     .option('--no-verify', 'skip verify: only the self-check and the fixtures')
@@ -97,7 +106,8 @@ export function registerGate(program: Command): void {
         else process.stderr.write(`[adapter] ${line}\n`);
       };
       const style = makeStyle();
-      const mark = (s: GateStep) => (s.status === 'passed' ? style.green('passed') : s.status === 'failed' ? style.red('FAILED') : style.red('COULD NOT RUN'));
+      const mark = (s: GateStep) =>
+        s.status === 'passed' ? style.green('passed') : s.status === 'failed' ? style.red('FAILED') : s.status === 'empty' ? style.yellow('NOTHING SELECTED') : style.red('COULD NOT RUN');
       let result;
       try {
         result = await runGate({
@@ -127,7 +137,7 @@ export function registerGate(program: Command): void {
       const width = Math.max(...result.steps.map((s) => s.name.length));
       process.stdout.write(style.bold('convspec gate summary') + (options.shard ? ` (shard ${options.shard.index}/${options.shard.count})` : '') + '\n');
       for (const s of result.steps) process.stdout.write(`  ${s.name.padEnd(width)}  ${mark(s)}  ${s.summary}\n`);
-      const verdict = result.exitCode === 0 ? style.green('gate: PASSED') : result.exitCode === 1 ? style.red('gate: FAILED') : style.red('gate: COULD NOT RUN every step');
+      const verdict = `${result.exitCode === 0 ? style.green('gate:') : result.exitCode === 3 ? style.yellow('gate:') : style.red('gate:')} ${verdictText(result.exitCode, style)}`;
       process.stdout.write(`${verdict} in ${(result.durationMs / 1000).toFixed(1)} s\n`);
       if (flags.junit) {
         await writeReportFile(flags.junit, gateJUnit(result.steps.map((s) => s.junit), result.durationMs), '--junit');
@@ -135,7 +145,7 @@ export function registerGate(program: Command): void {
       }
       if (flags.html) {
         await writeHtmlReport(flags.html, {
-          title: `convspec gate — ${result.exitCode === 0 ? 'PASSED' : result.exitCode === 1 ? 'FAILED' : 'COULD NOT RUN every step'}`,
+          title: `convspec gate — ${verdictText(result.exitCode)}`,
           steps: result.steps.map((s) => ({ name: s.name, status: s.status, summary: s.summary, durationMs: s.durationMs })),
           sections: result.steps.filter((s) => s.report).map((s) => ({ heading: s.name, report: s.report! })),
         });

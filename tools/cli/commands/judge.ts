@@ -1,7 +1,8 @@
 /**
  * `convspec judge DIR`: judges output_0.pb files a third party wrote in the fixtures layout under DIR
  * against the float64 reference (tools/judge/judge.ts). Exit 0 every output present and within the
- * bound, 1 a failure (or no output at all), 2 could not run.
+ * bound, 1 a failure (or too few outputs: every selected case needs one unless --min-supported says
+ * otherwise), 2 could not run.
  */
 import type { Command } from 'commander';
 import { formatReport } from '../../report/format';
@@ -14,6 +15,7 @@ import { setExitCode } from '../exitCode';
 import { UsageError } from '../../terminal/usage';
 import { writeHtmlReport } from '../../report/writeHtml';
 import { checkReportFiles, writeReportFile } from '../../report/writeReport';
+import { parseMinSupported } from './verify';
 
 interface JudgeFlags {
   fixturesDir?: string;
@@ -25,6 +27,7 @@ interface JudgeFlags {
   name?: string;
   tests?: string;
   html?: string;
+  minSupported?: string;
 }
 
 export function registerJudge(program: Command): void {
@@ -38,18 +41,20 @@ export function registerJudge(program: Command): void {
     .option('--algorithm <kind>', "direct (default) or transform: FFT/Winograd kernels, judged with the transform term of spec/SPEC.md's Tolerance section")
     .option('--clause <filter>', 'only these cases, e.g. fixtures.ort/convtranspose_*; repeatable', (v: string, p: string[]) => [...p, v], [])
     .option('--name <name>', 'name of the implementation in the report')
+    .option('--min-supported <share>', 'conformant with this share (0.8 or 80%) of the selected cases having an output; default 100%: an output not written is a case not run')
     .option('--json <file>', 'write the report as JSON (same schema as verify)')
     .option('--junit <file>', 'write the report as JUnit XML')
     .option('--html <file>', 'write a self-contained HTML report: verdict, clause table, failures with heat maps, precision profile')
     .action(async (dir: string, flags: JudgeFlags) => {
       checkReportFiles([{ flag: '--json', file: flags.json }, { flag: '--junit', file: flags.junit }, { flag: '--html', file: flags.html }]);
+      const minSupported = flags.minSupported === undefined ? undefined : parseMinSupported(flags.minSupported);
       let report;
       try {
         if (flags.tests !== undefined && flags.fixturesDir !== undefined) throw new VerifyArgumentError('--tests and --fixtures-dir exclude each other: inputs come from ONNX test folders or from convspec fixtures');
         // ONNX test folders (a model.onnx at or below the path, or --tests): judged from their own
         // models and inputs; otherwise outputs for convspec's manifest-checked fixtures.
         const testsMode = flags.tests !== undefined || (flags.fixturesDir === undefined && holdsTestFolders(dir));
-        const common = { precision: flags.precision as never, algorithm: flags.algorithm as never, clauses: flags.clause, name: flags.name };
+        const common = { precision: flags.precision as never, algorithm: flags.algorithm as never, clauses: flags.clause, name: flags.name, minSupported };
         report = testsMode ? await judgeTestTree(dir, { ...common, testsDir: flags.tests }) : await judgeDirectory(dir, { ...common, fixturesDir: flags.fixturesDir });
       } catch (e) {
         if (e instanceof VerifyArgumentError || e instanceof VerifyEnvironmentError) throw new UsageError(e.message);

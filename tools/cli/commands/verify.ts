@@ -1,7 +1,7 @@
 /**
  * `convspec verify [PATH] [--cmd COMMAND]`: runs every clause, fixture and robustness check against
  * a target and prints the table, failures and verdict. Exit 0 conformant, 1 not conformant, 2 could
- * not run. The work itself is tools/verify/run.ts; this module parses flags and writes outputs.
+ * not run, 3 nothing selected in this --shard (no verdict). The work itself is tools/verify/run.ts; this module parses flags and writes outputs.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -16,7 +16,7 @@ import { reportToJson } from '../../report/report';
 import { MAX_JOBS, parseShard, verifyTarget, VerifyArgumentError, VerifyEnvironmentError, type VerifyOptions, type VerifyTarget } from '../../verify/run';
 import { parseInputShape } from '../../layers/modelLayers';
 import { findBundledTarget } from '../../targets/registry';
-import { setExitCode } from '../exitCode';
+import { EXIT_NOTHING_SELECTED, setExitCode } from '../exitCode';
 import { UsageError } from '../../terminal/usage';
 import { writeHtmlReport } from '../../report/writeHtml';
 import { checkReportFiles, writeReportFile } from '../../report/writeReport';
@@ -154,7 +154,7 @@ export function layersFromFlags(flags: { layersFrom?: string; inputShape?: strin
   }
 }
 
-/** Runs verify for the CLI; resolves to the exit code (0, 1) or throws UsageError (2). */
+/** Runs verify for the CLI; resolves to the exit code (0, 1, 3 for an empty share) or throws UsageError (2). */
 export async function runVerify(modulePath: string | undefined, flags: VerifyFlags): Promise<number> {
   const target = targetFrom(modulePath, flags);
   const options = optionsFrom(flags);
@@ -203,14 +203,14 @@ export async function runVerify(modulePath: string | undefined, flags: VerifyFla
   if (flags.json) await writeReportFile(flags.json, reportToJson(report), '--json');
   if (flags.junit) await writeReportFile(flags.junit, toJUnit(report), '--junit');
   if (flags.html) await writeHtmlReport(flags.html, { title: `convspec verify — ${report.target.name}`, sections: [{ report }] });
-  return report.summary.conformant ? 0 : 1;
+  return report.summary.nothingSelected ? EXIT_NOTHING_SELECTED : report.summary.conformant ? 0 : 1;
 }
 
 export function registerVerify(program: Command): void {
   program
     .command('verify')
     .argument('[path]', 'a JavaScript module (ESM or CommonJS; TypeScript through ts-node) whose default export is an Implementation; default: the bundled ONNX Runtime adapter')
-    .description('verify an implementation clause by clause: properties, fixtures, robustness (exit 0 conformant, 1 not conformant, 2 could not run)')
+    .description('verify an implementation clause by clause: properties, fixtures, robustness (exit 0 conformant, 1 not conformant, 2 could not run, 3 nothing selected in this --shard)')
     .option('--cmd <command>', 'verify a program speaking the JSON-lines protocol on stdin/stdout (see README)')
     .option('--target <name>', 'a bundled target by name (`convspec targets` lists them), e.g. tfjs-wasm or browser:ort-web-webgpu')
     .option('--browser <file>', 'an ES module whose default export is an Implementation, run inside headless Chromium (CHROME_PATH, else chromium/google-chrome on PATH)')

@@ -202,11 +202,12 @@ describe('shards', () => {
     expect(await ids({ index: 2, count: 3 })).toEqual(parts[1]);
   });
 
-  it('an empty share (more shards than selected clauses) is conformant; a non-empty one runs its clause', async () => {
+  it('an empty share (more shards than selected clauses) is "nothing selected", no verdict; a non-empty one runs its clause', async () => {
     const one = { ...small, clauses: ['robustness.output.dims'] };
     const empty = await verifyTarget({ kind: 'implementation', implementation: reference }, { ...one, shard: { index: 2, count: 2 } });
     expect(empty.clauses).toEqual([]);
-    expect(empty.summary.conformant).toBe(true);
+    expect(empty.summary.conformant).toBe(false);
+    expect(empty.summary.nothingSelected).toBe(true);
     const full = await verifyTarget({ kind: 'implementation', implementation: reference }, { ...one, shard: { index: 1, count: 2 } });
     expect(full.clauses.map((c) => c.id)).toEqual(['robustness.output.dims']);
   });
