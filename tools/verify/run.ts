@@ -11,7 +11,7 @@ import { makeContext, type Clause } from '../../spec/framework/clause';
 import { caseId, compileFilter } from '../../spec/framework/caseId';
 import { MismatchError } from '../../spec/framework/compare';
 import { precisionRecorder, RatioHistogram, type PrecisionSummary } from '../../spec/framework/precision';
-import { DEFAULT_SEED, runClause, type ClauseOutcome } from '../../spec/framework/runClause';
+import { DEFAULT_SEED, MAX_DEPTH, MAX_RUNS, runClause, type ClauseOutcome } from '../../spec/framework/runClause';
 import { fixturesClause, fixturesOrt } from '../../spec/properties/fixtures';
 import { FixtureError, loadManifest } from '../fixtures/read';
 import { probeAmbiguities } from './ambiguities';
@@ -338,8 +338,8 @@ export async function checkAndSelect(options: VerifyOptions): Promise<{ seed: nu
   const seed = options.seed ?? DEFAULT_SEED;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const filters = options.clauses ?? [];
-  if (options.runs !== undefined && !(Number.isInteger(options.runs) && options.runs >= 1)) throw new VerifyArgumentError(`runs must be an integer ≥ 1, got ${options.runs}`);
-  if (options.depth !== undefined && !(options.depth > 0 && Number.isFinite(options.depth))) throw new VerifyArgumentError(`depth must be a positive number, got ${options.depth}`);
+  if (options.runs !== undefined && !(Number.isInteger(options.runs) && options.runs >= 1 && options.runs <= MAX_RUNS)) throw new VerifyArgumentError(`runs must be an integer from 1 to ${MAX_RUNS}, got ${options.runs}`);
+  if (options.depth !== undefined && !(options.depth > 0 && options.depth <= MAX_DEPTH)) throw new VerifyArgumentError(`depth must be above 0 and at most ${MAX_DEPTH}, got ${options.depth}`);
   for (const [name, ms] of [['timeout', timeoutMs], ['start timeout', options.startTimeoutMs]] as const) {
     if (ms !== undefined && !(Number.isFinite(ms) && ms >= 1 && ms <= MAX_TIMER_MS)) throw new VerifyArgumentError(`${name} must be from 1 to ${MAX_TIMER_MS} ms, got ${ms}`);
   }

@@ -13,7 +13,7 @@ import { gateJUnit } from '../../gate/junitSuites';
 import { makeStyle } from '../style';
 import { setExitCode } from '../exitCode';
 import { UsageError } from '../usage';
-import { optionsFrom, type VerifyFlags } from './verify';
+import { MAX_RUNS, optionsFrom, type VerifyFlags } from './verify';
 import { writeHtmlReport } from '../writeHtml';
 import { checkReportFiles, writeReportFile } from '../writeReport';
 import { FileAccessError, openLogFile } from '../../io/files';
@@ -81,7 +81,7 @@ export function registerGate(program: Command): void {
       let selfCheckRuns: number | undefined;
       if (flags.selfCheckRuns !== undefined) {
         selfCheckRuns = Number(flags.selfCheckRuns);
-        if (!Number.isSafeInteger(selfCheckRuns) || selfCheckRuns < 1) throw new UsageError(`--self-check-runs must be an integer ≥ 1, got ${JSON.stringify(flags.selfCheckRuns)}`);
+        if (!Number.isSafeInteger(selfCheckRuns) || selfCheckRuns < 1 || selfCheckRuns > MAX_RUNS) throw new UsageError(`--self-check-runs must be an integer from 1 to ${MAX_RUNS}, got ${JSON.stringify(flags.selfCheckRuns)}`);
       }
       checkReportFiles([{ flag: '--junit', file: flags.junit }, { flag: '--html', file: flags.html }, { flag: '--log', file: flags.log }]);
       let logFd: number | undefined;

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import { Option, type Command } from 'commander';
 import { FileAccessError, openLogFile } from '../../io/files';
 import { SingleBar } from 'cli-progress';
-import { optionsFromEnv } from '../../../spec/framework/runClause';
+import { MAX_DEPTH, MAX_RUNS, optionsFromEnv } from '../../../spec/framework/runClause';
 import { formatReport } from '../../verify/format';
 import { toJUnit } from '../../verify/junit';
 import { TargetError } from '../../verify/loadModule';
@@ -49,9 +49,8 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** The longest time limit a Node timer keeps (longer ones fire after 1 ms). */
 export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
-/** Most random cases per clause, and the largest depth multiplier, a run may ask for. */
-export const MAX_RUNS = 1_000_000;
-export const MAX_DEPTH = 1000;
+/** Most random cases per clause, and the largest depth multiplier, a run may ask for (spec/framework/runClause.ts). */
+export { MAX_DEPTH, MAX_RUNS };
 
 function integer(flag: string, value: string, min: number, max: number): number {
   const n = /^\s*-?\d+\s*$/.test(value) ? Number(value) : NaN;
