@@ -24,6 +24,7 @@ import { hashSeed } from '../fixtures/prng';
 import { readRegularFile } from '../io/files';
 import { nodeAttributes } from '../onnx/backendTest';
 import { constantValues, initializerDims, initializerTensor, InitializerError, typeName } from '../onnx/initializer';
+import { checkProtobufBounds, ProtobufBoundsError } from '../onnx/protobufBounds';
 import { FLOAT } from '../onnx/tensorProto';
 import { nodeLabel, propagateShapes, type KnownTensor } from './shapes';
 
@@ -106,8 +107,11 @@ export function parseInputShape(text: string): InputShape {
 
 function decodeModel(bytes: Uint8Array, file: string): onnx.ModelProto {
   try {
+    // Bounded before decoding: ten million empty nodes in 20 MB would cost minutes and gigabytes.
+    checkProtobufBounds(bytes, 'ModelProto', file);
     return onnx.ModelProto.decode(bytes);
   } catch (e) {
+    if (e instanceof ProtobufBoundsError) throw new ModelLayersError(e.message);
     throw new ModelLayersError(`${file}: not a valid ONNX ModelProto protobuf (${(e as Error).message})`);
   }
 }

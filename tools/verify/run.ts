@@ -70,9 +70,10 @@ export interface VerifyOptions {
   /**
    * `--layers-from`: verify exactly the Conv/ConvTranspose layers of this ONNX model (clause
    * model.layers), instead of the default selection; `inputShapes` override its graph input shapes.
-   * Plain data, so each --jobs job reads the model again and deals itself the same cases.
+   * `layers`: the model as already read (internal: the parent of --jobs reads the model once and hands
+   * its layers, plain data, to every job, which deals itself the same cases without reading it again).
    */
-  layersFrom?: { model: string; inputShapes?: InputShape[] };
+  layersFrom?: { model: string; inputShapes?: InputShape[]; layers?: ModelLayers };
   /** Internal (jobs): after --shard, run only this share of the selection. */
   subShard?: { index: number; count: number };
   /** Internal (jobs): probe the ambiguities even though this run is a share. Default: full runs and shard 1. */
@@ -334,7 +335,7 @@ export function packageVersion(): string {
  * Checks the options and selects the units they name: what every front end that runs units (verify,
  * the vitest integration) does before opening the target. Rejects with VerifyArgumentError.
  */
-export async function checkAndSelect(options: VerifyOptions): Promise<{ seed: number; timeoutMs: number; filters: string[]; selection: Selection; layersFrom?: LayersFromSummary }> {
+export async function checkAndSelect(options: VerifyOptions): Promise<{ seed: number; timeoutMs: number; filters: string[]; selection: Selection; layersFrom?: LayersFromSummary; layers?: ModelLayers }> {
   const seed = options.seed ?? DEFAULT_SEED;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const filters = options.clauses ?? [];
@@ -362,9 +363,11 @@ export async function checkAndSelect(options: VerifyOptions): Promise<{ seed: nu
     registry = registry.map((c) => (c.id === fixturesOrt.id ? fixturesClause(dir) : c));
   }
   let layersFrom: LayersFromSummary | undefined;
+  let layers: ModelLayers | undefined;
   if (options.layersFrom) {
     if (options.registry || options.fixturesDir !== undefined) throw new VerifyArgumentError('--layers-from replaces the clause selection by the model\'s layers: it takes neither a registry nor --fixtures-dir');
-    const m = readLayers(options.layersFrom, seed);
+    const m = options.layersFrom.layers ?? readLayers(options.layersFrom, seed);
+    layers = m;
     layersFrom = layersSummary(m);
     registry = [modelLayersClause(m, seed)];
   }
@@ -378,7 +381,7 @@ export async function checkAndSelect(options: VerifyOptions): Promise<{ seed: nu
   if (options.path !== undefined && (selection.property.length !== 1 || selection.enumerated.length > 0)) {
     throw new VerifyArgumentError('--path replays one failure: select exactly one property clause with --clause');
   }
-  return { seed, timeoutMs, filters, selection, ...(layersFrom ? { layersFrom } : {}) };
+  return { seed, timeoutMs, filters, selection, ...(layersFrom ? { layersFrom } : {}), ...(layers ? { layers } : {}) };
 }
 
 /** The model's layers, or VerifyArgumentError (exit 2) when it cannot be read or no node resolves. */
@@ -413,7 +416,9 @@ export async function verifyTarget(target: VerifyTarget, options: VerifyOptions 
   if (!(Number.isSafeInteger(jobs) && jobs >= 1 && jobs <= MAX_JOBS)) throw new VerifyArgumentError(`jobs must be an integer from 1 to ${MAX_JOBS}, got ${jobs}`);
   const unitCount = selection.property.length + selection.enumerated.reduce((a, e) => a + e.cases.length, 0);
   if (jobs > 1 && target.kind !== 'implementation' && !options.registry && unitCount > 1) {
-    const r = await verifyInJobs(target, { ...options, seed, timeoutMs }, selection, Math.min(jobs, unitCount), started);
+    // The model is read once, here: the jobs get its layers, not its path.
+    const read = checked.layers && options.layersFrom ? { layersFrom: { ...options.layersFrom, layers: checked.layers } } : {};
+    const r = await verifyInJobs(target, { ...options, seed, timeoutMs, ...read }, selection, Math.min(jobs, unitCount), started);
     return layersFrom ? { ...r, layersFrom } : r;
   }
   if (options.subShard) selection = shareOf(selection, options.subShard);

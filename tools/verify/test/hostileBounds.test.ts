@@ -8,8 +8,11 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { onnx } from 'onnx-proto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { optionsFromEnv } from '../../../spec/framework/runClause';
+import { readModelLayers } from '../../layers/modelLayers';
+import { checkProtobufBounds, MODEL_LIMITS, type ProtobufLimits } from '../../onnx/protobufBounds';
 import { checkAndSelect } from '../run';
 
 const root = path.resolve(__dirname, '../../..');
@@ -52,5 +55,132 @@ describe('item 14: environment knobs get the caps their flags get', () => {
     const r = convspec(['gate', '--no-verify', '--no-fixtures', '--self-check-runs', '1000000000'], {}, 20_000);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/--self-check-runs must be an integer from 1 to 1000000/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Item 12: models bounded by their content before decoding.
+
+const varint = (v: number) => {
+  const b: number[] = [];
+  while (v > 127) {
+    b.push((v & 127) | 128);
+    v = Math.floor(v / 128);
+  }
+  b.push(v);
+  return Buffer.from(b);
+};
+const field = (tag: number, body: Buffer) => Buffer.concat([Buffer.from([tag]), varint(body.length), body]);
+/** `count` copies of an empty length-delimited field (two bytes each). */
+const empties = (tag: number, count: number): Buffer => Buffer.from(Buffer.alloc(2 * count).map((_, i) => (i % 2 === 0 ? tag : 0)));
+
+/** Two Conv layers (X 1×1×5×5, W 2×1×3×3 as an initializer) and `extra` raw bytes appended to the graph. */
+function twoConvModel(extra: Buffer = Buffer.alloc(0)): Buffer {
+  const w = new Float32Array(18).fill(0.5);
+  const graph = onnx.GraphProto.encode(
+    onnx.GraphProto.create({
+      name: 'g',
+      node: [{ opType: 'Conv', name: 'conv', input: ['X', 'W'], output: ['Y'] }, { opType: 'Conv', name: 'conv2', input: ['X', 'W'], output: ['Y2'] }],
+      initializer: [{ name: 'W', dims: [2, 1, 3, 3], dataType: 1, rawData: new Uint8Array(w.buffer) }],
+      input: [{ name: 'X', type: { tensorType: { elemType: 1, shape: { dim: [1, 1, 5, 5].map((d) => ({ dimValue: d })) } } } }],
+      output: [{ name: 'Y', type: { tensorType: { elemType: 1 } } }, { name: 'Y2', type: { tensorType: { elemType: 1 } } }],
+    }),
+  ).finish();
+  const head = onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: 10, opsetImport: [{ domain: '', version: 22 }] })).finish();
+  return Buffer.concat([Buffer.from(head), field(0x3a, Buffer.concat([Buffer.from(graph), extra]))]);
+}
+
+/** Messages in a decoded protobuf object (every object that is not an array, bytes or a 64-bit integer). */
+function countMessages(o: unknown): { messages: number; nodes: number } {
+  const out = { messages: 0, nodes: 0 };
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (!v || typeof v !== 'object' || v instanceof Uint8Array || ('low' in v && 'high' in v && 'unsigned' in v)) return;
+    out.messages++;
+    if (v instanceof onnx.NodeProto) out.nodes++;
+    for (const k of Object.keys(v)) walk((v as Record<string, unknown>)[k]);
+  };
+  walk(o);
+  out.messages--; // the root
+  return out;
+}
+
+const small: ProtobufLimits = { nodes: 10, messages: 40, values: 100, depth: 12 };
+
+describe('item 12: a model is bounded by what it holds before it is decoded', () => {
+  it('the scan counts exactly the messages and nodes the decoder builds (real models, a subgraph, a typed attribute)', () => {
+    const files = [path.join(root, 'tools/layers/test/data/tinynet.onnx'), path.join(root, 'fixtures/conv_bias/model.onnx'), path.join(root, 'fixtures/conv_3d/model.onnx')];
+    for (const f of files) {
+      const bytes = fs.readFileSync(f);
+      const c = checkProtobufBounds(bytes, 'ModelProto', f);
+      expect({ messages: c.messages, nodes: c.nodes }, f).toEqual(countMessages(onnx.ModelProto.decode(bytes)));
+    }
+    const withSubgraph = Buffer.from(
+      onnx.ModelProto.encode(
+        onnx.ModelProto.create({
+          graph: { node: [{ opType: 'If', attribute: [{ name: 'then_branch', type: 5, g: { node: [{ opType: 'Conv', input: ['a'], attribute: [{ name: 'x', ints: [1, 2, 3], type: 7 }] }] } }] }] },
+        }),
+      ).finish(),
+    );
+    const c = checkProtobufBounds(withSubgraph, 'ModelProto', 'sub.onnx');
+    expect({ messages: c.messages, nodes: c.nodes }).toEqual(countMessages(onnx.ModelProto.decode(withSubgraph)));
+    expect(c.nodes).toBe(2);
+  });
+
+  it('each limit is checked: nodes, messages, values (packed numbers counted one by one), nesting depth', () => {
+    const nodes = twoConvModel(empties(0x0a, 9));
+    expect(() => checkProtobufBounds(nodes, 'ModelProto', 'n.onnx', small)).toThrow(/^n\.onnx: holds more than 10 nodes/);
+    expect(() => checkProtobufBounds(twoConvModel(empties(0x6a, 40)), 'ModelProto', 'm.onnx', small)).toThrow(/^m\.onnx: holds more than 40 protobuf messages/);
+    // An initializer with 101 packed float_data values, and one with 101 packed int64 dims.
+    const floats = field(0x2a, field(0x22, Buffer.alloc(4 * 101)));
+    expect(() => checkProtobufBounds(twoConvModel(floats), 'ModelProto', 'f.onnx', small)).toThrow(/holds more than 100 values .*raw_data/);
+    const dims = field(0x2a, field(0x0a, Buffer.alloc(101, 1)));
+    expect(() => checkProtobufBounds(twoConvModel(dims), 'ModelProto', 'd.onnx', small)).toThrow(/holds more than 100 values/);
+    // TypeProto → sequence → TypeProto → … 20 levels deep, in a graph input.
+    let type = Buffer.alloc(0);
+    for (let i = 0; i < 10; i++) type = field(0x22, field(0x0a, type));
+    expect(() => checkProtobufBounds(twoConvModel(field(0x5a, field(0x12, type))), 'ModelProto', 'deep.onnx', small)).toThrow(/more than 12 levels of nested messages/);
+    // The same content below the limits passes, and a TensorProto file is scanned as one.
+    expect(checkProtobufBounds(twoConvModel(empties(0x0a, 8)), 'ModelProto', 'ok.onnx', small).nodes).toBe(10);
+    expect(() => checkProtobufBounds(field(0x22, Buffer.alloc(4 * 101)), 'TensorProto', 'input_0.pb', small)).toThrow(/^input_0\.pb: holds more than 100 values/);
+    expect(MODEL_LIMITS).toEqual({ nodes: 1_000_000, messages: 2_000_000, values: 16_000_000, depth: 100 });
+  });
+
+  it('--layers-from a 2 MB model of a million empty nodes exits 2 at once, naming the file and the limit', () => {
+    const file = path.join(tmp, 'million-nodes.onnx');
+    fs.writeFileSync(file, twoConvModel(empties(0x0a, MODEL_LIMITS.nodes - 1)));
+    const r = convspec(['verify', reference, '--layers-from', file, '--jobs', '2', '--no-progress'], {}, 60_000);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`convspec: ${file}: holds more than 1,000,000 nodes, more than convspec reads`);
+    expect(r.ms).toBeLessThan(20_000);
+    expect(() => readModelLayers(file)).toThrow(/holds more than 1,000,000 nodes/);
+  });
+
+  it('judge fails a test folder whose model.onnx holds a million empty nodes, naming the file and the limit, at once', () => {
+    // As for any test model that cannot be read, that folder's case fails (the run goes on with the others).
+    const dir = path.join(tmp, 'judge-nodes', 'test_conv');
+    fs.mkdirSync(path.join(dir, 'test_data_set_0'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'model.onnx'), twoConvModel(empties(0x0a, MODEL_LIMITS.nodes - 1)));
+    const r = convspec(['judge', path.dirname(dir)], {}, 60_000);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toContain(`${path.join(dir, 'model.onnx')}: holds more than 1,000,000 nodes`);
+    expect(r.ms).toBeLessThan(20_000);
+  });
+
+  it('--jobs 2 reads the model once, in the parent: the jobs get its layers', () => {
+    const file = path.join(tmp, 'watched.onnx');
+    fs.writeFileSync(file, twoConvModel());
+    const trace = path.join(tmp, 'opens.txt');
+    const preload = path.join(tmp, 'trace-open.cjs');
+    fs.writeFileSync(
+      preload,
+      `const fs = require('fs'); const open = fs.openSync;
+       fs.openSync = function (p, ...rest) { if (String(p).endsWith('watched.onnx')) fs.appendFileSync(${JSON.stringify(trace)}, process.pid + '\\n'); return open.call(this, p, ...rest); };`,
+    );
+    const r = convspec(['verify', reference, '--layers-from', file, '--jobs', '2', '--no-progress'], { NODE_OPTIONS: `--require ${preload}` }, 90_000);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/cases 2 passed/);
+    const readers = new Set(fs.readFileSync(trace, 'utf8').trim().split('\n'));
+    expect(readers.size).toBe(1);
   });
 });
