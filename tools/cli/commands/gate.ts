@@ -13,7 +13,8 @@ import { gateJUnit } from '../../gate/junitSuites';
 import { makeStyle } from '../style';
 import { setExitCode } from '../exitCode';
 import { UsageError } from '../usage';
-import { MAX_RUNS, optionsFrom, type VerifyFlags } from './verify';
+import { MAX_RUNS, optionsFrom, verifyInputs, type VerifyFlags } from './verify';
+import { defaultFixturesDir } from '../../fixtures/paths';
 import { writeHtmlReport } from '../writeHtml';
 import { checkReportFiles, writeReportFile } from '../writeReport';
 import { FileAccessError, openLogFile } from '../../io/files';
@@ -83,7 +84,8 @@ export function registerGate(program: Command): void {
         selfCheckRuns = Number(flags.selfCheckRuns);
         if (!Number.isSafeInteger(selfCheckRuns) || selfCheckRuns < 1 || selfCheckRuns > MAX_RUNS) throw new UsageError(`--self-check-runs must be an integer from 1 to ${MAX_RUNS}, got ${JSON.stringify(flags.selfCheckRuns)}`);
       }
-      checkReportFiles([{ flag: '--junit', file: flags.junit }, { flag: '--html', file: flags.html }, { flag: '--log', file: flags.log }]);
+      const inputs = [...targets.flatMap((t) => verifyInputs(t, {})), { what: 'the fixtures folder', file: flags.fixturesDir ?? defaultFixturesDir() }];
+      checkReportFiles([{ flag: '--junit', file: flags.junit }, { flag: '--html', file: flags.html }, { flag: '--log', file: flags.log }], inputs);
       let logFd: number | undefined;
       if (flags.log) {
         try {

@@ -4,6 +4,7 @@
  * bound, 1 a failure (or no output at all), 2 could not run.
  */
 import type { Command } from 'commander';
+import { defaultFixturesDir } from '../../fixtures/paths';
 import { formatReport } from '../../verify/format';
 import { judgeDirectory } from '../../verify/judge';
 import { holdsTestFolders, judgeTestTree } from '../../verify/judgeTests';
@@ -42,7 +43,12 @@ export function registerJudge(program: Command): void {
     .option('--junit <file>', 'write the report as JUnit XML')
     .option('--html <file>', 'write a self-contained HTML report: verdict, clause table, failures with heat maps, precision profile')
     .action(async (dir: string, flags: JudgeFlags) => {
-      checkReportFiles([{ flag: '--json', file: flags.json }, { flag: '--junit', file: flags.junit }, { flag: '--html', file: flags.html }]);
+      const inputs = [
+        { what: 'the judged folder', file: dir },
+        ...(flags.tests !== undefined ? [{ what: 'the --tests folder', file: flags.tests }] : []),
+        { what: 'the fixtures folder', file: flags.fixturesDir ?? defaultFixturesDir() },
+      ];
+      checkReportFiles([{ flag: '--json', file: flags.json }, { flag: '--junit', file: flags.junit }, { flag: '--html', file: flags.html }], inputs);
       let report;
       try {
         if (flags.tests !== undefined && flags.fixturesDir !== undefined) throw new VerifyArgumentError('--tests and --fixtures-dir exclude each other: inputs come from ONNX test folders or from convspec fixtures');

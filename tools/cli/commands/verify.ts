@@ -7,6 +7,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { Option, type Command } from 'commander';
 import { FileAccessError, openLogFile } from '../../io/files';
+import { commandFiles, type RunInput } from '../../io/runInputs';
+import { defaultFixturesDir } from '../../fixtures/paths';
 import { SingleBar } from 'cli-progress';
 import { MAX_DEPTH, MAX_RUNS, optionsFromEnv } from '../../../spec/framework/runClause';
 import { formatReport } from '../../verify/format';
@@ -153,12 +155,23 @@ export function layersFromFlags(flags: { layersFrom?: string; inputShape?: strin
   }
 }
 
+/** The files and folders a verify run reads, which no report may replace: target, model, fixtures. */
+export function verifyInputs(target: VerifyTarget, options: Pick<VerifyOptions, 'layersFrom' | 'fixturesDir'>): RunInput[] {
+  const inputs: RunInput[] = [];
+  if (target.kind === 'module') inputs.push({ what: 'the module under test', file: target.path });
+  if (target.kind === 'browser' && 'file' in target.module) inputs.push({ what: 'the --browser module', file: target.module.file });
+  if (target.kind === 'cmd') for (const f of commandFiles(target.command)) inputs.push({ what: "a file --cmd's command names", file: f });
+  if (options.layersFrom) inputs.push({ what: 'the --layers-from model', file: options.layersFrom.model });
+  inputs.push({ what: 'the fixtures folder', file: options.fixturesDir ?? defaultFixturesDir() });
+  return inputs;
+}
+
 /** Runs verify for the CLI; resolves to the exit code (0, 1) or throws UsageError (2). */
 export async function runVerify(modulePath: string | undefined, flags: VerifyFlags): Promise<number> {
   const target = targetFrom(modulePath, flags);
   const options = optionsFrom(flags);
-  // Every output is checked before the run, so a bad path costs nothing.
-  checkReportFiles([{ flag: '--json', file: flags.json }, { flag: '--junit', file: flags.junit }, { flag: '--html', file: flags.html }, { flag: '--log', file: flags.log }]);
+  // Every output is checked before the run, so a bad path costs nothing (nor replaces an input).
+  checkReportFiles([{ flag: '--json', file: flags.json }, { flag: '--junit', file: flags.junit }, { flag: '--html', file: flags.html }, { flag: '--log', file: flags.log }], verifyInputs(target, options));
   const showProgress = flags.progress !== false && process.stderr.isTTY === true;
   let bar: SingleBar | undefined;
   const heldLog: string[] = [];

@@ -184,3 +184,69 @@ describe('item 12: a model is bounded by what it holds before it is decoded', ()
     expect(readers.size).toBe(1);
   });
 });
+
+// ---------------------------------------------------------------------------------------------------
+// Item 15: no report path may name an input of the run.
+
+describe('item 15: a report path that is an input of the run is refused before the run', () => {
+  const work = path.join(tmp, 'inputs');
+  fs.mkdirSync(work, { recursive: true });
+  const mod = path.join(work, 'mod.cjs');
+  fs.writeFileSync(mod, `module.exports = require(${JSON.stringify(path.join(root, 'dist/impl/reference.js'))}).reference;\n`);
+  const model = path.join(work, 'model.onnx');
+  fs.writeFileSync(model, twoConvModel());
+  const few = ['--clause', 'conv.size.formula', '--runs', '2', '--jobs', '1', '--no-progress'];
+  /** Runs convspec in `work`; expects exit 2 before the run, the message, and every input unchanged. */
+  const refused = (args: string[], message: RegExp) => {
+    const before = [mod, model].map((f) => fs.readFileSync(f));
+    const r = convspec(args, {}, 60_000, work);
+    expect(r.code, `${args.join(' ')}\n${r.stderr}`).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+    [mod, model].forEach((f, i) => expect(fs.readFileSync(f).equals(before[i]), f).toBe(true));
+  };
+
+  it('--html MODEL with --layers-from MODEL, and --log MODEL', () => {
+    refused(['verify', mod, '--layers-from', 'model.onnx', '--html', 'model.onnx', '--jobs', '1'], /--html model\.onnx is the --layers-from model \(model\.onnx\), an input of this run/);
+    refused(['verify', mod, '--layers-from', './model.onnx', '--log', 'model.onnx', '--jobs', '1'], /--log model\.onnx is the --layers-from model/);
+  });
+
+  it('--json naming the module under test, however spelled: ./x for x, a symbolic link, a hard link', () => {
+    refused(['verify', 'mod.cjs', '--json', './mod.cjs', ...few], /--json \.\/mod\.cjs is the module under test \(mod\.cjs\)/);
+    fs.symlinkSync(mod, path.join(work, 'link.json'));
+    refused(['verify', mod, '--junit', 'link.json', ...few], /--junit link\.json is the module under test/);
+    fs.linkSync(mod, path.join(work, 'hard.json'));
+    refused(['verify', './mod.cjs', '--json', 'hard.json', ...few], /--json hard\.json is the module under test/);
+  });
+
+  it("--cmd's program file, and gate's targets", () => {
+    const prog = path.join(work, 'prog.cjs');
+    // The JSON-lines reference program, so that without the check the run would succeed and write its report.
+    fs.writeFileSync(prog, fs.readFileSync(path.join(adapters, 'program.cjs'), 'utf8').replace("'../../../../dist/impl/reference.js'", JSON.stringify(path.join(root, 'dist/impl/reference.js'))));
+    const before = fs.readFileSync(prog);
+    const r = convspec(['verify', '--cmd', `${process.execPath} prog.cjs`, '--json', 'prog.cjs', ...few], {}, 60_000, work);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/--json prog\.cjs is a file --cmd's command names/);
+    expect(fs.readFileSync(prog).equals(before)).toBe(true);
+    refused(['gate', 'mod.cjs', '--no-self-check', '--no-fixtures', '--junit', 'mod.cjs', '--clause', 'conv.size.formula', '--runs', '2'], /--junit mod\.cjs is the module under test/);
+  });
+
+  it('judge: a report inside the judged folder (new or not, through a link), or inside the fixtures folder', () => {
+    const judged = path.join(work, 'judged');
+    fs.cpSync(path.join(root, 'fixtures/conv_1d'), path.join(judged, 'conv_1d'), { recursive: true });
+    fs.symlinkSync(judged, path.join(work, 'judged-link'));
+    for (const report of ['judged/report.json', 'judged/new/deeper/report.json', 'judged-link/report.json', 'judged/conv_1d/model.onnx']) {
+      const r = convspec(['judge', 'judged', '--json', report], {}, 60_000, work);
+      expect(r.code, `${report}\n${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(/lies inside the judged folder \(judged\), an input of this run/);
+      expect(fs.existsSync(path.join(work, 'judged/report.json'))).toBe(false);
+    }
+    const fixtures = path.join(work, 'fx');
+    fs.cpSync(path.join(root, 'fixtures'), fixtures, { recursive: true });
+    refused(['verify', mod, '--fixtures-dir', 'fx', '--html', 'fx/report.html', ...few], /--html fx\/report\.html lies inside the fixtures folder \(fx\)/);
+    // A report beside the inputs is fine.
+    const ok = convspec(['judge', 'judged', '--json', 'judged.json'], {}, 60_000, work);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(fs.existsSync(path.join(work, 'judged.json'))).toBe(true);
+  });
+});
