@@ -18,6 +18,7 @@ import { defaultFixturesDir } from '../../fixtures/paths';
 import { writeHtmlReport } from '../writeHtml';
 import { checkReportFiles, writeReportFile } from '../writeReport';
 import { FileAccessError, openLogFile } from '../../io/files';
+import { terminalSafe } from '../../io/terminalText';
 
 interface GateFlags extends Omit<VerifyFlags, 'cmd'> {
   /** Repeatable --cmd, collected into a list. */
@@ -94,7 +95,8 @@ export function registerGate(program: Command): void {
           throw new UsageError((e as FileAccessError).message);
         }
       }
-      options.log = (line) => {
+      options.log = (raw) => {
+        const line = terminalSafe(raw);
         if (logFd !== undefined) fs.writeSync(logFd, line + '\n');
         else process.stderr.write(`[adapter] ${line}\n`);
       };
@@ -111,12 +113,12 @@ export function registerGate(program: Command): void {
           fixturesDir: flags.fixturesDir,
           fixturesFresh: flags.fixturesFresh,
           onStep: (e) => {
-            if (e.phase === 'start') process.stdout.write(style.bold(`▶ ${e.name}`) + '\n');
+            if (e.phase === 'start') process.stdout.write(style.bold(`▶ ${terminalSafe(e.name)}`) + '\n');
             else if (e.step) {
               // The self-check's table is noise when it passes; a target's table is the point of the run.
               const quiet = e.step.kind === 'self-check' && e.step.status === 'passed';
               if (e.step.report && !quiet) process.stdout.write(formatReport(e.step.report, style));
-              process.stdout.write(`${mark(e.step)} ${e.step.name}: ${e.step.summary} (${(e.step.durationMs / 1000).toFixed(1)} s)\n\n`);
+              process.stdout.write(`${mark(e.step)} ${terminalSafe(e.step.name)}: ${terminalSafe(e.step.summary)} (${(e.step.durationMs / 1000).toFixed(1)} s)\n\n`);
             }
           },
         });
@@ -126,9 +128,9 @@ export function registerGate(program: Command): void {
       } finally {
         if (logFd !== undefined) fs.closeSync(logFd);
       }
-      const width = Math.max(...result.steps.map((s) => s.name.length));
+      const width = Math.max(...result.steps.map((s) => terminalSafe(s.name).length));
       process.stdout.write(style.bold('convspec gate summary') + (options.shard ? ` (shard ${options.shard.index}/${options.shard.count})` : '') + '\n');
-      for (const s of result.steps) process.stdout.write(`  ${s.name.padEnd(width)}  ${mark(s)}  ${s.summary}\n`);
+      for (const s of result.steps) process.stdout.write(`  ${terminalSafe(s.name).padEnd(width)}  ${mark(s)}  ${terminalSafe(s.summary)}\n`);
       const verdict = result.exitCode === 0 ? style.green('gate: PASSED') : result.exitCode === 1 ? style.red('gate: FAILED') : style.red('gate: COULD NOT RUN every step');
       process.stdout.write(`${verdict} in ${(result.durationMs / 1000).toFixed(1)} s\n`);
       if (flags.junit) {

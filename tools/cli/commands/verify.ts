@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import { Option, type Command } from 'commander';
 import { FileAccessError, openLogFile } from '../../io/files';
 import { commandFiles, type RunInput } from '../../io/runInputs';
+import { terminalSafe } from '../../io/terminalText';
 import { defaultFixturesDir } from '../../fixtures/paths';
 import { SingleBar } from 'cli-progress';
 import { MAX_DEPTH, MAX_RUNS, optionsFromEnv } from '../../../spec/framework/runClause';
@@ -183,7 +184,8 @@ export async function runVerify(modulePath: string | undefined, flags: VerifyFla
       throw new UsageError((e as FileAccessError).message);
     }
   }
-  options.log = (line) => {
+  options.log = (raw) => {
+    const line = terminalSafe(raw);
     if (logFd !== undefined) fs.writeSync(logFd, line + '\n');
     else if (bar) heldLog.push(line);
     else process.stderr.write(`[adapter] ${line}\n`);
@@ -192,8 +194,8 @@ export async function runVerify(modulePath: string | undefined, flags: VerifyFla
     bar = new SingleBar({ format: 'verify [{bar}] {value}/{total} {id} {failedText}', hideCursor: true, clearOnComplete: true, stream: process.stderr }, undefined);
     options.onProgress = (e) => {
       if (!bar) return;
-      if (e.done === 0 && e.id) bar.start(e.total, 0, { id: e.id, failedText: '' });
-      bar.update(e.done, { id: e.id ?? '', failedText: e.failed ? `(${e.failed} failed)` : '' });
+      if (e.done === 0 && e.id) bar.start(e.total, 0, { id: terminalSafe(e.id), failedText: '' });
+      bar.update(e.done, { id: terminalSafe(e.id ?? ''), failedText: e.failed ? `(${e.failed} failed)` : '' });
     };
   }
   let report;

@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { optionsFromEnv } from '../../../spec/framework/runClause';
 import { readModelLayers } from '../../layers/modelLayers';
 import { checkProtobufBounds, MODEL_LIMITS, type ProtobufLimits } from '../../onnx/protobufBounds';
+import { terminalSafe, terminalSafeLines } from '../../io/terminalText';
 import { checkAndSelect } from '../run';
 
 const root = path.resolve(__dirname, '../../..');
@@ -248,5 +249,81 @@ describe('item 15: a report path that is an input of the run is refused before t
     const ok = convspec(['judge', 'judged', '--json', 'judged.json'], {}, 60_000, work);
     expect(ok.code, ok.stderr).toBe(0);
     expect(fs.existsSync(path.join(work, 'judged.json'))).toBe(true);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Item 16: names and messages from outside cannot act on the terminal.
+
+const HOSTILE = '\x1b[2J\x1b]52;c;ZXZpbA==\x07\u202e\u2066\x9b31m\nCONFORMANT: 999 passed, 0 failed';
+/** Raw control characters that must never reach a terminal or a plain-text log from outside. */
+const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+describe('item 16: control characters in names and messages are escaped on the terminal and in logs', () => {
+  it('terminalSafe escapes C0 (newline included), DEL, C1 and bidi controls visibly, and nothing else', () => {
+    expect(terminalSafe('a\x1b[2Jb\nc\rd\te\x7ff\x9bg\u202eh\u2066i\u2069')).toBe('a\\x1b[2Jb\\nc\\rd\\te\\x7ff\\x9bg\\u202eh\\u2066i\\u2069');
+    expect(terminalSafe('conv_1×3 é 中 \\x1b ✗')).toBe('conv_1×3 é 中 \\x1b ✗');
+    expect(terminalSafe(terminalSafe(HOSTILE))).toBe(terminalSafe(HOSTILE));
+    expect(terminalSafeLines('one\x1b\ntwo')).toBe('one\\x1b\ntwo');
+  });
+
+  it('ONNX node names, the adapter\'s name, errors and console output: escaped on stdout, stderr and --log; raw in --json', () => {
+    // Conv nodes named with the hostile text: one resolved (its description is printed with the failure), one unresolved.
+    const w = new Float32Array(18).fill(0.5);
+    const model = path.join(tmp, 'escapes.onnx');
+    fs.writeFileSync(
+      model,
+      onnx.ModelProto.encode(
+        onnx.ModelProto.create({
+          irVersion: 10,
+          opsetImport: [{ domain: '', version: 22 }],
+          graph: {
+            name: 'g',
+            node: [
+              { opType: 'Conv', name: `resolved ${HOSTILE}`, input: ['X', 'W'], output: ['Y'] },
+              { opType: 'Conv', name: `unresolved ${HOSTILE}`, input: ['X', 'nowhere'], output: ['Y2'] },
+            ],
+            initializer: [{ name: 'W', dims: [2, 1, 3, 3], dataType: 1, rawData: new Uint8Array(w.buffer) }],
+            input: [{ name: 'X', type: { tensorType: { elemType: 1, shape: { dim: [1, 1, 5, 5].map((d) => ({ dimValue: d })) } } } }],
+          },
+        }),
+      ).finish(),
+    );
+    const json = path.join(tmp, 'escapes.json');
+    const log = path.join(tmp, 'escapes.log');
+    const adapter = path.join(adapters, 'bounds', 'escapes.cjs');
+    // Without --log: the adapter's lines go to stderr.
+    const r = convspec(['verify', adapter, '--layers-from', model, '--json', json, '--jobs', '1', '--no-progress'], {}, 90_000);
+    expect(r.code, r.stderr).toBe(1);
+    for (const [name, text] of [['stdout', r.stdout], ['stderr', r.stderr]]) {
+      expect(RAW.test(text), `${name}: ${JSON.stringify(text.match(RAW))}`).toBe(false);
+      expect(text.split('\n').filter((l) => /CONFORMANT/.test(l) && !/^NOT CONFORMANT/.test(l)).every((l) => !/^\s*CONFORMANT/.test(l)), name).toBe(true);
+    }
+    expect(r.stdout).toContain(`unresolved Conv 'unresolved \\x1b[2J\\x1b]52;c;ZXZpbA==\\x07\\u202e\\u2066\\x9b31m\\nCONFORMANT: 999 passed, 0 failed'`);
+    expect(r.stdout).toContain('escapes \\x1b[2J');
+    expect(r.stdout).toMatch(/resolved \\x1b\[2J.*\\nCONFORMANT: 999 passed/);
+    expect(r.stderr).toMatch(/\[adapter\] (loading|conv called) \\x1b\[2J/);
+    expect(r.stdout.trimEnd().split('\n').pop()).toMatch(/^NOT CONFORMANT/);
+    // The JSON report keeps the raw strings.
+    const report = JSON.parse(fs.readFileSync(json, 'utf8'));
+    expect(report.layersFrom.unresolved[0].node).toBe(`unresolved ${HOSTILE}`);
+    // With --log: the plain-text log holds the escaped lines.
+    const withLog = convspec(['verify', adapter, '--layers-from', model, '--log', log, '--jobs', '2', '--no-progress'], {}, 90_000);
+    expect(withLog.code, withLog.stderr).toBe(1);
+    const logged = fs.readFileSync(log, 'utf8');
+    expect(RAW.test(logged), JSON.stringify(logged.match(RAW))).toBe(false);
+    // (Console output is a stream: its newlines end lines, so the adapter's second line is a line of the log.)
+    expect(logged).toMatch(/^conv called \\x1b\[2J\\x1b\]52;c;ZXZpbA==\\x07\\u202e\\u2066\\x9b31m$/m);
+  });
+
+  it('judge: a test folder named with escape sequences is printed escaped', () => {
+    const dir = path.join(tmp, 'judge-names');
+    const hostileFolder = path.join(dir, `test_\x1b[2J\x1b]52;c;ZXZpbA==\x07\u202e`);
+    fs.mkdirSync(path.join(hostileFolder, 'test_data_set_0'), { recursive: true });
+    fs.writeFileSync(path.join(hostileFolder, 'model.onnx'), Buffer.from([0xff, 0xff, 0xff])); // unreadable: its error names the folder
+    const r = convspec(['judge', dir], {}, 60_000);
+    expect(r.code, r.stderr).toBe(1);
+    expect(RAW.test(r.stdout + r.stderr), JSON.stringify((r.stdout + r.stderr).match(RAW))).toBe(false);
+    expect(r.stdout).toContain('test_\\x1b[2J\\x1b]52;c;ZXZpbA==\\x07\\u202e/model.onnx: not a valid ONNX ModelProto');
   });
 });
