@@ -206,6 +206,7 @@ function readTensor(file: string): Tensor & { name: string } {
     throw new TestFolderError((e as Error).message);
   }
   try {
+    checkProtobufBounds(bytes, 'TensorProto', file);
     return decodeTensor(bytes, file);
   } catch (e) {
     throw new TestFolderError((e as Error).message);

@@ -5,7 +5,6 @@
  */
 import { onnx } from 'onnx-proto';
 import type { ConvTransposeAttributes, OpName, Tensor } from '../../impl/types';
-import { checkProtobufBounds, ProtobufBoundsError } from './protobufBounds';
 import { float32ToBytes, FLOAT } from './tensorProto';
 
 /** The operator-set version every model declares (ONNX default domain). */
@@ -106,10 +105,8 @@ export interface ModelSummary {
 export function describeModel(bytes: Uint8Array, source: string): ModelSummary {
   let m: onnx.ModelProto;
   try {
-    checkProtobufBounds(bytes, 'ModelProto', source);
     m = onnx.ModelProto.decode(bytes);
   } catch (e) {
-    if (e instanceof ProtobufBoundsError) throw new Error(e.message);
     throw new Error(`${source}: not a valid ONNX ModelProto protobuf (${(e as Error).message})`);
   }
   const nodes = m.graph?.node ?? [];

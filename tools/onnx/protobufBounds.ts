@@ -9,6 +9,11 @@
  * Limits (generous: the largest real models have some 10⁵ nodes; see MODEL_LIMITS):
  * nodes in every graph, subgraph and function; messages of any kind; values (strings, byte fields,
  * numbers, each element of a repeated number field counted); and message nesting depth.
+ *
+ * Node-only: the readers of files call it before they decode (tools/layers/modelLayers.ts,
+ * tools/onnx/backendTest.ts and typedTensorProto.ts, tools/fixtures/read.ts and check.ts). model.ts and
+ * tensorProto.ts also run in the browser page, whose import map has onnx-proto but not protobufjs, so
+ * they do not import this module.
  */
 import { Reader } from 'protobufjs/minimal';
 

@@ -4,7 +4,6 @@
  * users read the files with numpy_helper.to_array. Decoding is strict: anything that is not a dense
  * float32 tensor whose element count matches its dims is refused with an error naming the source.
  */
-import { checkProtobufBounds, ProtobufBoundsError } from './protobufBounds';
 import { onnx } from 'onnx-proto';
 import type { Tensor } from '../../impl/types';
 
@@ -64,10 +63,8 @@ export interface DecodedTensor extends Tensor {
 export function decodeTensor(bytes: Uint8Array, source: string): DecodedTensor {
   let message: onnx.TensorProto;
   try {
-    checkProtobufBounds(bytes, 'TensorProto', source);
     message = onnx.TensorProto.decode(bytes);
   } catch (e) {
-    if (e instanceof ProtobufBoundsError) throw new TensorProtoError(source, e.detail);
     throw new TensorProtoError(source, `not a valid TensorProto protobuf (${(e as Error).message})`);
   }
   return tensorFromMessage(message, source);

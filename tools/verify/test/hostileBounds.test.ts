@@ -168,6 +168,17 @@ describe('item 12: a model is bounded by what it holds before it is decoded', ()
     expect(r.ms).toBeLessThan(20_000);
   });
 
+  it('judge refuses an output_0.pb of two million empty external_data entries (4 MB), naming the file and the limit', () => {
+    // An ONNX test folder (the fixture conv_1d) whose output_0.pb is replaced.
+    const dir = path.join(tmp, 'judge-outputs');
+    fs.cpSync(path.join(root, 'fixtures/conv_1d'), path.join(dir, 'conv_1d'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'conv_1d', 'test_data_set_0', 'output_0.pb'), empties(0x6a, MODEL_LIMITS.messages + 1));
+    const r = convspec(['judge', dir], {}, 60_000);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toContain('output_0.pb: holds more than 2,000,000 protobuf messages');
+    expect(r.ms).toBeLessThan(20_000);
+  });
+
   it('--jobs 2 reads the model once, in the parent: the jobs get its layers', () => {
     const file = path.join(tmp, 'watched.onnx');
     fs.writeFileSync(file, twoConvModel());
