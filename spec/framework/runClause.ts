@@ -11,6 +11,12 @@ import type { Subject } from './subject';
 
 /** The fixed default seed: every `npm test` and default `convspec verify` run draws the same cases. */
 export const DEFAULT_SEED = 20261128;
+/**
+ * Most random cases per clause, and the largest depth multiplier, a run may ask for — by flag
+ * (`--runs`), by environment (CONVSPEC_DEPTH) or through the API alike: beyond them a run would not end.
+ */
+export const MAX_RUNS = 1_000_000;
+export const MAX_DEPTH = 1000;
 
 export interface RunClauseOptions {
   /** fast-check seed. Default DEFAULT_SEED (or CONVSPEC_SEED from the environment, via seedFromEnv). */
@@ -112,7 +118,11 @@ export function thrownMessage(err: unknown): string {
   return isForeignSkipMarker(err) ? `${text} (it carried fast-check's precondition marker: a thrown error is a failure, never a skipped case)` : text;
 }
 
-/** Seed, path and depth from CONVSPEC_SEED, CONVSPEC_PATH and CONVSPEC_DEPTH (deep runs in CI or by hand). */
+/**
+ * Seed, path and depth from CONVSPEC_SEED, CONVSPEC_PATH and CONVSPEC_DEPTH (deep runs in CI or by hand).
+ * They get the checks their flags get (a 32-bit integer seed; a depth above 0 and at most MAX_DEPTH), so
+ * the environment is no way round the caps. Throws an Error naming the variable.
+ */
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): Pick<RunClauseOptions, 'seed' | 'path' | 'depth'> {
   const num = (name: string): number | undefined => {
     const v = env[name];
@@ -121,7 +131,15 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): Pick<RunCl
     if (!Number.isFinite(n)) throw new Error(`${name}=${v} is not a number`);
     return n;
   };
-  return { seed: num('CONVSPEC_SEED'), path: env.CONVSPEC_PATH || undefined, depth: num('CONVSPEC_DEPTH') };
+  const seed = num('CONVSPEC_SEED');
+  if (seed !== undefined && !(Number.isSafeInteger(seed) && seed >= -(2 ** 31) && seed < 2 ** 31)) {
+    throw new Error(`CONVSPEC_SEED=${env.CONVSPEC_SEED} must be an integer from ${-(2 ** 31)} to ${2 ** 31 - 1}`);
+  }
+  const depth = num('CONVSPEC_DEPTH');
+  if (depth !== undefined && !(depth > 0 && depth <= MAX_DEPTH)) {
+    throw new Error(`CONVSPEC_DEPTH=${env.CONVSPEC_DEPTH}: the multiplier must be above 0 and at most ${MAX_DEPTH} (as for --runs Nx)`);
+  }
+  return { seed, path: env.CONVSPEC_PATH || undefined, depth };
 }
 
 /** A readable failure report: clause, counterexample, error with its window, replay command. */

@@ -14,6 +14,7 @@ import { registerGate } from './commands/gate';
 import { registerTargets } from './commands/targets';
 import { currentExitCode, resetExitCode } from './exitCode';
 import { UsageError } from '../terminal/usage';
+import { terminalSafeLines } from '../terminal/terminalText';
 
 export function buildProgram(): Command {
   const program = new Command('convspec')
@@ -57,7 +58,7 @@ export async function run(argv: string[]): Promise<number> {
       return err.exitCode === 0 ? 0 : 2;
     }
     if (err instanceof UsageError) {
-      process.stderr.write(`convspec: ${err.message}\n`);
+      process.stderr.write(`convspec: ${terminalSafeLines(err.message)}\n`);
       return 2;
     }
     throw err;

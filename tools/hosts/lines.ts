@@ -5,6 +5,8 @@
  * convspec's memory past the cap (it once grew a string until V8 gave up: "Invalid string length").
  */
 
+import { terminalSafe } from '../terminal/terminalText';
+
 export interface Line {
   /** The line's text (UTF-8), at most maxBytes bytes of it, without the newline. */
   text: string;
@@ -76,9 +78,12 @@ export class BoundedLineSplitter {
 /** Default cap for log lines (stderr, console output): longer lines are cut and marked. */
 export const LOG_LINE_MAX_BYTES = 64 * 1024;
 
-/** Forwards a stream's lines to `log`, each cut at LOG_LINE_MAX_BYTES with a note of what was dropped. */
+/**
+ * Forwards a stream's lines to `log`, each cut at LOG_LINE_MAX_BYTES with a note of what was dropped,
+ * and with its control characters escaped (tools/io/terminalText.ts): the lines go to a terminal or a log.
+ */
 export function forwardLogLines(stream: NodeJS.ReadableStream, log: (line: string) => void, maxBytes = LOG_LINE_MAX_BYTES): void {
-  const splitter = new BoundedLineSplitter(maxBytes, ({ text, droppedBytes }) => log(droppedBytes > 0 ? `${text}… (${droppedBytes} more bytes of this line not shown)` : text));
+  const splitter = new BoundedLineSplitter(maxBytes, ({ text, droppedBytes }) => log(terminalSafe(droppedBytes > 0 ? `${text}… (${droppedBytes} more bytes of this line not shown)` : text)));
   stream.on('data', (chunk: Buffer | string) => splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
   stream.on('end', () => splitter.end());
 }

@@ -22,8 +22,10 @@ import { makeTensor } from '../../spec/arbitraries/data';
 import { CASE_NAME } from '../../spec/framework/caseId';
 import { hashSeed } from '../fixtures/prng';
 import { readRegularFile } from '../io/files';
+import { terminalSafe } from '../terminal/terminalText';
 import { nodeAttributes } from '../onnx/backendTest';
 import { constantValues, initializerDims, initializerTensor, InitializerError, typeName } from '../onnx/initializer';
+import { checkProtobufBounds, ProtobufBoundsError } from '../onnx/protobufBounds';
 import { FLOAT } from '../onnx/tensorProto';
 import { nodeLabel, propagateShapes, type KnownTensor } from './shapes';
 
@@ -106,8 +108,11 @@ export function parseInputShape(text: string): InputShape {
 
 function decodeModel(bytes: Uint8Array, file: string): onnx.ModelProto {
   try {
+    // Bounded before decoding: ten million empty nodes in 20 MB would cost minutes and gigabytes.
+    checkProtobufBounds(bytes, 'ModelProto', file);
     return onnx.ModelProto.decode(bytes);
   } catch (e) {
+    if (e instanceof ProtobufBoundsError) throw new ModelLayersError(e.message);
     throw new ModelLayersError(`${file}: not a valid ONNX ModelProto protobuf (${(e as Error).message})`);
   }
 }
@@ -366,8 +371,8 @@ export function layerInput(layer: Pick<ModelLayer, 'name' | 'x'>, seed: number):
   return makeTensor(layer.x, hashSeed(seed, layer.name));
 }
 
-/** The unresolved nodes as lines for a terminal or an error message. */
+/** The unresolved nodes as lines for a terminal or an error message (names escaped: tools/io/terminalText.ts). */
 export function formatUnresolved(m: Pick<ModelLayers, 'unresolved'>, limit = Infinity): string[] {
-  const shown = m.unresolved.slice(0, limit).map((u) => `  ${u.op} '${u.node}': ${u.reason}`);
+  const shown = m.unresolved.slice(0, limit).map((u) => `  ${terminalSafe(u.op)} '${terminalSafe(u.node)}': ${terminalSafe(u.reason)}`);
   return m.unresolved.length > limit ? [...shown, `  … and ${m.unresolved.length - limit} more`] : shown;
 }

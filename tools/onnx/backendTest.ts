@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { onnx } from 'onnx-proto';
 import type { ConvTransposeAttributes, OpName, Tensor } from '../../impl/types';
 import { readRegularFile } from '../io/files';
+import { checkProtobufBounds, ProtobufBoundsError } from './protobufBounds';
 import { decodeTensor, FLOAT, tensorFromMessage } from './tensorProto';
 
 export const MODEL_FILE = 'model.onnx';
@@ -92,8 +93,10 @@ const typeName = (t: number) => onnx.TensorProto.DataType[t] ?? `type ${t}`;
 
 function decodeModel(bytes: Uint8Array, file: string): onnx.ModelProto {
   try {
+    checkProtobufBounds(bytes, 'ModelProto', file);
     return onnx.ModelProto.decode(bytes);
   } catch (e) {
+    if (e instanceof ProtobufBoundsError) throw new TestFolderError(e.message);
     throw new TestFolderError(`${file}: not a valid ONNX ModelProto (${(e as Error).message})`);
   }
 }
@@ -203,6 +206,7 @@ function readTensor(file: string): Tensor & { name: string } {
     throw new TestFolderError((e as Error).message);
   }
   try {
+    checkProtobufBounds(bytes, 'TensorProto', file);
     return decodeTensor(bytes, file);
   } catch (e) {
     throw new TestFolderError((e as Error).message);

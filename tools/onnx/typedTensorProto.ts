@@ -7,6 +7,7 @@
 import { onnx } from 'onnx-proto';
 import { bytesToStorage, DTYPE_FORMATS, DTYPES, storageToBytes, type DType } from '../../impl/dtype';
 import type { AnyTensor } from '../../impl/types';
+import { checkProtobufBounds, ProtobufBoundsError } from './protobufBounds';
 import { decodeTensor, encodeTensor, FLOAT, inlineShape, TensorProtoError } from './tensorProto';
 
 const DTYPE_BY_ONNX = new Map<number, DType>(DTYPES.map((d) => [DTYPE_FORMATS[d].onnxType, d]));
@@ -15,8 +16,10 @@ const DTYPE_BY_ONNX = new Map<number, DType>(DTYPES.map((d) => [DTYPE_FORMATS[d]
 export function decodeAnyTensor(bytes: Uint8Array, source: string): AnyTensor & { name: string } {
   let message: onnx.TensorProto;
   try {
+    checkProtobufBounds(bytes, 'TensorProto', source);
     message = onnx.TensorProto.decode(bytes);
   } catch (e) {
+    if (e instanceof ProtobufBoundsError) throw new TensorProtoError(source, e.detail);
     throw new TensorProtoError(source, `not a valid TensorProto protobuf (${(e as Error).message})`);
   }
   if (message.dataType === FLOAT) return decodeTensor(bytes, source);

@@ -2,10 +2,13 @@
  * The terminal report: a table by clause (status, category, cases), then each failure with its
  * counterexample, the actual/expected/bound window and a replay command, then the ambiguity readings
  * and the verdict. Colour only on a terminal (tools/terminal/style.ts: NO_COLOR, non-TTY and CI logs get none).
+ * Every name and message that comes from outside (node and folder names, the target's name, adapters'
+ * errors) goes through terminalSafe (tools/io/terminalText.ts): it cannot act on the terminal or start a line.
  */
 import { makeStyle, plain as plainStyle, type Style } from '../terminal/style';
 import { formatWindow } from '../../spec/framework/compare';
 import { formatPrecision } from '../../spec/framework/precision';
+import { terminalSafe as safe, terminalSafeLines } from '../terminal/terminalText';
 import type { ClauseResult, LayersFromSummary, VerifyReport } from './report';
 
 type Colors = Pick<Style, 'red' | 'green' | 'yellow' | 'dim' | 'bold'>;
@@ -35,7 +38,7 @@ function casesCell(c: ClauseResult): string {
 
 /** The table by clause. Widths fit the content; long titles are clipped. */
 export function formatTable(report: VerifyReport, col: Colors = plain): string {
-  const rows = report.clauses.map((c) => [c.id, c.category, statusText(c), casesCell(c), formatPrecision(c.precision), `${(c.durationMs / 1000).toFixed(1)}s`, clip(c.title, 60)]);
+  const rows = report.clauses.map((c) => [safe(c.id), c.category, statusText(c), casesCell(c), formatPrecision(c.precision), `${(c.durationMs / 1000).toFixed(1)}s`, clip(safe(c.title), 60)]);
   const header = ['clause', 'category', 'status', 'cases', '|err|/bound med / max', 'time', 'title'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const body = report.clauses.map((c, i) =>
@@ -64,38 +67,39 @@ function indent(s: string, by = '    '): string {
 
 /** The details of one failing clause. */
 export function formatFailure(c: ClauseResult, col: Colors = plain): string {
-  const out = [col.red(col.bold(`✗ ${c.id}`)) + ` — ${c.title} [${c.category}]`];
+  const out = [col.red(col.bold(`✗ ${safe(c.id)}`)) + ` — ${safe(c.title)} [${c.category}]`];
   if (c.cases) {
     const failing = c.cases.filter((k) => k.status === 'failed');
     out.push(`  ${failing.length} of ${c.cases.length} cases failed:`);
     for (const k of failing.slice(0, 10)) {
-      out.push(`  - ${k.id}: ${clip((k.error ?? '').split('\n')[0], 200)}`);
-      if (k.description) out.push(`    ${clip(k.description, 400)}`);
+      out.push(`  - ${safe(k.id)}: ${clip(safe((k.error ?? '').split('\n')[0]), 200)}`);
+      if (k.description) out.push(`    ${clip(safe(k.description), 400)}`);
     }
     if (failing.length > 10) out.push(`  … and ${failing.length - 10} more (see --json)`);
     const first = failing[0];
     if (first?.mismatch?.window) out.push(`  first failure, around the worst element:`, indent(formatWindow(first.mismatch.window), '  '));
-    if (first?.replay) out.push(`  replay: ${first.replay}`);
+    if (first?.replay) out.push(`  replay: ${safe(first.replay)}`);
     return out.join('\n');
   }
-  if (c.counterexample) out.push(`  counterexample: ${clip(compactCounterexample(c.counterexample), 1200)}`);
+  if (c.counterexample) out.push(`  counterexample: ${clip(safe(compactCounterexample(c.counterexample)), 1200)}`);
   out.push(`  seed ${c.seed}${c.path ? `, path ${c.path}` : ''}`);
   if (c.mismatch) {
-    out.push(`  ${c.mismatch.message}`);
+    out.push(indent(terminalSafeLines(c.mismatch.message), '  '));
     if (c.mismatch.window) out.push(indent(formatWindow(c.mismatch.window), '  '));
   } else if (c.error) {
-    out.push(indent(clip(c.error, 2000), '  '));
+    // Its line breaks kept, each line indented under the failure: no line of it reaches the margin.
+    out.push(indent(terminalSafeLines(clip(c.error, 2000)), '  '));
   }
-  for (const f of (c.faults ?? []).slice(0, 3)) out.push(`  fault (${f.kind}) on ${clip(f.case, 300)}: ${f.message}`);
-  if (c.replay) out.push(`  replay: ${c.replay}`);
+  for (const f of (c.faults ?? []).slice(0, 3)) out.push(`  fault (${f.kind}) on ${clip(safe(f.case), 300)}: ${safe(f.message)}`);
+  if (c.replay) out.push(`  replay: ${safe(c.replay)}`);
   return out.join('\n');
 }
 
 /** What --layers-from found: counts, every unresolved node with its reason, the notes. */
 export function formatLayersFrom(l: LayersFromSummary, col: Colors = plain): string[] {
-  const out = [col.bold(`Layers from ${l.model}: ${l.nodes} Conv/ConvTranspose node${l.nodes === 1 ? '' : 's'}, ${l.resolved} resolved, ${l.unresolved.length} unresolved`)];
-  for (const u of l.unresolved) out.push(`  unresolved ${u.op} '${u.node}': ${u.reason}`);
-  for (const n of l.notes) out.push(col.dim(`  note: ${n}`));
+  const out = [col.bold(`Layers from ${safe(l.model)}: ${l.nodes} Conv/ConvTranspose node${l.nodes === 1 ? '' : 's'}, ${l.resolved} resolved, ${l.unresolved.length} unresolved`)];
+  for (const u of l.unresolved) out.push(`  unresolved ${safe(u.op)} '${safe(u.node)}': ${safe(u.reason)}`);
+  for (const n of l.notes) out.push(col.dim(`  note: ${safe(n)}`));
   return out;
 }
 
@@ -103,9 +107,9 @@ export function formatLayersFrom(l: LayersFromSummary, col: Colors = plain): str
 export function formatReport(report: VerifyReport, col: Colors = makeStyle()): string {
   const s = report.summary;
   const parts = [
-    `convspec ${report.target.kind === 'judge' ? 'judge' : 'verify'} — ${report.target.name}${report.target.args ? ` (${report.target.args})` : ''}`,
+    `convspec ${report.target.kind === 'judge' ? 'judge' : 'verify'} — ${safe(report.target.name)}${report.target.args ? ` (${safe(report.target.args)})` : ''}`,
     `seed ${report.options.seed}, depth ${report.options.depth}${report.options.runs ? `, runs ${report.options.runs}` : ''}${report.options.shard ? `, shard ${report.options.shard.index}/${report.options.shard.count}` : ''}, ${(report.durationMs / 1000).toFixed(1)} s`,
-    ...(Object.keys(report.target.supports).length > 0 ? [`declares: ${JSON.stringify(report.target.supports)}`] : []),
+    ...(Object.keys(report.target.supports).length > 0 ? [`declares: ${safe(JSON.stringify(report.target.supports))}`] : []),
     ...(report.target.supports.algorithm === 'transform'
       ? [`tolerance: ${report.target.supports.precision ?? 'float32'} bound + the transform-algorithm normwise term (spec/SPEC.md, Tolerance)`]
       : []),
@@ -118,10 +122,10 @@ export function formatReport(report: VerifyReport, col: Colors = makeStyle()): s
   const failures = failed.filter((c) => !cutShort(c));
   if (failures.length > 0) parts.push('', col.bold('Failures'), '', failures.map((c) => formatFailure(c, col)).join('\n\n'));
   const notRun = failed.filter(cutShort);
-  if (notRun.length > 0) parts.push('', `not run because the target hangs (failed): ${notRun.map((c) => c.id).join(', ')}`);
+  if (notRun.length > 0) parts.push('', `not run because the target hangs (failed): ${notRun.map((c) => safe(c.id)).join(', ')}`);
   if (report.ambiguities.length > 0) {
     parts.push('', col.bold('Ambiguities (spec/AMBIGUITIES.md): readings, not verdicts'));
-    for (const a of report.ambiguities) parts.push(`  ${a.id}: follows ${a.follows}${a.detail ? col.dim(` — ${a.detail}`) : ''}`);
+    for (const a of report.ambiguities) parts.push(`  ${a.id}: follows ${safe(a.follows)}${a.detail ? col.dim(` — ${safe(a.detail)}`) : ''}`);
   }
   if (report.layersFrom) parts.push('', ...formatLayersFrom(report.layersFrom, col));
   const t = s.clauses;
@@ -136,14 +140,14 @@ export function formatReport(report: VerifyReport, col: Colors = makeStyle()): s
     parts.push('', `coverage: ${cov.casesJudged} cases judged, ${cov.casesUnsupported} ${left} (${(cov.supportedFraction * 100).toFixed(1)} % supported)`);
   }
   // Said once here rather than in every clause it cut short.
-  if (s.abandoned) parts.push('', col.red(col.bold(`stopped calling the target: ${s.abandoned}`)));
+  if (s.abandoned) parts.push('', col.red(col.bold(`stopped calling the target: ${safe(s.abandoned)}`)));
   let verdict: string;
   if (s.nothingSelected) verdict = col.yellow(col.bold('NOTHING SELECTED')) + ` (${s.notConformantBecause ?? 'this share holds no clause and no case'})`;
   else if (s.conformant) verdict = col.green(col.bold('CONFORMANT'));
   else if (t.failed === 0) {
     const judgeWhy = testFolders ? 'no Conv/ConvTranspose test judged' : 'no output file found';
     const earned = (s.coverage?.casesJudged ?? 0) > 0;
-    verdict = col.yellow(col.bold('NOT CONFORMANT')) + ` (${report.target.kind === 'judge' && !earned ? judgeWhy : (s.notConformantBecause ?? 'nothing verified')})`;
+    verdict = col.yellow(col.bold('NOT CONFORMANT')) + ` (${report.target.kind === 'judge' && !earned ? judgeWhy : safe(s.notConformantBecause ?? 'nothing verified')})`;
   } else {
     const which = [!s.numericConformant ? 'numerical conformance' : '', !s.validationConformant ? 'validation (errors on invalid input)' : ''].filter(Boolean).join(' and ');
     verdict = col.red(col.bold('NOT CONFORMANT')) + ` in ${which}`;

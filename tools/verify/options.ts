@@ -4,7 +4,7 @@
  * and jobs.ts, which both use them.
  */
 import type { Clause } from '../../spec/framework/clause';
-import type { InputShape } from '../layers/modelLayers';
+import type { InputShape, ModelLayers } from '../layers/modelLayers';
 
 /** Default per-case time limit (ms). */
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -50,9 +50,10 @@ export interface VerifyOptions {
   /**
    * `--layers-from`: verify exactly the Conv/ConvTranspose layers of this ONNX model (clause
    * model.layers), instead of the default selection; `inputShapes` override its graph input shapes.
-   * Plain data, so each --jobs job reads the model again and deals itself the same cases.
+   * `layers`: the model as already read (internal: the parent of --jobs reads the model once and hands
+   * its layers, plain data, to every job, which deals itself the same cases without reading it again).
    */
-  layersFrom?: { model: string; inputShapes?: InputShape[] };
+  layersFrom?: { model: string; inputShapes?: InputShape[]; layers?: ModelLayers };
   /** Internal (jobs): after --shard, run only this share of the selection. */
   subShard?: { index: number; count: number };
   /** Internal (jobs): probe the ambiguities even though this run is a share. Default: full runs and shard 1. */

@@ -10,7 +10,7 @@ import { makeContext, type Clause } from '../../spec/framework/clause';
 import { caseId } from '../../spec/framework/caseId';
 import { MismatchError } from '../../spec/framework/compare';
 import { precisionRecorder, RatioHistogram } from '../../spec/framework/precision';
-import { DEFAULT_SEED, runClause, thrownMessage, type ClauseOutcome } from '../../spec/framework/runClause';
+import { DEFAULT_SEED, MAX_DEPTH, MAX_RUNS, runClause, thrownMessage, type ClauseOutcome } from '../../spec/framework/runClause';
 import { isOwnSkip } from '../../spec/framework/skip';
 import { fixturesClause, fixturesOrt } from '../../spec/properties/fixtures';
 import { FixtureError, loadManifest } from '../fixtures/read';
@@ -158,12 +158,12 @@ export async function runEnumeratedClause(
  * Checks the options and selects the units they name: what every front end that runs units (verify,
  * the vitest integration) does before opening the target. Rejects with VerifyArgumentError.
  */
-export async function checkAndSelect(options: VerifyOptions): Promise<{ seed: number; timeoutMs: number; filters: string[]; selection: Selection; layersFrom?: LayersFromSummary }> {
+export async function checkAndSelect(options: VerifyOptions): Promise<{ seed: number; timeoutMs: number; filters: string[]; selection: Selection; layersFrom?: LayersFromSummary; layers?: ModelLayers }> {
   const seed = options.seed ?? DEFAULT_SEED;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const filters = options.clauses ?? [];
-  if (options.runs !== undefined && !(Number.isInteger(options.runs) && options.runs >= 1)) throw new VerifyArgumentError(`runs must be an integer ≥ 1, got ${options.runs}`);
-  if (options.depth !== undefined && !(options.depth > 0 && Number.isFinite(options.depth))) throw new VerifyArgumentError(`depth must be a positive number, got ${options.depth}`);
+  if (options.runs !== undefined && !(Number.isInteger(options.runs) && options.runs >= 1 && options.runs <= MAX_RUNS)) throw new VerifyArgumentError(`runs must be an integer from 1 to ${MAX_RUNS}, got ${options.runs}`);
+  if (options.depth !== undefined && !(options.depth > 0 && options.depth <= MAX_DEPTH)) throw new VerifyArgumentError(`depth must be above 0 and at most ${MAX_DEPTH}, got ${options.depth}`);
   for (const [name, ms] of [['timeout', timeoutMs], ['start timeout', options.startTimeoutMs]] as const) {
     if (ms !== undefined && !(Number.isFinite(ms) && ms >= 1 && ms <= MAX_TIMER_MS)) throw new VerifyArgumentError(`${name} must be from 1 to ${MAX_TIMER_MS} ms, got ${ms}`);
   }
@@ -186,9 +186,11 @@ export async function checkAndSelect(options: VerifyOptions): Promise<{ seed: nu
     registry = registry.map((c) => (c.id === fixturesOrt.id ? fixturesClause(dir) : c));
   }
   let layersFrom: LayersFromSummary | undefined;
+  let layers: ModelLayers | undefined;
   if (options.layersFrom) {
     if (options.registry || options.fixturesDir !== undefined) throw new VerifyArgumentError('--layers-from replaces the clause selection by the model\'s layers: it takes neither a registry nor --fixtures-dir');
-    const m = await readLayers(options.layersFrom, seed);
+    const m = options.layersFrom.layers ?? (await readLayers(options.layersFrom, seed));
+    layers = m;
     layersFrom = layersSummary(m);
     registry = [modelLayersClause(m, seed)];
   }
@@ -202,7 +204,7 @@ export async function checkAndSelect(options: VerifyOptions): Promise<{ seed: nu
   if (options.path !== undefined && (selection.property.length !== 1 || selection.enumerated.length > 0)) {
     throw new VerifyArgumentError('--path replays one failure: select exactly one property clause with --clause');
   }
-  return { seed, timeoutMs, filters, selection, ...(layersFrom ? { layersFrom } : {}) };
+  return { seed, timeoutMs, filters, selection, ...(layersFrom ? { layersFrom } : {}), ...(layers ? { layers } : {}) };
 }
 
 /**
@@ -240,7 +242,9 @@ export async function verifyTarget(target: VerifyTarget, options: VerifyOptions 
   if (!(Number.isSafeInteger(jobs) && jobs >= 1 && jobs <= MAX_JOBS)) throw new VerifyArgumentError(`jobs must be an integer from 1 to ${MAX_JOBS}, got ${jobs}`);
   const unitCount = selection.property.length + selection.enumerated.reduce((a, e) => a + e.cases.length, 0);
   if (jobs > 1 && target.kind !== 'implementation' && !options.registry && unitCount > 1) {
-    const r = await verifyInJobs(target, { ...options, seed, timeoutMs }, selection, Math.min(jobs, unitCount), started);
+    // The model is read once, here: the jobs get its layers, not its path.
+    const read = checked.layers && options.layersFrom ? { layersFrom: { ...options.layersFrom, layers: checked.layers } } : {};
+    const r = await verifyInJobs(target, { ...options, seed, timeoutMs, ...read }, selection, Math.min(jobs, unitCount), started);
     return layersFrom ? { ...r, layersFrom } : r;
   }
   if (options.subShard) selection = shareOf(selection, options.subShard);

@@ -3,6 +3,7 @@
  * (ONNX backend-test layout + manifest.json), or with --check regenerates into a temporary folder and
  * compares byte for byte with DIR (exit 1 when stale).
  */
+import { terminalSafe } from '../../terminal/terminalText';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { checkFixtures } from '../../fixtures/check';
@@ -92,7 +93,7 @@ async function generateLayers(opts: GenerateFlags, seed: number): Promise<void> 
     ...(result.refused.length > 0 ? [`${result.refused.length} layer(s) ONNX Runtime refused (left out):`, ...result.refused.map((r) => `  ${r.id}: ${r.message}`)] : []),
     ...m.notes.map((n) => `note: ${n}`),
   ];
-  process.stdout.write(lines.join('\n') + '\n');
+  process.stdout.write(lines.map(terminalSafe).join('\n') + '\n');
 }
 
 async function generateAction(opts: GenerateFlags): Promise<void> {
@@ -118,7 +119,7 @@ async function generateAction(opts: GenerateFlags): Promise<void> {
     }
     const show = (label: string, files: string[]) => {
       if (files.length === 0) return;
-      process.stdout.write(`  ${label} (${files.length}): ${files.slice(0, 10).join(', ')}${files.length > 10 ? ', …' : ''}\n`);
+      process.stdout.write(`  ${label} (${files.length}): ${files.slice(0, 10).map(terminalSafe).join(', ')}${files.length > 10 ? ', …' : ''}\n`);
     };
     process.stdout.write(`fixtures in ${outDir} are STALE against the generator (seed ${r.seed}):\n`);
     show('different', r.different);

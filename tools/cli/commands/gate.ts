@@ -14,10 +14,12 @@ import { gateJUnit } from '../../gate/junitSuites';
 import { makeStyle, plain, type Style } from '../../terminal/style';
 import { setExitCode } from '../exitCode';
 import { UsageError } from '../../terminal/usage';
-import { optionsFrom, type VerifyFlags } from './verify';
+import { MAX_RUNS, optionsFrom, verifyInputs, type VerifyFlags } from './verify';
+import { defaultFixturesDir } from '../../fixtures/paths';
 import { writeHtmlReport } from '../../report/writeHtml';
 import { checkReportFiles, writeReportFile } from '../../report/writeReport';
 import { FileAccessError, openLogFile } from '../../io/files';
+import { terminalSafe } from '../../terminal/terminalText';
 
 interface GateFlags extends Omit<VerifyFlags, 'cmd'> {
   /** Repeatable --cmd, collected into a list. */
@@ -90,9 +92,10 @@ export function registerGate(program: Command): void {
       let selfCheckRuns: number | undefined;
       if (flags.selfCheckRuns !== undefined) {
         selfCheckRuns = Number(flags.selfCheckRuns);
-        if (!Number.isSafeInteger(selfCheckRuns) || selfCheckRuns < 1) throw new UsageError(`--self-check-runs must be an integer ≥ 1, got ${JSON.stringify(flags.selfCheckRuns)}`);
+        if (!Number.isSafeInteger(selfCheckRuns) || selfCheckRuns < 1 || selfCheckRuns > MAX_RUNS) throw new UsageError(`--self-check-runs must be an integer from 1 to ${MAX_RUNS}, got ${JSON.stringify(flags.selfCheckRuns)}`);
       }
-      checkReportFiles([{ flag: '--junit', file: flags.junit }, { flag: '--html', file: flags.html }, { flag: '--log', file: flags.log }]);
+      const inputs = [...targets.flatMap((t) => verifyInputs(t, {})), { what: 'the fixtures folder', file: flags.fixturesDir ?? defaultFixturesDir() }];
+      checkReportFiles([{ flag: '--junit', file: flags.junit }, { flag: '--html', file: flags.html }, { flag: '--log', file: flags.log }], inputs);
       let logFd: number | undefined;
       if (flags.log) {
         try {
@@ -101,7 +104,8 @@ export function registerGate(program: Command): void {
           throw new UsageError((e as FileAccessError).message);
         }
       }
-      options.log = (line) => {
+      options.log = (raw) => {
+        const line = terminalSafe(raw);
         if (logFd !== undefined) fs.writeSync(logFd, line + '\n');
         else process.stderr.write(`[adapter] ${line}\n`);
       };
@@ -119,12 +123,12 @@ export function registerGate(program: Command): void {
           fixturesDir: flags.fixturesDir,
           fixturesFresh: flags.fixturesFresh,
           onStep: (e) => {
-            if (e.phase === 'start') process.stdout.write(style.bold(`▶ ${e.name}`) + '\n');
+            if (e.phase === 'start') process.stdout.write(style.bold(`▶ ${terminalSafe(e.name)}`) + '\n');
             else if (e.step) {
               // The self-check's table is noise when it passes; a target's table is the point of the run.
               const quiet = e.step.kind === 'self-check' && e.step.status === 'passed';
               if (e.step.report && !quiet) process.stdout.write(formatReport(e.step.report, style));
-              process.stdout.write(`${mark(e.step)} ${e.step.name}: ${e.step.summary} (${(e.step.durationMs / 1000).toFixed(1)} s)\n\n`);
+              process.stdout.write(`${mark(e.step)} ${terminalSafe(e.step.name)}: ${terminalSafe(e.step.summary)} (${(e.step.durationMs / 1000).toFixed(1)} s)\n\n`);
             }
           },
         });
@@ -134,9 +138,9 @@ export function registerGate(program: Command): void {
       } finally {
         if (logFd !== undefined) fs.closeSync(logFd);
       }
-      const width = Math.max(...result.steps.map((s) => s.name.length));
+      const width = Math.max(...result.steps.map((s) => terminalSafe(s.name).length));
       process.stdout.write(style.bold('convspec gate summary') + (options.shard ? ` (shard ${options.shard.index}/${options.shard.count})` : '') + '\n');
-      for (const s of result.steps) process.stdout.write(`  ${s.name.padEnd(width)}  ${mark(s)}  ${s.summary}\n`);
+      for (const s of result.steps) process.stdout.write(`  ${terminalSafe(s.name).padEnd(width)}  ${mark(s)}  ${terminalSafe(s.summary)}\n`);
       const verdict = `${result.exitCode === 0 ? style.green('gate:') : result.exitCode === 3 ? style.yellow('gate:') : style.red('gate:')} ${verdictText(result.exitCode, style)}`;
       process.stdout.write(`${verdict} in ${(result.durationMs / 1000).toFixed(1)} s\n`);
       if (flags.junit) {

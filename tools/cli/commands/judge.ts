@@ -5,6 +5,7 @@
  * otherwise), 2 could not run.
  */
 import type { Command } from 'commander';
+import { defaultFixturesDir } from '../../fixtures/paths';
 import { formatReport } from '../../report/format';
 import { judgeDirectory } from '../../judge/judge';
 import { holdsTestFolders, judgeTestTree } from '../../judge/judgeTests';
@@ -46,7 +47,12 @@ export function registerJudge(program: Command): void {
     .option('--junit <file>', 'write the report as JUnit XML')
     .option('--html <file>', 'write a self-contained HTML report: verdict, clause table, failures with heat maps, precision profile')
     .action(async (dir: string, flags: JudgeFlags) => {
-      checkReportFiles([{ flag: '--json', file: flags.json }, { flag: '--junit', file: flags.junit }, { flag: '--html', file: flags.html }]);
+      const inputs = [
+        { what: 'the judged folder', file: dir },
+        ...(flags.tests !== undefined ? [{ what: 'the --tests folder', file: flags.tests }] : []),
+        { what: 'the fixtures folder', file: flags.fixturesDir ?? defaultFixturesDir() },
+      ];
+      checkReportFiles([{ flag: '--json', file: flags.json }, { flag: '--junit', file: flags.junit }, { flag: '--html', file: flags.html }], inputs);
       const minSupported = flags.minSupported === undefined ? undefined : parseMinSupported(flags.minSupported);
       let report;
       try {

@@ -3,6 +3,7 @@
  * the runtime's version, and whether it can run here or why not — for browser targets that need
  * WebGPU, WebGL2 or WebNN, after starting the browser once to ask (`--no-probe` skips that). Exit 0.
  */
+import { terminalSafe } from '../../terminal/terminalText';
 import type { Command } from 'commander';
 import { findBrowser } from '../../browser/findBrowser';
 import { probeBrowser, type BrowserFeatures } from '../../browser/probe';
@@ -27,7 +28,7 @@ export function registerTargets(program: Command): void {
         try {
           features = await probeBrowser();
         } catch (e) {
-          process.stderr.write(`convspec targets: the browser could not be probed: ${(e as Error).message.split('\n')[0]}\n`);
+          process.stderr.write(`convspec targets: the browser could not be probed: ${terminalSafe((e as Error).message.split('\n')[0])}\n`);
         }
       }
       const rows = BUNDLED_TARGETS.map((t) => targetStatus(t, features));

@@ -7,8 +7,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { Option, type Command } from 'commander';
 import { FileAccessError, openLogFile } from '../../io/files';
+import { commandFiles, type RunInput } from '../../io/runInputs';
+import { terminalSafe } from '../../terminal/terminalText';
+import { defaultFixturesDir } from '../../fixtures/paths';
 import { SingleBar } from 'cli-progress';
-import { optionsFromEnv } from '../../../spec/framework/runClause';
+import { MAX_DEPTH, MAX_RUNS, optionsFromEnv } from '../../../spec/framework/runClause';
 import { formatReport } from '../../report/format';
 import { toJUnit } from '../../report/junit';
 import { TargetError } from '../../hosts/loadModule';
@@ -49,9 +52,8 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** The longest time limit a Node timer keeps (longer ones fire after 1 ms). */
 export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
-/** Most random cases per clause, and the largest depth multiplier, a run may ask for. */
-export const MAX_RUNS = 1_000_000;
-export const MAX_DEPTH = 1000;
+/** Most random cases per clause, and the largest depth multiplier, a run may ask for (spec/framework/runClause.ts). */
+export { MAX_DEPTH, MAX_RUNS };
 
 function integer(flag: string, value: string, min: number, max: number): number {
   const n = /^\s*-?\d+\s*$/.test(value) ? Number(value) : NaN;
@@ -154,12 +156,23 @@ export function layersFromFlags(flags: { layersFrom?: string; inputShape?: strin
   }
 }
 
+/** The files and folders a verify run reads, which no report may replace: target, model, fixtures. */
+export function verifyInputs(target: VerifyTarget, options: Pick<VerifyOptions, 'layersFrom' | 'fixturesDir'>): RunInput[] {
+  const inputs: RunInput[] = [];
+  if (target.kind === 'module') inputs.push({ what: 'the module under test', file: target.path });
+  if (target.kind === 'browser' && 'file' in target.module) inputs.push({ what: 'the --browser module', file: target.module.file });
+  if (target.kind === 'cmd') for (const f of commandFiles(target.command)) inputs.push({ what: "a file --cmd's command names", file: f });
+  if (options.layersFrom) inputs.push({ what: 'the --layers-from model', file: options.layersFrom.model });
+  inputs.push({ what: 'the fixtures folder', file: options.fixturesDir ?? defaultFixturesDir() });
+  return inputs;
+}
+
 /** Runs verify for the CLI; resolves to the exit code (0, 1, 3 for an empty share) or throws UsageError (2). */
 export async function runVerify(modulePath: string | undefined, flags: VerifyFlags): Promise<number> {
   const target = targetFrom(modulePath, flags);
   const options = optionsFrom(flags);
-  // Every output is checked before the run, so a bad path costs nothing.
-  checkReportFiles([{ flag: '--json', file: flags.json }, { flag: '--junit', file: flags.junit }, { flag: '--html', file: flags.html }, { flag: '--log', file: flags.log }]);
+  // Every output is checked before the run, so a bad path costs nothing (nor replaces an input).
+  checkReportFiles([{ flag: '--json', file: flags.json }, { flag: '--junit', file: flags.junit }, { flag: '--html', file: flags.html }, { flag: '--log', file: flags.log }], verifyInputs(target, options));
   const showProgress = flags.progress !== false && process.stderr.isTTY === true;
   let bar: SingleBar | undefined;
   const heldLog: string[] = [];
@@ -171,7 +184,8 @@ export async function runVerify(modulePath: string | undefined, flags: VerifyFla
       throw new UsageError((e as FileAccessError).message);
     }
   }
-  options.log = (line) => {
+  options.log = (raw) => {
+    const line = terminalSafe(raw);
     if (logFd !== undefined) fs.writeSync(logFd, line + '\n');
     else if (bar) heldLog.push(line);
     else process.stderr.write(`[adapter] ${line}\n`);
@@ -180,8 +194,8 @@ export async function runVerify(modulePath: string | undefined, flags: VerifyFla
     bar = new SingleBar({ format: 'verify [{bar}] {value}/{total} {id} {failedText}', hideCursor: true, clearOnComplete: true, stream: process.stderr }, undefined);
     options.onProgress = (e) => {
       if (!bar) return;
-      if (e.done === 0 && e.id) bar.start(e.total, 0, { id: e.id, failedText: '' });
-      bar.update(e.done, { id: e.id ?? '', failedText: e.failed ? `(${e.failed} failed)` : '' });
+      if (e.done === 0 && e.id) bar.start(e.total, 0, { id: terminalSafe(e.id), failedText: '' });
+      bar.update(e.done, { id: terminalSafe(e.id ?? ''), failedText: e.failed ? `(${e.failed} failed)` : '' });
     };
   }
   let report;
