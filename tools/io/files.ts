@@ -22,7 +22,7 @@ export class FileAccessError extends Error {
   override readonly name = 'FileAccessError';
 }
 
-const code = (e: unknown) => (e as NodeJS.ErrnoException)?.code ?? (e as Error)?.message ?? String(e);
+export const code = (e: unknown) => (e as NodeJS.ErrnoException)?.code ?? (e as Error)?.message ?? String(e);
 
 function kindOf(st: fs.Stats): string {
   if (st.isDirectory()) return 'a folder';
@@ -268,7 +268,7 @@ async function writeInPlace(final: string, text: string, flag: string, file: str
  * SIGPIPE). On a non-blocking fd, while the reader is behind (EAGAIN: the pipe is full), it waits on
  * the event loop, a few ms at a time, so a signal still ends the run.
  */
-async function writeAll(fd: number, bytes: Buffer): Promise<void> {
+export async function writeAll(fd: number, bytes: Buffer): Promise<void> {
   let written = 0;
   let waitMs = 1;
   while (written < bytes.length) {
@@ -283,18 +283,3 @@ async function writeAll(fd: number, bytes: Buffer): Promise<void> {
   }
 }
 
-/**
- * Opens a log file for appending without blocking on a FIFO that has no reader. Returns the fd.
- * Throws FileAccessError naming the file.
- */
-export function openLogFile(file: string, flag = '--log'): number {
-  try {
-    const st = fs.statSync(file, { throwIfNoEntry: false });
-    if (st?.isDirectory()) throw new FileAccessError(`${flag} ${file} is a folder: give a file name`);
-    if (st?.isFIFO()) fs.closeSync(fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
-    return fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o644);
-  } catch (e) {
-    if (e instanceof FileAccessError) throw e;
-    throw new FileAccessError(`${flag} ${file}: cannot be opened (${code(e) === 'ENXIO' ? 'a FIFO with no reader' : code(e)})`);
-  }
-}

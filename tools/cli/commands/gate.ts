@@ -18,7 +18,8 @@ import { MAX_RUNS, optionsFrom, verifyInputs, type VerifyFlags } from './verify'
 import { defaultFixturesDir } from '../../fixtures/paths';
 import { writeHtmlReport } from '../../report/writeHtml';
 import { checkReportFiles, writeReportFile } from '../../report/writeReport';
-import { FileAccessError, openLogFile } from '../../io/files';
+import type { FileAccessError } from '../../io/files';
+import { openLogSink, type LogSink } from '../../io/logSink';
 import { terminalSafe } from '../../terminal/terminalText';
 
 interface GateFlags extends Omit<VerifyFlags, 'cmd'> {
@@ -96,17 +97,17 @@ export function registerGate(program: Command): void {
       }
       const inputs = [...targets.flatMap((t) => verifyInputs(t, {})), { what: 'the fixtures folder', file: flags.fixturesDir ?? defaultFixturesDir() }];
       checkReportFiles([{ flag: '--junit', file: flags.junit }, { flag: '--html', file: flags.html }, { flag: '--log', file: flags.log }], inputs);
-      let logFd: number | undefined;
+      let logSink: LogSink | undefined;
       if (flags.log) {
         try {
-          logFd = openLogFile(flags.log);
+          logSink = openLogSink(flags.log);
         } catch (e) {
           throw new UsageError((e as FileAccessError).message);
         }
       }
       options.log = (raw) => {
         const line = terminalSafe(raw);
-        if (logFd !== undefined) fs.writeSync(logFd, line + '\n');
+        if (logSink) logSink.write(line);
         else process.stderr.write(`[adapter] ${line}\n`);
       };
       const style = makeStyle();
@@ -136,7 +137,7 @@ export function registerGate(program: Command): void {
         if (e instanceof VerifyArgumentError) throw new UsageError(e.message);
         throw e;
       } finally {
-        if (logFd !== undefined) fs.closeSync(logFd);
+        if (logSink) await closeLog(logSink);
       }
       const width = Math.max(...result.steps.map((s) => terminalSafe(s.name).length));
       process.stdout.write(style.bold('convspec gate summary') + (options.shard ? ` (shard ${options.shard.index}/${options.shard.count})` : '') + '\n');
@@ -157,4 +158,13 @@ export function registerGate(program: Command): void {
       }
       setExitCode(result.exitCode);
     });
+}
+
+/** Closes the --log sink; a FIFO whose reader left is an error of the run (exit 2), naming the file. */
+async function closeLog(sink: LogSink): Promise<void> {
+  try {
+    await sink.close();
+  } catch (e) {
+    throw new UsageError((e as FileAccessError).message);
+  }
 }

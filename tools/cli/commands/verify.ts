@@ -6,7 +6,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { Option, type Command } from 'commander';
-import { FileAccessError, openLogFile } from '../../io/files';
+import type { FileAccessError } from '../../io/files';
+import { openLogSink, type LogSink } from '../../io/logSink';
 import { commandFiles, type RunInput } from '../../io/runInputs';
 import { terminalSafe } from '../../terminal/terminalText';
 import { defaultFixturesDir } from '../../fixtures/paths';
@@ -176,17 +177,17 @@ export async function runVerify(modulePath: string | undefined, flags: VerifyFla
   const showProgress = flags.progress !== false && process.stderr.isTTY === true;
   let bar: SingleBar | undefined;
   const heldLog: string[] = [];
-  let logFd: number | undefined;
+  let logSink: LogSink | undefined;
   if (flags.log) {
     try {
-      logFd = openLogFile(flags.log);
+      logSink = openLogSink(flags.log);
     } catch (e) {
       throw new UsageError((e as FileAccessError).message);
     }
   }
   options.log = (raw) => {
     const line = terminalSafe(raw);
-    if (logFd !== undefined) fs.writeSync(logFd, line + '\n');
+    if (logSink) logSink.write(line);
     else if (bar) heldLog.push(line);
     else process.stderr.write(`[adapter] ${line}\n`);
   };
@@ -207,7 +208,7 @@ export async function runVerify(modulePath: string | undefined, flags: VerifyFla
   } finally {
     bar?.stop();
     bar = undefined;
-    if (logFd !== undefined) fs.closeSync(logFd);
+    if (logSink) await closeLog(logSink);
     if (heldLog.length > 0) {
       const shown = heldLog.slice(-50);
       process.stderr.write(shown.map((l) => `[adapter] ${l}\n`).join('') + (heldLog.length > 50 ? `[adapter] (${heldLog.length - 50} earlier lines not shown; use --log FILE)\n` : ''));
@@ -252,4 +253,13 @@ export function registerVerify(program: Command): void {
       // The report is out. Should anything the adapter left behind keep the event loop alive, leave anyway.
       setTimeout(() => process.exit(code), 5000).unref();
     });
+}
+
+/** Closes the --log sink; a FIFO whose reader left is an error of the run (exit 2), naming the file. */
+async function closeLog(sink: LogSink): Promise<void> {
+  try {
+    await sink.close();
+  } catch (e) {
+    throw new UsageError((e as FileAccessError).message);
+  }
 }
