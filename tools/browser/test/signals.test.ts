@@ -1,7 +1,9 @@
 /**
  * Plan: a signal stops `convspec verify` at once, even a browser run whose browser has just died.
- * The built CLI verifies browser:tfjs-cpu; once its Chromium is up, the test kills every Chromium
- * process of that run (as a crash would), waits for convspec to start a fresh one, and sends SIGTERM.
+ * The built CLI verifies a browser module that logs each call (modules/direct2d.mjs, export logsCalls);
+ * once calls run in the page (its log line reaches convspec's stderr: under load the page may take
+ * seconds to load, and killing the browser before then is a page that could not load, exit 2), the test
+ * kills every Chromium process of that run (as a crash would), waits for convspec to start a fresh one, and sends SIGTERM.
  * convspec must exit with 143 (128 + SIGTERM) within a few seconds, saying why, and the browser it
  * had restarted must be gone too. (Left to playwright's SIGTERM handler, the browser was closed and the run took
  * that for a crash, started another browser and went on.) Needs Chromium, which CI installs.
@@ -56,16 +58,16 @@ async function waitFor<T>(what: string, probe: () => T | undefined, ms: number):
 
 describe('signals', () => {
   it('SIGTERM ends a browser run at once with 143, even right after its browser was restarted', async () => {
-    const child = spawn(process.execPath, [path.join(root, 'bin/convspec.js'), 'verify', '--target', 'browser:tfjs-cpu', '--jobs', '1'], { cwd: root, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const module = path.join(__dirname, 'modules', 'direct2d.mjs');
+    const child = spawn(process.execPath, [path.join(root, 'bin/convspec.js'), 'verify', '--browser', module, '--export', 'logsCalls', '--jobs', '1'], { cwd: root, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.stdout.resume();
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       const browser = (pid: number) => descendants(pid).filter((p) => /chrom/.test(p.cmd) && !p.cmd.includes('chrome_crashpad_handler'));
-      // Cases are running once a renderer exists and a few seconds have passed (page load and warm-up).
-      await waitFor('the page', () => (browser(child.pid!).some((p) => p.cmd.includes('--type=renderer')) ? true : undefined), 30_000);
-      await sleep(3000);
+      // Cases are running once the module's first call has logged.
+      await waitFor('calls in the page', () => (stderr.includes('convspec-test: call') ? true : undefined), 60_000);
       expect(child.exitCode).toBeNull();
       const first = browser(child.pid!);
       for (const p of first) {

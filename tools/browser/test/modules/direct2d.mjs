@@ -37,3 +37,6 @@ const supports = { ops: ['Conv'], ranks: [2] };
 export default { name: 'direct 2-D Conv (test module)', supports, conv: makeConv(false) };
 export const broken = { name: 'direct 2-D Conv missing the last kernel column (test module)', supports, conv: makeConv(true) };
 export const hangs = { name: 'a Conv that never answers (test module)', supports, conv: () => new Promise(() => undefined) };
+// Says when each call starts, so a test can tell from the log that cases are running in the page.
+const conv = makeConv(false);
+export const logsCalls = { name: 'direct 2-D Conv that logs its calls (test module)', supports, conv: (...args) => (console.log('convspec-test: call'), conv(...args)) };
