@@ -107,6 +107,8 @@ describe('replay lines in the docs', () => {
   it('are found, and those not replayed here are left out for a stated reason', () => {
     // The findings' two tfjs-wasm lines at least: an extractor that finds nothing would pass everything.
     expect(runnable.filter((r) => r.file === path.join('docs', 'FINDINGS.md')).length).toBeGreaterThanOrEqual(2);
+    const skipped = all.filter((r) => whyNotRunnable(r.args) !== undefined);
+    expect(skipped.map((r) => whyNotRunnable(r.args))).toContain('browser:tfjs-wasm runs in chromium, not replayed by this test');
     for (const r of all) {
       expect(flag(r.args, '--clause'), `${r.file}:${r.line}`).toBeTruthy();
       expect(flag(r.args, '--seed'), `${r.file}:${r.line}`).toMatch(/^\d+$/);
