@@ -27,12 +27,13 @@ export interface Mismatch {
 }
 
 /**
- * A rectangle of the output through the worst element: the leading indices (N, C, and all but the
- * last two spatial axes) fixed, at most SLICE_MAX × SLICE_MAX elements of the last two axes (one row
- * for a 1-D output). Values row-major.
+ * A rectangle of the output through the worst element, at most SLICE_MAX × SLICE_MAX: the indices of
+ * every other axis fixed, the rows and columns along the two axes where the error varies most around
+ * the worst element (sliceAxes), so a fault along depth or channels shows as a pattern, not as a
+ * uniformly wrong square. Values row-major.
  */
 export interface MismatchSlice {
-  /** The fixed leading indices. */
+  /** The fixed indices of the other axes, in axis order. */
   fixed: number[];
   rowStart: number;
   colStart: number;
@@ -41,6 +42,12 @@ export interface MismatchSlice {
   actual: number[];
   expected: number[];
   bound: number[];
+  /**
+   * The axes of the rows and of the columns (full-index numbering, rows first). Absent when they are
+   * the default — the last two axes, or for a 1-D output the last one alone in a single row — so a
+   * report whose slice is the default reads as it did before the field existed.
+   */
+  axes?: [number, number];
 }
 
 export const SLICE_MAX = 32;
@@ -134,26 +141,82 @@ export function findMismatch(actual: Tensor, expected: Expected): Mismatch | und
   };
 }
 
-/** The MismatchSlice through element `flat` (see its comment). */
-export function sliceAround(actual: Tensor, expected: Expected, flat: number, max = SLICE_MAX): MismatchSlice {
+/** The slice's default axes for an output of this rank: the last two, or the last one for 1-D (a single row). */
+export function defaultSliceAxes(rank: number): number[] {
+  return rank - 2 >= 2 ? [rank - 2, rank - 1] : [rank - 1];
+}
+
+/** The axes a slice runs along, rows first (one axis: a single row along it). */
+export function sliceAxes(slice: MismatchSlice, rank: number): number[] {
+  return slice.axes ?? defaultSliceAxes(rank);
+}
+
+/**
+ * How a ratio reads on the heat map, in quarter decades: 0 inside the bound, then 1 + log10(ratio)
+ * (non-finite: far above). Quantised, so float noise within one band does not pick an axis.
+ */
+function failureLevel(r: number): number {
+  if (!(r > 1)) return 0;
+  return Number.isFinite(r) ? Math.round((1 + Math.min(Math.log10(r), 40)) * 4) / 4 : 50;
+}
+
+/**
+ * The two axes along which the error varies most through element `flat`: for each axis, the spread
+ * (max − min of failureLevel) on the line of elements through `flat` along it. The default axes stay
+ * unless another varies more than all of them, so an error that varies alike everywhere (one bad
+ * element) keeps the default slice; ties go to an axis longer than 1, then to the later axis.
+ */
+function chooseSliceAxes(actual: Tensor, expected: Expected, flat: number): number[] {
   const dims = expected.dims;
   const index = unravel(flat, dims);
-  const spatial = dims.length - 2;
-  // Last two axes when there are two spatial axes or more; the last one alone for a 1-D output.
-  const planeAxes = spatial >= 2 ? 2 : 1;
-  const lead = dims.length - planeAxes;
-  const rowsAll = planeAxes === 2 ? dims[lead] : 1;
-  const colsAll = dims[dims.length - 1];
+  const strides = dims.map((_, a) => dims.slice(a + 1).reduce((p, d) => p * d, 1));
+  const spread = dims.map((n, a) => {
+    const base = flat - index[a] * strides[a];
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let k = 0; k < n; k++) {
+      const i = base + k * strides[a];
+      const level = failureLevel(elementRatio(actual.data[i], expected.y64[i], expected.bound[i], expected.mayOverflow?.[i] === 1));
+      lo = Math.min(lo, level);
+      hi = Math.max(hi, level);
+    }
+    return hi - lo;
+  });
+  const ranked = dims.map((_, a) => a).sort((a, b) => spread[b] - spread[a] || Number(dims[b] > 1) - Number(dims[a] > 1) || b - a);
+  const fallback = defaultSliceAxes(dims.length);
+  // Another axis only where the error varies more along it than along any default axis.
+  const fallbackSpread = Math.max(...fallback.map((a) => spread[a]));
+  const first = ranked.find((a) => !fallback.includes(a) && spread[a] > fallbackSpread);
+  if (first === undefined) return fallback;
+  const second = ranked.find((a) => a !== first)!;
+  return [first, second].sort((a, b) => a - b);
+}
+
+/** The MismatchSlice through element `flat` (see its comment), along `axes` (default: those where the error varies most). */
+export function sliceAround(actual: Tensor, expected: Expected, flat: number, max = SLICE_MAX, axes: number[] = chooseSliceAxes(actual, expected, flat)): MismatchSlice {
+  const dims = expected.dims;
+  const index = unravel(flat, dims);
+  const strides = dims.map((_, a) => dims.slice(a + 1).reduce((p, d) => p * d, 1));
+  const [rowAxis, colAxis] = axes.length === 2 ? axes : [undefined, axes[0]];
+  const rowsAll = rowAxis === undefined ? 1 : dims[rowAxis];
+  const colsAll = dims[colAxis!];
   const start = (pos: number, n: number) => Math.max(0, Math.min(pos - Math.floor(max / 2), n - max));
-  const rowStart = planeAxes === 2 ? start(index[lead], rowsAll) : 0;
-  const colStart = start(index[dims.length - 1], colsAll);
+  const rowStart = rowAxis === undefined ? 0 : start(index[rowAxis], rowsAll);
+  const colStart = start(index[colAxis!], colsAll);
   const rows = Math.min(rowsAll, max);
   const cols = Math.min(colsAll, max);
-  const planeBase = flat - (planeAxes === 2 ? index[lead] * colsAll : 0) - index[dims.length - 1];
-  const out: MismatchSlice = { fixed: index.slice(0, lead), rowStart, colStart, rows, cols, actual: [], expected: [], bound: [] };
+  const rowStride = rowAxis === undefined ? 0 : strides[rowAxis];
+  const colStride = strides[colAxis!];
+  const planeBase = flat - (rowAxis === undefined ? 0 : index[rowAxis] * rowStride) - index[colAxis!] * colStride;
+  const fallback = defaultSliceAxes(dims.length);
+  const isDefault = axes.length === fallback.length && axes.every((a, i) => a === fallback[i]);
+  const out: MismatchSlice = {
+    fixed: index.filter((_, a) => !axes.includes(a)), rowStart, colStart, rows, cols, actual: [], expected: [], bound: [],
+    ...(isDefault ? {} : { axes: [rowAxis ?? colAxis!, colAxis!] as [number, number] }),
+  };
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
-      const i = planeBase + (rowStart + r) * colsAll + colStart + c;
+      const i = planeBase + (rowStart + r) * rowStride + (colStart + c) * colStride;
       out.actual.push(actual.data[i]);
       out.expected.push(expected.y64[i]);
       out.bound.push(expected.bound[i]);

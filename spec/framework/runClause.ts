@@ -33,6 +33,24 @@ export interface RunClauseOptions {
 
 export type ClauseStatus = 'passed' | 'failed' | 'unsupported';
 
+/**
+ * A replay path that does not fit the clause's arbitrary at this seed: the caller's mistake (a path
+ * from another clause or seed, mistyped, or printed by an older convspec whose generators differ),
+ * never a verdict on the implementation. Front ends report it as a usage error.
+ */
+export class ReplayPathError extends Error {
+  constructor(readonly clauseId: string, readonly seed: number, readonly path: string, reason: string) {
+    super(
+      `--path ${path} does not fit clause ${clauseId} at seed ${seed}: ${reason}. A path replays only with the clause and ` +
+        `seed it was printed with, by the convspec version that printed it; run the clause without --path for a current replay line`,
+    );
+    this.name = 'ReplayPathError';
+  }
+}
+
+/** fast-check's own words when a path walks off the shrink tree (fast-check/lib/check/runner/utils/PathWalker.js). */
+const WRONG_PATH = /^Unable to replay, got (wrong|invalid) path=/;
+
 export interface ClauseOutcome {
   id: string;
   title: string;
@@ -81,7 +99,7 @@ export async function runClause(clause: Clause<any>, subject: Subject, options: 
       throw asJudged(e);
     }
   });
-  const { result: details, precision } = await withPrecision(() => fc.check(property, {
+  const checking = withPrecision(() => fc.check(property, {
     seed,
     path: options.path,
     numRuns: runs,
@@ -91,6 +109,17 @@ export async function runClause(clause: Clause<any>, subject: Subject, options: 
     examples: (clause.examples ?? []).map((e) => [e] as [unknown]),
     endOnFailure: false,
   }));
+  const { result: details, precision } = await checking.catch((e: unknown) => {
+    // Only fast-check's path walker says this, and only when given a path: the path is at fault.
+    if (options.path !== undefined && e instanceof Error && WRONG_PATH.test(e.message)) {
+      throw new ReplayPathError(clause.id, seed, options.path, 'a step of it leads past the last smaller case');
+    }
+    throw e;
+  });
+  if (options.path !== undefined && !details.failed && details.numRuns === 0 && details.numSkips === 0) {
+    // Its last step points past the end of the smaller cases: fast-check ran nothing, which is no pass.
+    throw new ReplayPathError(clause.id, seed, options.path, 'its last step selects no case');
+  }
   const skipped = Object.fromEntries(ctx.skipped);
   const durationMs = Date.now() - started;
   const common = { ...base, numRuns: details.numRuns, numSkips: details.numSkips, durationMs, skipped, ...(precision ? { precision } : {}) };

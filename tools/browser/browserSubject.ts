@@ -19,6 +19,7 @@ import { TargetError } from '../hosts/loadModule';
 import { sanitizeSupports, SupportsError } from '../hosts/supports';
 import { launchBrowser, type LaunchedBrowser } from './launch';
 import { startPageServer, type PageServer } from './server';
+import { RAN_IN } from '../report/targetName';
 import { jsonFaithful, type WireLoaded, type WireReply, type WireTensor } from './page/wire';
 
 /**
@@ -209,7 +210,7 @@ export async function openBrowserSubject(module: BrowserModule, options: Browser
   }
 
   return {
-    name: `${first.loaded.name} — in ${browserDescription(launched!)}`,
+    name: `${first.loaded.name}${RAN_IN}${browserDescription(launched!)}`,
     supports,
     async run(op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes) {
       const live = await livePage();

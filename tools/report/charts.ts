@@ -5,7 +5,7 @@
  * use with a dynamic import, so commands that write no HTML never load them.
  */
 import type { MismatchSlice } from '../../spec/framework/compare';
-import { elementRatio } from '../../spec/framework/compare';
+import { defaultSliceAxes, elementRatio } from '../../spec/framework/compare';
 import { binLowerEdge, type PrecisionSummary } from '../../spec/framework/precision';
 
 type VegaLiteSpec = Record<string, unknown>;
@@ -49,6 +49,16 @@ export function coarseBins(p: PrecisionSummary, factor = 5): { lo: number; hi: n
     }));
 }
 
+/** Histogram bins outside the bound (|error|/bound > 1) are drawn in this colour, the rest in WITHIN_COLOUR. */
+export const FAILING_COLOUR = '#d62728';
+export const WITHIN_COLOUR = '#4c78a8';
+/** The bound, a rule at |error|/bound = 1 on every profile. */
+const boundRule = { data: { values: [{ x: 1 }] }, mark: { type: 'rule', color: FAILING_COLOUR, strokeDash: [4, 3], strokeWidth: 1.5 }, encoding: { x: { field: 'x', type: 'quantitative' } } };
+/** Bins start on quarter decades, so 1 is an edge: a bin from 1 up holds only ratios ≥ 1. */
+const outside = (b: { lo: number }) => b.lo >= 1;
+
+const PROFILE_HEIGHT = 180;
+
 const ratioAxis = (title: string) => ({ type: 'quantitative', scale: { type: 'log' }, axis: { title, format: '.0e', grid: true } });
 
 function exactNote(p: PrecisionSummary): string {
@@ -60,22 +70,36 @@ function exactNote(p: PrecisionSummary): string {
 
 /** The overall precision profile: share of judged elements per |error|/bound bin, log axis, the bound at 1. */
 export function overallProfileSpec(p: PrecisionSummary, title: string): VegaLiteSpec {
-  const bins = coarseBins(p).map((b) => ({ ...b, share: b.count / p.elements }));
+  const sides = { within: 'within the bound (≤ 1)', outside: 'outside the bound (> 1)' };
+  const bins = coarseBins(p).map((b) => ({ ...b, share: b.count / p.elements, side: outside(b) ? sides.outside : sides.within }));
+  // Only the sides present, so a passing profile shows no failing colour, not even in its legend.
+  const present = [sides.within, sides.outside].filter((side) => bins.some((b) => b.side === side));
   return {
     title: { text: title, subtitle: `median ${fmt(p.median)}, max ${fmt(p.max)}; ${exactNote(p)}; ≤ 1 passes` },
     width: 560,
-    height: 180,
+    height: PROFILE_HEIGHT,
     layer: [
       {
         data: { values: bins },
-        mark: { type: 'rect', color: '#4c78a8' },
+        mark: { type: 'rect' },
         encoding: {
           x: { field: 'lo', ...ratioAxis('|error| / bound (log axis)') },
           x2: { field: 'hi' },
           y: { field: 'share', type: 'quantitative', axis: { title: 'share of elements', format: '.1~%' } },
+          color: {
+            field: 'side', type: 'nominal',
+            scale: { domain: present, range: present.map((side) => (side === sides.outside ? FAILING_COLOUR : WITHIN_COLOUR)) },
+            legend: { title: null, orient: 'top-right', labelLimit: 240 },
+          },
         },
       },
-      { data: { values: [{ x: 1 }] }, mark: { type: 'rule', color: '#d62728', strokeDash: [4, 3], strokeWidth: 1.5 }, encoding: { x: { field: 'x', type: 'quantitative' } } },
+      {
+        // A strip under every failing bin: a tail of a few elements in millions has no visible height.
+        data: { values: bins.filter(outside) },
+        mark: { type: 'rect', color: FAILING_COLOUR },
+        encoding: { x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' }, y: { value: PROFILE_HEIGHT }, y2: { value: PROFILE_HEIGHT - 5 } },
+      },
+      boundRule,
     ],
   };
 }
@@ -83,24 +107,27 @@ export function overallProfileSpec(p: PrecisionSummary, title: string): VegaLite
 /** One row per clause: where its elements fall on the |error|/bound axis (colour = share of the clause's elements). */
 export function clauseProfileSpec(rows: { clause: string; precision: PrecisionSummary }[]): VegaLiteSpec {
   const values = rows.flatMap(({ clause, precision }) => coarseBins(precision).map((b) => ({ clause, ...b, share: b.count / precision.elements })));
+  const shareColour = (scheme: string, title: string) => ({ field: 'share', type: 'quantitative', scale: { type: 'sqrt', scheme, domain: [0, 1] }, legend: { title, format: '.0%' } });
   const order = [...rows].sort((a, b) => b.precision.max - a.precision.max).map((r) => r.clause);
   return {
     title: { text: 'Precision profile by clause', subtitle: 'share of each clause’s judged elements per |error|/bound bin; sorted by the largest ratio; the bound is the dashed line at 1' },
     width: 560,
     height: { step: 14 },
     layer: [
-      {
-        data: { values },
+      ...[false, true].map((failing) => ({
+        // Bins within the bound in blues, those outside it in reds: the failing tail stands apart.
+        data: { values: values.filter((b) => outside(b) === failing) },
         mark: { type: 'rect' },
         encoding: {
           y: { field: 'clause', type: 'nominal', sort: order, axis: { title: null, labelLimit: 260 } },
           x: { field: 'lo', ...ratioAxis('|error| / bound (log axis)') },
           x2: { field: 'hi' },
-          color: { field: 'share', type: 'quantitative', scale: { type: 'sqrt', scheme: 'blues', domain: [0, 1] }, legend: { title: 'share', format: '.0%' } },
+          color: failing ? shareColour('reds', 'share outside') : shareColour('blues', 'share within'),
         },
-      },
-      { data: { values: [{ x: 1 }] }, mark: { type: 'rule', color: '#d62728', strokeDash: [4, 3], strokeWidth: 1.5 }, encoding: { x: { field: 'x', type: 'quantitative' } } },
+      })),
+      boundRule,
     ],
+    resolve: { scale: { color: 'independent' } },
   };
 }
 
@@ -123,7 +150,7 @@ export function comparedProfileSpec(rows: { target: string; precision: Precision
           color: { field: 'target', type: 'nominal', legend: { title: null, orient: 'bottom', columns: 2, labelLimit: 400 } },
         },
       },
-      { data: { values: [{ x: 1 }] }, mark: { type: 'rule', color: '#d62728', strokeDash: [4, 3], strokeWidth: 1.5 }, encoding: { x: { field: 'x', type: 'quantitative' } } },
+      boundRule,
     ],
   };
 }
@@ -144,6 +171,15 @@ const RATIO_BANDS = [
   { upTo: Infinity, label: '> 1000 or non-finite', color: '#a50f15' },
 ];
 
+/** The name of axis `a` of a rank-`rank` output (ONNX layout N, C, then the spatial axes). */
+export function axisName(a: number, rank: number): string {
+  if (a === 0) return 'N (batch)';
+  if (a === 1) return 'C (channels)';
+  const spatial = rank - 2;
+  const names = ['D (depth)', 'H (height)', 'W (width)'];
+  return spatial <= 3 ? names[3 - spatial + a - 2] : `spatial axis ${a - 2}`;
+}
+
 /**
  * Heat maps of the failing slice: actual, expected (same colour scale) and |error|/bound (threshold
  * colours, red above 1), with the worst element outlined.
@@ -153,7 +189,11 @@ export function sliceHeatmapSpec(slice: MismatchSlice, worst: number[] | undefin
   const finite = [...slice.actual, ...slice.expected].filter((v) => Number.isFinite(v));
   const lo = finite.length ? Math.min(...finite) : 0;
   const hi = finite.length ? Math.max(...finite) : 1;
-  const rowAxis = worst && worst.length - slice.fixed.length === 2;
+  // Which axes the rows and columns run along: the slice says so, or it is the default for the rank.
+  const rank = worst?.length ?? slice.fixed.length + (slice.axes ? 2 : 0);
+  const axes = slice.axes ?? (worst ? defaultSliceAxes(worst.length) : undefined);
+  const rowAxis = axes && axes.length === 2 ? axes[0] : undefined;
+  const colAxis = axes ? axes[axes.length - 1] : undefined;
   for (let r = 0; r < slice.rows; r++) {
     for (let c = 0; c < slice.cols; c++) {
       const i = r * slice.cols + c;
@@ -167,12 +207,12 @@ export function sliceHeatmapSpec(slice: MismatchSlice, worst: number[] | undefin
       });
     }
   }
-  const worstCell = worst ? [{ row: rowAxis ? worst[worst.length - 2] : 0, col: worst[worst.length - 1] }] : [];
+  const worstCell = worst && colAxis !== undefined ? [{ row: rowAxis !== undefined ? worst[rowAxis] : 0, col: worst[colAxis] }] : [];
   const cell = Math.max(6, Math.min(18, Math.floor(220 / Math.max(slice.rows, slice.cols))));
   const size = { width: { step: cell }, height: { step: cell } };
   const xy = {
-    x: { field: 'col', type: 'ordinal', axis: { title: 'last axis', labelAngle: 0, labelOverlap: true } },
-    y: { field: 'row', type: 'ordinal', axis: { title: rowAxis ? 'second-last axis' : null, labelOverlap: true } },
+    x: { field: 'col', type: 'ordinal', axis: { title: colAxis !== undefined ? axisName(colAxis, rank) : 'last axis', labelAngle: 0, labelOverlap: true } },
+    y: { field: 'row', type: 'ordinal', axis: { title: rowAxis !== undefined ? axisName(rowAxis, rank) : null, labelOverlap: true } },
   };
   const outline = { data: { values: worstCell }, mark: { type: 'rect', fill: null, stroke: '#000', strokeWidth: 2 }, encoding: xy };
   const panel = (field: string, title: string, color: Record<string, unknown>) => ({

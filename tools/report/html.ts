@@ -5,12 +5,13 @@
  * table script (tableScript.ts, by hash) to run. Everything from the report is HTML-escaped.
  */
 import { createHash } from 'node:crypto';
-import { formatWindow } from '../../spec/framework/compare';
+import { formatWindow, type MismatchSlice } from '../../spec/framework/compare';
 import { formatRatio, type PrecisionSummary } from '../../spec/framework/precision';
 import { compactCounterexample } from './format';
 import type { CaseResult, ClauseResult, VerifyReport } from './report';
-import { clauseProfileSpec, comparedProfileSpec, overallProfileSpec, renderSvg, sliceHeatmapSpec } from './charts';
+import { axisName, clauseProfileSpec, comparedProfileSpec, overallProfileSpec, renderSvg, sliceHeatmapSpec } from './charts';
 import { TABLE_SCRIPT } from './tableScript';
+import { RAN_IN, shortTargetName } from './targetName';
 
 /** Heat maps drawn per report at most (each failing clause or case with a slice). */
 export const MAX_HEATMAPS = 12;
@@ -52,6 +53,13 @@ function keyValues(rows: [string, string][]): string {
   return `<table class="kv"><tbody>${rows.map(([k, v]) => `<tr><th scope="row">${e(k)}</th><td>${v}</td></tr>`).join('')}</tbody></table>`;
 }
 
+/** The implementation's name and, apart, where it ran (a browser, its version and flags): the title shows only the short name. */
+function nameRows(name: string): [string, string][] {
+  const cut = name.indexOf(RAN_IN);
+  if (cut < 0) return [['name', e(name)]];
+  return [['name', e(name.slice(0, cut))], ['ran in', `<code>${e(name.slice(cut + RAN_IN.length))}</code>`]];
+}
+
 function header(r: VerifyReport): string {
   const v = verdict(r);
   const t = r.summary.clauses;
@@ -65,7 +73,7 @@ function header(r: VerifyReport): string {
 <div class="verdict ${v.cls}"><strong>${e(v.text)}</strong>: clauses ${t.passed} passed, ${t.failed} failed, ${t.unsupported} ${r.target.kind === 'judge' ? 'skipped' : 'unsupported'}${c.passed + c.failed + c.unsupported > 0 ? `; cases ${c.passed} passed, ${c.failed} failed, ${c.unsupported} skipped` : ''}</div>
 <div class="cols">
 <section><h3>Target</h3>${keyValues([
-    ['name', e(r.target.name)],
+    ...nameRows(r.target.name),
     ['kind', e(r.target.kind)],
     ...(r.target.args ? ([['arguments', `<code>${e(r.target.args)}</code>`]] as [string, string][]) : []),
     ['convspec', e(r.convspecVersion)],
@@ -118,6 +126,18 @@ function anchor(r: VerifyReport, id: string): string {
   return `r${anchors.get(r)}-${id.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
 }
 
+/** Where the heat map's slice lies: the fixed indices, and the axes and ranges of its rows and columns. */
+function sliceWhere(s: MismatchSlice, rank: number | undefined): string {
+  const range = (start: number, n: number) => `${start}–${start + n - 1}`;
+  if (!s.axes || rank === undefined) {
+    return `${s.fixed.length ? `[${s.fixed.join(', ')}, …]` : 'the output'}, rows ${range(s.rowStart, s.rows)}, columns ${range(s.colStart, s.cols)}`;
+  }
+  const [ra, ca] = s.axes;
+  let k = 0;
+  const index = Array.from({ length: rank }, (_, a) => (a === ra ? 'rows' : a === ca ? 'columns' : String(s.fixed[k++])));
+  return `[${index.join(', ')}]: rows along ${axisName(ra, rank)} ${range(s.rowStart, s.rows)}, columns along ${axisName(ca, rank)} ${range(s.colStart, s.cols)} (the axes where the error varies most)`;
+}
+
 async function failureBlock(r: VerifyReport, c: ClauseResult, budget: { heatmaps: number }): Promise<string> {
   const parts = [`<article class="failure" id="${e(anchor(r, c.id))}"><h4><code>${e(c.id)}</code> — ${e(c.title)} <span class="cat">[${e(c.category)}]</span></h4>`];
   const detail = async (x: { error?: string; mismatch?: CaseResult['mismatch']; replay?: string; counterexample?: string; source?: string }, label?: string) => {
@@ -131,7 +151,7 @@ async function failureBlock(r: VerifyReport, c: ClauseResult, budget: { heatmaps
     if (x.mismatch?.slice && budget.heatmaps > 0) {
       budget.heatmaps--;
       const s = x.mismatch.slice;
-      const where = `${s.fixed.length ? `[${s.fixed.join(', ')}, …]` : 'the output'}, rows ${s.rowStart}–${s.rowStart + s.rows - 1}, columns ${s.colStart}–${s.colStart + s.cols - 1}`;
+      const where = sliceWhere(s, x.mismatch.worst?.index.length);
       out.push(`<figure class="heat"><figcaption>the failing slice: ${e(where)}; the worst element outlined</figcaption>${await renderSvg(sliceHeatmapSpec(s, x.mismatch.worst?.index))}</figure>`);
     }
     if (x.replay) out.push(`<p>replay: <code class="replay">${e(x.replay)}</code></p>`);
@@ -218,7 +238,7 @@ export async function renderHtmlReport(input: HtmlInput): Promise<string> {
         .map((s) => `<tr><td>${e(s.name)}</td><td class="st ${s.status === 'passed' ? 'passed' : s.status === 'empty' ? 'unsupported' : 'failed'}">${e(s.status)}</td><td>${e(s.summary)}</td><td>${(s.durationMs / 1000).toFixed(1)} s</td></tr>`)
         .join('')}</tbody></table>`
     : '';
-  const profiles = input.sections.filter((s) => s.report.summary.precision).map((s) => ({ target: s.heading ?? s.report.target.name, precision: s.report.summary.precision! }));
+  const profiles = input.sections.filter((s) => s.report.summary.precision).map((s) => ({ target: s.heading ?? shortTargetName(s.report.target), precision: s.report.summary.precision! }));
   const compared = profiles.length > 1 ? `<h2>Precision</h2><figure>${await renderSvg(comparedProfileSpec(profiles))}</figure>` : '';
   return `<!DOCTYPE html>
 <html lang="en">

@@ -60,6 +60,8 @@ const slice = {
     actual: { type: 'array', items: num },
     expected: { type: 'array', items: num },
     bound: { type: 'array', items: num },
+    // Added in version 1 (optional): the rows' and columns' axes when they are not the last two.
+    axes: { type: 'array', items: { type: 'integer', minimum: 0 }, minItems: 2, maxItems: 2 },
   },
 };
 const mismatch = {

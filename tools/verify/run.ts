@@ -10,7 +10,7 @@ import { makeContext, type Clause } from '../../spec/framework/clause';
 import { caseId } from '../../spec/framework/caseId';
 import { MismatchError } from '../../spec/framework/compare';
 import { precisionRecorder, RatioHistogram } from '../../spec/framework/precision';
-import { DEFAULT_SEED, MAX_DEPTH, MAX_RUNS, runClause, thrownMessage, type ClauseOutcome } from '../../spec/framework/runClause';
+import { DEFAULT_SEED, MAX_DEPTH, MAX_RUNS, ReplayPathError, runClause, thrownMessage, type ClauseOutcome } from '../../spec/framework/runClause';
 import { isOwnSkip } from '../../spec/framework/skip';
 import { fixturesClause, fixturesOrt } from '../../spec/properties/fixtures';
 import { FixtureError, loadManifest } from '../fixtures/read';
@@ -57,6 +57,8 @@ export async function runPropertyClause(clause: Clause<any>, subject: GuardedSub
     outcome = await runClause(clause, subject, { seed, path: options.path, runs: options.runs, depth: options.depth, replay: (id, s, p) => replay(id, s, p) });
   } catch (e) {
     if (e instanceof FixtureError) throw new VerifyEnvironmentError(`the fixtures changed or vanished during the run: ${e.message}`);
+    // A --path that does not fit the clause is the caller's mistake (exit 2), not the implementation's.
+    if (e instanceof ReplayPathError) throw new VerifyArgumentError(e.message);
     // The clause itself could not run (e.g. its arbitrary threw): never a pass.
     return {
       id: clause.id, title: clause.title, category: clause.category, status: 'failed', numRuns: 0, numSkips: 0, seed, durationMs: 0, skipped: {},

@@ -15,6 +15,7 @@ import { VerifyArgumentError, VerifyEnvironmentError } from '../../verify/run';
 import { setExitCode } from '../exitCode';
 import { UsageError } from '../../terminal/usage';
 import { writeHtmlReport } from '../../report/writeHtml';
+import { reportTitle } from '../../report/targetName';
 import { checkReportFiles, writeReportFile } from '../../report/writeReport';
 import { parseMinSupported } from './verify';
 
@@ -69,7 +70,7 @@ export function registerJudge(program: Command): void {
       process.stdout.write(formatReport(report));
       if (flags.json) await writeReportFile(flags.json, reportToJson(report), '--json');
       if (flags.junit) await writeReportFile(flags.junit, toJUnit(report), '--junit');
-      if (flags.html) await writeHtmlReport(flags.html, { title: `convspec judge — ${report.target.name}`, sections: [{ report }] });
+      if (flags.html) await writeHtmlReport(flags.html, { title: reportTitle('judge', report), sections: [{ report }] });
       setExitCode(report.summary.conformant ? 0 : 1);
     });
 }

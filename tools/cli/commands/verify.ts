@@ -23,6 +23,7 @@ import { findBundledTarget } from '../../targets/registry';
 import { EXIT_NOTHING_SELECTED, setExitCode } from '../exitCode';
 import { UsageError } from '../../terminal/usage';
 import { writeHtmlReport } from '../../report/writeHtml';
+import { reportTitle } from '../../report/targetName';
 import { checkReportFiles, writeReportFile } from '../../report/writeReport';
 
 export interface VerifyFlags {
@@ -217,7 +218,7 @@ export async function runVerify(modulePath: string | undefined, flags: VerifyFla
   process.stdout.write(formatReport(report));
   if (flags.json) await writeReportFile(flags.json, reportToJson(report), '--json');
   if (flags.junit) await writeReportFile(flags.junit, toJUnit(report), '--junit');
-  if (flags.html) await writeHtmlReport(flags.html, { title: `convspec verify — ${report.target.name}`, sections: [{ report }] });
+  if (flags.html) await writeHtmlReport(flags.html, { title: reportTitle('verify', report), sections: [{ report }] });
   return report.summary.nothingSelected ? EXIT_NOTHING_SELECTED : report.summary.conformant ? 0 : 1;
 }
 
