@@ -61,6 +61,9 @@ describe('the packed tarball', () => {
       'dist/impl/index.js', 'dist/impl/index.d.ts', 'dist/tools/cli/main.js', 'dist/tools/adapters/onnxruntime.js',
       'dist/api/verify.js', 'dist/api/verify.d.ts', 'dist/api/arbitraries.js', 'dist/api/arbitraries.d.ts',
       'dist/api/tolerance.js', 'dist/api/tolerance.d.ts', 'dist/api/vitest.mjs', 'dist/api/vitest.d.mts',
+      // The bundled targets' files (tools/targets/registry.ts): tfjs-cpu's module, the Python --cmd programs.
+      'dist/tools/adapters/tfjs.js', 'dist/tools/adapters/tfjsWasm.js', 'dist/tools/adapters/ortWebWasm.js', 'dist/tools/adapters/ortOptimized.js',
+      'tools/adapters/python/convspec_numpy.py', 'tools/adapters/python/convspec_torch.py', 'tools/adapters/python/protocol.py', 'tools/adapters/python/geometry.py',
     ]) expect(files, needed).toContain(needed);
     const unwanted = files.filter((f) =>
       /\.map$/.test(f) || (/\.[mc]?ts$/.test(f) && !/\.d\.[mc]?ts$/.test(f)) || /(^|\/)test\//.test(f) || /\.test\./.test(f) ||
