@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 'use strict';
-// The CLI is compiled TypeScript; `npm ci` builds it (the `prepare` script).
+// The CLI is compiled TypeScript: the package ships it built; a checkout builds it with `npm run build`.
 let main;
 try {
   main = require('../dist/tools/cli/main.js');
 } catch (err) {
   if (err && err.code === 'MODULE_NOT_FOUND' && String(err.message).includes('dist/tools/cli/main')) {
-    process.stderr.write('convspec: the CLI is not built yet; run `npm run build` (npm ci does it for you).\n');
+    process.stderr.write('convspec: the CLI is not built yet; run `npm run build` (in a checkout of the repository, after `npm ci`).\n');
     process.exit(2);
   }
   throw err;

@@ -81,7 +81,8 @@ export function pack(repo: string, dest: string): PackResult {
 /**
  * Writes a consumer project in `dir` that depends on the packed convspec and on `devDeps` (name →
  * exact version, present in the repository's lockfile), and installs it offline. onnxruntime-node's
- * CUDA download is skipped as the README tells users to.
+ * CUDA download is skipped as the README tells users to: ONNXRUNTIME_NODE_INSTALL=skip in the
+ * environment of the install (no .npmrc key, which npm 11 warns about on every npx).
  */
 export function installConsumer(repo: string, dir: string, packed: PackResult, devDeps: Record<string, string>): void {
   const repoPkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')) as { name: string; version: string; dependencies: Record<string, string>; peerDependencies?: Record<string, string>; peerDependenciesMeta?: Record<string, { optional?: boolean }>; bin?: Record<string, string>; license?: string; engines?: Record<string, string> };
@@ -103,7 +104,6 @@ export function installConsumer(repo: string, dir: string, packed: PackResult, d
   }
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
   fs.writeFileSync(path.join(dir, 'package-lock.json'), JSON.stringify({ name: pkg.name, version: pkg.version, lockfileVersion: 3, requires: true, packages }, null, 2));
-  fs.writeFileSync(path.join(dir, '.npmrc'), 'onnxruntime-node-install=skip\n');
   execFileSync('npm', ['ci', '--offline', '--no-audit', '--no-fund', '--loglevel=error'], {
     cwd: dir,
     env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' },

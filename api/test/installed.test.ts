@@ -27,10 +27,10 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(VITEST|CONVSPEC_|NODE_OPTIONS$|TEST$)/.test(k)));
 }
 
-/** Runs a command in the consumer project; resolves when it ends (several run at once: see describe.concurrent). */
-function runIn(cmd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs a command in the consumer project (or `cwd`); resolves when it ends (several run at once: see describe.concurrent). */
+function runIn(cmd: string, args: string[], cwd: string = consumer): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: consumer, env: { ...cleanEnv(), NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd, env: { ...cleanEnv(), NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -61,6 +61,9 @@ describe('the packed tarball', () => {
       'dist/impl/index.js', 'dist/impl/index.d.ts', 'dist/tools/cli/main.js', 'dist/tools/adapters/onnxruntime.js',
       'dist/api/verify.js', 'dist/api/verify.d.ts', 'dist/api/arbitraries.js', 'dist/api/arbitraries.d.ts',
       'dist/api/tolerance.js', 'dist/api/tolerance.d.ts', 'dist/api/vitest.mjs', 'dist/api/vitest.d.mts',
+      // The bundled targets' files (tools/targets/registry.ts): tfjs-cpu's module, the Python --cmd programs.
+      'dist/tools/adapters/tfjs.js', 'dist/tools/adapters/tfjsWasm.js', 'dist/tools/adapters/ortWebWasm.js', 'dist/tools/adapters/ortOptimized.js',
+      'tools/adapters/python/convspec_numpy.py', 'tools/adapters/python/convspec_torch.py', 'tools/adapters/python/protocol.py', 'tools/adapters/python/geometry.py',
     ]) expect(files, needed).toContain(needed);
     const unwanted = files.filter((f) =>
       /\.map$/.test(f) || (/\.[mc]?ts$/.test(f) && !/\.d\.[mc]?ts$/.test(f)) || /(^|\/)test\//.test(f) || /\.test\./.test(f) ||
@@ -181,5 +184,35 @@ describe.concurrent('installed into a fresh project', () => {
     expect(message).toContain('<-- outside');
     expect(message).toMatch(/replay: CONVSPEC_CLAUSE=convT\.numeric\.withinBound CONVSPEC_SEED=20261128 CONVSPEC_PATH=\S+ npx vitest run broken\.test\.mjs/);
     expect(r.code).toBe(1);
+  });
+
+  // Bundled targets find their runtime packages in the user's project (tools/adapters/runtimePackages.ts).
+  it('`targets` and `verify --target ort` run from the installed tarball through npx', async () => {
+    const [targets, ort] = await Promise.all([
+      runIn('npx', ['--offline', 'convspec', 'targets']),
+      runIn('npx', ['--offline', 'convspec', 'verify', '--target', 'ort', '--clause', 'fixtures.ort/onnx_convtranspose_1d']),
+    ]);
+    expect(targets.code, targets.stderr).toBe(0);
+    expect(targets.stdout).toMatch(/^ort +node +available +onnxruntime-node 1\.30\.0$/m);
+    expect(ort.stdout, ort.stderr).toMatch(/^CONFORMANT: 1 passed/m);
+    expect(ort.code).toBe(0);
+  });
+
+  it('a runtime missing from the project gets the exact install line; installed in the project, the target runs', async () => {
+    const pin = (name: string) => `${name}@${(JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies[name]}`;
+    const missing = await runIn(path.join(consumer, 'node_modules/.bin/convspec'), ['verify', '--target', 'tfjs-cpu', '--clause', 'conv.size.formula']);
+    expect(missing.stderr).toContain(`install them in your project with \`npm i -D ${pin('@tensorflow/tfjs-core')} ${pin('@tensorflow/tfjs-backend-cpu')}\``);
+    expect(missing.code).toBe(2);
+    // Another project with the tfjs packages (linked from this repository's node_modules: no network),
+    // running the consumer's convspec by path: convspec's own lookup cannot see them, the project's can.
+    const project = path.join(work, 'tfjs-project');
+    fs.mkdirSync(path.join(project, 'node_modules', '@tensorflow'), { recursive: true });
+    fs.writeFileSync(path.join(project, 'package.json'), '{"name":"tfjs-project","private":true}\n');
+    for (const p of ['tfjs-core', 'tfjs-backend-cpu']) fs.symlinkSync(path.join(repo, 'node_modules', '@tensorflow', p), path.join(project, 'node_modules', '@tensorflow', p), 'dir');
+    const inProject = (args: string[]) => runIn(path.join(consumer, 'node_modules/.bin/convspec'), args, project);
+    const [targets, tfjs] = await Promise.all([inProject(['targets']), inProject(['verify', '--target', 'tfjs-cpu', '--clause', 'conv.size.formula'])]);
+    expect(targets.stdout).toMatch(/^tfjs-cpu +node +available +@tensorflow\/tfjs-core 4\.22\.0, @tensorflow\/tfjs-backend-cpu 4\.22\.0$/m);
+    expect(tfjs.stdout, tfjs.stderr).toMatch(/^CONFORMANT: 1 passed/m);
+    expect(tfjs.code).toBe(0);
   });
 });

@@ -10,16 +10,22 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
 import { onnx } from 'onnx-proto';
 import { resolve as resolveGeometry } from '../../impl/resolve';
 import { isConvSpecError } from '../../impl/errors';
 import type { ConvTransposeAttributes, OpName, Tensor } from '../../impl/types';
 import type { ImplementationWithSupports, Supports } from '../../spec/framework/subject';
 import { buildModel, OPSET } from '../onnx/model';
+import { requireRuntime } from './runtimePackages';
 
+// From the user's project first, then convspec's own dependency (runtimePackages.ts); one instance for
+// every onnxruntime-node adapter, since the native binding must not be loaded twice.
+const loaded = requireRuntime<typeof Ort>('onnxruntime-node');
+/** onnxruntime-node as this process loaded it. */
+export const ort: typeof Ort = loaded.module;
 /** The onnxruntime-node version in use (read from its package, so an upgrade shows in fixtures' provenance). */
-export const ORT_VERSION: string = require('onnxruntime-node/package.json').version;
+export const ORT_VERSION: string = loaded.pkg.version;
 
 export type GraphOptimizationLevel = 'disabled' | 'basic' | 'extended' | 'layout' | 'all';
 
@@ -106,8 +112,8 @@ export function createOnnxRuntime(options: OnnxRuntimeOptions = {}): OnnxRuntime
   const maxCached = options.maxCachedSessions ?? 64;
   const constantWeights = options.constantWeights ?? false;
   const allowSpinning = options.allowSpinning ?? true;
-  const sessions = new Map<string, Promise<ort.InferenceSession>>();
-  const sessionOptions: ort.InferenceSession.SessionOptions = {
+  const sessions = new Map<string, Promise<Ort.InferenceSession>>();
+  const sessionOptions: Ort.InferenceSession.SessionOptions = {
     graphOptimizationLevel,
     intraOpNumThreads,
     interOpNumThreads: 1,
@@ -130,7 +136,7 @@ export function createOnnxRuntime(options: OnnxRuntimeOptions = {}): OnnxRuntime
     // A failed creation is not cached: the next call gets ORT's error afresh.
     created.catch(() => sessions.delete(key));
     while (sessions.size > maxCached) {
-      const [oldKey, old] = sessions.entries().next().value as [string, Promise<ort.InferenceSession>];
+      const [oldKey, old] = sessions.entries().next().value as [string, Promise<Ort.InferenceSession>];
       sessions.delete(oldKey);
       old.then((s) => s.release()).catch(() => undefined);
     }
@@ -140,10 +146,10 @@ export function createOnnxRuntime(options: OnnxRuntimeOptions = {}): OnnxRuntime
   async function run(op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes = {}): Promise<Tensor> {
     checkSizeCaps(op, x, w, b, attrs);
     if (constantWeights) return runWithConstantWeights(op, x, w, b, attrs);
-    let result: ort.InferenceSession.OnnxValueMapType;
+    let result: Ort.InferenceSession.OnnxValueMapType;
     try {
       const s = await session(cacheKey(op, attrs, x, w, b), op, x, w, b, attrs);
-      const feeds: Record<string, ort.Tensor> = {
+      const feeds: Record<string, Ort.Tensor> = {
         X: new ort.Tensor('float32', x.data, x.dims),
         W: new ort.Tensor('float32', w.data, w.dims),
       };
@@ -152,19 +158,19 @@ export function createOnnxRuntime(options: OnnxRuntimeOptions = {}): OnnxRuntime
     } catch (e) {
       throw asError(e, `onnxruntime ${op}`);
     }
-    const y = result.Y as ort.Tensor;
+    const y = result.Y as Ort.Tensor;
     // Copy out of ORT's buffer so the caller owns the data.
     return { dims: [...y.dims], data: Float32Array.from(y.data as Float32Array) };
   }
 
   /** One session per call: the weights are baked into the model. */
   async function runWithConstantWeights(op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes): Promise<Tensor> {
-    let s: ort.InferenceSession | undefined;
+    let s: Ort.InferenceSession | undefined;
     try {
       const model = buildModel({ op, attrs, xDims: x.dims, wDims: w.dims, bDims: b?.dims, constants: { w, b } });
       s = await ort.InferenceSession.create(model, sessionOptions);
       const result = await s.run({ X: new ort.Tensor('float32', x.data, x.dims) }, { logSeverityLevel: 4 });
-      const y = result.Y as ort.Tensor;
+      const y = result.Y as Ort.Tensor;
       return { dims: [...y.dims], data: Float32Array.from(y.data as Float32Array) };
     } catch (e) {
       throw asError(e, `onnxruntime ${op}`);
@@ -209,7 +215,7 @@ export function createOnnxRuntime(options: OnnxRuntimeOptions = {}): OnnxRuntime
 }
 
 /** Empties a session cache and releases every session in it (those whose creation failed are skipped). */
-export async function releaseSessions(sessions: Map<string, Promise<ort.InferenceSession>>): Promise<void> {
+export async function releaseSessions(sessions: Map<string, Promise<Ort.InferenceSession>>): Promise<void> {
   const all = [...sessions.values()];
   sessions.clear();
   await Promise.all(all.map((p) => p.then((s) => s.release()).catch(() => undefined)));

@@ -7,12 +7,12 @@
  *
  *   npx convspec verify ./dist/tools/adapters/onnxruntimeConstantWeights.js
  */
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
 import { onnx } from 'onnx-proto';
 import type { ConvTransposeAttributes, OpName, Tensor } from '../../impl/types';
 import type { ImplementationWithSupports } from '../../spec/framework/subject';
 import { buildModel } from '../onnx/model';
-import { ORT_SUPPORTS, ORT_VERSION } from './onnxruntime';
+import { ort, ORT_SUPPORTS, ORT_VERSION } from './onnxruntime';
 
 /** The one-node model of buildModel, with W (and B) moved from the inputs to initializers holding `w` (and `b`). */
 export function modelWithConstantWeights(op: OpName, attrs: ConvTransposeAttributes, x: Tensor, w: Tensor, b: Tensor | undefined): Uint8Array {
@@ -39,7 +39,7 @@ async function run(op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attr
   });
   try {
     const out = await session.run({ X: new ort.Tensor('float32', x.data, x.dims) }, { logSeverityLevel: 4 });
-    const y = out.Y as ort.Tensor;
+    const y = out.Y as Ort.Tensor;
     return { dims: [...y.dims], data: Float32Array.from(y.data as Float32Array) };
   } finally {
     await session.release();

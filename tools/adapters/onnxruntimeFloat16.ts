@@ -7,12 +7,12 @@
  *   npx convspec verify dist/tools/adapters/onnxruntimeFloat16.js
  */
 import { onnx } from 'onnx-proto';
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
 import { resolve as resolveGeometry } from '../../impl/resolve';
 import type { AnyTensor, ConvTransposeAttributes, OpName, TypedImplementation } from '../../impl/types';
 import type { Supports } from '../../spec/framework/subject';
 import { buildModel } from '../onnx/model';
-import { ORT_SUPPORTS, ORT_VERSION, releaseSessions } from './onnxruntime';
+import { ort, ORT_SUPPORTS, ORT_VERSION, releaseSessions } from './onnxruntime';
 
 /** What ORT's CPU float16 kernels are verified with: the bundled adapter's declaration, float16 tensors only. */
 export const ORT_FLOAT16_SUPPORTS: Supports = { ...ORT_SUPPORTS, dtypes: ['float16'] };
@@ -30,7 +30,7 @@ function asError(e: unknown, what: string): Error {
 }
 
 export function createOnnxRuntimeFloat16(): TypedImplementation & { supports: Supports; close(): Promise<void> } {
-  const sessions = new Map<string, Promise<ort.InferenceSession>>();
+  const sessions = new Map<string, Promise<Ort.InferenceSession>>();
   async function run(op: OpName, x: AnyTensor, w: AnyTensor, b: AnyTensor | undefined, attrs: ConvTransposeAttributes = {}): Promise<AnyTensor> {
     for (const [name, t] of [['X', x], ['W', w], ['B', b]] as const) {
       if (t && (t.dtype !== 'float16' || !(t.data instanceof Uint16Array))) throw new Error(`${name} must be a float16 tensor (this adapter declares dtypes ['float16'])`);
@@ -45,20 +45,20 @@ export function createOnnxRuntimeFloat16(): TypedImplementation & { supports: Su
       sessions.set(key, created);
       created.catch(() => sessions.delete(key));
       if (sessions.size > 64) {
-        const [oldKey, old] = sessions.entries().next().value as [string, Promise<ort.InferenceSession>];
+        const [oldKey, old] = sessions.entries().next().value as [string, Promise<Ort.InferenceSession>];
         sessions.delete(oldKey);
         old.then((s) => s.release()).catch(() => undefined);
       }
     }
-    let result: ort.InferenceSession.OnnxValueMapType;
+    let result: Ort.InferenceSession.OnnxValueMapType;
     try {
-      const feeds: Record<string, ort.Tensor> = { X: new ort.Tensor('float16', x.data as Uint16Array, x.dims), W: new ort.Tensor('float16', w.data as Uint16Array, w.dims) };
+      const feeds: Record<string, Ort.Tensor> = { X: new ort.Tensor('float16', x.data as Uint16Array, x.dims), W: new ort.Tensor('float16', w.data as Uint16Array, w.dims) };
       if (b) feeds.B = new ort.Tensor('float16', b.data as Uint16Array, b.dims);
       result = await (await created).run(feeds, { logSeverityLevel: 4 });
     } catch (e) {
       throw asError(e, `onnxruntime ${op} (float16)`);
     }
-    const y = result.Y as ort.Tensor;
+    const y = result.Y as Ort.Tensor;
     return { dims: [...y.dims], data: Uint16Array.from(y.data as Uint16Array), dtype: 'float16' };
   }
   return {

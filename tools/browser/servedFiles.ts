@@ -3,7 +3,8 @@
  * path to a file. The server listens on 127.0.0.1, which every local process (and, through DNS
  * rebinding, a web page elsewhere) can reach, so it must not become a file server for the disk:
  * - `/convspec/…`      convspec's browser build (dist/browser);
- * - `/node_modules/…`  the folders of the runtime packages a page loads (PACKAGE_FOLDERS);
+ * - `/node_modules/…`  the folders of the runtime packages a page loads (PACKAGE_FOLDERS), from wherever
+ *                      they are installed (the user's project first: tools/adapters/runtimePackages.ts);
  * - `/user/…`          the module of `verify --browser FILE`, and the files of its folder it may import
  *                      (MODULE_TYPES): never a dotfile or a file in a dot folder, never a file whose real
  *                      path (symbolic links followed) leaves the folder, and when the module sits in the
@@ -38,8 +39,8 @@ export type Lookup = { file: string } | { status: 400 | 404; message: string };
 export interface AllowListRoots {
   /** dist/browser of the package. */
   browserBuild: string;
-  /** The package's node_modules. */
-  nodeModules: string;
+  /** The folder of a runtime package (a PACKAGE_FOLDERS key), wherever it is installed; undefined when it is not. */
+  packageDir: (name: string) => string | undefined;
   /** The module given to `verify --browser FILE`, if any. */
   moduleFile?: string;
 }
@@ -120,7 +121,8 @@ export function allowList(roots: AllowListRoots): (rawUrl: string) => Lookup {
       const inPackage = rest.slice(scoped ? 2 : 1);
       const folders = PACKAGE_FOLDERS[name ?? ''];
       if (!folders || !folders.includes(inPackage[0])) return undefined;
-      return typed(fileInside(path.join(roots.nodeModules, name, inPackage[0]), inPackage.slice(1)));
+      const dir = roots.packageDir(name);
+      return dir ? typed(fileInside(path.join(dir, inPackage[0]), inPackage.slice(1))) : undefined;
     }
     if (top === 'user' && moduleDir) {
       // The module itself, as named on the command line (even a dotfile or a link: the user chose it).

@@ -5,7 +5,8 @@
  * - `/`            the harness page, with an import map for the runtimes;
  * - `/convspec/`   convspec's own browser build (dist/browser: the harness, the bundled browser
  *                  adapters, attribute resolution, the ONNX model encoder and its onnx-proto bundle);
- * - `/node_modules/` the runtimes' browser builds (onnxruntime-web, @tensorflow/*);
+ * - `/node_modules/` the runtimes' browser builds (onnxruntime-web, @tensorflow/*), from the user's project
+ *                  first, then convspec's location;
  * - `/user/`       the module given to `verify --browser FILE` and the files of its folder it may import.
  * servedFiles.ts holds that allow-list. It listens on 127.0.0.1 only, and answers only requests whose
  * Host is its own 127.0.0.1:PORT or localhost:PORT: a page elsewhere whose name a DNS rebinding points
@@ -15,21 +16,11 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { allowList, CONTENT_TYPES } from './servedFiles';
+import { convspecRoot, findRuntime } from '../adapters/runtimePackages';
+import { allowList, CONTENT_TYPES, PACKAGE_FOLDERS } from './servedFiles';
 
 /** The package root (package.json named convspec), from this file in tools/browser or dist/tools/browser. */
-export function packageRoot(): string {
-  let dir = __dirname;
-  for (let i = 0; i < 6; i++) {
-    try {
-      if (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).name === 'convspec') return dir;
-    } catch {
-      // no package.json here; go up
-    }
-    dir = path.dirname(dir);
-  }
-  throw new Error('convspec package root not found');
-}
+export const packageRoot = convspecRoot;
 
 /** The import map of the harness page: bare specifiers a browser module may import. */
 export const IMPORT_MAP = {
@@ -57,7 +48,9 @@ export interface PageServer {
 /** Starts the server on 127.0.0.1 (a free port). `moduleFile`: the module served at /user/ (see servedFiles.ts). */
 export async function startPageServer(moduleFile?: string): Promise<PageServer> {
   const root = packageRoot();
-  const lookup = allowList({ browserBuild: path.join(root, 'dist', 'browser'), nodeModules: path.join(root, 'node_modules'), moduleFile });
+  // Each runtime from the user's project first, then convspec's location, found once per page server.
+  const dirs = new Map(Object.keys(PACKAGE_FOLDERS).map((name) => [name, findRuntime(name)?.dir]));
+  const lookup = allowList({ browserBuild: path.join(root, 'dist', 'browser'), packageDir: (name) => dirs.get(name), moduleFile });
   let ownHosts = new Set<string>();
   const server = http.createServer((req, res) => {
     const send = (status: number, type: string, body: string | Uint8Array) => {

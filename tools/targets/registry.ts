@@ -5,8 +5,8 @@
  * program, a browser module), so a bundled target is verified exactly like a user's adapter.
  */
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { findRuntime, RuntimeMissingError, testedVersion } from '../adapters/runtimePackages';
 import { findBrowser } from '../browser/findBrowser';
 import type { BrowserFeatures } from '../browser/probe';
 import { packageRoot } from '../browser/server';
@@ -54,12 +54,12 @@ export function findBundledTarget(name: string): (BundledTarget & { file?: strin
 }
 
 
+/** "name version", with the version convspec was tested with when the one found differs. */
 function npmVersion(pkg: string): string | undefined {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(packageRoot(), 'node_modules', pkg, 'package.json'), 'utf8')).version;
-  } catch {
-    return undefined;
-  }
+  const found = findRuntime(pkg);
+  if (!found) return undefined;
+  const tested = testedVersion(pkg);
+  return tested && tested !== found.version ? `${found.version} (tested with ${tested})` : found.version;
 }
 
 /** Interpreters tried for python targets, in order: CONVSPEC_PYTHON, python3 on PATH, Debian's /usr/bin/python3. */
@@ -114,7 +114,7 @@ export function targetStatus(t: BundledTarget & { file?: string }, features?: Br
   const versions = t.needs.map((p) => [p, npmVersion(p)] as const);
   const missing = versions.filter(([, v]) => !v).map(([p]) => p);
   const parts: string[] = versions.filter(([, v]) => v).map(([p, v]) => `${p} ${v}`);
-  let why = missing.length > 0 ? `npm package${missing.length > 1 ? 's' : ''} not installed: ${missing.join(', ')} (npm install ${missing.join(' ')})` : undefined;
+  let why = missing.length > 0 ? new RuntimeMissingError(missing).message : undefined;
   if (t.where === 'chromium') {
     const found = findBrowser();
     if ('missing' in found) why ??= found.missing;
