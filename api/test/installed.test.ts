@@ -109,6 +109,13 @@ describe.concurrent('installed into a fresh project', () => {
     expect(ort.code).toBe(0);
   });
 
+  it('a TypeScript adapter runs from the installed package, transpiled by convspec\'s own typescript dependency', async () => {
+    const r = await runIn('npx', ['--offline', 'convspec', 'verify', './impl.ts', '--clause', 'conv.size.formula', '--clause', 'fixtures.ort/onnx_convtranspose_1d']);
+    expect(r.stdout, r.stderr).toContain('reference from TypeScript');
+    expect(r.stdout).toMatch(/^CONFORMANT: 2 passed, 0 failed/m);
+    expect(r.code).toBe(0);
+  });
+
   it('every subpath works from require and from import, exporting exactly the names the README lists', async () => {
     const readme = fs.readFileSync(path.join(repo, 'README.md'), 'utf8');
     // The table of "Use convspec from code": | `subpath` … | values | types |
@@ -149,6 +156,7 @@ describe.concurrent('installed into a fresh project', () => {
     const files = r.stdout.split('\n').filter((l) => l.startsWith('/')).map((f) => path.relative(consumer, f));
     expect(r.stdout.split('\n').filter((l) => !l.startsWith('/') && l.trim() !== '').join('\n') + r.stderr).toBe('');
     expect(r.code).toBe(0);
+    expect(files).toContain('impl.ts');
     for (const entry of ['impl/index.d.ts', 'api/verify.d.ts', 'api/arbitraries.d.ts', 'api/tolerance.d.ts', 'api/vitest.d.mts']) {
       expect(files).toContain(`node_modules/convspec/dist/${entry}`);
     }
