@@ -178,8 +178,11 @@ export function ulp(dtype: DType, a: number): number {
   return 2 ** (Math.min(exponentOf(a), f.emax) - f.precision + 1);
 }
 
-/** Little-endian bytes of stored data (whatever the host order). */
-export function storageToBytes(dtype: DType, data: DTypeArray): Buffer {
+/**
+ * Little-endian bytes of stored data (whatever the host order). A Node Buffer, typed as the
+ * Uint8Array it is, so that the public types name nothing from @types/node.
+ */
+export function storageToBytes(dtype: DType, data: DTypeArray): Uint8Array {
   const size = DTYPE_FORMATS[dtype].bytes;
   const out = Buffer.alloc(data.length * size);
   for (let i = 0; i < data.length; i++) {

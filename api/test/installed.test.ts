@@ -15,7 +15,7 @@ import { installConsumer, pack, type PackResult } from './consumerProject';
 const repo = path.resolve(__dirname, '../..');
 const devDeps = (() => {
   const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
-  return { vitest: pkg.devDependencies.vitest, 'fast-check': pkg.dependencies['fast-check'], '@types/node': pkg.devDependencies['@types/node'] };
+  return { vitest: pkg.devDependencies.vitest, 'fast-check': pkg.dependencies['fast-check'] };
 })();
 
 let work: string;
@@ -112,6 +112,13 @@ describe.concurrent('installed into a fresh project', () => {
     expect(ort.code).toBe(0);
   });
 
+  it('a TypeScript adapter runs from the installed package, transpiled by convspec\'s own typescript dependency', async () => {
+    const r = await runIn('npx', ['--offline', 'convspec', 'verify', './impl.ts', '--clause', 'conv.size.formula', '--clause', 'fixtures.ort/onnx_convtranspose_1d']);
+    expect(r.stdout, r.stderr).toContain('reference from TypeScript');
+    expect(r.stdout).toMatch(/^CONFORMANT: 2 passed, 0 failed/m);
+    expect(r.code).toBe(0);
+  });
+
   it('every subpath works from require and from import, exporting exactly the names the README lists', async () => {
     const readme = fs.readFileSync(path.join(repo, 'README.md'), 'utf8');
     // The table of "Use convspec from code": | `subpath` … | values | types |
@@ -142,11 +149,21 @@ describe.concurrent('installed into a fresh project', () => {
     }
   });
 
-  it('the types check from a CommonJS and an ESM TypeScript consumer (node16 resolution)', async () => {
+  it('the types check from a CommonJS and an ESM TypeScript consumer (node16 resolution), standing alone: no @types/node, no skipLibCheck', async () => {
+    // consumer/tsconfig.json: "types": [] and "skipLibCheck": false, so every .d.ts the five subpaths
+    // reach is checked, and a global of @types/node (Buffer, NodeJS.*) is an error. @types/node is
+    // in this project all the same (protobufjs 6 depends on it), so the program's file list must
+    // show that no import reached it, nor playwright-core's types (which need it).
     const tsc = path.join(repo, 'node_modules/typescript/bin/tsc');
-    const r = await runIn(process.execPath, [tsc, '-p', 'tsconfig.json']);
-    expect(r.stdout + r.stderr).toBe('');
+    const r = await runIn(process.execPath, [tsc, '-p', 'tsconfig.json', '--listFiles']);
+    const files = r.stdout.split('\n').filter((l) => l.startsWith('/')).map((f) => path.relative(consumer, f));
+    expect(r.stdout.split('\n').filter((l) => !l.startsWith('/') && l.trim() !== '').join('\n') + r.stderr).toBe('');
     expect(r.code).toBe(0);
+    expect(files).toContain('impl.ts');
+    for (const entry of ['impl/index.d.ts', 'api/verify.d.ts', 'api/arbitraries.d.ts', 'api/tolerance.d.ts', 'api/vitest.d.mts']) {
+      expect(files).toContain(`node_modules/convspec/dist/${entry}`);
+    }
+    expect(files.filter((f) => /node_modules\/(@types\/node|playwright-core)\//.test(f))).toEqual([]);
   });
 
   it("describeConformance passes a correct implementation and fails a broken one in the project's own vitest run", async () => {

@@ -152,7 +152,7 @@ export function thrownMessage(err: unknown): string {
  * They get the checks their flags get (a 32-bit integer seed; a depth above 0 and at most MAX_DEPTH), so
  * the environment is no way round the caps. Throws an Error naming the variable.
  */
-export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): Pick<RunClauseOptions, 'seed' | 'path' | 'depth'> {
+export function optionsFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): Pick<RunClauseOptions, 'seed' | 'path' | 'depth'> {
   const num = (name: string): number | undefined => {
     const v = env[name];
     if (v === undefined || v === '') return undefined;

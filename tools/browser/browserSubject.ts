@@ -32,8 +32,8 @@ declare const __convspec: {
   takeHeld(): WireReply;
 };
 
-/** What to load in the page: a user's module file, or one of convspec's bundled browser adapters. */
-export type BrowserModule = { file: string; exportName?: string } | { bundled: string };
+import type { BrowserModule } from './browserModule';
+export type { BrowserModule };
 
 export interface BrowserSubjectOptions {
   timeoutMs?: number;

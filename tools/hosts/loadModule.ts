@@ -1,12 +1,14 @@
 /**
- * Loads a third-party adapter module: ESM or CommonJS JavaScript, or TypeScript through ts-node
- * (transpile only, when ts-node is installed). The default export must be an Implementation.
+ * Loads a third-party adapter module: ESM or CommonJS JavaScript, or TypeScript (.ts, .cts, .tsx)
+ * transpiled to CommonJS by convspec's own TypeScript (typescriptModules.ts). The default export
+ * must be an Implementation.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ImplementationWithSupports } from '../../spec/framework/subject';
 import { formatBytes } from '../io/files';
+import { registerTypeScript, TYPESCRIPT_EXTENSIONS } from './typescriptModules';
 
 /** Largest module file loaded (a bundled runtime is tens of MB; `/dev/zero` once took 8 GB). */
 export const MAX_MODULE_BYTES = 256 * 1024 * 1024;
@@ -16,27 +18,12 @@ export class TargetError extends Error {
   override readonly name = 'TargetError';
 }
 
-const TS_EXTENSIONS = ['.ts', '.cts', '.tsx'];
-
-let tsRegistered = false;
-function registerTypeScript(file: string): void {
-  if (tsRegistered) return;
-  let tsNode: { register(opts: object): unknown };
-  try {
-    tsNode = require('ts-node');
-  } catch {
-    throw new TargetError(`${file} is TypeScript, but ts-node is not installed; install it or pass the compiled .js file`);
-  }
-  tsNode.register({ transpileOnly: true, compilerOptions: { module: 'commonjs', moduleResolution: 'node' } });
-  tsRegistered = true;
-}
-
 /** Imports the module at `file` (resolved against cwd) and returns its namespace object. */
 async function importModule(file: string): Promise<unknown> {
   const ext = path.extname(file).toLowerCase();
   if (ext === '.mts') throw new TargetError(`${file}: .mts modules are not supported; compile it to .mjs`);
-  if (TS_EXTENSIONS.includes(ext)) {
-    registerTypeScript(file);
+  if (TYPESCRIPT_EXTENSIONS.includes(ext)) {
+    registerTypeScript();
     return require(file);
   }
   if (ext === '.mjs') return import(pathToFileURL(file).href);

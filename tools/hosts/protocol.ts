@@ -78,12 +78,17 @@ export interface DescribeAnswer {
 
 export type ComputeAnswer = { id: number; y: WireTensor } | { id: number; error: string };
 
+/** Base64 of `bytes` (a view on them, no copy). */
+function base64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Encodes a tensor for the wire (little-endian whatever the host order); float32 exactly as before. */
 export function encodeWireTensor(t: Tensor | AnyTensor): WireTensor {
   if (t.dtype !== undefined && t.dtype !== 'float32') {
-    return { dims: [...t.dims], data: storageToBytes(t.dtype, t.data).toString('base64'), dtype: t.dtype };
+    return { dims: [...t.dims], data: base64(storageToBytes(t.dtype, t.data)), dtype: t.dtype };
   }
   let bytes: Buffer;
   if (littleEndian) {

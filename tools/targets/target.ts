@@ -3,7 +3,7 @@
  * commands). Opening a target is tools/verify/openTarget.ts; bundled targets by name are registry.ts.
  */
 import type { ImplementationWithSupports } from '../../spec/framework/subject';
-import type { BrowserModule } from '../browser/browserSubject';
+import type { BrowserModule } from '../browser/browserModule';
 import { shellQuote } from '../terminal/shellQuote';
 
 export type VerifyTarget =

@@ -10,7 +10,7 @@ type Colors = ReturnType<typeof pc.createColors>;
 export type Style = Pick<Colors, 'bold' | 'dim' | 'red' | 'green' | 'cyan' | 'yellow'>;
 
 /** Whether escape codes may be written to `stream` under `env` (defaults: process.stdout, process.env). */
-export function colourWanted(stream: { isTTY?: boolean } = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
+export function colourWanted(stream: { isTTY?: boolean } = process.stdout, env: Readonly<Record<string, string | undefined>> = process.env): boolean {
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '' && env.FORCE_COLOR !== '0') return true;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   return stream.isTTY === true && env.TERM !== 'dumb';

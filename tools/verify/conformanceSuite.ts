@@ -30,7 +30,7 @@ export interface ConformanceOptions
   /** The test runner's time limit per unit (ms). Default 300 000: a unit makes up to a few hundred calls, each limited by `timeoutMs`. */
   testTimeoutMs?: number;
   /** Where CONVSPEC_SEED / _DEPTH / _PATH / _CLAUSE are read. Default process.env. */
-  env?: NodeJS.ProcessEnv;
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface UnitOutcome {
@@ -87,7 +87,7 @@ function familyOf(c: NamedCase<any>): string {
   return entry && typeof entry.source === 'string' && typeof entry.op === 'string' ? `${entry.source} ${entry.op}` : 'cases';
 }
 
-function filtersFromEnv(env: NodeJS.ProcessEnv): string[] | undefined {
+function filtersFromEnv(env: Readonly<Record<string, string | undefined>>): string[] | undefined {
   const v = env.CONVSPEC_CLAUSE;
   if (v === undefined || v.trim() === '') return undefined;
   return v.split(',').map((f) => f.trim()).filter(Boolean);

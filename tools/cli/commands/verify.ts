@@ -225,7 +225,7 @@ export async function runVerify(modulePath: string | undefined, flags: VerifyFla
 export function registerVerify(program: Command): void {
   program
     .command('verify')
-    .argument('[path]', 'a JavaScript module (ESM or CommonJS; TypeScript through ts-node) whose default export is an Implementation; default: the bundled ONNX Runtime adapter')
+    .argument('[path]', 'a JavaScript module (ESM or CommonJS; TypeScript .ts/.cts, transpiled by the TypeScript convspec pins) whose default export is an Implementation; default: the bundled ONNX Runtime adapter')
     .description('verify an implementation clause by clause: properties, fixtures, robustness (exit 0 conformant, 1 not conformant, 2 could not run, 3 nothing selected in this --shard)')
     .option('--cmd <command>', 'verify a program speaking the JSON-lines protocol on stdin/stdout (see README)')
     .option('--target <name>', 'a bundled target by name (`convspec targets` lists them), e.g. tfjs-wasm or browser:ort-web-webgpu')
