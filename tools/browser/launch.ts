@@ -4,7 +4,7 @@
  * passed and reported, so a result is never mistaken for a real GPU's: on such a machine WebGPU and
  * WebGL run on SwiftShader, a CPU implementation of Vulkan / OpenGL ES.
  */
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { findBrowser } from './findBrowser';
 import { TargetError } from '../hosts/loadModule';
 
@@ -34,6 +34,8 @@ export async function launchBrowser(): Promise<LaunchedBrowser> {
   const flags = browserFlags();
   let browser: Browser;
   try {
+    // Loaded here, not at the top: playwright-core costs ~0.4 s of every CLI start that never opens a browser.
+    const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: found.path, headless: true, args: flags, timeout: 60_000 });
   } catch (e) {
     throw new TargetError(`${found.path} did not start: ${(e as Error).message.split('\n')[0]}`);
