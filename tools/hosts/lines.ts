@@ -80,7 +80,7 @@ export const LOG_LINE_MAX_BYTES = 64 * 1024;
 
 /**
  * Forwards a stream's lines to `log`, each cut at LOG_LINE_MAX_BYTES with a note of what was dropped,
- * and with its control characters escaped (tools/io/terminalText.ts): the lines go to a terminal or a log.
+ * and with its control characters escaped (tools/terminal/terminalText.ts): the lines go to a terminal or a log.
  */
 export function forwardLogLines(stream: NodeJS.ReadableStream, log: (line: string) => void, maxBytes = LOG_LINE_MAX_BYTES): void {
   const splitter = new BoundedLineSplitter(maxBytes, ({ text, droppedBytes }) => log(terminalSafe(droppedBytes > 0 ? `${text}… (${droppedBytes} more bytes of this line not shown)` : text)));

@@ -371,7 +371,7 @@ export function layerInput(layer: Pick<ModelLayer, 'name' | 'x'>, seed: number):
   return makeTensor(layer.x, hashSeed(seed, layer.name));
 }
 
-/** The unresolved nodes as lines for a terminal or an error message (names escaped: tools/io/terminalText.ts). */
+/** The unresolved nodes as lines for a terminal or an error message (names escaped: tools/terminal/terminalText.ts). */
 export function formatUnresolved(m: Pick<ModelLayers, 'unresolved'>, limit = Infinity): string[] {
   const shown = m.unresolved.slice(0, limit).map((u) => `  ${terminalSafe(u.op)} '${terminalSafe(u.node)}': ${terminalSafe(u.reason)}`);
   return m.unresolved.length > limit ? [...shown, `  … and ${m.unresolved.length - limit} more`] : shown;

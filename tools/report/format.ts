@@ -3,7 +3,7 @@
  * counterexample, the actual/expected/bound window and a replay command, then the ambiguity readings
  * and the verdict. Colour only on a terminal (tools/terminal/style.ts: NO_COLOR, non-TTY and CI logs get none).
  * Every name and message that comes from outside (node and folder names, the target's name, adapters'
- * errors) goes through terminalSafe (tools/io/terminalText.ts): it cannot act on the terminal or start a line.
+ * errors) goes through terminalSafe (tools/terminal/terminalText.ts): it cannot act on the terminal or start a line.
  */
 import { makeStyle, plain as plainStyle, type Style } from '../terminal/style';
 import { formatWindow } from '../../spec/framework/compare';
