@@ -14,7 +14,7 @@ import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import type { ConvTransposeAttributes, OpName, Tensor } from '../../impl/types';
 import type { Subject } from '../../spec/framework/subject';
 import { AdapterFault } from '../hosts/guard';
-import { LOG_LINE_MAX_BYTES } from '../hosts/lines';
+import { capLine } from '../hosts/lines';
 import { TargetError } from '../hosts/loadModule';
 import { sanitizeSupports, SupportsError } from '../hosts/supports';
 import { launchBrowser, type LaunchedBrowser } from './launch';
@@ -67,14 +67,6 @@ function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error): Prom
     timer = setTimeout(() => reject(onTimeout()), ms);
   });
   return Promise.race([p, limit]).finally(() => clearTimeout(timer));
-}
-
-/** `line` cut at LOG_LINE_MAX_BYTES of UTF-8, with a note of what was dropped (as tools/hosts/lines.ts does for streams). */
-export function capLine(line: string): string {
-  if (line.length <= LOG_LINE_MAX_BYTES / 3) return line; // at most 3 bytes per UTF-16 unit: surely within
-  const bytes = Buffer.from(line);
-  if (bytes.length <= LOG_LINE_MAX_BYTES) return line;
-  return `${bytes.subarray(0, LOG_LINE_MAX_BYTES).toString('utf8')}… (${bytes.length - LOG_LINE_MAX_BYTES} more bytes of this line not shown)`;
 }
 
 /** The header line that says where the module ran: browser, version and every flag passed. */

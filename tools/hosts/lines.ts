@@ -78,12 +78,25 @@ export class BoundedLineSplitter {
 /** Default cap for log lines (stderr, console output): longer lines are cut and marked. */
 export const LOG_LINE_MAX_BYTES = 64 * 1024;
 
+/** `text` with the note every cut log line carries. */
+function withDropNote(text: string, droppedBytes: number): string {
+  return droppedBytes > 0 ? `${text}… (${droppedBytes} more bytes of this line not shown)` : text;
+}
+
+/** One line that arrived whole (a browser console message) cut at `maxBytes` of UTF-8, as streams' lines are. */
+export function capLine(line: string, maxBytes = LOG_LINE_MAX_BYTES): string {
+  if (line.length <= maxBytes / 3) return line; // at most 3 bytes per UTF-16 unit: surely within
+  const bytes = Buffer.from(line);
+  if (bytes.length <= maxBytes) return line;
+  return withDropNote(bytes.subarray(0, maxBytes).toString('utf8'), bytes.length - maxBytes);
+}
+
 /**
  * Forwards a stream's lines to `log`, each cut at LOG_LINE_MAX_BYTES with a note of what was dropped,
  * and with its control characters escaped (tools/terminal/terminalText.ts): the lines go to a terminal or a log.
  */
 export function forwardLogLines(stream: NodeJS.ReadableStream, log: (line: string) => void, maxBytes = LOG_LINE_MAX_BYTES): void {
-  const splitter = new BoundedLineSplitter(maxBytes, ({ text, droppedBytes }) => log(terminalSafe(droppedBytes > 0 ? `${text}… (${droppedBytes} more bytes of this line not shown)` : text)));
+  const splitter = new BoundedLineSplitter(maxBytes, ({ text, droppedBytes }) => log(terminalSafe(withDropNote(text, droppedBytes))));
   stream.on('data', (chunk: Buffer | string) => splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
   stream.on('end', () => splitter.end());
 }

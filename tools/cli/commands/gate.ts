@@ -5,7 +5,6 @@
  * failed, 2 a step could not run or the arguments are unusable, 3 this --shard selected nothing for
  * a target: no verdict from this share). The work is tools/gate/gate.ts.
  */
-import * as fs from 'node:fs';
 import { Option, type Command } from 'commander';
 import { formatReport } from '../../report/format';
 import type { VerifyTarget } from '../../targets/target';
@@ -14,7 +13,7 @@ import { gateJUnit } from '../../gate/junitSuites';
 import { makeStyle, plain, type Style } from '../../terminal/style';
 import { setExitCode } from '../exitCode';
 import { UsageError } from '../../terminal/usage';
-import { MAX_RUNS, optionsFrom, verifyInputs, type VerifyFlags } from './verify';
+import { closeLog, MAX_RUNS, optionsFrom, verifyInputs, type VerifyFlags } from './verify';
 import { defaultFixturesDir } from '../../fixtures/paths';
 import { writeHtmlReport } from '../../report/writeHtml';
 import { checkReportFiles, writeReportFile } from '../../report/writeReport';
@@ -158,13 +157,4 @@ export function registerGate(program: Command): void {
       }
       setExitCode(result.exitCode);
     });
-}
-
-/** Closes the --log sink; a FIFO whose reader left is an error of the run (exit 2), naming the file. */
-async function closeLog(sink: LogSink): Promise<void> {
-  try {
-    await sink.close();
-  } catch (e) {
-    throw new UsageError((e as FileAccessError).message);
-  }
 }

@@ -257,7 +257,7 @@ export function registerVerify(program: Command): void {
 }
 
 /** Closes the --log sink; a FIFO whose reader left is an error of the run (exit 2), naming the file. */
-async function closeLog(sink: LogSink): Promise<void> {
+export async function closeLog(sink: LogSink): Promise<void> {
   try {
     await sink.close();
   } catch (e) {
