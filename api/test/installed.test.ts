@@ -28,9 +28,9 @@ function cleanEnv(): NodeJS.ProcessEnv {
 }
 
 /** Runs a command in the consumer project (or `cwd`); resolves when it ends (several run at once: see describe.concurrent). */
-function runIn(cmd: string, args: string[], cwd: string = consumer): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runIn(cmd: string, args: string[], cwd: string = consumer, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env: { ...cleanEnv(), NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd, env: { ...cleanEnv(), NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -64,9 +64,12 @@ describe('the packed tarball', () => {
       // The bundled targets' files (tools/targets/registry.ts): tfjs-cpu's module, the Python --cmd programs.
       'dist/tools/adapters/tfjs.js', 'dist/tools/adapters/tfjsWasm.js', 'dist/tools/adapters/ortWebWasm.js', 'dist/tools/adapters/ortOptimized.js',
       'tools/adapters/python/convspec_numpy.py', 'tools/adapters/python/convspec_torch.py', 'tools/adapters/python/protocol.py', 'tools/adapters/python/geometry.py',
+      // `convspec init`'s skeletons.
+      'skeletons/js/conv-adapter.mjs', 'skeletons/js/conformance.test.mjs', 'skeletons/ts/conv-adapter.ts', 'skeletons/ts/conformance.test.ts',
+      'skeletons/python/conv_adapter.py', 'skeletons/cmd/conv-adapter-cmd.mjs', 'skeletons/ci/convspec-ci.yml',
     ]) expect(files, needed).toContain(needed);
     const unwanted = files.filter((f) =>
-      /\.map$/.test(f) || (/\.[mc]?ts$/.test(f) && !/\.d\.[mc]?ts$/.test(f)) || /(^|\/)test\//.test(f) || /\.test\./.test(f) ||
+      /\.map$/.test(f) || (/\.[mc]?ts$/.test(f) && !/\.d\.[mc]?ts$/.test(f) && !f.startsWith('skeletons/')) || /(^|\/)test\//.test(f) || (/\.test\./.test(f) && !f.startsWith('skeletons/')) ||
       /^dist\/tools\/(bench|conformance|faults)/.test(f) || f.startsWith('node_modules/'));
     expect(unwanted).toEqual([]);
     // Every fixture case the manifest lists is there, with every file it names.
@@ -81,6 +84,8 @@ describe('the packed tarball', () => {
     for (const f of files) {
       const isTypes = /\.d\.m?ts$/.test(f);
       if (!isTypes && !/\.m?js$/.test(f)) continue;
+      // Skeletons import their siblings as `convspec init` lays them out in the user's folder (checked below).
+      if (f.startsWith('skeletons/')) continue;
       const text = fs.readFileSync(path.join(consumer, 'node_modules/convspec', f), 'utf8');
       // Only real module references: require("./x") in CommonJS; import/export … from "./x" at a line start in ESM and .d.ts.
       const refs = [...text.matchAll(/require\("(\.\.?\/[^"]+)"\)|^(?:import|export)\b[^;]*?\bfrom ['"](\.\.?\/[^'"]+)['"]|import\(["'](\.\.?\/[^'"]+)["']\)/gm)].map((m) => m[1] ?? m[2] ?? m[3]);
@@ -202,6 +207,48 @@ describe.concurrent('installed into a fresh project', () => {
     expect(message).toMatch(/replay: CONVSPEC_CLAUSE=convT\.numeric\.withinBound CONVSPEC_SEED=20261128 CONVSPEC_PATH=\S+ npx vitest run broken\.test\.mjs/);
     expect(r.code).toBe(1);
   });
+
+  // `convspec init`'s skeletons (skeletons/, tools/cli/commands/init.ts) as a user gets them: written by
+  // the installed CLI into a project that has convspec, each verified on the validation clauses (every
+  // invalid-input class), both numeric clauses and the ONNX backend fixtures; the JavaScript one also in
+  // vitest, and the TypeScript one through tsc.
+  it('`convspec init js|ts|python|cmd` writes adapters that are CONFORMANT, never replacing a file', async () => {
+    const project = path.join(work, 'skeleton-project');
+    fs.mkdirSync(project);
+    fs.writeFileSync(path.join(project, 'package.json'), '{"name":"skeleton-project","private":true,"type":"module"}\n');
+    fs.symlinkSync(path.join(consumer, 'node_modules'), path.join(project, 'node_modules'), 'dir');
+    const cli = path.join(project, 'node_modules/.bin/convspec');
+    for (const kind of ['js', 'ts', 'python', 'cmd']) {
+      const r = await runIn(cli, ['init', kind, kind], project);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`npx convspec verify`);
+    }
+    const again = await runIn(cli, ['init', 'js', 'js'], project);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('never replaces a file');
+    const clauses = ['--clause', '*.validation.*', '--clause', '*.numeric.withinBound', '--clause', 'fixtures.ort/onnx_*', '--runs', '20'];
+    const targets: Record<string, string[]> = {
+      js: ['./js/conv-adapter.mjs'],
+      ts: ['./ts/conv-adapter.ts'],
+      python: ['--cmd', 'python3 python/conv_adapter.py'],
+      cmd: ['--cmd', 'node cmd/conv-adapter-cmd.mjs'],
+    };
+    const hasNumpy = (await runIn('python3', ['-c', 'import numpy'], project)).code === 0;
+    const runs = await Promise.all(Object.entries(targets).filter(([k]) => k !== 'python' || hasNumpy || process.env.CI).map(async ([kind, target]) => [kind, await runIn(cli, ['verify', ...target, ...clauses], project)] as const));
+    for (const [kind, r] of runs) {
+      expect(r.stdout, `${kind}: ${r.stderr}`).toMatch(/^CONFORMANT: 5 passed, 0 failed, 0 unsupported; cases \d+ passed, 0 failed, 0 unsupported$/m);
+      expect(r.code, kind).toBe(0);
+    }
+    const vitest = await runIn(path.join(project, 'node_modules/.bin/vitest'), ['run', 'js/conformance.test.mjs'], project, { CONVSPEC_CLAUSE: 'conv.validation.*,convT.numeric.withinBound' });
+    expect(vitest.stdout + vitest.stderr, 'vitest').toMatch(/Tests +\d+ passed/);
+    expect(vitest.code).toBe(0);
+    fs.writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { strict: true, module: 'node16', moduleResolution: 'node16', target: 'es2022', types: [], noEmit: true }, files: ['ts/conv-adapter.ts'],
+    }));
+    const tsc = await runIn(process.execPath, [path.join(repo, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], project);
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.code).toBe(0);
+  }, 400_000);
 
   // Bundled targets find their runtime packages in the user's project (tools/adapters/runtimePackages.ts).
   it('`targets` and `verify --target ort` run from the installed tarball through npx', async () => {
