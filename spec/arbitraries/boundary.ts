@@ -112,11 +112,12 @@ export function boundaryInt(min = 1, max = 2 ** 20): fc.Arbitrary<number> {
  * for reductions, 2^24 for buffers); the rest anywhere.
  */
 export function boundaryTarget(crossExp: number, maxExp: number): fc.Arbitrary<number> {
+  maxExp = Math.max(0, maxExp);
   const max = 2 ** maxExp;
-  const lo = Math.min(crossExp - 1, maxExp);
+  const lo = Math.max(0, Math.min(crossExp - 1, maxExp));
   const around = fc
     .tuple(fc.integer({ min: 0, max: 3 }), fc.constantFrom(0, -1, 1))
-    .map(([j, delta]) => 2 ** Math.min(maxExp, lo + j) + delta);
+    .map(([j, delta]) => Math.max(1, 2 ** Math.min(maxExp, lo + j) + delta));
   return fc.oneof(
     { withCrossShrink: true },
     { weight: 2, arbitrary: nearPowerOfTwo(1, max) },

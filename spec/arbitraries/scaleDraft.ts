@@ -137,14 +137,24 @@ export function halveLargest(d: Draft, knobs: readonly Knob[]): boolean {
 }
 
 /**
- * The draft within the limits, or undefined when the kept knobs alone exceed them. Free sizing knobs
- * are halved first (largest first), then free geometry; kept knobs are never touched.
+ * The draft within the limits, or undefined when the kept knobs alone exceed them (judged with the
+ * free knobs at 1). Free sizing knobs are halved first (largest first), then free geometry; kept knobs
+ * are never touched.
  */
 export function fitDraft(draft: Draft, keep: ReadonlySet<Knob>, limits: ScaleLimits): ConvShape | undefined {
   const d = copyDraft(draft);
   const { sizing, geometry } = knobsOf(d);
   const freeSizing = sizing.filter((k) => !keep.has(k));
   const freeGeometry = geometry.filter((k) => !keep.has(k));
+  // Where the fit gets to when nothing else fits: every free sizing knob at 1, then every free knob at
+  // 1. When both are over the limits, say so at once (the caller re-aims) rather than halving step by
+  // step to find out. (Both, because a ConvTranspose input grows as its kernel or stride shrinks.)
+  const floor = copyDraft(d);
+  for (const k of freeSizing) setKnob(floor, k, 1);
+  if (!withinLimits(reachOf(toShape(floor)), limits)) {
+    for (const k of freeGeometry) setKnob(floor, k, 1);
+    if (!withinLimits(reachOf(toShape(floor)), limits)) return undefined;
+  }
   for (let guard = 0; guard < 2000; guard++) {
     const shape = toShape(d);
     if (withinLimits(reachOf(shape), limits)) return shape;

@@ -138,6 +138,17 @@ describe('the scale-and-edges tier', () => {
     }
   }
 
+  it('stays valid and within tiny limits (64 multiply-adds, 16 elements; 1 and 1)', () => {
+    for (const limits of [{ maxMacs: 64, maxTensorElements: 16 }, { maxMacs: 1, maxTensorElements: 1 }]) {
+      for (const op of OPS) {
+        for (const s of fc.sample(scaleShape(op, limits), { seed: 8, numRuns: 150 })) {
+          const g = resolved(s, limits); // throws on an invalid case or one over a limit
+          expect(g.outputSpatial.every((o) => Number.isInteger(o) && o >= 1)).toBe(true);
+        }
+      }
+    }
+  });
+
   it('shrinks a failing case to a small, simple one on the boundary', () => {
     const limits = DEFAULT_SCALE_LIMITS;
     const k = fc.check(fc.property(scaleShape('Conv', limits), (s) => reachOf(s).reduction <= 4096), { seed: 3, numRuns: DRAWS });
