@@ -1,0 +1,51 @@
+/**
+ * Splitting a target size into dimensions: the scale tier (scale.ts) draws a derived quantity first
+ * (a reduction K = (C/g)·Πk of 4097, a plane Πo of 2^16 + 1) and solves for the dimensions whose
+ * product it is, so the case lands exactly on the target. Each factor is a divisor of what is left,
+ * chosen by a unit draw (0 picks 1, so shrinking moves the whole target into the last dimension).
+ */
+import { unitIndex } from './boundary';
+
+const cache = new Map<number, number[]>();
+
+/** The divisors of n, ascending (trial division up to √n; remembered for the last few thousand n). */
+export function divisors(n: number): number[] {
+  const known = cache.get(n);
+  if (known) return known;
+  const low: number[] = [];
+  const high: number[] = [];
+  for (let i = 1; i * i <= n; i++) {
+    if (n % i === 0) {
+      low.push(i);
+      if (i * i !== n) high.push(n / i);
+    }
+  }
+  const all = [...low, ...high.reverse()];
+  if (cache.size >= 4096) cache.clear();
+  cache.set(n, all);
+  return all;
+}
+
+/** A divisor of n that is at most `cap`, picked by a unit draw (0 → 1). */
+export function pickDivisor(n: number, cap: number, u: number): number {
+  const ds = divisors(n);
+  let count = 0;
+  while (count < ds.length && ds[count] <= cap) count++;
+  return ds[unitIndex(u, Math.max(1, count))];
+}
+
+/**
+ * Splits `target` into one factor per cap: each but the last a divisor of what remains, at most its
+ * cap, picked by its unit draw; the last takes the rest (its cap is not enforced: it absorbs the target).
+ */
+export function splitTarget(target: number, caps: readonly number[], picks: readonly number[]): number[] {
+  const out: number[] = [];
+  let rest = target;
+  for (let n = 0; n < caps.length - 1; n++) {
+    const f = pickDivisor(rest, caps[n], picks[n % picks.length]);
+    out.push(f);
+    rest /= f;
+  }
+  out.push(rest);
+  return out;
+}
