@@ -128,25 +128,28 @@ export function convCore(g: ConvGeometry, x: Float32Array, w: Float32Array, b: F
       for (let grp = 0; grp < g.group; grp++) {
         const xBase = (n * g.inChannels + grp * cg) * inS;
         // gather: col[j·Kc + (k − k0)] = X[c, off(j, t)] for k = c·T + t
-        for (let j = 0; j < cols; j++) {
-          const dst = j * Kc - k0;
-          const ot = j * T;
-          let c = Math.floor(k0 / T);
-          let t = k0 - c * T;
-          let cBase = xBase + c * inS;
-          if (flat) {
-            for (let k = k0; k < k1; k++) {
-              const q = off[ot + t];
-              col[dst + k] = q < 0 ? 0 : x[flat(cBase + q)];
-              if (++t === T) {
-                t = 0;
-                cBase += inS;
+        if (!flat && k0 % T === 0 && k1 % T === 0) {
+          // whole channels (every path but split-K): no division, no tap counter
+          const cEnd = k1 / T;
+          for (let j = 0, d = 0; j < cols; j++) {
+            const ot = j * T;
+            for (let c = k0 / T, cBase = xBase + c * inS; c < cEnd; c++, cBase += inS) {
+              for (let t = 0; t < T; t++, d++) {
+                const q = off[ot + t];
+                col[d] = q < 0 ? 0 : x[cBase + q];
               }
             }
-          } else {
+          }
+        } else {
+          for (let j = 0; j < cols; j++) {
+            const dst = j * Kc - k0;
+            const ot = j * T;
+            let c = Math.floor(k0 / T);
+            let t = k0 - c * T;
+            let cBase = xBase + c * inS;
             for (let k = k0; k < k1; k++) {
               const q = off[ot + t];
-              col[dst + k] = q < 0 ? 0 : x[cBase + q];
+              col[dst + k] = q < 0 ? 0 : flat ? x[flat(cBase + q)] : x[cBase + q];
               if (++t === T) {
                 t = 0;
                 cBase += inS;
@@ -165,7 +168,7 @@ export function convCore(g: ConvGeometry, x: Float32Array, w: Float32Array, b: F
  * y[yBase + m·P + j] = round32(Σ_k A[aBase + m·lda + k]·B[j·Kc + k] (+ bias[bBase + m])) for m < rows,
  * j < cols: 4 rows × 2 columns per register tile, float64 accumulators.
  */
-function gemm(a: Float32Array, aBase: number, lda: number, rows: number, bm: Float32Array, Kc: number, cols: number, y: Float32Array, yBase: number, P: number, bias: Float32Array | undefined, bBase: number): void {
+export function gemm(a: Float32Array, aBase: number, lda: number, rows: number, bm: Float32Array, Kc: number, cols: number, y: Float32Array, yBase: number, P: number, bias: Float32Array | undefined, bBase: number): void {
   const full = rows - (rows % 4);
   for (let m = full; m < rows; m++) {
     // remainder rows one at a time (depthwise and small groups live here)

@@ -1,14 +1,15 @@
 /**
  * Winograd F(2×2, 3×3) for 2-D Conv with 3×3 kernels at stride 1 and dilation 1 (Lavin & Gray
  * 2016), fast enough for the scale catalogue: U = G g Gᵀ once per (m, c), V = Bᵀ d B once per
- * (tile, c), the channel sum in the transform domain with 16 float64 accumulators, Y = Aᵀ M A
- * rounded to float32. U and V are stored as float32. A transform algorithm: its outputs are not sums
+ * (tile, c), the channel sum in the transform domain as 16 GEMMs per block of tiles (core.ts gemm),
+ * Y = Aᵀ M A rounded to float32. U, V and M are stored as float32. A transform algorithm: its outputs are not sums
  * of the direct products, so whoever uses it declares `algorithm: 'transform'`.
  *
  * `dropTail` is the bug of scale-winograd-tail-column-unwritten: with an odd output width the last
  * tile column (half of it outside the output) is never computed, so the last output column keeps 0.
  */
 import type { ConvGeometry } from '../../../impl/resolve';
+import { gemm } from './core';
 
 /** Where the path applies: 2-D Conv, 3×3, stride 1, dilation 1. */
 export function winogradApplies(g: ConvGeometry): boolean {
@@ -42,56 +43,63 @@ export function winogradConv(g: ConvGeometry, x: Float32Array, w: Float32Array, 
   }
   const tilesH = Math.ceil(O0 / 2);
   const tilesW = dropTail && O1 % 2 === 1 ? Math.floor(O1 / 2) : Math.ceil(O1 / 2);
-  const V = new Float32Array(cg * 16);
+  const tiles = tilesH * tilesW;
+  // U_i as 16 matrices [M × cg] so that the channel sum is 16 GEMMs per block of tiles
+  const Ui = Array.from({ length: 16 }, () => new Float32Array(g.outChannels * cg));
+  for (let mc = 0; mc < g.outChannels * cg; mc++) for (let i = 0; i < 16; i++) Ui[i][mc] = U[mc * 16 + i];
+  const tb = Math.max(2, Math.min(tiles, Math.floor(65536 / Math.max(cg, mg))));
+  const Vi = Array.from({ length: 16 }, () => new Float32Array(tb * cg));
+  const Mi = Array.from({ length: 16 }, () => new Float32Array(mg * tb));
   const d = new Float64Array(16);
   for (let n = 0; n < g.batch; n++) {
     for (let grp = 0; grp < g.group; grp++) {
       const xBase = (n * g.inChannels + grp * cg) * inS;
-      for (let ty = 0; ty < tilesH; ty++) {
-        for (let tx = 0; tx < tilesW; tx++) {
+      for (let q0 = 0; q0 < tiles; q0 += tb) {
+        const cols = Math.min(tb, tiles - q0);
+        for (let j = 0; j < cols; j++) {
+          const ty = Math.floor((q0 + j) / tilesW);
           const r0 = 2 * ty - p0;
-          const c0 = 2 * tx - p1;
+          const c0 = 2 * (q0 + j - ty * tilesW) - p1;
           for (let c = 0; c < cg; c++) {
             const base = xBase + c * inS;
             for (let i = 0; i < 4; i++) {
               const r = r0 + i;
               const inRow = r >= 0 && r < I0;
-              for (let j = 0; j < 4; j++) {
-                const q = c0 + j;
-                d[4 * i + j] = inRow && q >= 0 && q < I1 ? x[base + r * I1 + q] : 0;
+              for (let jj = 0; jj < 4; jj++) {
+                const q = c0 + jj;
+                d[4 * i + jj] = inRow && q >= 0 && q < I1 ? x[base + r * I1 + q] : 0;
               }
             }
             // Bᵀ d B, rows then columns: [d0−d2, d1+d2, d2−d1, d1−d3]
-            for (let j = 0; j < 4; j++) {
-              const a0 = d[j], a1 = d[4 + j], a2 = d[8 + j], a3 = d[12 + j];
-              d[j] = a0 - a2; d[4 + j] = a1 + a2; d[8 + j] = a2 - a1; d[12 + j] = a1 - a3;
+            for (let jj = 0; jj < 4; jj++) {
+              const a0 = d[jj], a1 = d[4 + jj], a2 = d[8 + jj], a3 = d[12 + jj];
+              d[jj] = a0 - a2; d[4 + jj] = a1 + a2; d[8 + jj] = a2 - a1; d[12 + jj] = a1 - a3;
             }
-            const v = c * 16;
+            const v = j * cg + c;
             for (let i = 0; i < 4; i++) {
               const a0 = d[4 * i], a1 = d[4 * i + 1], a2 = d[4 * i + 2], a3 = d[4 * i + 3];
-              V[v + 4 * i] = a0 - a2; V[v + 4 * i + 1] = a1 + a2; V[v + 4 * i + 2] = a2 - a1; V[v + 4 * i + 3] = a1 - a3;
+              Vi[4 * i][v] = a0 - a2; Vi[4 * i + 1][v] = a1 + a2; Vi[4 * i + 2][v] = a2 - a1; Vi[4 * i + 3][v] = a1 - a3;
             }
           }
-          for (let mm = 0; mm < mg; mm++) {
-            const m = grp * mg + mm;
-            let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
-            let s8 = 0, s9 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0, s14 = 0, s15 = 0;
-            let u = m * cg * 16;
-            for (let c = 0, v = 0; c < cg; c++, u += 16, v += 16) {
-              s0 += U[u] * V[v]; s1 += U[u + 1] * V[v + 1]; s2 += U[u + 2] * V[v + 2]; s3 += U[u + 3] * V[v + 3];
-              s4 += U[u + 4] * V[v + 4]; s5 += U[u + 5] * V[v + 5]; s6 += U[u + 6] * V[v + 6]; s7 += U[u + 7] * V[v + 7];
-              s8 += U[u + 8] * V[v + 8]; s9 += U[u + 9] * V[v + 9]; s10 += U[u + 10] * V[v + 10]; s11 += U[u + 11] * V[v + 11];
-              s12 += U[u + 12] * V[v + 12]; s13 += U[u + 13] * V[v + 13]; s14 += U[u + 14] * V[v + 14]; s15 += U[u + 15] * V[v + 15];
-            }
+        }
+        // M_i[m, j] = Σ_c U_i[m, c]·V_i[j, c]: the channel sum in the transform domain
+        for (let i = 0; i < 16; i++) gemm(Ui[i], grp * mg * cg, cg, mg, Vi[i], cg, cols, Mi[i], 0, cols, undefined, 0);
+        for (let mm = 0; mm < mg; mm++) {
+          const m = grp * mg + mm;
+          const bias = b ? b[m] : 0;
+          const yBase = (n * g.outChannels + m) * P;
+          for (let j = 0; j < cols; j++) {
+            const e = mm * cols + j;
+            const s0 = Mi[0][e], s1 = Mi[1][e], s2 = Mi[2][e], s3 = Mi[3][e], s4 = Mi[4][e], s5 = Mi[5][e], s6 = Mi[6][e], s7 = Mi[7][e];
+            const s8 = Mi[8][e], s9 = Mi[9][e], s10 = Mi[10][e], s11 = Mi[11][e], s12 = Mi[12][e], s13 = Mi[13][e], s14 = Mi[14][e], s15 = Mi[15][e];
             // Aᵀ M A: rows [m0+m1+m2, m1−m2−m3], then the same on columns
-            const q0 = s0 + s4 + s8, q1 = s1 + s5 + s9, q2 = s2 + s6 + s10, q3 = s3 + s7 + s11;
+            const h0 = s0 + s4 + s8, h1 = s1 + s5 + s9, h2 = s2 + s6 + s10, h3 = s3 + s7 + s11;
             const e0 = s4 - s8 - s12, e1 = s5 - s9 - s13, e2 = s6 - s10 - s14, e3 = s7 - s11 - s15;
-            const bias = b ? b[m] : 0;
-            const yBase = (n * g.outChannels + m) * P;
+            const ty = Math.floor((q0 + j) / tilesW);
             const oy = 2 * ty;
-            const ox = 2 * tx;
-            y[yBase + oy * O1 + ox] = q0 + q1 + q2 + bias;
-            if (ox + 1 < O1) y[yBase + oy * O1 + ox + 1] = q1 - q2 - q3 + bias;
+            const ox = 2 * (q0 + j - ty * tilesW);
+            y[yBase + oy * O1 + ox] = h0 + h1 + h2 + bias;
+            if (ox + 1 < O1) y[yBase + oy * O1 + ox + 1] = h1 - h2 - h3 + bias;
             if (oy + 1 < O0) {
               y[yBase + (oy + 1) * O1 + ox] = e0 + e1 + e2 + bias;
               if (ox + 1 < O1) y[yBase + (oy + 1) * O1 + ox + 1] = e1 - e2 - e3 + bias;
