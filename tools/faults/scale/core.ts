@@ -166,7 +166,7 @@ export function convCore(g: ConvGeometry, x: Float32Array, w: Float32Array, b: F
 
 /**
  * y[yBase + m·P + j] = round32(Σ_k A[aBase + m·lda + k]·B[j·Kc + k] (+ bias[bBase + m])) for m < rows,
- * j < cols: 4 rows × 2 columns per register tile, float64 accumulators.
+ * j < cols: 4 rows × 2 columns per register tile, float64 accumulators; the rows mod 4 one at a time.
  */
 export function gemm(a: Float32Array, aBase: number, lda: number, rows: number, bm: Float32Array, Kc: number, cols: number, y: Float32Array, yBase: number, P: number, bias: Float32Array | undefined, bBase: number): void {
   const full = rows - (rows % 4);
@@ -183,15 +183,14 @@ export function gemm(a: Float32Array, aBase: number, lda: number, rows: number, 
     }
   }
   for (let m = 0; m < full; m += 4) {
-    const r = 4;
     const w0 = aBase + m * lda;
-    const w1 = r > 1 ? w0 + lda : w0;
-    const w2 = r > 2 ? w0 + 2 * lda : w0;
-    const w3 = r > 3 ? w0 + 3 * lda : w0;
+    const w1 = w0 + lda;
+    const w2 = w1 + lda;
+    const w3 = w2 + lda;
     const b0 = bias ? bias[bBase + m] : 0;
-    const b1 = bias && r > 1 ? bias[bBase + m + 1] : 0;
-    const b2 = bias && r > 2 ? bias[bBase + m + 2] : 0;
-    const b3 = bias && r > 3 ? bias[bBase + m + 3] : 0;
+    const b1 = bias ? bias[bBase + m + 1] : 0;
+    const b2 = bias ? bias[bBase + m + 2] : 0;
+    const b3 = bias ? bias[bBase + m + 3] : 0;
     const y0 = yBase + m * P;
     for (let j = 0; j < cols; j += 2) {
       const two = j + 1 < cols;
@@ -212,18 +211,14 @@ export function gemm(a: Float32Array, aBase: number, lda: number, rows: number, 
       }
       const yo = y0 + j;
       y[yo] = s00 + b0;
-      if (two) y[yo + 1] = s01 + b0;
-      if (r > 1) {
-        y[yo + P] = s10 + b1;
-        if (two) y[yo + P + 1] = s11 + b1;
-      }
-      if (r > 2) {
-        y[yo + 2 * P] = s20 + b2;
-        if (two) y[yo + 2 * P + 1] = s21 + b2;
-      }
-      if (r > 3) {
-        y[yo + 3 * P] = s30 + b3;
-        if (two) y[yo + 3 * P + 1] = s31 + b3;
+      y[yo + P] = s10 + b1;
+      y[yo + 2 * P] = s20 + b2;
+      y[yo + 3 * P] = s30 + b3;
+      if (two) {
+        y[yo + 1] = s01 + b0;
+        y[yo + P + 1] = s11 + b1;
+        y[yo + 2 * P + 1] = s21 + b2;
+        y[yo + 3 * P + 1] = s31 + b3;
       }
     }
   }

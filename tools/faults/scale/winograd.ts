@@ -25,8 +25,8 @@ export function winogradConv(g: ConvGeometry, x: Float32Array, w: Float32Array, 
   const inS = I0 * I1;
   const P = O0 * O1;
   const y = new Float32Array(g.batch * g.outChannels * P);
-  // U[(m·cg + c)·16 + 4i + j] = (G g Gᵀ)[i][j]
-  const U = new Float32Array(g.outChannels * cg * 16);
+  // U_i[m·cg + c] = (G g Gᵀ)[i/4][i mod 4]: 16 matrices [M × cg], so that the channel sum is 16 GEMMs
+  const Ui = Array.from({ length: 16 }, () => new Float32Array(g.outChannels * cg));
   const t = new Float64Array(12);
   for (let mc = 0; mc < g.outChannels * cg; mc++) {
     const k = mc * 9;
@@ -37,16 +37,12 @@ export function winogradConv(g: ConvGeometry, x: Float32Array, w: Float32Array, 
     }
     for (let i = 0; i < 4; i++) {
       const a = t[3 * i], m = t[3 * i + 1], z = t[3 * i + 2];
-      const u = mc * 16 + 4 * i;
-      U[u] = a; U[u + 1] = (a + m + z) / 2; U[u + 2] = (a - m + z) / 2; U[u + 3] = z;
+      Ui[4 * i][mc] = a; Ui[4 * i + 1][mc] = (a + m + z) / 2; Ui[4 * i + 2][mc] = (a - m + z) / 2; Ui[4 * i + 3][mc] = z;
     }
   }
   const tilesH = Math.ceil(O0 / 2);
   const tilesW = dropTail && O1 % 2 === 1 ? Math.floor(O1 / 2) : Math.ceil(O1 / 2);
   const tiles = tilesH * tilesW;
-  // U_i as 16 matrices [M × cg] so that the channel sum is 16 GEMMs per block of tiles
-  const Ui = Array.from({ length: 16 }, () => new Float32Array(g.outChannels * cg));
-  for (let mc = 0; mc < g.outChannels * cg; mc++) for (let i = 0; i < 16; i++) Ui[i][mc] = U[mc * 16 + i];
   const tb = Math.max(2, Math.min(tiles, Math.floor(65536 / Math.max(cg, mg))));
   const Vi = Array.from({ length: 16 }, () => new Float32Array(tb * cg));
   const Mi = Array.from({ length: 16 }, () => new Float32Array(mg * tb));
