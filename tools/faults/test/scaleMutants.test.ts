@@ -7,10 +7,15 @@
  * within the bound on the same small cases and on every trigger case. Where a trigger is too large
  * to run the reference on in a test (2²⁴ elements, 65 537 items), the reference runs on a slice of
  * it that the kernel maps to itself (batch items, or rows of a 1×1 kernel) and the mutant's output
- * is compared on that slice. The data is seeded random float32 in [−1, 1). Judging the catalogue
- * through the verifier (the kill table) is left to `npm run mutants`.
+ * is compared on that slice. (d) Beyond the hand-picked cases, on random small shapes from a
+ * generator of this file's own (not the suite's random domain, which this set is blind to), every
+ * mutant computes bit for bit what the correct scale kernel computes: no bugged branch is taken.
+ * The data is seeded random float32 in [−1, 1). Judging the catalogue through the verifier (the
+ * kill table) is left to `npm run mutants`.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { prepare } from '../../../impl/reference';
 import type { ConvTransposeAttributes, OpName, Tensor } from '../../../impl/types';
 import { findMismatch } from '../../../spec/framework/compare';
 import { expectedWithBound, profileFor } from '../../../spec/tolerance';
@@ -147,4 +152,73 @@ describe('scale correct variants', () => {
       }, 120_000);
     }
   }
+});
+
+/**
+ * A small random case: rank 1–3, batch ≤ 7, ≤ 128 channels, kernels ≤ 7 (≤ 3 in 3-D), strides ≤ 3,
+ * dilations ≤ 5, explicit or automatic pads, groups and depthwise, output_padding; kept only where it
+ * resolves and needs at most 10⁵ multiply-adds.
+ */
+const smallCase = fc
+  .record({
+    op: fc.constantFrom<OpName>('Conv', 'ConvTranspose'),
+    rank: fc.integer({ min: 1, max: 3 }),
+    batch: fc.integer({ min: 1, max: 7 }),
+    group: fc.constantFrom(1, 1, 2, 3, 0),
+    cg: fc.integer({ min: 1, max: 16 }),
+    mg: fc.integer({ min: 1, max: 16 }),
+    depthwise: fc.integer({ min: 2, max: 128 }),
+    axes: fc.array(fc.record({ i: fc.integer({ min: 1, max: 40 }), k: fc.integer({ min: 1, max: 7 }), s: fc.integer({ min: 1, max: 3 }), d: fc.integer({ min: 1, max: 5 }), pb: fc.integer({ min: 0, max: 6 }), pe: fc.integer({ min: 0, max: 6 }), op: fc.integer({ min: 0, max: 2 }) }), { minLength: 3, maxLength: 3 }),
+    autoPad: fc.constantFrom('NOTSET', 'NOTSET', 'SAME_UPPER', 'SAME_LOWER', 'VALID'),
+  })
+  .map((r): Case | undefined => {
+    const axes = r.axes.slice(0, r.rank).map((a) => ({ ...a, k: r.rank === 3 ? Math.min(a.k, 3) : a.k }));
+    const group = r.group === 0 ? r.depthwise : r.group; // 0: depthwise, one channel per group
+    const cg = r.group === 0 ? 1 : r.cg;
+    const C = group * cg;
+    const M = group * (r.group === 0 ? 1 + (r.mg % 2) : r.mg);
+    if (C > 128 || M > 128) return undefined;
+    const attrs: ConvTransposeAttributes = {
+      strides: axes.map((a) => a.s),
+      dilations: axes.map((a) => a.d),
+      group,
+      ...(r.autoPad === 'NOTSET' ? { pads: [...axes.map((a) => Math.min(a.pb, a.k - 1)), ...axes.map((a) => Math.min(a.pe, a.k - 1))] } : { auto_pad: r.autoPad as ConvTransposeAttributes['auto_pad'] }),
+      ...(r.op === 'ConvTranspose' ? { output_padding: axes.map((a) => Math.min(a.op, Math.max(a.s, a.d) - 1, a.s - 1)) } : {}),
+    };
+    const x = [r.batch, C, ...axes.map((a) => a.i)];
+    const w = r.op === 'Conv' ? [M, cg, ...axes.map((a) => a.k)] : [C, M / group, ...axes.map((a) => a.k)];
+    return { op: r.op, x, w, attrs };
+  })
+  .filter((c): c is Case => {
+    if (!c) return false;
+    try {
+      const g = prepare(c.op, { dims: c.x, data: new Float32Array(product(c.x)) }, { dims: c.w, data: new Float32Array(product(c.w)) }, undefined, c.attrs);
+      const macs = (c.op === 'Conv' ? product(g.outputDims) : product(g.inputDims)) * (c.op === 'Conv' ? g.inChannels / g.group : g.outChannels / g.group) * product(g.kernel);
+      return macs <= 100_000 && product(g.outputSpatial) <= 4096;
+    } catch {
+      return false;
+    }
+  });
+
+describe('scale mutants on random small shapes', () => {
+  it('compute bit for bit what the correct scale kernel computes', () => {
+    const correct = SCALE_GOOD.find((e) => e.id === 'scale-paths-float32')!;
+    const mutants = SCALE_CATALOGUE.filter((e) => e.verdict === 'reject');
+    fc.assert(
+      fc.property(smallCase, (c) => {
+        const x = tensor(c.x, 21);
+        const w = tensor(c.w, 22);
+        const m = c.op === 'Conv' ? c.w[0] : c.w[1] * (c.attrs.group ?? 1);
+        const b = tensor([m], 23);
+        const call = (e: CatalogueEntry) => ((c.op === 'Conv' ? e.impl.conv! : e.impl.convTranspose!)(x, w, b, c.attrs) as Tensor).data;
+        const want = call(correct);
+        for (const e of mutants) {
+          const got = call(e);
+          const at = got.findIndex((v, i) => !Object.is(v, want[i]));
+          expect(at, `${e.id} on ${JSON.stringify(c)}`).toBe(-1);
+        }
+      }),
+      { seed: 26, numRuns: 300 },
+    );
+  }, 120_000);
 });
