@@ -127,6 +127,30 @@ export function convCore(g: ConvGeometry, x: Float32Array, w: Float32Array, b: F
     for (let n = n0; n < n1; n++) {
       for (let grp = 0; grp < g.group; grp++) {
         const xBase = (n * g.inChannels + grp * cg) * inS;
+        if (!flat && mg < 4 && Kc <= 32 && k0 % T === 0 && k1 % T === 0) {
+          // short reductions in small groups (depthwise): no im2col, each output's few products
+          // gathered straight from X, padding skipped
+          const cStart = k0 / T;
+          const cEnd = k1 / T;
+          for (let mm = 0; mm < mg; mm++) {
+            const m = grp * mg + mm;
+            const wRow = m * K + cStart * T;
+            const bias = withBias ? b![m] : 0;
+            const yRow = (n * g.outChannels + m) * P + p0;
+            for (let j = 0; j < cols; j++) {
+              const ot = j * T;
+              let s = 0;
+              for (let c = cStart, cBase = xBase + cStart * inS, wc = wRow; c < cEnd; c++, cBase += inS, wc += T) {
+                for (let t = 0; t < T; t++) {
+                  const q = off[ot + t];
+                  if (q >= 0) s += w[wc + t] * x[cBase + q];
+                }
+              }
+              y[yRow + j] = s + bias;
+            }
+          }
+          continue;
+        }
         // gather: col[j·Kc + (k − k0)] = X[c, off(j, t)] for k = c·T + t
         if (!flat && k0 % T === 0 && k1 % T === 0) {
           // whole channels (every path but split-K): no division, no tap counter
