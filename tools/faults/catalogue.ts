@@ -18,6 +18,7 @@ import { unwrittenOutputsNaN } from './uninitialised';
 import { cachedByShape, flipsWeightsInPlace, reusedOutputBuffer, staleAccumulator } from './stateful';
 import { referenceGeometry, variant, withAttributes, withGeometry } from './variant';
 import { PATH_BUGS, shapePathKernel } from './shapePaths';
+import { SCALE_CATALOGUE } from './scaleCatalogue';
 
 export type { CatalogueEntry } from './entry';
 
@@ -241,6 +242,9 @@ export const catalogue: CatalogueEntry[] = [
 
   // ---- element types: float16, bfloat16, float64 tensors (tools/faults/dtypes.ts) ----
   ...dtypeCatalogue,
+
+  // ---- paths real kernels take at scale (tools/faults/scalePaths.ts), written blind to the random domain ----
+  ...SCALE_CATALOGUE,
 ];
 
 export const mutants = catalogue.filter((e) => e.verdict === 'reject');
