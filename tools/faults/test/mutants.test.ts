@@ -21,6 +21,8 @@ describe('the mutant catalogue', () => {
       // element types (tools/faults/dtypes.ts)
       'float16-float32-accumulation', 'float16-float16-accumulation', 'float16-flush-to-zero-declared',
       'bfloat16-float32-accumulation', 'bfloat16-bfloat16-accumulation', 'float64-reverse-order',
+      // the same paths as the scale mutants, correct (tools/faults/scaleCatalogue.ts)
+      'scale-paths-float32', 'scale-chunked-im2col-float32', 'scale-splitk-float32', 'scale-batch-grid-tiled-float32', 'scale-winograd-float32',
     ]);
     const ids = catalogue.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
