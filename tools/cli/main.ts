@@ -12,6 +12,7 @@ import { registerJudge } from './commands/judge';
 import { registerFixtures } from './commands/fixtures';
 import { registerGate } from './commands/gate';
 import { registerTargets } from './commands/targets';
+import { registerReplay } from './commands/replay';
 import { currentExitCode, resetExitCode } from './exitCode';
 import { UsageError } from '../terminal/usage';
 import { terminalSafeLines } from '../terminal/terminalText';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerCoverage(program);
   registerGate(program);
   registerTargets(program);
+  registerReplay(program);
   return program;
 }
 
