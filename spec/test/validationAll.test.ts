@@ -49,6 +49,17 @@ describe('validation: every accepted invalid-input class', () => {
     expect(clause.cases!.filter((k) => k.status === 'passed').length).toBe(CODES_BY_OP.Conv.length - 2);
   });
 
+  it('a control outside the declared support is skipped alone: the case still passes on the others', async () => {
+    // 2-D only: the fixed control is 2-D, some seeded random controls are 1-D.
+    const twoD = { ...reference, name: '2-D reference', supports: { ranks: [2] } };
+    const report = await verifyTarget({ kind: 'implementation', implementation: twoD }, { clauses: ['conv.validation.errorCodes', 'convT.validation.errorCodes'], ...quiet });
+    const cases = report.clauses.flatMap((c) => c.cases ?? []);
+    expect(report.clauses.reduce((a, c) => a + c.numSkips, 0)).toBe(0);
+    expect(cases.every((k) => k.status === 'passed')).toBe(true);
+    // The test means something only if some random control is 1-D (its call is then skipped).
+    expect(report.clauses.some((c) => (c.calls ?? 0) < 2 * 2 * (c.cases?.length ?? 0))).toBe(true);
+  });
+
   it('the reference passes every case, and costs no more calls than the property did', async () => {
     const report = await verifyTarget({ kind: 'implementation', implementation: reference }, { clauses: ['conv.validation.errorCodes', 'convT.validation.errorCodes'], ...quiet });
     for (const c of report.clauses) expect(c.status, c.id).toBe('passed');

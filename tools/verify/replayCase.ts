@@ -89,7 +89,8 @@ export interface ReplayOutcome {
   text: string;
 }
 
-const fmt = (v: number) => (Number.isFinite(v) ? String(Math.fround(v) === v ? v : v.toPrecision(9)) : String(v));
+// 9 significant digits tell any two float32 values apart; trailing zeros dropped.
+const fmt = (v: number) => (Number.isFinite(v) ? String(Number(v.toPrecision(9))) : String(v));
 /** At most this many values of actual and expected are printed (the window shows the worst place). */
 const SHOWN = 32;
 
