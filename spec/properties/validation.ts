@@ -221,7 +221,7 @@ function validation(op: OpName) {
     async enumerate(): Promise<NamedCase<ValidationCase>[]> {
       return CODES_BY_OP[op].map((code, i) => {
         const random = fc.sample(controlArb, { seed: LISTED_SEED + i, numRuns: RANDOM_CONTROLS_PER_CODE });
-        return { name: caseNameOfCode(code), value: { code, controls: [buildCase(fixed, 5), ...random] }, description: `invalid-input class ${code}` };
+        return { name: caseNameOfCode(code), value: { code, controls: [buildCase(fixed, 5), ...random] } };
       });
     },
   } satisfies EnumeratedClause<ValidationCase>;
