@@ -16,6 +16,7 @@ import { summarise, type ClauseResult, type VerifyReport } from '../../report/re
 import type { Finding } from '../../report/finding';
 import { toJUnit } from '../../report/junit';
 import { formatReport } from '../../report/format';
+import { renderHtmlReport } from '../../report/html';
 import { plain } from '../../terminal/style';
 import { REPORT_SCHEMA } from '../../report/reportSchema';
 
@@ -146,6 +147,14 @@ describe('applying known failures', () => {
     expect(text).toMatch(/CONFORMANT with 4 expected failures \(--expect k\.json\)/);
     expect(text).not.toMatch(/\nFailures\n/);
     expect(new Ajv({ allErrors: true }).validate(REPORT_SCHEMA, JSON.parse(JSON.stringify(out)))).toBe(true);
+  });
+
+  it('the HTML report marks expected failures and counts them in the verdict line', async () => {
+    const out = applyKnownFailures(report(clauses), { entries: [{ clause: 'convT.**', reason: 'upstream bug' }, { clause: 'fixtures.ort', reason: 's' }, { clause: 'x.y', reason: 'old' }] });
+    const html = await renderHtmlReport({ title: 't', sections: [{ report: out }] });
+    expect(html).toMatch(/<td class="st unsupported">expected<\/td>/);
+    expect(html).toMatch(/expected failure \(--expect #1 clause convT\.\*\*\): upstream bug/);
+    expect(html).toMatch(/; 4 expected failures \(--expect\); stale --expect entries: #3 clause x\.y/);
   });
 });
 
