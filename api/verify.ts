@@ -24,3 +24,7 @@ export type { Supports, ImplementationWithSupports } from '../spec/framework/sub
 export { DEFAULT_SEED } from '../spec/framework/runClause';
 export { formatReport, formatFailure } from '../tools/report/format';
 export { toJUnit } from '../tools/report/junit';
+export { EXPECT_SCHEMA, parseExpectFile, type ExpectEntry, type ExpectFile } from '../tools/report/expectFile';
+export { applyKnownFailures, type KnownFailures } from '../tools/report/knownFailures';
+export type { ExpectedMark, KnownFailuresSummary } from '../tools/report/report';
+export type { CounterexampleData, Finding, TensorData } from '../tools/report/finding';

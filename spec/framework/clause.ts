@@ -60,6 +60,20 @@ export interface ClauseContext {
   callExpectingError(op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes): Promise<{ error?: unknown; result?: Tensor }>;
   /** Reasons for skipped cases, counted. */
   skipped: Map<string, number>;
+  /**
+   * The last call that reached the subject (its arguments, as passed): the case a failing check was
+   * judging, given back as data in the report for `convspec replay`. Runners reset it per case.
+   */
+  lastCall?: RecordedCall;
+}
+
+/** One call of the subject, as made. */
+export interface RecordedCall {
+  op: OpName;
+  x: Tensor;
+  w: Tensor;
+  b: Tensor | undefined;
+  attrs: ConvTransposeAttributes;
 }
 
 export function makeContext(subject: Subject): ClauseContext {
@@ -72,16 +86,18 @@ export function makeContext(subject: Subject): ClauseContext {
       pre(false);
     }
   };
-  return {
+  const ctx: ClauseContext = {
     subject,
     profile,
     skipped,
     async call(op, x, w, b, attrs) {
       gate(op, x, b, attrs);
+      ctx.lastCall = { op, x, w, b, attrs };
       return subject.run(op, x, w, b, attrs);
     },
     async callExpectingError(op, x, w, b, attrs) {
       if (subject.supports.ops && !subject.supports.ops.includes(op)) gate(op, x, b, attrs);
+      ctx.lastCall = { op, x, w, b, attrs };
       try {
         return { result: await subject.run(op, x, w, b, attrs) };
       } catch (error) {
@@ -89,6 +105,7 @@ export function makeContext(subject: Subject): ClauseContext {
       }
     },
   };
+  return ctx;
 }
 
 export function defineClause<T>(c: Clause<T>): Clause<T> {

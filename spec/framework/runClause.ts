@@ -3,10 +3,10 @@
  * that every front end (vitest, `convspec verify`, reports) shares.
  */
 import fc from 'fast-check';
-import { makeContext, type Clause } from './clause';
+import { makeContext, type Clause, type RecordedCall } from './clause';
 import { MismatchError, type Mismatch } from './compare';
 import { withPrecision, type PrecisionSummary } from './precision';
-import { asJudged, isForeignSkipMarker, unwrapJudged } from './skip';
+import { asJudged, isForeignSkipMarker, isOwnSkip, unwrapJudged } from './skip';
 import type { Subject } from './subject';
 
 /** The fixed default seed: every `npm test` and default `convspec verify` run draws the same cases. */
@@ -74,6 +74,11 @@ export interface ClauseOutcome {
   replay?: string;
   /** |error|/bound over every element the clause judged (spec/framework/precision.ts); absent when it judged none. */
   precision?: PrecisionSummary;
+  /**
+   * The last call the shrunk counterexample made (its tensors, not JSON): front ends turn it into data
+   * (tools/report/counterexample.ts) and drop it before a report is written.
+   */
+  failingCall?: RecordedCall;
 }
 
 export async function runClause(clause: Clause<any>, subject: Subject, options: RunClauseOptions = {}): Promise<ClauseOutcome> {
@@ -92,10 +97,14 @@ export async function runClause(clause: Clause<any>, subject: Subject, options: 
   const ctx = makeContext(subject);
   // Only convspec's own skips may reach fast-check as skips: anything else thrown (an implementation's
   // error carrying fast-check's precondition marker included) is wrapped, so it counts as a failure.
+  // The last failing run's last call: fast-check reports the last failing value it shrank to.
+  let failingCall: RecordedCall | undefined;
   const property = fc.asyncProperty(clause.arbitrary, async (v) => {
+    ctx.lastCall = undefined;
     try {
       await clause.check(v, ctx);
     } catch (e) {
+      if (!isOwnSkip(e)) failingCall = ctx.lastCall;
       throw asJudged(e);
     }
   });
@@ -138,6 +147,7 @@ export async function runClause(clause: Clause<any>, subject: Subject, options: 
     error: thrownMessage(err),
     mismatch: err instanceof MismatchError ? err.mismatch : undefined,
     replay: path && options.replay ? options.replay(clause.id, seed, path) : undefined,
+    ...(failingCall ? { failingCall } : {}),
   };
 }
 

@@ -13,6 +13,7 @@ import { registerFixtures } from './commands/fixtures';
 import { registerGate } from './commands/gate';
 import { registerTargets } from './commands/targets';
 import { registerInit } from './commands/init';
+import { registerReplay } from './commands/replay';
 import { currentExitCode, resetExitCode } from './exitCode';
 import { UsageError } from '../terminal/usage';
 import { terminalSafeLines } from '../terminal/terminalText';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerGate(program);
   registerTargets(program);
   registerInit(program);
+  registerReplay(program);
   return program;
 }
 

@@ -20,11 +20,11 @@ function clip(s: string, n: number): string {
 }
 
 function statusText(c: ClauseResult): string {
-  return c.status === 'failed' ? 'FAILED' : c.status;
+  return c.status === 'failed' ? (c.expected ? 'expected' : 'FAILED') : c.status;
 }
 
 function statusColour(c: ClauseResult, col: Colors): (s: string) => string {
-  return c.status === 'passed' ? col.green : c.status === 'failed' ? col.red : col.yellow;
+  return c.status === 'passed' ? col.green : c.status === 'failed' && !c.expected ? col.red : col.yellow;
 }
 
 function casesCell(c: ClauseResult): string {
@@ -72,7 +72,8 @@ export function formatFailure(c: ClauseResult, col: Colors = plain): string {
     const failing = c.cases.filter((k) => k.status === 'failed');
     out.push(`  ${failing.length} of ${c.cases.length} cases failed:`);
     for (const k of failing.slice(0, 10)) {
-      out.push(`  - ${safe(k.id)}: ${clip(safe((k.error ?? '').split('\n')[0]), 200)}`);
+      const expected = k.expected ? col.yellow(` (expected: ${clip(safe(k.expected.reason), 200)})`) : '';
+      out.push(`  - ${safe(k.id)}${expected}: ${clip(safe((k.error ?? '').split('\n')[0]), 200)}`);
       if (k.description) out.push(`    ${clip(safe(k.description), 400)}`);
     }
     if (failing.length > 10) out.push(`  … and ${failing.length - 10} more (see --json)`);
@@ -103,6 +104,35 @@ export function formatLayersFrom(l: LayersFromSummary, col: Colors = plain): str
   return out;
 }
 
+/**
+ * What `--expect` did: the expected failures (one line each, with the entry's reason), then the stale
+ * entries, then the count. Nothing without --expect.
+ */
+export function formatKnownFailures(report: VerifyReport, col: Colors = plain): string[] {
+  const k = report.knownFailures;
+  if (!k) return [];
+  const out: string[] = [];
+  const lines: string[] = [];
+  for (const c of report.clauses) {
+    if (c.status !== 'failed') continue;
+    if (c.cases) {
+      for (const kase of c.cases) if (kase.status === 'failed' && kase.expected) lines.push(`  ~ ${safe(kase.id)}: ${clip(safe(kase.expected.reason), 200)} [${safe(kase.expected.entry)}]`);
+    } else if (c.expected) {
+      lines.push(`  ~ ${safe(c.id)}: ${clip(safe(c.expected.reason), 200)} [${safe(c.expected.entry)}]`);
+    }
+  }
+  for (const f of report.findings ?? []) if (f.expected) lines.push(`  ~ finding ${safe(f.id)} (${safe(f.trigger)}): ${clip(safe(f.expected.reason), 200)}`);
+  const n = report.summary.expectedFailures ?? 0;
+  out.push('', col.bold(`Expected failures (--expect${k.file ? ` ${safe(k.file)}` : ''}): ${n}`));
+  if (lines.length > 20) out.push(...lines.slice(0, 20), `  … and ${lines.length - 20} more (see --json)`);
+  else out.push(...lines);
+  if (k.stale.length > 0) {
+    out.push(col.yellow(`  stale: ${k.stale.length} entr${k.stale.length === 1 ? 'y' : 'ies'} covered no failure${k.strict ? ' (--strict-expect: not conformant)' : ' (--strict-expect would fail)'}:`));
+    for (const label of k.stale.slice(0, 20)) out.push(col.yellow(`    ${safe(label)}`));
+  }
+  return out;
+}
+
 /** The whole terminal report. */
 export function formatReport(report: VerifyReport, col: Colors = makeStyle()): string {
   const s = report.summary;
@@ -119,8 +149,9 @@ export function formatReport(report: VerifyReport, col: Colors = makeStyle()): s
   const failed = report.clauses.filter((c) => c.status === 'failed');
   // Clauses cut short because the target hangs everywhere are named once, not each with the same story.
   const cutShort = (c: ClauseResult) => s.abandoned !== undefined && (c.error ?? '').includes(s.abandoned);
-  const failures = failed.filter((c) => !cutShort(c));
+  const failures = failed.filter((c) => !cutShort(c) && !c.expected);
   if (failures.length > 0) parts.push('', col.bold('Failures'), '', failures.map((c) => formatFailure(c, col)).join('\n\n'));
+  parts.push(...formatKnownFailures(report, col));
   const notRun = failed.filter(cutShort);
   if (notRun.length > 0) parts.push('', `not run because the target hangs (failed): ${notRun.map((c) => safe(c.id)).join(', ')}`);
   if (report.ambiguities.length > 0) {
@@ -143,8 +174,9 @@ export function formatReport(report: VerifyReport, col: Colors = makeStyle()): s
   if (s.abandoned) parts.push('', col.red(col.bold(`stopped calling the target: ${safe(s.abandoned)}`)));
   let verdict: string;
   if (s.nothingSelected) verdict = col.yellow(col.bold('NOTHING SELECTED')) + ` (${s.notConformantBecause ?? 'this share holds no clause and no case'})`;
-  else if (s.conformant) verdict = col.green(col.bold('CONFORMANT'));
-  else if (t.failed === 0) {
+  else if (s.conformant) verdict = col.green(col.bold('CONFORMANT')) + (s.expectedFailures ? ` with ${s.expectedFailures} expected failure${s.expectedFailures === 1 ? '' : 's'} (--expect${report.knownFailures?.file ? ` ${safe(report.knownFailures.file)}` : ''})` : '');
+  // Failures --expect covers fail no verdict: what is left decides which verdict line is shown.
+  else if (failed.every((c) => c.expected)) {
     const judgeWhy = testFolders ? 'no Conv/ConvTranspose test judged' : 'no output file found';
     const earned = (s.coverage?.casesJudged ?? 0) > 0;
     verdict = col.yellow(col.bold('NOT CONFORMANT')) + ` (${report.target.kind === 'judge' && !earned ? judgeWhy : safe(s.notConformantBecause ?? 'nothing verified')})`;

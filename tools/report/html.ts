@@ -70,7 +70,7 @@ function header(r: VerifyReport): string {
     : '<p>nothing declared: every clause applies, judged as float32</p>';
   const o = r.options;
   return `
-<div class="verdict ${v.cls}"><strong>${e(v.text)}</strong>: clauses ${t.passed} passed, ${t.failed} failed, ${t.unsupported} ${r.target.kind === 'judge' ? 'skipped' : 'unsupported'}${c.passed + c.failed + c.unsupported > 0 ? `; cases ${c.passed} passed, ${c.failed} failed, ${c.unsupported} skipped` : ''}</div>
+<div class="verdict ${v.cls}"><strong>${e(v.text)}</strong>: clauses ${t.passed} passed, ${t.failed} failed, ${t.unsupported} ${r.target.kind === 'judge' ? 'skipped' : 'unsupported'}${c.passed + c.failed + c.unsupported > 0 ? `; cases ${c.passed} passed, ${c.failed} failed, ${c.unsupported} skipped` : ''}${r.summary.expectedFailures ? `; ${r.summary.expectedFailures} expected failure${r.summary.expectedFailures === 1 ? '' : 's'} (--expect)` : ''}${r.knownFailures?.stale.length ? `; stale --expect entries: ${e(r.knownFailures.stale.join(', '))}` : ''}</div>
 <div class="cols">
 <section><h3>Target</h3>${keyValues([
     ...nameRows(r.target.name),
@@ -114,7 +114,7 @@ function precisionCell(p: PrecisionSummary | undefined, which: 'median' | 'max')
 function clauseTable(r: VerifyReport): string {
   const rows = r.clauses.map((c) => {
     const skipped = Object.entries(c.skipped).map(([k, n]) => `${k} (${n})`).join('; ');
-    return `<tr data-status="${c.status}"><td><a href="#${e(anchor(r, c.id))}"><code>${e(c.id)}</code></a></td><td>${e(c.category)}</td><td class="st ${c.status}">${c.status === 'failed' ? 'FAILED' : e(c.status)}</td><td data-sort="${c.numRuns}">${e(casesText(c))}</td><td class="num" data-sort="${c.precision?.elements ?? ''}">${c.precision?.elements ?? '—'}</td>${precisionCell(c.precision, 'median')}${precisionCell(c.precision, 'max')}<td class="num" data-sort="${c.durationMs}">${(c.durationMs / 1000).toFixed(1)} s</td><td>${e(c.title)}${skipped ? `<div class="skip">skipped: ${e(clip(skipped, 400))}</div>` : ''}</td></tr>`;
+    return `<tr data-status="${c.status}"><td><a href="#${e(anchor(r, c.id))}"><code>${e(c.id)}</code></a></td><td>${e(c.category)}</td><td class="st ${c.expected ? 'unsupported' : c.status}">${c.status === 'failed' ? (c.expected ? 'expected' : 'FAILED') : e(c.status)}</td><td data-sort="${c.numRuns}">${e(casesText(c))}</td><td class="num" data-sort="${c.precision?.elements ?? ''}">${c.precision?.elements ?? '—'}</td>${precisionCell(c.precision, 'median')}${precisionCell(c.precision, 'max')}<td class="num" data-sort="${c.durationMs}">${(c.durationMs / 1000).toFixed(1)} s</td><td>${e(c.title)}${skipped ? `<div class="skip">skipped: ${e(clip(skipped, 400))}</div>` : ''}</td></tr>`;
   });
   return `<table class="clauses" data-sortable><thead><tr><th>clause</th><th>category</th><th>status</th><th>cases</th><th>elements judged</th><th>median |err|/bound</th><th>max |err|/bound</th><th>time</th><th>title</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
 }
@@ -140,9 +140,10 @@ function sliceWhere(s: MismatchSlice, rank: number | undefined): string {
 
 async function failureBlock(r: VerifyReport, c: ClauseResult, budget: { heatmaps: number }): Promise<string> {
   const parts = [`<article class="failure" id="${e(anchor(r, c.id))}"><h4><code>${e(c.id)}</code> — ${e(c.title)} <span class="cat">[${e(c.category)}]</span></h4>`];
-  const detail = async (x: { error?: string; mismatch?: CaseResult['mismatch']; replay?: string; counterexample?: string; source?: string }, label?: string) => {
+  const detail = async (x: { error?: string; mismatch?: CaseResult['mismatch']; replay?: string; counterexample?: string; source?: string; expected?: CaseResult['expected'] }, label?: string) => {
     const out: string[] = [];
     if (label) out.push(`<h5><code>${e(label)}</code></h5>`);
+    if (x.expected) out.push(`<p class="expected">expected failure (--expect ${e(x.expected.entry)}): ${e(x.expected.reason)}</p>`);
     if (x.source) out.push(`<p class="src">from <code>${e(x.source)}</code></p>`);
     if (x.counterexample) out.push(`<p>counterexample (shrunk):</p><pre>${e(clip(compactCounterexample(x.counterexample), 4000))}</pre>`);
     if (x.mismatch) out.push(`<p>${e(x.mismatch.message)}</p>`);

@@ -29,21 +29,32 @@ interface TestCase {
   timeMs: number;
   failure?: { message: string; body: string };
   skipped?: string;
+  /**
+   * A failure `--expect` covers: written as <skipped type="convspec.expected"> with the reason and the
+   * failure's details, the way pytest writes an xfail, so CI shows it apart from passes and failures.
+   */
+  expected?: { message: string; body: string };
+}
+
+/** A failure becomes an expected one when a known-failures entry covers it. */
+function asExpected(t: TestCase, mark: { reason: string; entry: string } | undefined): TestCase {
+  if (!mark || !t.failure) return t;
+  return { ...t, failure: undefined, expected: { message: `expected failure (--expect ${mark.entry}): ${mark.reason}`, body: t.failure.body } };
 }
 
 function clauseCases(c: ClauseResult): TestCase[] {
   if (c.cases) {
-    return c.cases.map((k) => ({
+    return c.cases.map((k) => asExpected({
       classname: c.id,
       name: k.id,
       timeMs: k.durationMs,
       failure: k.status === 'failed' ? { message: firstLine(k.error), body: [k.error, k.mismatch?.window ? formatWindow(k.mismatch.window) : '', k.replay ? `replay: ${k.replay}` : ''].filter(Boolean).join('\n') } : undefined,
       skipped: k.status === 'unsupported' ? `unsupported: ${k.unsupportedReason ?? ''}` : undefined,
-    }));
+    }, k.expected));
   }
   const reasons = Object.entries(c.skipped).map(([r, n]) => `${r} (${n})`).join(', ');
   return [
-    {
+    asExpected({
       classname: c.category,
       name: `${c.id}: ${c.title}`,
       timeMs: c.durationMs,
@@ -63,7 +74,7 @@ function clauseCases(c: ClauseResult): TestCase[] {
             }
           : undefined,
       skipped: c.status === 'unsupported' ? `unsupported: ${reasons}` : undefined,
-    },
+    }, c.expected),
   ];
 }
 
@@ -71,7 +82,7 @@ function clauseCases(c: ClauseResult): TestCase[] {
 export function toJUnit(report: VerifyReport, suiteName = `convspec verify ${report.target.name}`): string {
   const cases = report.clauses.flatMap(clauseCases);
   const failures = cases.filter((c) => c.failure).length;
-  const skipped = cases.filter((c) => c.skipped).length;
+  const skipped = cases.filter((c) => c.skipped || c.expected).length;
   const time = seconds(report.durationMs);
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -87,6 +98,8 @@ export function toJUnit(report: VerifyReport, suiteName = `convspec verify ${rep
     const open = `    <testcase classname="${xmlEscape(c.classname)}" name="${xmlEscape(c.name)}" time="${seconds(c.timeMs)}"`;
     if (c.failure) {
       lines.push(`${open}>`, `      <failure message="${xmlEscape(c.failure.message)}" type="NotConformant">${xmlEscape(c.failure.body)}</failure>`, '    </testcase>');
+    } else if (c.expected) {
+      lines.push(`${open}>`, `      <skipped type="convspec.expected" message="${xmlEscape(c.expected.message)}">${xmlEscape(c.expected.body)}</skipped>`, '    </testcase>');
     } else if (c.skipped) {
       lines.push(`${open}>`, `      <skipped message="${xmlEscape(c.skipped)}"/>`, '    </testcase>');
     } else {

@@ -9,6 +9,15 @@ import { mergePrecision, type PrecisionSummary } from '../../spec/framework/prec
 import type { ClauseOutcome, ClauseStatus } from '../../spec/framework/runClause';
 import type { Supports } from '../../spec/framework/subject';
 import type { FaultRecord } from '../hosts/guard';
+import type { CounterexampleData, Finding } from './finding';
+
+/** A failure a known-failures entry (`--expect`) covers: reported, but it does not fail the verdict. */
+export interface ExpectedMark {
+  /** The entry's reason and/or link. */
+  reason: string;
+  /** The entry that covers it, e.g. `#2 clause conv.validation.**` (tools/report/expectFile.ts entryLabel). */
+  entry: string;
+}
 
 export const REPORT_SCHEMA_ID = 'convspec-verify-report';
 export const REPORT_VERSION = 1;
@@ -34,6 +43,12 @@ export interface CaseResult {
   calls?: number;
   /** What the case is, when its clause says (model.layers: the layer's op, dims, attributes, weights' origin). */
   description?: string;
+  /** Failed, and covered by a known-failures entry (`--expect`). */
+  expected?: ExpectedMark;
+  /** The failing call as data, for `convspec replay` (absent when too large or not expressible: see counterexampleDataOmitted). */
+  counterexampleData?: CounterexampleData;
+  /** Why a failing case has no counterexampleData (too large, or not a float32 tensor): replay it with its replay command. */
+  counterexampleDataOmitted?: string;
 }
 
 /** A clause's outcome as runClause reports it (spec/framework/runClause.ts), plus what isolation saw. */
@@ -47,6 +62,20 @@ export interface ClauseResult extends ClauseOutcome {
    * that never calls it (pure arithmetic of the spec) cannot by itself make a target conformant.
    */
   calls?: number;
+  /** Failed, and every failure of it covered by a known-failures entry (`--expect`). */
+  expected?: ExpectedMark;
+  /** The failing call of the shrunk counterexample as data, for `convspec replay` (see CaseResult). */
+  counterexampleData?: CounterexampleData;
+  counterexampleDataOmitted?: string;
+}
+
+/** What `--expect FILE` did: each entry with the failures it covered; an entry that covered none is stale. */
+export interface KnownFailuresSummary {
+  file?: string;
+  /** `--strict-expect`: a stale entry makes the run not conformant. */
+  strict: boolean;
+  entries: { label: string; reason: string; matched: string[] }[];
+  stale: string[];
 }
 
 /** How much of what was drawn the target's declaration let through. */
@@ -113,6 +142,10 @@ export interface VerifyReport {
   ambiguities: AmbiguityResult[];
   /** `verify --layers-from MODEL`: the model's Conv/ConvTranspose nodes, and those it could not resolve. */
   layersFrom?: LayersFromSummary;
+  /** One per distinct fault (issue 23); absent when the run does not compute them. */
+  findings?: Finding[];
+  /** `--expect FILE`: what each known-failures entry covered, and the stale ones. */
+  knownFailures?: KnownFailuresSummary;
   summary: {
     /**
      * No failure anywhere and at least one clause or case passed that called the implementation; and,
@@ -142,6 +175,10 @@ export interface VerifyReport {
     byCategory: Partial<Record<ClauseCategory, Tally>>;
     /** |error|/bound over every judged element of every clause; absent when none was judged. */
     precision?: PrecisionSummary;
+    /** `--expect`: failing property clauses and cases covered by a known-failures entry (they do not fail the verdict). */
+    expectedFailures?: number;
+    /** `--expect`: entries that covered no failure. */
+    staleExpectations?: number;
   };
 }
 
@@ -186,7 +223,8 @@ export function summarise(
     (byCategory[c.category] ??= emptyTally())[c.status]++;
     for (const k of c.cases ?? []) cases[k.status]++;
   }
-  const failedIn = (pred: (c: ClauseResult) => boolean) => clauses.some((c) => c.status === 'failed' && pred(c));
+  // A failure a known-failures entry covers (`--expect`) is reported, but fails no verdict.
+  const failedIn = (pred: (c: ClauseResult) => boolean) => clauses.some((c) => c.status === 'failed' && !c.expected && pred(c));
   const numericConformant = !failedIn((c) => c.category !== 'validation');
   const validationConformant = !failedIn((c) => c.category === 'validation');
   const precision = mergePrecision(clauses.map((c) => c.precision));

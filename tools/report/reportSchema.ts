@@ -80,6 +80,18 @@ const mismatch = {
     slice,
   },
 };
+// Added in version 1 (optional, issue 23): a failing case as data for `convspec replay`, and --expect marks.
+const tensorData = {
+  type: 'object',
+  required: ['dims', 'data'],
+  properties: { dims: { type: 'array', items: { type: 'integer', minimum: 0 } }, data: { type: 'array', items: num } },
+};
+export const COUNTEREXAMPLE_DATA_SCHEMA = {
+  type: 'object',
+  required: ['op', 'x', 'w', 'b', 'attrs'],
+  properties: { op: { enum: ['Conv', 'ConvTranspose'] }, x: tensorData, w: tensorData, b: { anyOf: [tensorData, { type: 'null' }] }, attrs: { type: 'object' } },
+} as const;
+const expectedMark = { type: 'object', required: ['reason', 'entry'], properties: { reason: { type: 'string' }, entry: { type: 'string' } } };
 const caseResult = {
   type: 'object',
   required: ['id', 'status', 'durationMs'],
@@ -95,6 +107,9 @@ const caseResult = {
     source: { type: 'string' },
     calls: { type: 'integer', minimum: 0 },
     description: { type: 'string' },
+    expected: expectedMark,
+    counterexampleData: COUNTEREXAMPLE_DATA_SCHEMA,
+    counterexampleDataOmitted: { type: 'string' },
   },
 };
 const clauseResult = {
@@ -119,6 +134,9 @@ const clauseResult = {
     precision,
     cases: { type: 'array', items: caseResult },
     calls: { type: 'integer', minimum: 0 },
+    expected: expectedMark,
+    counterexampleData: COUNTEREXAMPLE_DATA_SCHEMA,
+    counterexampleDataOmitted: { type: 'string' },
   },
 };
 
@@ -184,6 +202,19 @@ export const REPORT_SCHEMA = {
         notes: { type: 'array', items: { type: 'string' } },
       },
     },
+    knownFailures: {
+      type: 'object',
+      required: ['strict', 'entries', 'stale'],
+      properties: {
+        file: { type: 'string' },
+        strict: { type: 'boolean' },
+        entries: {
+          type: 'array',
+          items: { type: 'object', required: ['label', 'reason', 'matched'], properties: { label: { type: 'string' }, reason: { type: 'string' }, matched: { type: 'array', items: { type: 'string' } } } },
+        },
+        stale: { type: 'array', items: { type: 'string' } },
+      },
+    },
     summary: {
       type: 'object',
       required: ['conformant', 'numericConformant', 'validationConformant', 'clauses', 'cases', 'byCategory'],
@@ -207,6 +238,8 @@ export const REPORT_SCHEMA = {
         cases: tally,
         byCategory: { type: 'object', additionalProperties: tally },
         precision,
+        expectedFailures: { type: 'integer', minimum: 0 },
+        staleExpectations: { type: 'integer', minimum: 0 },
       },
     },
   },

@@ -21,6 +21,20 @@ import { checkAndSelect, replayLine, runEnumeratedClause, runPropertyClause, Ver
 import { targetArgs, type VerifyTarget } from '../targets/target';
 import { shellQuote } from '../terminal/shellQuote';
 import { openTarget } from './openTarget';
+import { entryLabel, readExpectFile, type ExpectEntry } from '../report/expectFile';
+import { applyKnownFailures, appliesTo, type KnownFailures } from '../report/knownFailures';
+import type { VerifyReport } from '../report/report';
+
+/** options.expect as KnownFailures; a file that cannot be read or is not valid is the caller's mistake. */
+function knownFrom(options: ConformanceOptions): KnownFailures | undefined {
+  if (options.expect === undefined) return undefined;
+  try {
+    const entries = typeof options.expect === 'string' ? readExpectFile(options.expect).entries : options.expect.entries;
+    return { entries, strict: options.strictExpect === true, ...(typeof options.expect === 'string' ? { file: options.expect } : {}) };
+  } catch (e) {
+    throw new VerifyArgumentError((e as Error).message);
+  }
+}
 
 /** What describeConformance accepts: a VerifyTarget, or an Implementation object (run in this thread). */
 export type ConformanceTarget = VerifyTarget | ImplementationWithSupports;
@@ -31,10 +45,19 @@ export interface ConformanceOptions
   testTimeoutMs?: number;
   /** Where CONVSPEC_SEED / _DEPTH / _PATH / _CLAUSE are read. Default process.env. */
   env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Known failures, as `--expect`: a known-failures file's path, or its entries. A test whose failures
+   * its clause entries cover is skipped as an expected failure, with the reason; fault and trigger
+   * entries need findings, which a test-runner unit does not compute, and are left aside here.
+   */
+  expect?: string | { entries: ExpectEntry[] };
+  /** As `--strict-expect`: the verdict test fails when a clause entry covered no failure. */
+  strictExpect?: boolean;
 }
 
 export interface UnitOutcome {
-  status: 'passed' | 'failed' | 'unsupported';
+  /** 'expected': failed, and every failure covered by a known-failures entry (options.expect). */
+  status: 'passed' | 'failed' | 'unsupported' | 'expected';
   /** The clause's result as in the verify report (for a fixture family: its cases only). */
   result: ClauseResult;
   /** Failed: the terminal report's failure text (counterexample, window, replay lines). Unsupported: why. */
@@ -60,7 +83,7 @@ export interface ConformancePlan {
 /** The last unit: the run's verdict where no single test shows it. */
 export const VERDICT_UNIT = 'convspec verdict: some test that calls the implementation passed (and the declared support covers enough)';
 
-function verdictResult(status: UnitOutcome['status'], error?: string): ClauseResult {
+function verdictResult(status: ClauseResult['status'], error?: string): ClauseResult {
   return { id: 'verdict', title: VERDICT_UNIT, category: 'robustness', status, numRuns: 0, numSkips: 0, seed: 0, durationMs: 0, skipped: {}, ...(error ? { error } : {}) };
 }
 
@@ -120,6 +143,16 @@ export async function planConformance(target: ConformanceTarget, options: Confor
     fixturesDir: options.fixturesDir,
   };
   const { seed, timeoutMs, selection } = await checkAndSelect(verifyOptions);
+  const known = knownFrom(options);
+  // Failures each clause entry covered, over every unit so far (stale entries: the verdict unit).
+  const covered = new Map<string, number>();
+  const markKnown = (r: ClauseResult): ClauseResult => {
+    if (!known || r.status !== 'failed') return r;
+    const mini = { target: { args: targetArgs(verifyTarget), name: suiteTitle(target) }, clauses: [r], summary: summarise([r]) } as VerifyReport;
+    const marked = applyKnownFailures(mini, known);
+    for (const e of marked.knownFailures!.entries) covered.set(e.label, (covered.get(e.label) ?? 0) + e.matched.length);
+    return marked.clauses[0];
+  };
   const cli = verifyTarget.kind === 'implementation' ? undefined : targetArgs(verifyTarget);
   const replay = (id: string, s: number, path?: string): string => {
     const envPart = [`CONVSPEC_CLAUSE=${shellQuote(id)}`, `CONVSPEC_SEED=${s}`, path ? `CONVSPEC_PATH=${shellQuote(path)}` : '', verifyOptions.depth ? `CONVSPEC_DEPTH=${verifyOptions.depth}` : '']
@@ -135,6 +168,7 @@ export async function planConformance(target: ConformanceTarget, options: Confor
     return subject;
   };
   const outcome = (result: ClauseResult): UnitOutcome => {
+    if (result.status === 'failed' && result.expected) return { status: 'expected', result, message: `expected failure (${result.expected.entry}): ${result.expected.reason}` };
     if (result.status === 'failed') return { status: 'failed', result, message: formatFailure(result) };
     const reasons = Object.keys(result.skipped);
     return { status: result.status, result, message: result.status === 'unsupported' ? `outside the declared support: ${reasons.join(', ') || 'every case'}` : '' };
@@ -142,7 +176,8 @@ export async function planConformance(target: ConformanceTarget, options: Confor
 
   // Every result, for the verdict unit: a pass must be earned, as in verify's summary.
   const results: ClauseResult[] = [];
-  const record = (r: ClauseResult): UnitOutcome => {
+  const record = (raw: ClauseResult): UnitOutcome => {
+    const r = markKnown(raw);
     results.push(r);
     return outcome(r);
   };
@@ -176,6 +211,11 @@ export async function planConformance(target: ConformanceTarget, options: Confor
       const summary = summarise(results, { minSupported: verifyOptions.minSupported, abandoned: opened().abandoned() });
       const because = summary.numericConformant && summary.validationConformant ? summary.notConformantBecause : undefined;
       if (because) return { status: 'failed', result: verdictResult('failed', because), message: `not conformant: ${because}` };
+      const stale = known ? known.entries.map((e, i) => ({ e, label: entryLabel(e, i) })).filter(({ e, label }) => e.clause !== undefined && appliesTo(e, { args: targetArgs(verifyTarget), name: suiteTitle(target) }) && !covered.get(label)).map((x) => x.label) : [];
+      if (stale.length > 0 && known?.strict) {
+        const why = `${stale.length} expect entr${stale.length === 1 ? 'y' : 'ies'} covered no failure (stale: ${stale.join(', ')}), and strictExpect is set`;
+        return { status: 'failed', result: verdictResult('failed', why), message: `not conformant: ${why}` };
+      }
       return { status: 'passed', result: verdictResult('passed'), message: '' };
     },
   });

@@ -5,6 +5,7 @@
  */
 import type { Clause } from '../../spec/framework/clause';
 import type { InputShape, ModelLayers } from '../layers/modelLayers';
+import type { KnownFailures } from '../report/knownFailures';
 
 /** Default per-case time limit (ms). */
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -54,6 +55,12 @@ export interface VerifyOptions {
    * its layers, plain data, to every job, which deals itself the same cases without reading it again).
    */
   layersFrom?: { model: string; inputShapes?: InputShape[]; layers?: ModelLayers };
+  /**
+   * `--expect FILE`: known failures. Failures an entry covers are reported as expected and do not fail
+   * the verdict; entries that cover nothing are stale (not conformant when `strict`). Applied once, to
+   * the whole report (tools/report/knownFailures.ts).
+   */
+  expect?: KnownFailures;
   /** Internal (jobs): after --shard, run only this share of the selection. */
   subShard?: { index: number; count: number };
   /** Internal (jobs): probe the ambiguities even though this run is a share. Default: full runs and shard 1. */

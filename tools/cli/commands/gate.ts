@@ -13,7 +13,8 @@ import { gateJUnit } from '../../gate/junitSuites';
 import { makeStyle, plain, type Style } from '../../terminal/style';
 import { setExitCode } from '../exitCode';
 import { UsageError } from '../../terminal/usage';
-import { closeLog, MAX_RUNS, optionsFrom, verifyInputs, type VerifyFlags } from './verify';
+import { checkWriteExpectFlag, closeLog, MAX_RUNS, optionsFrom, verifyInputs, writeExpectations, type VerifyFlags } from './verify';
+import { entriesFor } from '../../report/knownFailures';
 import { defaultFixturesDir } from '../../fixtures/paths';
 import { writeHtmlReport } from '../../report/writeHtml';
 import { checkReportFiles, writeReportFile } from '../../report/writeReport';
@@ -21,9 +22,11 @@ import type { FileAccessError } from '../../io/files';
 import { openLogSink, type LogSink } from '../../io/logSink';
 import { terminalSafe } from '../../terminal/terminalText';
 
-interface GateFlags extends Omit<VerifyFlags, 'cmd'> {
+interface GateFlags extends Omit<VerifyFlags, 'cmd' | 'target'> {
   /** Repeatable --cmd, collected into a list. */
   cmd: string[];
+  /** Repeatable --target (bundled targets by name). */
+  target: string[];
   ort?: boolean;
   verify: boolean;
   selfCheck: boolean;
@@ -36,15 +39,20 @@ interface GateFlags extends Omit<VerifyFlags, 'cmd'> {
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** Targets: module paths, then --cmd programs, then the bundled ORT adapter (also the default when none is named). */
-export function gateTargets(paths: string[], flags: { cmds: string[]; ort?: boolean; verify: boolean }): VerifyTarget[] {
+export function gateTargets(paths: string[], flags: { cmds: string[]; targets?: string[]; ort?: boolean; verify: boolean }): VerifyTarget[] {
+  const named = flags.targets ?? [];
   if (!flags.verify) {
-    if (paths.length || flags.cmds.length || flags.ort) throw new UsageError('--no-verify cannot be combined with targets');
+    if (paths.length || flags.cmds.length || named.length || flags.ort) throw new UsageError('--no-verify cannot be combined with targets');
     return [];
   }
   const targets: VerifyTarget[] = paths.map((p) => ({ kind: 'module', path: p }));
   for (const c of flags.cmds) {
     if (c.trim() === '') throw new UsageError('--cmd needs a command');
     targets.push({ kind: 'cmd', command: c });
+  }
+  for (const name of named) {
+    if (name.trim() === '') throw new UsageError('--target needs a name (`convspec targets` lists them)');
+    targets.push({ kind: 'named', name });
   }
   if (flags.ort || targets.length === 0) targets.push({ kind: 'ort' });
   return targets;
@@ -64,6 +72,7 @@ export function registerGate(program: Command): void {
     .argument('[paths...]', 'JavaScript modules whose default export is an Implementation (default when no target is named: the bundled ONNX Runtime adapter)')
     .description('CI gate: self-check, fixtures integrity and verify of every target in one run, one JUnit file; exit 0 only if all pass (3: this --shard selected nothing for a target)')
     .option('--cmd <command>', 'also verify a program speaking the JSON-lines protocol; repeatable', collect, [])
+    .option('--target <name>', 'also verify a bundled target by name (`convspec targets` lists them), e.g. tfjs-wasm; repeatable', collect, [])
     .option('--ort', 'also verify the bundled ONNX Runtime adapter (the default when no target is named)')
     .option('--no-verify', 'skip verify: only the self-check and the fixtures')
     .option('--clause <filter>', 'only clauses/cases matching this id filter, in every step; repeatable', collect, [])
@@ -78,6 +87,9 @@ export function registerGate(program: Command): void {
     .option('--no-fixtures', 'skip the fixtures integrity check')
     .option('--fixtures-dir <dir>', 'fixtures folder to check (default: the bundled fixtures)')
     .option('--fixtures-fresh', 'also regenerate the fixtures with onnxruntime-node and require byte-identical files (shard 1 only)')
+    .option('--expect <file>', 'known failures of the targets (JSON, see README "Known failures"): covered failures are reported as expected and do not fail the gate')
+    .option('--strict-expect', 'with --expect: an entry that covers no failure of a target (stale) fails that target')
+    .option('--write-expect <file>', "write the targets' current failures as a known-failures file to start from (never replaces a file it did not write)")
     .option('--junit <file>', 'write one JUnit XML file with a test suite per step')
     .option('--html <file>', 'write a self-contained HTML report of every step (verdicts, clause tables, failures with heat maps, precision profiles)')
     .addOption(new Option('--log <file>', "append adapters' console output / programs' stderr to this file"))
@@ -87,15 +99,16 @@ export function registerGate(program: Command): void {
         'Sharding: run `convspec gate … --shard 1/4` … `--shard 4/4` on four machines; together they cover every clause, case and fixture once.',
     )
     .action(async (paths: string[], flags: GateFlags) => {
-      const targets = gateTargets(paths, { cmds: flags.cmd, ort: flags.ort, verify: flags.verify });
-      const options = optionsFrom({ ...flags, cmd: undefined, clause: flags.clause });
+      const targets = gateTargets(paths, { cmds: flags.cmd, targets: flags.target, ort: flags.ort, verify: flags.verify });
+      const options = optionsFrom({ ...flags, cmd: undefined, target: undefined, clause: flags.clause });
       let selfCheckRuns: number | undefined;
       if (flags.selfCheckRuns !== undefined) {
         selfCheckRuns = Number(flags.selfCheckRuns);
         if (!Number.isSafeInteger(selfCheckRuns) || selfCheckRuns < 1 || selfCheckRuns > MAX_RUNS) throw new UsageError(`--self-check-runs must be an integer from 1 to ${MAX_RUNS}, got ${JSON.stringify(flags.selfCheckRuns)}`);
       }
-      const inputs = [...targets.flatMap((t) => verifyInputs(t, {})), { what: 'the fixtures folder', file: flags.fixturesDir ?? defaultFixturesDir() }];
-      checkReportFiles([{ flag: '--junit', file: flags.junit }, { flag: '--html', file: flags.html }, { flag: '--log', file: flags.log }], inputs);
+      const inputs = [...targets.flatMap((t) => verifyInputs(t, { expect: options.expect })), { what: 'the fixtures folder', file: flags.fixturesDir ?? defaultFixturesDir() }];
+      checkReportFiles([{ flag: '--junit', file: flags.junit }, { flag: '--html', file: flags.html }, { flag: '--log', file: flags.log }, { flag: '--write-expect', file: flags.writeExpect }], inputs);
+      checkWriteExpectFlag(flags.writeExpect);
       let logSink: LogSink | undefined;
       if (flags.log) {
         try {
@@ -154,6 +167,11 @@ export function registerGate(program: Command): void {
           sections: result.steps.filter((s) => s.report).map((s) => ({ heading: s.name, report: s.report! })),
         });
         process.stdout.write(`HTML report written to ${flags.html}\n`);
+      }
+      if (flags.writeExpect) {
+        // The targets' failures (never the self-check's); with several targets each entry names its target.
+        const verified = result.steps.filter((st) => st.kind === 'verify' && st.report);
+        await writeExpectations(flags.writeExpect, verified.flatMap((st) => entriesFor(st.report!, verified.length > 1 ? st.report!.target.args : undefined)));
       }
       setExitCode(result.exitCode);
     });

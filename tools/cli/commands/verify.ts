@@ -25,6 +25,8 @@ import { UsageError } from '../../terminal/usage';
 import { writeHtmlReport } from '../../report/writeHtml';
 import { reportTitle } from '../../report/targetName';
 import { checkReportFiles, writeReportFile } from '../../report/writeReport';
+import { checkWriteExpect, expectFileText, readExpectFile, type ExpectEntry } from '../../report/expectFile';
+import { entriesFor } from '../../report/knownFailures';
 
 export interface VerifyFlags {
   cmd?: string;
@@ -48,6 +50,9 @@ export interface VerifyFlags {
   layersFrom?: string;
   inputShape: string[];
   progress?: boolean;
+  expect?: string;
+  strictExpect?: boolean;
+  writeExpect?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -131,6 +136,8 @@ export function optionsFrom(flags: VerifyFlags): VerifyOptions {
   if (flags.fixturesDir !== undefined) options.fixturesDir = flags.fixturesDir;
   Object.assign(options, layersFromFlags(flags));
   if (flags.minSupported !== undefined) options.minSupported = parseMinSupported(flags.minSupported);
+  const expect = expectFrom(flags);
+  if (expect) options.expect = expect;
   options.jobs = flags.jobs !== undefined ? integer('--jobs', flags.jobs, 1, MAX_JOBS) : defaultJobs(process.env, flags.target);
   if (flags.shard !== undefined) {
     try {
@@ -140,6 +147,35 @@ export function optionsFrom(flags: VerifyFlags): VerifyOptions {
     }
   }
   return options;
+}
+
+/** `--expect FILE` (read and checked now, so a bad file costs no run) and `--strict-expect`. */
+export function expectFrom(flags: Pick<VerifyFlags, 'expect' | 'strictExpect'>): VerifyOptions['expect'] {
+  if (flags.expect === undefined) {
+    if (flags.strictExpect) throw new UsageError('--strict-expect fails on stale --expect entries: give --expect FILE too');
+    return undefined;
+  }
+  try {
+    return { entries: readExpectFile(flags.expect).entries, file: flags.expect, strict: flags.strictExpect === true };
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** Checks a --write-expect file before the run: never one convspec did not create (tools/report/expectFile.ts). */
+export function checkWriteExpectFlag(file: string | undefined): void {
+  if (file === undefined) return;
+  try {
+    checkWriteExpect(file);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** Writes the entries covering the current failures (--write-expect) and says so. */
+export async function writeExpectations(file: string, entries: ExpectEntry[]): Promise<void> {
+  await writeReportFile(file, expectFileText(entries), '--write-expect');
+  process.stdout.write(`--write-expect: ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} written to ${terminalSafe(file)}${entries.length ? ' (replace each TODO reason with why the failure is expected)' : ''}\n`);
 }
 
 /** `--layers-from MODEL` and `--input-shape [NAME=]DIMS` (repeatable), checked; shared with `fixtures generate`. */
@@ -159,12 +195,13 @@ export function layersFromFlags(flags: { layersFrom?: string; inputShape?: strin
 }
 
 /** The files and folders a verify run reads, which no report may replace: target, model, fixtures. */
-export function verifyInputs(target: VerifyTarget, options: Pick<VerifyOptions, 'layersFrom' | 'fixturesDir'>): RunInput[] {
+export function verifyInputs(target: VerifyTarget, options: Pick<VerifyOptions, 'layersFrom' | 'fixturesDir' | 'expect'>): RunInput[] {
   const inputs: RunInput[] = [];
   if (target.kind === 'module') inputs.push({ what: 'the module under test', file: target.path });
   if (target.kind === 'browser' && 'file' in target.module) inputs.push({ what: 'the --browser module', file: target.module.file });
   if (target.kind === 'cmd') for (const f of commandFiles(target.command)) inputs.push({ what: "a file --cmd's command names", file: f });
   if (options.layersFrom) inputs.push({ what: 'the --layers-from model', file: options.layersFrom.model });
+  if (options.expect?.file) inputs.push({ what: 'the --expect file', file: options.expect.file });
   inputs.push({ what: 'the fixtures folder', file: options.fixturesDir ?? defaultFixturesDir() });
   return inputs;
 }
@@ -174,7 +211,8 @@ export async function runVerify(modulePath: string | undefined, flags: VerifyFla
   const target = targetFrom(modulePath, flags);
   const options = optionsFrom(flags);
   // Every output is checked before the run, so a bad path costs nothing (nor replaces an input).
-  checkReportFiles([{ flag: '--json', file: flags.json }, { flag: '--junit', file: flags.junit }, { flag: '--html', file: flags.html }, { flag: '--log', file: flags.log }], verifyInputs(target, options));
+  checkReportFiles([{ flag: '--json', file: flags.json }, { flag: '--junit', file: flags.junit }, { flag: '--html', file: flags.html }, { flag: '--log', file: flags.log }, { flag: '--write-expect', file: flags.writeExpect }], verifyInputs(target, options));
+  checkWriteExpectFlag(flags.writeExpect);
   const showProgress = flags.progress !== false && process.stderr.isTTY === true;
   let bar: SingleBar | undefined;
   const heldLog: string[] = [];
@@ -219,6 +257,7 @@ export async function runVerify(modulePath: string | undefined, flags: VerifyFla
   if (flags.json) await writeReportFile(flags.json, reportToJson(report), '--json');
   if (flags.junit) await writeReportFile(flags.junit, toJUnit(report), '--junit');
   if (flags.html) await writeHtmlReport(flags.html, { title: reportTitle('verify', report), sections: [{ report }] });
+  if (flags.writeExpect) await writeExpectations(flags.writeExpect, entriesFor(report));
   return report.summary.nothingSelected ? EXIT_NOTHING_SELECTED : report.summary.conformant ? 0 : 1;
 }
 
@@ -243,6 +282,9 @@ export function registerVerify(program: Command): void {
     .option('--input-shape <[name=]dims>', 'with --layers-from: the shape of a graph input, e.g. image=1x3x224x224 (NAME optional when the model has one input); repeatable', collect, [])
     .option('--jobs <n>', 'verify with n copies of the target side by side, each with its own judge (default: one per core, up to 4; CONVSPEC_JOBS); the report is the same for any n')
     .option('--min-supported <share>', 'not conformant unless at least this share of drawn cases (0.8 or 80%) was inside the declared support')
+    .option('--expect <file>', 'known failures (JSON, see README "Known failures"): failures an entry covers are reported as expected and do not fail the verdict')
+    .option('--strict-expect', 'with --expect: an entry that covers no failure (stale) makes the run not conformant')
+    .option('--write-expect <file>', 'write the current failures as a known-failures file to start from (never replaces a file it did not write)')
     .option('--json <file>', 'write the report as JSON (versioned schema)')
     .option('--junit <file>', 'write the report as JUnit XML')
     .option('--html <file>', 'write a self-contained HTML report: verdict, clause table, failures with heat maps, precision profile')
