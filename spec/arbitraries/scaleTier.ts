@@ -101,3 +101,17 @@ export function withinMemoryCap(s: ConvShape): ConvShape {
   }
   return s;
 }
+
+/** How the run's scale limit was set: the report's summary.scale. */
+export interface ScaleSummary {
+  /** Multiply-adds per scale case at most (0: no scale cases), and as printed (`2^27`, `off`). */
+  maxMacs: number;
+  maxMacsText: string;
+  source: 'measured' | 'option' | 'unmeasured' | 'off';
+  /** The target's measured speed, multiply-adds per second (source 'measured'). */
+  macsPerSecond?: number;
+  /** The time per default run the tier's full-size cases were sized to. */
+  timeShareSeconds: number;
+  /** Why no measurement, or what it ran on. */
+  note?: string;
+}

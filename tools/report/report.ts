@@ -9,6 +9,7 @@ import { mergePrecision, type PrecisionSummary } from '../../spec/framework/prec
 import type { ClauseOutcome, ClauseStatus } from '../../spec/framework/runClause';
 import type { Supports } from '../../spec/framework/subject';
 import type { FaultRecord } from '../hosts/guard';
+import type { ScaleSummary } from '../../spec/arbitraries/scaleTier';
 
 export const REPORT_SCHEMA_ID = 'convspec-verify-report';
 export const REPORT_VERSION = 1;
@@ -142,6 +143,13 @@ export interface VerifyReport {
     byCategory: Partial<Record<ClauseCategory, Tally>>;
     /** |error|/bound over every judged element of every clause; absent when none was judged. */
     precision?: PrecisionSummary;
+    /**
+     * The scale-and-edges tier's limit in this run and how it was set (the target's measured speed,
+     * an option, or off); absent from runs that draw no random cases through verify.
+     */
+    scale?: ScaleSummary;
+    /** Cases judged at sampled positions, over every clause; absent when none was. */
+    sampled?: { cases: number; judgedElements: number; outputElements: number };
   };
 }
 
@@ -190,6 +198,10 @@ export function summarise(
   const numericConformant = !failedIn((c) => c.category !== 'validation');
   const validationConformant = !failedIn((c) => c.category === 'validation');
   const precision = mergePrecision(clauses.map((c) => c.precision));
+  const sampled = clauses.reduce<{ cases: number; judgedElements: number; outputElements: number } | undefined>(
+    (t, c) => (c.sampled ? { cases: (t?.cases ?? 0) + c.sampled.cases, judgedElements: (t?.judgedElements ?? 0) + c.sampled.judgedElements, outputElements: (t?.outputElements ?? 0) + c.sampled.outputElements } : t),
+    undefined,
+  );
   const coverage = coverageOf(clauses);
   let notConformantBecause: string | undefined;
   if (numericConformant && validationConformant) {
@@ -212,6 +224,7 @@ export function summarise(
     cases,
     byCategory,
     ...(precision ? { precision } : {}),
+    ...(sampled ? { sampled } : {}),
   };
 }
 

@@ -97,6 +97,29 @@ const caseResult = {
     description: { type: 'string' },
   },
 };
+/** Cases judged at sampled positions (spec/framework/sampled.ts): per clause and over the run. */
+const sampled = {
+  type: 'object',
+  required: ['cases', 'judgedElements', 'outputElements'],
+  properties: {
+    cases: { type: 'integer', minimum: 0 },
+    judgedElements: { type: 'integer', minimum: 0 },
+    outputElements: { type: 'integer', minimum: 0 },
+  },
+};
+/** The scale tier's limit and how it was set (spec/arbitraries/scaleTier.ts ScaleSummary). */
+const scale = {
+  type: 'object',
+  required: ['maxMacs', 'maxMacsText', 'source', 'timeShareSeconds'],
+  properties: {
+    maxMacs: { type: 'integer', minimum: 0 },
+    maxMacsText: { type: 'string', pattern: '^(off|2\\^\\d+)$' },
+    source: { enum: ['measured', 'option', 'unmeasured', 'off'] },
+    macsPerSecond: { type: 'number', minimum: 0 },
+    timeShareSeconds: { type: 'number', minimum: 0 },
+    note: { type: 'string' },
+  },
+};
 const clauseResult = {
   type: 'object',
   required: ['id', 'title', 'category', 'status', 'numRuns', 'numSkips', 'seed', 'durationMs', 'skipped'],
@@ -117,6 +140,7 @@ const clauseResult = {
     replay: { type: 'string' },
     faults: { type: 'array', items: fault },
     precision,
+    sampled,
     cases: { type: 'array', items: caseResult },
     calls: { type: 'integer', minimum: 0 },
   },
@@ -207,6 +231,8 @@ export const REPORT_SCHEMA = {
         cases: tally,
         byCategory: { type: 'object', additionalProperties: tally },
         precision,
+        scale,
+        sampled,
       },
     },
   },

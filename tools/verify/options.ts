@@ -5,6 +5,7 @@
  */
 import type { Clause } from '../../spec/framework/clause';
 import type { InputShape, ModelLayers } from '../layers/modelLayers';
+import type { ScaleSummary } from '../../spec/arbitraries/scaleTier';
 
 /** Default per-case time limit (ms). */
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -54,6 +55,13 @@ export interface VerifyOptions {
    * its layers, plain data, to every job, which deals itself the same cases without reading it again).
    */
   layersFrom?: { model: string; inputShapes?: InputShape[]; layers?: ModelLayers };
+  /**
+   * Multiply-adds per case of the scale-and-edges tier: a power of two, 0 for none (`--scale-macs`,
+   * CONVSPEC_SCALE_MACS). Default: sized by the target's measured speed (tools/verify/scaleSizing.ts).
+   */
+  scaleMacs?: number;
+  /** Internal (jobs): the scale limit the parent decided (measured once), with how it was decided. */
+  scale?: ScaleSummary;
   /** Internal (jobs): after --shard, run only this share of the selection. */
   subShard?: { index: number; count: number };
   /** Internal (jobs): probe the ambiguities even though this run is a share. Default: full runs and shard 1. */
