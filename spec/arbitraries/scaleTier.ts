@@ -19,6 +19,10 @@ export const MAX_SCALE_MACS = 2 ** 30;
 export const MIN_SCALE_MACS = 2 ** 10;
 /** Hard cap on the float32 tensors of one case (x, W, b and y together): 2 GiB. */
 export const MEMORY_CAP_BYTES = 2 ** 31;
+/** The largest tensor (x, W or y) the tier draws: three of them stay below the memory cap. */
+export const MAX_SCALE_ELEMENTS = 2 ** Math.floor(Math.log2(MEMORY_CAP_BYTES / 4 / 3));
+/** The smallest tensor limit a run may set. */
+export const MIN_SCALE_ELEMENTS = 2 ** 10;
 /**
  * The most multiply-adds of a scale case in a clause whose check runs the full float64 reference
  * (every clause but the sampled ones): 2²⁴, about 0.1 s of the reference. Such clauses still get
@@ -33,12 +37,11 @@ export const SCALE_TIER_ON = REALISTIC_TIER_ON;
 export const scaleTier: { current?: ScaleLimits } = {};
 
 /**
- * The limits for a run whose scale cases may reach `maxMacs` multiply-adds: tensors no larger than
- * the generator's default and than a third of the memory cap each (x, W and y together below it).
+ * The limits for a run whose scale cases may reach `maxMacs` multiply-adds and tensors of
+ * `maxTensorElements` (default: the generator's default), never above MAX_SCALE_ELEMENTS.
  */
-export function scaleLimits(maxMacs: number): ScaleLimits {
-  const byMemory = 2 ** Math.floor(Math.log2(MEMORY_CAP_BYTES / 4 / 3));
-  return { maxMacs, maxTensorElements: Math.min(DEFAULT_SCALE_LIMITS.maxTensorElements, byMemory) };
+export function scaleLimits(maxMacs: number, maxTensorElements = DEFAULT_SCALE_LIMITS.maxTensorElements): ScaleLimits {
+  return { maxMacs, maxTensorElements: Math.min(maxTensorElements, MAX_SCALE_ELEMENTS) };
 }
 
 /** `2^27` for 134 217 728: how limits are printed in reports and replay lines. */
@@ -51,23 +54,35 @@ export function formatScaleMacs(maxMacs: number): string {
  * `off` (0: no scale cases). Throws an Error naming what is wrong; `what` names the source.
  */
 export function parseScaleMacs(text: string, what = '--scale-macs'): number {
+  return parsePowerOfTwo(text, what, MIN_SCALE_MACS, MAX_SCALE_MACS, 'multiply-adds per case', true);
+}
+
+/** Parses `--scale-elements` / CONVSPEC_SCALE_ELEMENTS: the largest tensor of a scale case, 2^k elements. */
+export function parseScaleElements(text: string, what = '--scale-elements'): number {
+  return parsePowerOfTwo(text, what, MIN_SCALE_ELEMENTS, MAX_SCALE_ELEMENTS, 'elements per tensor', false);
+}
+
+function parsePowerOfTwo(text: string, what: string, min: number, max: number, unit: string, offAllowed: boolean): number {
   const t = text.trim().toLowerCase();
-  if (t === 'off' || t === '0') return 0;
+  if (offAllowed && (t === 'off' || t === '0')) return 0;
   const m = /^2\^(\d{1,2})$/.exec(t);
   const v = m ? 2 ** Number(m[1]) : /^\d{1,16}$/.test(t) ? Number(t) : NaN;
   if (!Number.isSafeInteger(v) || v <= 0 || 2 ** Math.round(Math.log2(v)) !== v) {
-    throw new Error(`${what} ${text}: expected a power of two of multiply-adds, as 2^k (e.g. 2^24), or off`);
+    throw new Error(`${what} ${text}: expected a power of two of ${unit}, as 2^k (e.g. 2^20)${offAllowed ? ', or off' : ''}`);
   }
-  if (v < MIN_SCALE_MACS || v > MAX_SCALE_MACS) {
-    throw new Error(`${what} ${text}: must be from ${formatScaleMacs(MIN_SCALE_MACS)} to ${formatScaleMacs(MAX_SCALE_MACS)} multiply-adds per case (or off)`);
-  }
+  if (v < min || v > max) throw new Error(`${what} ${text}: must be from ${formatScaleMacs(min)} to ${formatScaleMacs(max)} ${unit}${offAllowed ? ' (or off)' : ''}`);
   return v;
+}
+
+/** The largest power of two at most `v`, within min … max. */
+export function quantisePowerOfTwo(v: number, min: number, max: number): number {
+  if (!(v >= min)) return min;
+  return Math.min(max, 2 ** Math.floor(Math.log2(v)));
 }
 
 /** The largest power of two at most `macs`, within MIN_SCALE_MACS … MAX_SCALE_MACS. */
 export function quantiseScaleMacs(macs: number): number {
-  if (!(macs >= MIN_SCALE_MACS)) return MIN_SCALE_MACS;
-  return Math.min(MAX_SCALE_MACS, 2 ** Math.floor(Math.log2(macs)));
+  return quantisePowerOfTwo(macs, MIN_SCALE_MACS, MAX_SCALE_MACS);
 }
 
 /** Bytes of the float32 tensors of a case: x, W, b and y. */
@@ -107,6 +122,11 @@ export interface ScaleSummary {
   /** Multiply-adds per scale case at most (0: no scale cases), and as printed (`2^27`, `off`). */
   maxMacs: number;
   maxMacsText: string;
+  /** Elements per tensor at most, and as printed (`2^22`). */
+  maxTensorElements: number;
+  maxTensorElementsText: string;
+  /** The target's measured throughput on a large 1×1 case, elements of x and y per second (source 'measured'). */
+  elementsPerSecond?: number;
   source: 'measured' | 'option' | 'unmeasured' | 'off';
   /** The target's measured speed, multiply-adds per second (source 'measured'). */
   macsPerSecond?: number;

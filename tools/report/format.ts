@@ -170,7 +170,11 @@ export function scaleLine(report: VerifyReport): string | undefined {
   if (!scale && !sampled) return undefined;
   const limit = !scale || scale.maxMacs === 0
     ? 'scale tier off'
-    : `scale tier: cases up to ${scale.maxMacsText} multiply-adds (${scale.source === 'measured' ? `target measured at ${(scale.macsPerSecond! / 1e9).toPrecision(2)} GMAC/s, sized to ~${scale.timeShareSeconds} s per run` : scale.source === 'option' ? '--scale-macs' : `speed not measured: ${safe(scale.note ?? '')}`})`;
+    : `scale tier: cases up to ${scale.maxMacsText} multiply-adds and ${scale.maxTensorElementsText} elements per tensor (${
+      scale.source === 'measured'
+        ? `target measured at ${(scale.macsPerSecond! / 1e9).toPrecision(2)} GMAC/s and ${(scale.elementsPerSecond! / 1e6).toPrecision(2)} M elements/s, sized to ~${scale.timeShareSeconds} s per run`
+        : scale.source === 'option' ? 'as asked' : `speed not measured: ${safe(scale.note ?? '')}`
+    })`;
   const judged = sampled ? `; ${sampled.cases} case${sampled.cases === 1 ? '' : 's'} judged at sampled positions (${sampled.judgedElements} of ${sampled.outputElements} elements)` : '';
   return limit + judged;
 }

@@ -110,12 +110,15 @@ const sampled = {
 /** The scale tier's limit and how it was set (spec/arbitraries/scaleTier.ts ScaleSummary). */
 const scale = {
   type: 'object',
-  required: ['maxMacs', 'maxMacsText', 'source', 'timeShareSeconds'],
+  required: ['maxMacs', 'maxMacsText', 'maxTensorElements', 'maxTensorElementsText', 'source', 'timeShareSeconds'],
   properties: {
     maxMacs: { type: 'integer', minimum: 0 },
     maxMacsText: { type: 'string', pattern: '^(off|2\\^\\d+)$' },
     source: { enum: ['measured', 'option', 'unmeasured', 'off'] },
+    maxTensorElements: { type: 'integer', minimum: 0 },
+    maxTensorElementsText: { type: 'string', pattern: '^(off|2\\^\\d+)$' },
     macsPerSecond: { type: 'number', minimum: 0 },
+    elementsPerSecond: { type: 'number', minimum: 0 },
     timeShareSeconds: { type: 'number', minimum: 0 },
     note: { type: 'string' },
   },

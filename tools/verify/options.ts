@@ -60,6 +60,8 @@ export interface VerifyOptions {
    * CONVSPEC_SCALE_MACS). Default: sized by the target's measured speed (tools/verify/scaleSizing.ts).
    */
   scaleMacs?: number;
+  /** Elements per tensor of the scale tier's cases: a power of two (`--scale-elements`, CONVSPEC_SCALE_ELEMENTS). Default: from the target's measured throughput. */
+  scaleElements?: number;
   /** Internal (jobs): the scale limit the parent decided (measured once), with how it was decided. */
   scale?: ScaleSummary;
   /** Internal (jobs): after --shard, run only this share of the selection. */

@@ -30,7 +30,7 @@ import { formatUnresolved, ModelLayersError, type ModelLayers } from '../layers/
 import { readModelLayersOffThread } from '../layers/readLayersOffThread';
 import { modelLayersClause } from '../../spec/properties/modelLayers';
 import type { ScaleLimits } from '../../spec/arbitraries/scale';
-import { MemoryCapError, SCALE_TIER_ON, scaleLimits, type ScaleSummary } from '../../spec/arbitraries/scaleTier';
+import { MemoryCapError, parseScaleElements, parseScaleMacs, SCALE_TIER_ON, scaleLimits, type ScaleSummary } from '../../spec/arbitraries/scaleTier';
 import { decideScale } from './scaleSizing';
 
 export type { VerifyTarget } from '../targets/target';
@@ -46,13 +46,15 @@ const REPLAY_PATH = /^\d{1,9}(:\d{1,9}){0,999}$/;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
- * The one-line command that replays a failure. `scaleMacs` (as printed, `2^27` or `off`) is part of
- * it whenever the scale tier was on: the tier's limit decides which cases a seed draws.
+ * The one-line command that replays a failure. The scale tier's limits (`--scale-macs 2^27
+ * --scale-elements 2^22`, or `--scale-macs off`) are part of it whenever the tier could run: they
+ * decide which cases a seed draws.
  */
-export function replayLine(prefix: string, args: string, id: string, seed: number, path?: string, timeoutMs?: number, scaleMacs?: string): string {
+export function replayLine(prefix: string, args: string, id: string, seed: number, path?: string, timeoutMs?: number, scale?: ScaleSummary): string {
+  const scaleFlags = !scale || scale.note === 'CONVSPEC_TIER=small' ? '' : scale.maxMacs === 0 ? '--scale-macs off' : `--scale-macs ${scale.maxMacsText} --scale-elements ${scale.maxTensorElementsText}`;
   return [
     prefix, args, `--clause ${shellQuote(id)}`, `--seed ${seed}`, path ? `--path ${shellQuote(path)}` : '',
-    scaleMacs !== undefined ? `--scale-macs ${scaleMacs}` : '',
+    scaleFlags,
     timeoutMs !== undefined && timeoutMs !== DEFAULT_TIMEOUT_MS ? `--timeout ${timeoutMs}` : '',
   ]
     .filter(Boolean)
@@ -276,16 +278,15 @@ export async function verifyTarget(target: VerifyTarget, options: VerifyOptions 
   const subject = await openTarget(target, { timeoutMs, startTimeoutMs: options.startTimeoutMs, log: options.log });
   let scale: ScaleSummary;
   try {
-    scale = options.scale ?? (selection.property.length > 0 ? await decideScale(subject, options.scaleMacs) : await decideScale(undefined, options.scaleMacs ?? 0));
+    scale = options.scale ?? (selection.property.length > 0 ? await decideScale(subject, scaleRequest(options)) : await decideScale(undefined, { maxMacs: 0 }));
   } catch (e) {
     await subject.close().catch(() => undefined);
     throw e;
   }
-  const limits = scale.maxMacs > 0 ? scaleLimits(scale.maxMacs) : undefined;
+  const limits = scale.maxMacs > 0 ? scaleLimits(scale.maxMacs, scale.maxTensorElements) : undefined;
   const args = targetArgs(target);
   const prefix = options.replayCommand ?? 'npx convspec verify';
-  const scaleText = scale.source === 'off' && scale.note === 'CONVSPEC_TIER=small' ? undefined : scale.maxMacsText;
-  const replay = (id: string, s: number, path?: string) => replayLine(prefix, args, id, s, path, timeoutMs, scaleText);
+  const replay = (id: string, s: number, path?: string) => replayLine(prefix, args, id, s, path, timeoutMs, scale);
 
   const total = selection.property.length + selection.enumerated.reduce((a, e) => a + e.cases.length, 0);
   let done = 0;
@@ -345,12 +346,35 @@ export async function verifyTarget(target: VerifyTarget, options: VerifyOptions 
 
 /** The jobs' scale limit: the option when given, else measured on the target opened once for it. */
 async function decideScaleOnce(target: VerifyTarget, options: VerifyOptions, selection: Selection, timeoutMs: number): Promise<ScaleSummary> {
-  if (options.scaleMacs !== undefined || selection.property.length === 0 || !SCALE_TIER_ON) return decideScale(undefined, options.scaleMacs ?? (SCALE_TIER_ON ? 0 : undefined));
+  const given = scaleRequest(options);
+  if (selection.property.length === 0) return decideScale(undefined, { maxMacs: 0 });
+  if (!SCALE_TIER_ON || given.maxMacs === 0 || (given.maxMacs !== undefined && given.maxTensorElements !== undefined)) return decideScale(undefined, given);
   const subject = await openTarget(target, { timeoutMs, startTimeoutMs: options.startTimeoutMs, log: options.log });
   try {
-    return await decideScale(subject, undefined);
+    return await decideScale(subject, given);
   } finally {
     await subject.close().catch(() => undefined);
   }
 }
 
+
+/**
+ * The scale limits a run was given: its options, else CONVSPEC_SCALE_MACS and CONVSPEC_SCALE_ELEMENTS
+ * (so every front end, and a test suite that wants small cases, can set them). A malformed variable
+ * is the caller's mistake: VerifyArgumentError.
+ */
+function scaleRequest(o: VerifyOptions, env: Readonly<Record<string, string | undefined>> = process.env): { maxMacs?: number; maxTensorElements?: number } {
+  const fromEnv = (name: string, parse: (text: string, what: string) => number): number | undefined => {
+    const v = env[name];
+    if (v === undefined || v === '') return undefined;
+    try {
+      return parse(v, `${name}=`);
+    } catch (e) {
+      throw new VerifyArgumentError((e as Error).message);
+    }
+  };
+  return {
+    maxMacs: o.scaleMacs ?? fromEnv('CONVSPEC_SCALE_MACS', parseScaleMacs),
+    maxTensorElements: o.scaleElements ?? fromEnv('CONVSPEC_SCALE_ELEMENTS', parseScaleElements),
+  };
+}

@@ -7,7 +7,10 @@
  */
 import type { ConvTransposeAttributes, OpName, Tensor } from '../../impl/types';
 import { fillData } from '../../spec/arbitraries/data';
-import { formatScaleMacs, quantiseScaleMacs, SCALE_TIER_ON, type ScaleSummary } from '../../spec/arbitraries/scaleTier';
+import {
+  formatScaleMacs, MAX_SCALE_ELEMENTS, MIN_SCALE_ELEMENTS, quantisePowerOfTwo, quantiseScaleMacs, SCALE_TIER_ON, type ScaleSummary,
+} from '../../spec/arbitraries/scaleTier';
+import { DEFAULT_SCALE_LIMITS } from '../../spec/arbitraries/scale';
 import { unsupportedReason, type Subject } from '../../spec/framework/subject';
 
 
@@ -19,8 +22,11 @@ export const SCALE_TIME_SHARE_S = 20;
  * REFERENCE_SCALE_MACS and cost little beside them.
  */
 export const SCALE_CALLS_PER_RUN = 24;
-/** The limit used when the speed cannot be measured (the target refuses every measuring case). */
+/** The limits used when the speed cannot be measured (the target refuses every measuring case). */
 export const UNMEASURED_SCALE_MACS = 2 ** 24;
+export const UNMEASURED_SCALE_ELEMENTS = 2 ** 20;
+/** The tensor-size probe: a 1×1 convolution of one channel over this many elements. */
+const ELEMENT_PROBE = 2 ** 20;
 /** Measuring stops after this long (seconds of target time) or MAX_MEASURE_CALLS calls. */
 const MEASURE_SECONDS = 0.3;
 const MAX_MEASURE_CALLS = 6;
@@ -46,7 +52,7 @@ function measuringCase(op: OpName, rank: number, scale: number): { x: Tensor; w:
  * takes 20 ms) for about MEASURE_SECONDS. Undefined with the reason when no measuring case is
  * supported or a call fails (the clauses then report the failure themselves).
  */
-export async function measureSpeed(subject: Subject): Promise<{ macsPerSecond?: number; note: string }> {
+export async function measureSpeed(subject: Subject): Promise<{ macsPerSecond?: number; elementsPerSecond?: number; note: string }> {
   const ops: OpName[] = ['Conv', 'ConvTranspose'];
   for (const op of ops) {
     for (const rank of [2, 1, 3]) {
@@ -74,7 +80,8 @@ export async function measureSpeed(subject: Subject): Promise<{ macsPerSecond?: 
             macs = 0;
           }
         }
-        return { macsPerSecond: macs / seconds, note: `${op}, rank ${rank}, ${probe.macs} multiply-adds per call, ${calls} calls` };
+        const elementsPerSecond = await measureThroughput(subject, op, rank);
+        return { macsPerSecond: macs / seconds, elementsPerSecond, note: `${op}, rank ${rank}, ${probe.macs} multiply-adds per call, ${calls} calls; 1×1 probe of ${ELEMENT_PROBE} elements` };
       } catch (e) {
         return { note: `the measuring call (${op}, rank ${rank}) failed: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` };
       }
@@ -83,23 +90,65 @@ export async function measureSpeed(subject: Subject): Promise<{ macsPerSecond?: 
   return { note: 'the target supports none of the measuring cases (Conv or ConvTranspose, 32 channels, no groups, stride 1)' };
 }
 
+/**
+ * Elements of x and y per second through the target on a 1×1 convolution of one channel over
+ * ELEMENT_PROBE elements (the best of two timed calls after a warm-up): what moving large tensors
+ * costs, whatever the arithmetic — a target behind a process or browser boundary pays it per case.
+ */
+async function measureThroughput(subject: Subject, op: OpName, rank: number): Promise<number> {
+  const side = Math.round(ELEMENT_PROBE ** (1 / rank));
+  const n = side ** rank;
+  const x: Tensor = { dims: [1, 1, ...new Array<number>(rank).fill(side)], data: fillData(n, 3) };
+  const w: Tensor = { dims: [1, 1, ...new Array<number>(rank).fill(1)], data: Float32Array.of(0.5) };
+  const attrs = { kernel_shape: new Array<number>(rank).fill(1) };
+  await subject.run(op, x, w, undefined, attrs);
+  let best = Infinity;
+  for (let i = 0; i < 2; i++) {
+    const t0 = performance.now();
+    await subject.run(op, x, w, undefined, attrs);
+    best = Math.min(best, (performance.now() - t0) / 1000);
+  }
+  return (2 * n) / best;
+}
+
 /** The largest power of two of multiply-adds that keeps SCALE_CALLS_PER_RUN calls within SCALE_TIME_SHARE_S. */
 export function scaleMacsForSpeed(macsPerSecond: number): number {
   return quantiseScaleMacs((macsPerSecond * SCALE_TIME_SHARE_S) / SCALE_CALLS_PER_RUN);
 }
 
 /**
- * The run's scale limit: `given` (a flag or CONVSPEC_SCALE_MACS; 0 is off) when set, none when the
- * tier is off (CONVSPEC_TIER=small), else from the target's measured speed.
+ * The largest power of two of elements per tensor that keeps one full-size case's tensors (x and y,
+ * each at most this) within its share of SCALE_TIME_SHARE_S.
  */
-export async function decideScale(subject: Subject | undefined, given: number | undefined): Promise<ScaleSummary> {
-  const base = { timeShareSeconds: SCALE_TIME_SHARE_S };
-  if (!SCALE_TIER_ON) return { ...base, maxMacs: 0, maxMacsText: 'off', source: 'off', note: 'CONVSPEC_TIER=small' };
-  if (given !== undefined) return { ...base, maxMacs: given, maxMacsText: formatScaleMacs(given), source: given === 0 ? 'off' : 'option' };
-  const measured = subject ? await measureSpeed(subject) : { note: 'no target to measure' };
-  if (measured.macsPerSecond === undefined || !(measured.macsPerSecond > 0)) {
-    return { ...base, maxMacs: UNMEASURED_SCALE_MACS, maxMacsText: formatScaleMacs(UNMEASURED_SCALE_MACS), source: 'unmeasured', note: measured.note };
+export function scaleElementsForThroughput(elementsPerSecond: number): number {
+  return quantisePowerOfTwo((elementsPerSecond * SCALE_TIME_SHARE_S) / SCALE_CALLS_PER_RUN / 2, MIN_SCALE_ELEMENTS, Math.min(MAX_SCALE_ELEMENTS, DEFAULT_SCALE_LIMITS.maxTensorElements));
+}
+
+/** What a run was asked: multiply-adds (0: off) and elements per tensor, each undefined when not given. */
+export interface ScaleRequest {
+  maxMacs?: number;
+  maxTensorElements?: number;
+}
+
+/**
+ * The run's scale limits: those given (flags, CONVSPEC_SCALE_MACS / CONVSPEC_SCALE_ELEMENTS; 0 MACs
+ * is off), none when the tier is off (CONVSPEC_TIER=small), the rest from the target's measured
+ * speed and throughput (measured only when something is not given).
+ */
+export async function decideScale(subject: Subject | undefined, given: ScaleRequest = {}): Promise<ScaleSummary> {
+  const summary = (maxMacs: number, maxTensorElements: number, source: ScaleSummary['source'], extra: Partial<ScaleSummary> = {}): ScaleSummary => ({
+    maxMacs, maxMacsText: formatScaleMacs(maxMacs), maxTensorElements, maxTensorElementsText: formatScaleMacs(maxTensorElements), source, timeShareSeconds: SCALE_TIME_SHARE_S, ...extra,
+  });
+  if (!SCALE_TIER_ON) return summary(0, 0, 'off', { note: 'CONVSPEC_TIER=small' });
+  if (given.maxMacs === 0) return summary(0, 0, 'off');
+  if (given.maxMacs !== undefined && given.maxTensorElements !== undefined) return summary(given.maxMacs, given.maxTensorElements, 'option');
+  const measured = subject ? await measureSpeed(subject) : { note: 'no target to measure' } as Awaited<ReturnType<typeof measureSpeed>>;
+  if (!(measured.macsPerSecond! > 0) || !(measured.elementsPerSecond! > 0)) {
+    return summary(given.maxMacs ?? UNMEASURED_SCALE_MACS, given.maxTensorElements ?? UNMEASURED_SCALE_ELEMENTS, given.maxMacs !== undefined || given.maxTensorElements !== undefined ? 'option' : 'unmeasured', { note: measured.note });
   }
-  const maxMacs = scaleMacsForSpeed(measured.macsPerSecond);
-  return { ...base, maxMacs, maxMacsText: formatScaleMacs(maxMacs), source: 'measured', macsPerSecond: Math.round(measured.macsPerSecond), note: measured.note };
+  return summary(given.maxMacs ?? scaleMacsForSpeed(measured.macsPerSecond!), given.maxTensorElements ?? scaleElementsForThroughput(measured.elementsPerSecond!), 'measured', {
+    macsPerSecond: Math.round(measured.macsPerSecond!),
+    elementsPerSecond: Math.round(measured.elementsPerSecond!),
+    note: measured.note,
+  });
 }
