@@ -24,11 +24,14 @@ export const MAX_SCALE_ELEMENTS = 2 ** Math.floor(Math.log2(MEMORY_CAP_BYTES / 4
 /** The smallest tensor limit a run may set. */
 export const MIN_SCALE_ELEMENTS = 2 ** 10;
 /**
- * The most multiply-adds of a scale case in a clause whose check runs the full float64 reference
- * (every clause but the sampled ones): 2²⁴, about 0.1 s of the reference. Such clauses still get
- * the tier's joint dimensions and edges, at a size the reference can afford every case.
+ * The most multiply-adds, and elements per tensor, of a scale case in a clause whose check runs the
+ * full float64 reference and judges every element (every clause but the sampled ones): 2²² and 2¹⁸.
+ * Such clauses still get the tier's joint dimensions and edges (planes above 2¹⁶, N·M above 65 535,
+ * reductions above 4096) at a size their per-element work affords: measured on the 2-core machine,
+ * caps of 2²⁴ and the run's tensor limit cost the structure and zero-insertion clauses 4–7 s each.
  */
-export const REFERENCE_SCALE_MACS = 2 ** 24;
+export const REFERENCE_SCALE_MACS = 2 ** 22;
+export const REFERENCE_SCALE_ELEMENTS = 2 ** 18;
 
 /** Whether the scale tier runs at all: not with CONVSPEC_TIER=small (the domain before the tiers). */
 export const SCALE_TIER_ON = REALISTIC_TIER_ON;
