@@ -17,7 +17,7 @@ import { batchSize, channels, hasBias, type ChannelBounds } from './channels';
 import { dataSeed, makeTensor, type DataOptions } from './data';
 import { realisticShape, REALISTIC_TIER_ON } from './realistic';
 import { scaleShape, type ScaleLimits } from './scale';
-import { REFERENCE_SCALE_ELEMENTS, REFERENCE_SCALE_MACS, SCALE_TIER_ON, scaleTier, withinMemoryCap } from './scaleTier';
+import { referenceScaleLimits, SCALE_TIER_ON, scaleTier, withinMemoryCap } from './scaleTier';
 import type { Axis, ConvShape } from './shape';
 
 export type { Axis, ConvShape } from './shape';
@@ -46,7 +46,7 @@ export interface ShapeOptions extends AxisBounds, ChannelBounds {
   maxInput?: number;
   /**
    * valueShape only: how the clause judges scale cases. 'reference' (default): it runs the full
-   * float64 reference, so its scale cases stay within REFERENCE_SCALE_MACS and _ELEMENTS; 'sampled': it judges
+   * float64 reference, so its scale cases get referenceScaleLimits (an eighth of the run's, capped); 'sampled': it judges
    * large outputs at sampled positions (spec/framework/sampled.ts), so it gets the run's full
    * limits; 'never': no scale cases.
    */
@@ -107,9 +107,7 @@ export function valueShape(op: OpName, o: ShapeOptions = {}): fc.Arbitrary<ConvS
   // One arbitrary per limits (a run uses one), so fast-check's shrinking sees a stable tree.
   const byLimits = new Map<string, fc.Arbitrary<ConvShape>>();
   const withScale = (limits: ScaleLimits): fc.Arbitrary<ConvShape> => {
-    const capped = o.scale === 'sampled'
-      ? limits
-      : { maxMacs: Math.min(limits.maxMacs, REFERENCE_SCALE_MACS), maxTensorElements: Math.min(limits.maxTensorElements, REFERENCE_SCALE_ELEMENTS) };
+    const capped = o.scale === 'sampled' ? limits : referenceScaleLimits(limits);
     const key = `${capped.maxMacs}/${capped.maxTensorElements}`;
     let arb = byLimits.get(key);
     if (!arb) {

@@ -24,14 +24,25 @@ export const MAX_SCALE_ELEMENTS = 2 ** Math.floor(Math.log2(MEMORY_CAP_BYTES / 4
 /** The smallest tensor limit a run may set. */
 export const MIN_SCALE_ELEMENTS = 2 ** 10;
 /**
- * The most multiply-adds, and elements per tensor, of a scale case in a clause whose check runs the
- * full float64 reference and judges every element (every clause but the sampled ones): 2²² and 2¹⁸.
- * Such clauses still get the tier's joint dimensions and edges (planes above 2¹⁶, N·M above 65 535,
- * reductions above 4096) at a size their per-element work affords: measured on the 2-core machine,
- * caps of 2²⁴ and the run's tensor limit cost the structure and zero-insertion clauses 4–7 s each.
+ * The scale limits of a clause whose check runs the full float64 reference and judges every element
+ * (every clause but the sampled ones): an eighth of the run's limits, and at most 2²² multiply-adds
+ * and 2¹⁸ elements per tensor. There are about twenty such clauses calling the target two to four
+ * times a case, against the two sampled withinBound clauses the run's limits are sized for
+ * (tools/verify/scaleSizing.ts): measured on the 2-core machine under load, the run's own limits
+ * cost them 4–7 s each. They still get the tier's joint dimensions and edges, at a size their
+ * per-element work and the target's throughput afford.
  */
+export const REFERENCE_SCALE_SHARE = 8;
 export const REFERENCE_SCALE_MACS = 2 ** 22;
 export const REFERENCE_SCALE_ELEMENTS = 2 ** 18;
+
+/** The limits of a full-reference clause in a run with limits `run` (see REFERENCE_SCALE_SHARE). */
+export function referenceScaleLimits(run: ScaleLimits): ScaleLimits {
+  return {
+    maxMacs: Math.min(REFERENCE_SCALE_MACS, run.maxMacs / REFERENCE_SCALE_SHARE),
+    maxTensorElements: Math.min(REFERENCE_SCALE_ELEMENTS, run.maxTensorElements / REFERENCE_SCALE_SHARE),
+  };
+}
 
 /** Whether the scale tier runs at all: not with CONVSPEC_TIER=small (the domain before the tiers). */
 export const SCALE_TIER_ON = REALISTIC_TIER_ON;
