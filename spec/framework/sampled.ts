@@ -62,6 +62,11 @@ export function judgedInFull(g: ConvGeometry): boolean {
   return product(g.outputDims) * productsPerOutput(g) <= FULL_JUDGING_MACS;
 }
 
+/** How many positions a sample aims at for `products` per output: SAMPLE_PRODUCTS / products, within MIN_SAMPLES … MAX_SAMPLES. */
+export function sampleSize(products: number): number {
+  return Math.min(MAX_SAMPLES, Math.max(MIN_SAMPLES, Math.floor(SAMPLE_PRODUCTS / Math.max(1, products))));
+}
+
 /** A seed from the case itself (dims and a few data values), so a replay samples the same positions. */
 export function caseSeed(x: Tensor, w: Tensor): number {
   let h = 0x811c9dc5;
@@ -343,8 +348,7 @@ export function findSampledMismatch(
   const total = product(dims);
   if (actual.data.length !== total) return { kind: 'length', message: `data.length ${actual.data.length}, expected ${total}` };
 
-  const size = Math.min(MAX_SAMPLES, Math.max(MIN_SAMPLES, Math.floor(SAMPLE_PRODUCTS / Math.max(1, ref.products))));
-  const positions = samplePositions(dims, caseSeed(x, w), size);
+  const positions = samplePositions(dims, caseSeed(x, w), sampleSize(ref.products));
   const flagged = suspiciousElements(actual.data, ref, x, w, b, profile);
   const judged = flagged.length ? [...new Set([...positions, ...flagged])].sort((p, q) => p - q) : positions;
 

@@ -10,7 +10,11 @@ import { runReference } from '../../impl/reference';
 import type { Tensor } from '../../impl/types';
 import { buildCase, valueShape, type ConvShape, type OpCase } from '../arbitraries/cases';
 import { findMismatch } from '../framework/compare';
-import { caseSeed, findSampledMismatch, MIN_SAMPLES, pointReference, samplePositions } from '../framework/sampled';
+import { defineClause } from '../framework/clause';
+import { runClause } from '../framework/runClause';
+import { subjectFromImplementation } from '../framework/subject';
+import { reference } from '../../impl/reference';
+import { caseSeed, findSampledMismatch, MIN_SAMPLES, pointReference, samplePositions, sampleSize } from '../framework/sampled';
 import { expectedWithBound, profileFor, productsPerOutput, type PrecisionProfile } from '../tolerance';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const float32Loops = require('./adapters/float32Loops.cjs');
@@ -174,4 +178,23 @@ describe('no false alarm at scale', () => {
       expect(findSampledMismatch(loops, c.op, c.x, c.w, c.b, c.attrs, float32)).toBeUndefined();
     });
   }
+});
+
+describe('the report counts what sampled judging judged', () => {
+  it('runClause: cases sampled, elements judged and output elements per clause; the precision profile counts only judged elements', async () => {
+    const c = buildCase({ op: 'Conv', batch: 1, channels: ch(1, 1), axes: [axis(40000, 3)], bias: true, explicit: true }, 4);
+    const y = rounded(c);
+    const judged = samplePositions(y.dims, caseSeed(c.x, c.w), sampleSize(3)).length;
+    expect(judged).toBeLessThan(y.data.length);
+    const clause = defineClause({
+      id: 'test.sampled.tally', title: 'sampled judging, counted', category: 'numeric', ops: ['Conv'], arbitrary: fc.constant(null), runs: 3,
+      async check() {
+        expect(findSampledMismatch(y, c.op, c.x, c.w, c.b, c.attrs, float32)).toBeUndefined();
+      },
+    });
+    const outcome = await runClause(clause, subjectFromImplementation(reference));
+    expect(outcome.status).toBe('passed');
+    expect(outcome.sampled).toEqual({ cases: 3, judgedElements: 3 * judged, outputElements: 3 * y.data.length });
+    expect(outcome.precision?.elements).toBe(3 * judged);
+  });
 });
