@@ -14,6 +14,10 @@ import { formatReport } from '../../report/format';
 import { REPORT_SCHEMA } from '../../report/reportSchema';
 import { optionsFrom } from '../../cli/commands/verify';
 import { verifyTarget } from '../run';
+import fc from 'fast-check';
+import { convShape, valueShape } from '../../../spec/arbitraries/cases';
+import { multiplyAdds, REALISTIC_MAC_BUDGET, realisticShape } from '../../../spec/arbitraries/realistic';
+import { scaleTier, scaleLimits } from '../../../spec/arbitraries/scaleTier';
 import { decideScale, SCALE_CALLS_PER_RUN, SCALE_TIME_SHARE_S } from '../scaleSizing';
 
 describe('scale limits as flags', () => {
@@ -110,5 +114,22 @@ describe('replay with the printed limits', () => {
     const off = await run({ scaleMacs: 0 });
     expect(off.clauses[0].status).toBe('passed');
     expect(off.clauses[0].replay).toBeUndefined();
+  });
+});
+
+describe('valueShape without scale limits', () => {
+  it('draws exactly the small and realistic tiers (2 : 1), as before the scale tier; with limits it draws scale cases', () => {
+    for (const op of ['Conv', 'ConvTranspose'] as OpName[]) {
+      const before = fc.oneof({ weight: 2, arbitrary: convShape(op) }, { weight: 1, arbitrary: realisticShape(op) });
+      expect(fc.sample(valueShape(op), { seed: 3, numRuns: 200 })).toEqual(fc.sample(before, { seed: 3, numRuns: 200 }));
+      scaleTier.current = scaleLimits(2 ** 22, 2 ** 20);
+      try {
+        const drawn = fc.sample(valueShape(op, { scale: 'sampled' }), { seed: 3, numRuns: 200 });
+        // The small and realistic tiers stay within REALISTIC_MAC_BUDGET multiply-adds; the scale tier goes past it.
+        expect(drawn.some((s) => multiplyAdds(s) > REALISTIC_MAC_BUDGET)).toBe(true);
+      } finally {
+        scaleTier.current = undefined;
+      }
+    }
   });
 });
