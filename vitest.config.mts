@@ -13,7 +13,9 @@ export default defineConfig({
     reporters: ['default', './tools/testing/summaryReporter.ts'],
     // CLI runs spawned by tests use one job unless a test asks for more: the machine's cores are
     // already busy with vitest's own workers.
-    env: { CONVSPEC_JOBS: '1' },
+    // Runs through verify get small scale-tier cases (issue 26): the tier's limits would otherwise be
+    // sized to each target's measured speed, about 20 s of its time per run.
+    env: { CONVSPEC_JOBS: '1', CONVSPEC_SCALE_MACS: '2^18', CONVSPEC_SCALE_ELEMENTS: '2^16' },
     // Test files share each worker's module cache: importing ONNX Runtime, tfjs and the verifier afresh
     // for every file cost about 50 s of the suite's CPU. No test leaves module state changed (the one
     // switch a test flips, setMagnitude32, is restored in its afterAll).

@@ -182,11 +182,22 @@ export function transformConstant(g: ConvGeometry): number {
  * output whose own Σ|x||w| is tiny (zeros, bias only, cancellation) still carries them.
  */
 export function transformTerm(g: ConvGeometry, x: Tensor, w: Tensor, profile: PrecisionProfile = PRECISION_PROFILES.float32): Float64Array {
+  const outSize = product(g.outputSpatial);
+  const perChannel = transformChannelTerms(g, x, w, profile);
+  const term = new Float64Array(g.batch * g.outChannels * outSize);
+  for (let p = 0; p < perChannel.length; p++) term.fill(perChannel[p], p * outSize, (p + 1) * outSize);
+  return term;
+}
+
+/**
+ * transformTerm's one value per output plane [n, m] (it is the same on every element of a plane), in
+ * [N, M] order: what sampled judging (spec/framework/sampled.ts) needs without an output-sized array.
+ */
+export function transformChannelTerms(g: ConvGeometry, x: Tensor, w: Tensor, profile: PrecisionProfile = PRECISION_PROFILES.float32): Float64Array {
   const cg = g.inChannels / g.group;
   const mg = g.outChannels / g.group;
   const inSize = product(g.inputSpatial);
   const kSize = product(g.kernel);
-  const outSize = product(g.outputSpatial);
   const kappa = transformConstant(g);
   const xNorm2 = new Float64Array(g.batch * g.inChannels);
   for (let i = 0; i < xNorm2.length; i++) {
@@ -201,7 +212,7 @@ export function transformTerm(g: ConvGeometry, x: Tensor, w: Tensor, profile: Pr
     for (let p = 0; p < kSize; p++) s += Math.abs(w.data[i * kSize + p]);
     wNorm1[i] = s;
   }
-  const term = new Float64Array(g.batch * g.outChannels * outSize);
+  const term = new Float64Array(g.batch * g.outChannels);
   for (let n = 0; n < g.batch; n++) {
     for (let m = 0; m < g.outChannels; m++) {
       const grp = Math.floor(m / mg);
@@ -211,7 +222,7 @@ export function transformTerm(g: ConvGeometry, x: Tensor, w: Tensor, profile: Pr
         s += xNorm2[n * g.inChannels + grp * cg + c] * wNorm1[wi];
       }
       // A non-finite input spreads through a transform to the whole channel: no finite bound there.
-      term.fill(Number.isFinite(s) ? kappa * (profile.u * s + profile.eta) : Infinity, (n * g.outChannels + m) * outSize, (n * g.outChannels + m + 1) * outSize);
+      term[n * g.outChannels + m] = Number.isFinite(s) ? kappa * (profile.u * s + profile.eta) : Infinity;
     }
   }
   return term;

@@ -16,6 +16,8 @@ import {
 import { batchSize, channels, hasBias, type ChannelBounds } from './channels';
 import { dataSeed, makeTensor, type DataOptions } from './data';
 import { realisticShape, REALISTIC_TIER_ON } from './realistic';
+import { scaleShape, type ScaleLimits } from './scale';
+import { referenceScaleLimits, SCALE_TIER_ON, scaleTier, withinMemoryCap } from './scaleTier';
 import type { Axis, ConvShape } from './shape';
 
 export type { Axis, ConvShape } from './shape';
@@ -42,6 +44,13 @@ export interface ShapeOptions extends AxisBounds, ChannelBounds {
   outputPadding?: boolean;
   /** ConvTranspose input length 1 … maxInput, default 4. */
   maxInput?: number;
+  /**
+   * valueShape only: how the clause judges scale cases. 'reference' (default): it runs the full
+   * float64 reference, so its scale cases get referenceScaleLimits (an eighth of the run's, capped); 'sampled': it judges
+   * large outputs at sampled positions (spec/framework/sampled.ts), so it gets the run's full
+   * limits; 'never': no scale cases.
+   */
+  scale?: 'reference' | 'sampled' | 'never';
 }
 
 /** A Conv axis: input length chosen so that ⌊(i + p_b + p_e − d(k−1) − 1)/s⌋ + 1 ≥ 1. */
@@ -81,15 +90,35 @@ export function convShape(op: OpName, o: ShapeOptions = {}): fc.Arbitrary<ConvSh
 }
 
 /**
- * The domain of the clauses that compute values: the small tier (convShape) and, unless
- * CONVSPEC_TIER=small, the realistic tier (realistic.ts: network-like shapes within a multiply-add
- * budget) one draw in three. Only `bias` of the options applies to the realistic tier.
+ * The domain of the clauses that compute values: the small tier (convShape), unless
+ * CONVSPEC_TIER=small the realistic tier (realistic.ts: network-like shapes within a multiply-add
+ * budget), and, while a run has set scale limits (scaleTier.ts), the scale-and-edges tier (scale.ts)
+ * one draw in seven, small and realistic keeping their 2 : 1. The scale tier's limits are read at
+ * draw time; with none set the draws are exactly those of the small and realistic tiers alone.
+ * Only `bias` of the options applies to the realistic and scale tiers.
  */
 export function valueShape(op: OpName, o: ShapeOptions = {}): fc.Arbitrary<ConvShape> {
   const small = convShape(op, o);
   if (!REALISTIC_TIER_ON) return small;
-  const realistic = realisticShape(op).map((s) => (o.bias === 'never' ? { ...s, bias: false } : o.bias === 'always' ? { ...s, bias: true } : s));
-  return fc.oneof({ weight: 2, arbitrary: small }, { weight: 1, arbitrary: realistic });
+  const setBias = (s: ConvShape): ConvShape => (o.bias === 'never' ? { ...s, bias: false } : o.bias === 'always' ? { ...s, bias: true } : s);
+  const realistic = realisticShape(op).map(setBias);
+  const mixed = fc.oneof({ weight: 2, arbitrary: small }, { weight: 1, arbitrary: realistic });
+  if (o.scale === 'never' || !SCALE_TIER_ON) return mixed;
+  // One arbitrary per limits (a run uses one), so fast-check's shrinking sees a stable tree.
+  const byLimits = new Map<string, fc.Arbitrary<ConvShape>>();
+  const withScale = (limits: ScaleLimits): fc.Arbitrary<ConvShape> => {
+    const capped = o.scale === 'sampled' ? limits : referenceScaleLimits(limits);
+    const key = `${capped.maxMacs}/${capped.maxTensorElements}`;
+    let arb = byLimits.get(key);
+    if (!arb) {
+      const scale = scaleShape(op, capped).map((s) => withinMemoryCap(setBias(s)));
+      arb = fc.oneof({ weight: 4, arbitrary: small }, { weight: 2, arbitrary: realistic }, { weight: 1, arbitrary: scale });
+      byLimits.set(key, arb);
+    }
+    return arb;
+  };
+  // fc.constant draws no randomness: without limits this generates and shrinks exactly as `mixed`.
+  return fc.constant(null).chain(() => (scaleTier.current && scaleTier.current.maxMacs > 0 ? withScale(scaleTier.current) : mixed));
 }
 
 /** Input channels C, output channels M. */

@@ -7,6 +7,9 @@ import { makeContext, type Clause, type RecordedCall } from './clause';
 import { MismatchError, type Mismatch } from './compare';
 import { withPrecision, type PrecisionSummary } from './precision';
 import { asJudged, isForeignSkipMarker, isOwnSkip, unwrapJudged } from './skip';
+import { samplingRecorder, type SamplingTally } from './sampled';
+import { scaleTier } from '../arbitraries/scaleTier';
+import type { ScaleLimits } from '../arbitraries/scale';
 import type { Subject } from './subject';
 
 /** The fixed default seed: every `npm test` and default `convspec verify` run draws the same cases. */
@@ -29,6 +32,11 @@ export interface RunClauseOptions {
   depth?: number;
   /** Builds the one-line replay command for a failure. */
   replay?: (clauseId: string, seed: number, path: string) => string;
+  /**
+   * Limits of the scale-and-edges tier (spec/arbitraries/scaleTier.ts) while this clause draws its
+   * cases. Absent: no scale cases. Part of what a replay must repeat (`--scale-macs`).
+   */
+  scale?: ScaleLimits;
 }
 
 export type ClauseStatus = 'passed' | 'failed' | 'unsupported';
@@ -79,6 +87,8 @@ export interface ClauseOutcome {
    * (tools/report/counterexample.ts) and drop it before a report is written.
    */
   failingCall?: RecordedCall;
+  /** Cases judged at sampled positions (spec/framework/sampled.ts) and what was judged of them; absent when none was. */
+  sampled?: SamplingTally;
 }
 
 export async function runClause(clause: Clause<any>, subject: Subject, options: RunClauseOptions = {}): Promise<ClauseOutcome> {
@@ -108,6 +118,10 @@ export async function runClause(clause: Clause<any>, subject: Subject, options: 
       throw asJudged(e);
     }
   });
+  const sampling: SamplingTally = { cases: 0, judgedElements: 0, outputElements: 0 };
+  const outer = { scale: scaleTier.current, sampling: samplingRecorder.current };
+  scaleTier.current = options.scale;
+  samplingRecorder.current = sampling;
   const checking = withPrecision(() => fc.check(property, {
     seed,
     path: options.path,
@@ -124,6 +138,9 @@ export async function runClause(clause: Clause<any>, subject: Subject, options: 
       throw new ReplayPathError(clause.id, seed, options.path, 'a step of it leads past the last smaller case');
     }
     throw e;
+  }).finally(() => {
+    scaleTier.current = outer.scale;
+    samplingRecorder.current = outer.sampling;
   });
   if (options.path !== undefined && !details.failed && details.numRuns === 0 && details.numSkips === 0) {
     // Its last step points past the end of the smaller cases: fast-check ran nothing, which is no pass.
@@ -131,7 +148,7 @@ export async function runClause(clause: Clause<any>, subject: Subject, options: 
   }
   const skipped = Object.fromEntries(ctx.skipped);
   const durationMs = Date.now() - started;
-  const common = { ...base, numRuns: details.numRuns, numSkips: details.numSkips, durationMs, skipped, ...(precision ? { precision } : {}) };
+  const common = { ...base, numRuns: details.numRuns, numSkips: details.numSkips, durationMs, skipped, ...(precision ? { precision } : {}), ...(sampling.cases > 0 ? { sampled: sampling } : {}) };
   if (!details.failed) return { ...common, status: 'passed' };
   if (details.counterexample === null) {
     // fast-check gave up for too many skipped cases: nothing in scope failed.

@@ -33,7 +33,7 @@ function casesCell(c: ClauseResult): string {
     const skipped = c.cases.filter((k) => k.status === 'unsupported').length;
     return `${c.numRuns - failed}/${c.numRuns} ok${skipped ? `, ${skipped} skipped` : ''}`;
   }
-  return `${c.numRuns}${c.numSkips ? ` (+${c.numSkips} skipped)` : ''}`;
+  return `${c.numRuns}${c.numSkips ? ` (+${c.numSkips} skipped)` : ''}${c.sampled ? `, ${c.sampled.cases} sampled` : ''}`;
 }
 
 /** The table by clause. Widths fit the content; long titles are clipped. */
@@ -187,6 +187,26 @@ export function formatReport(report: VerifyReport, col: Colors = makeStyle()): s
   if (s.precision) {
     parts.push('', `precision: |error|/bound over ${s.precision.elements} judged elements: median ${formatPrecision(s.precision).replace(' / ', ', max ')} (≤ 1 passes)`);
   }
+  const scale = scaleLine(report);
+  if (scale) parts.push(scale);
   parts.push('', `${verdict}: ${counts}`);
   return parts.join('\n') + '\n';
+}
+
+/**
+ * The scale tier's line: its limit, how it was set, and what sampled judging judged. Undefined when
+ * the run has no scale tier and sampled nothing.
+ */
+export function scaleLine(report: VerifyReport): string | undefined {
+  const { scale, sampled } = report.summary;
+  if (!scale && !sampled) return undefined;
+  const limit = !scale || scale.maxMacs === 0
+    ? 'scale tier off'
+    : `scale tier: cases up to ${scale.maxMacsText} multiply-adds and ${scale.maxTensorElementsText} elements per tensor (${
+      scale.source === 'measured'
+        ? `target measured at ${(scale.macsPerSecond! / 1e9).toPrecision(2)} GMAC/s and ${(scale.elementsPerSecond! / 1e6).toPrecision(2)} M elements/s, sized to ~${scale.timeShareSeconds} s per run`
+        : scale.source === 'option' ? 'as asked' : `speed not measured: ${safe(scale.note ?? '')}`
+    })`;
+  const judged = sampled ? `; ${sampled.cases} case${sampled.cases === 1 ? '' : 's'} judged at sampled positions (${sampled.judgedElements} of ${sampled.outputElements} elements)` : '';
+  return limit + judged;
 }

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { formatWindow, type MismatchSlice } from '../../spec/framework/compare';
 import { formatRatio, type PrecisionSummary } from '../../spec/framework/precision';
-import { compactCounterexample } from './format';
+import { compactCounterexample, scaleLine } from './format';
 import type { CaseResult, ClauseResult, VerifyReport } from './report';
 import { axisName, clauseProfileSpec, comparedProfileSpec, overallProfileSpec, renderSvg, sliceHeatmapSpec } from './charts';
 import { TABLE_SCRIPT } from './tableScript';
@@ -102,7 +102,7 @@ function casesText(c: ClauseResult): string {
     const skipped = c.cases.filter((k) => k.status === 'unsupported').length;
     return `${c.numRuns - failed}/${c.numRuns} ok${skipped ? `, ${skipped} skipped` : ''}`;
   }
-  return `${c.numRuns}${c.numSkips ? ` (+${c.numSkips} skipped)` : ''}`;
+  return `${c.numRuns}${c.numSkips ? ` (+${c.numSkips} skipped)` : ''}${c.sampled ? `, ${c.sampled.cases} sampled` : ''}`;
 }
 
 function precisionCell(p: PrecisionSummary | undefined, which: 'median' | 'max'): string {
@@ -205,6 +205,7 @@ ${header(r)}
 ${layers}
 <h3>Precision profile</h3>
 ${await precisionBlock(r)}
+${scaleLine(r) ? `<p>${e(scaleLine(r)!)}</p>` : ''}
 <h3>Clauses</h3>
 ${clauseTable(r)}
 ${failures.length ? `<h3>Failures</h3>\n${failureHtml.join('\n')}` : ''}

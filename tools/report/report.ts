@@ -18,6 +18,7 @@ export interface ExpectedMark {
   /** The entry that covers it, e.g. `#2 clause conv.validation.**` (tools/report/expectFile.ts entryLabel). */
   entry: string;
 }
+import type { ScaleSummary } from '../../spec/arbitraries/scaleTier';
 
 export const REPORT_SCHEMA_ID = 'convspec-verify-report';
 export const REPORT_VERSION = 1;
@@ -179,6 +180,13 @@ export interface VerifyReport {
     expectedFailures?: number;
     /** `--expect`: entries that covered no failure. */
     staleExpectations?: number;
+    /**
+     * The scale-and-edges tier's limit in this run and how it was set (the target's measured speed,
+     * an option, or off); absent from runs that draw no random cases through verify.
+     */
+    scale?: ScaleSummary;
+    /** Cases judged at sampled positions, over every clause; absent when none was. */
+    sampled?: { cases: number; judgedElements: number; outputElements: number };
   };
 }
 
@@ -228,6 +236,10 @@ export function summarise(
   const numericConformant = !failedIn((c) => c.category !== 'validation');
   const validationConformant = !failedIn((c) => c.category === 'validation');
   const precision = mergePrecision(clauses.map((c) => c.precision));
+  const sampled = clauses.reduce<{ cases: number; judgedElements: number; outputElements: number } | undefined>(
+    (t, c) => (c.sampled ? { cases: (t?.cases ?? 0) + c.sampled.cases, judgedElements: (t?.judgedElements ?? 0) + c.sampled.judgedElements, outputElements: (t?.outputElements ?? 0) + c.sampled.outputElements } : t),
+    undefined,
+  );
   const coverage = coverageOf(clauses);
   let notConformantBecause: string | undefined;
   if (numericConformant && validationConformant) {
@@ -250,6 +262,7 @@ export function summarise(
     cases,
     byCategory,
     ...(precision ? { precision } : {}),
+    ...(sampled ? { sampled } : {}),
   };
 }
 

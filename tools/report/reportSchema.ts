@@ -112,6 +112,32 @@ const caseResult = {
     counterexampleDataOmitted: { type: 'string' },
   },
 };
+/** Cases judged at sampled positions (spec/framework/sampled.ts): per clause and over the run. */
+const sampled = {
+  type: 'object',
+  required: ['cases', 'judgedElements', 'outputElements'],
+  properties: {
+    cases: { type: 'integer', minimum: 0 },
+    judgedElements: { type: 'integer', minimum: 0 },
+    outputElements: { type: 'integer', minimum: 0 },
+  },
+};
+/** The scale tier's limit and how it was set (spec/arbitraries/scaleTier.ts ScaleSummary). */
+const scale = {
+  type: 'object',
+  required: ['maxMacs', 'maxMacsText', 'maxTensorElements', 'maxTensorElementsText', 'source', 'timeShareSeconds'],
+  properties: {
+    maxMacs: { type: 'integer', minimum: 0 },
+    maxMacsText: { type: 'string', pattern: '^(off|2\\^\\d+)$' },
+    source: { enum: ['measured', 'option', 'unmeasured', 'off'] },
+    maxTensorElements: { type: 'integer', minimum: 0 },
+    maxTensorElementsText: { type: 'string', pattern: '^(off|2\\^\\d+)$' },
+    macsPerSecond: { type: 'number', minimum: 0 },
+    elementsPerSecond: { type: 'number', minimum: 0 },
+    timeShareSeconds: { type: 'number', minimum: 0 },
+    note: { type: 'string' },
+  },
+};
 const clauseResult = {
   type: 'object',
   required: ['id', 'title', 'category', 'status', 'numRuns', 'numSkips', 'seed', 'durationMs', 'skipped'],
@@ -132,6 +158,7 @@ const clauseResult = {
     replay: { type: 'string' },
     faults: { type: 'array', items: fault },
     precision,
+    sampled,
     cases: { type: 'array', items: caseResult },
     calls: { type: 'integer', minimum: 0 },
     expected: expectedMark,
@@ -240,6 +267,8 @@ export const REPORT_SCHEMA = {
         precision,
         expectedFailures: { type: 'integer', minimum: 0 },
         staleExpectations: { type: 'integer', minimum: 0 },
+        scale,
+        sampled,
       },
     },
   },

@@ -17,6 +17,7 @@ import type { GuardedSubject } from '../hosts/guard';
 import type { NamedCase } from '../../spec/framework/enumerated';
 import type { EnumeratedClause } from '../../spec/framework/enumerated';
 import { summarise, type ClauseResult } from '../report/report';
+import type { ScaleSummary } from '../../spec/arbitraries/scaleTier';
 import { checkAndSelect, replayLine, runEnumeratedClause, runPropertyClause, VerifyArgumentError, type VerifyOptions } from './run';
 import { targetArgs, type VerifyTarget } from '../targets/target';
 import { shellQuote } from '../terminal/shellQuote';
@@ -153,13 +154,15 @@ export async function planConformance(target: ConformanceTarget, options: Confor
     for (const e of marked.knownFailures!.entries) covered.set(e.label, (covered.get(e.label) ?? 0) + e.matched.length);
     return marked.clauses[0];
   };
+  const SCALE_OFF = { maxMacs: 0 } as ScaleSummary;
   const cli = verifyTarget.kind === 'implementation' ? undefined : targetArgs(verifyTarget);
   const replay = (id: string, s: number, path?: string): string => {
     const envPart = [`CONVSPEC_CLAUSE=${shellQuote(id)}`, `CONVSPEC_SEED=${s}`, path ? `CONVSPEC_PATH=${shellQuote(path)}` : '', verifyOptions.depth ? `CONVSPEC_DEPTH=${verifyOptions.depth}` : '']
       .filter(Boolean)
       .join(' ');
     const line = `${envPart} ${runnerCommand}`;
-    return cli === undefined ? line : `${line}\n  or: ${replayLine('npx convspec verify', cli, id, s, path, timeoutMs)}`;
+    // This front end draws no scale-tier cases, so the CLI replay must not either.
+    return cli === undefined ? line : `${line}\n  or: ${replayLine('npx convspec verify', cli, id, s, path, timeoutMs, SCALE_OFF)}`;
   };
 
   let subject: GuardedSubject | undefined;

@@ -6,6 +6,7 @@
 import type { Clause } from '../../spec/framework/clause';
 import type { InputShape, ModelLayers } from '../layers/modelLayers';
 import type { KnownFailures } from '../report/knownFailures';
+import type { ScaleSummary } from '../../spec/arbitraries/scaleTier';
 
 /** Default per-case time limit (ms). */
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -61,6 +62,15 @@ export interface VerifyOptions {
    * the whole report (tools/report/knownFailures.ts).
    */
   expect?: KnownFailures;
+  /**
+   * Multiply-adds per case of the scale-and-edges tier: a power of two, 0 for none (`--scale-macs`,
+   * CONVSPEC_SCALE_MACS). Default: sized by the target's measured speed (tools/verify/scaleSizing.ts).
+   */
+  scaleMacs?: number;
+  /** Elements per tensor of the scale tier's cases: a power of two (`--scale-elements`, CONVSPEC_SCALE_ELEMENTS). Default: from the target's measured throughput. */
+  scaleElements?: number;
+  /** Internal (jobs): the scale limit the parent decided (measured once), with how it was decided. */
+  scale?: ScaleSummary;
   /** Internal (jobs): after --shard, run only this share of the selection. */
   subShard?: { index: number; count: number };
   /** Internal (jobs): probe the ambiguities even though this run is a share. Default: full runs and shard 1. */

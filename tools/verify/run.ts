@@ -31,6 +31,9 @@ import { openTarget } from './openTarget';
 import { formatUnresolved, ModelLayersError, type ModelLayers } from '../layers/modelLayers';
 import { readModelLayersOffThread } from '../layers/readLayersOffThread';
 import { modelLayersClause } from '../../spec/properties/modelLayers';
+import type { ScaleLimits } from '../../spec/arbitraries/scale';
+import { MemoryCapError, parseScaleElements, parseScaleMacs, SCALE_TIER_ON, scaleLimits, type ScaleSummary } from '../../spec/arbitraries/scaleTier';
+import { decideScale } from './scaleSizing';
 
 export type { VerifyTarget } from '../targets/target';
 export { DEFAULT_TIMEOUT_MS, MAX_JOBS, VerifyArgumentError, VerifyEnvironmentError, type ProgressEvent, type VerifyOptions } from './options';
@@ -44,23 +47,41 @@ const REPLAY_PATH = /^\d{1,9}(:\d{1,9}){0,999}$/;
 /** The longest time limit a Node timer keeps (a longer one fires after 1 ms). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-export function replayLine(prefix: string, args: string, id: string, seed: number, path?: string, timeoutMs?: number): string {
-  return [prefix, args, `--clause ${shellQuote(id)}`, `--seed ${seed}`, path ? `--path ${shellQuote(path)}` : '', timeoutMs !== undefined && timeoutMs !== DEFAULT_TIMEOUT_MS ? `--timeout ${timeoutMs}` : '']
+/**
+ * The one-line command that replays a failure. The scale tier's limits (`--scale-macs 2^27
+ * --scale-elements 2^22`, or `--scale-macs off`) are part of it whenever the tier could run: they
+ * decide which cases a seed draws.
+ */
+export function replayLine(prefix: string, args: string, id: string, seed: number, path?: string, timeoutMs?: number, scale?: ScaleSummary): string {
+  const scaleFlags = !scale || scale.note === 'CONVSPEC_TIER=small' ? '' : scale.maxMacs === 0 ? '--scale-macs off' : `--scale-macs ${scale.maxMacsText} --scale-elements ${scale.maxTensorElementsText}`;
+  return [
+    prefix, args, `--clause ${shellQuote(id)}`, `--seed ${seed}`, path ? `--path ${shellQuote(path)}` : '',
+    scaleFlags,
+    timeoutMs !== undefined && timeoutMs !== DEFAULT_TIMEOUT_MS ? `--timeout ${timeoutMs}` : '',
+  ]
     .filter(Boolean)
     .join(' ');
 }
 
 /** Runs one property clause, folding in the faults the guard saw. */
-export async function runPropertyClause(clause: Clause<any>, subject: GuardedSubject, options: VerifyOptions, replay: (id: string, seed: number, path?: string) => string): Promise<ClauseResult> {
+export async function runPropertyClause(
+  clause: Clause<any>,
+  subject: GuardedSubject,
+  options: VerifyOptions,
+  replay: (id: string, seed: number, path?: string) => string,
+  scale?: ScaleLimits,
+): Promise<ClauseResult> {
   subject.beginUnit();
   const seed = options.seed ?? DEFAULT_SEED;
   let outcome: ClauseOutcome;
   try {
-    outcome = await runClause(clause, subject, { seed, path: options.path, runs: options.runs, depth: options.depth, replay: (id, s, p) => replay(id, s, p) });
+    outcome = await runClause(clause, subject, { seed, path: options.path, runs: options.runs, depth: options.depth, replay: (id, s, p) => replay(id, s, p), scale });
   } catch (e) {
     if (e instanceof FixtureError) throw new VerifyEnvironmentError(`the fixtures changed or vanished during the run: ${e.message}`);
     // A --path that does not fit the clause is the caller's mistake (exit 2), not the implementation's.
     if (e instanceof ReplayPathError) throw new VerifyArgumentError(e.message);
+    // A scale case beyond the memory cap is convspec's own limit, never the implementation's failure.
+    if (e instanceof MemoryCapError) throw new VerifyEnvironmentError(e.message);
     // The clause itself could not run (e.g. its arbitrary threw): never a pass.
     return {
       id: clause.id, title: clause.title, category: clause.category, status: 'failed', numRuns: 0, numSkips: 0, seed, durationMs: 0, skipped: {},
@@ -260,15 +281,26 @@ async function verifyUnmarked(target: VerifyTarget, options: VerifyOptions): Pro
   if (jobs > 1 && target.kind !== 'implementation' && !options.registry && unitCount > 1) {
     // The model is read once, here: the jobs get its layers, not its path.
     const read = checked.layers && options.layersFrom ? { layersFrom: { ...options.layersFrom, layers: checked.layers } } : {};
-    const r = await verifyInJobs(target, { ...options, seed, timeoutMs, ...read }, selection, Math.min(jobs, unitCount), started);
-    return layersFrom ? { ...r, layersFrom } : r;
+    // The scale limit is decided once, here, so every job draws the same cases (a share of a run
+    // must not depend on how many jobs ran it): measuring opens the target once more.
+    const scale = options.scale ?? (await decideScaleOnce(target, options, selection, timeoutMs));
+    const r = await verifyInJobs(target, { ...options, seed, timeoutMs, ...read, scale }, selection, Math.min(jobs, unitCount), started);
+    return { ...r, ...(layersFrom ? { layersFrom } : {}), summary: { ...r.summary, scale } };
   }
   if (options.subShard) selection = shareOf(selection, options.subShard);
 
   const subject = await openTarget(target, { timeoutMs, startTimeoutMs: options.startTimeoutMs, log: options.log });
+  let scale: ScaleSummary;
+  try {
+    scale = options.scale ?? (selection.property.length > 0 ? await decideScale(subject, scaleRequest(options)) : await decideScale(undefined, { maxMacs: 0 }));
+  } catch (e) {
+    await subject.close().catch(() => undefined);
+    throw e;
+  }
+  const limits = scale.maxMacs > 0 ? scaleLimits(scale.maxMacs, scale.maxTensorElements) : undefined;
   const args = targetArgs(target);
   const prefix = options.replayCommand ?? 'npx convspec verify';
-  const replay = (id: string, s: number, path?: string) => replayLine(prefix, args, id, s, path, timeoutMs);
+  const replay = (id: string, s: number, path?: string) => replayLine(prefix, args, id, s, path, timeoutMs, scale);
 
   const total = selection.property.length + selection.enumerated.reduce((a, e) => a + e.cases.length, 0);
   let done = 0;
@@ -279,7 +311,7 @@ async function verifyUnmarked(target: VerifyTarget, options: VerifyOptions): Pro
   try {
     for (const clause of selection.property) {
       report(clause.id);
-      const r = await runPropertyClause(clause, subject, options, replay);
+      const r = await runPropertyClause(clause, subject, options, replay, limits);
       if (r.status === 'failed') failed++;
       done++;
       clauses.push(r);
@@ -322,7 +354,41 @@ async function verifyUnmarked(target: VerifyTarget, options: VerifyOptions): Pro
     clauses,
     ambiguities,
     ...(layersFrom ? { layersFrom } : {}),
-    summary: emptyShare ? nothingSelectedSummary(summary, options.shard!) : summary,
+    summary: { ...(emptyShare ? nothingSelectedSummary(summary, options.shard!) : summary), scale },
   };
 }
 
+/** The jobs' scale limit: the option when given, else measured on the target opened once for it. */
+async function decideScaleOnce(target: VerifyTarget, options: VerifyOptions, selection: Selection, timeoutMs: number): Promise<ScaleSummary> {
+  const given = scaleRequest(options);
+  if (selection.property.length === 0) return decideScale(undefined, { maxMacs: 0 });
+  if (!SCALE_TIER_ON || given.maxMacs === 0 || (given.maxMacs !== undefined && given.maxTensorElements !== undefined)) return decideScale(undefined, given);
+  const subject = await openTarget(target, { timeoutMs, startTimeoutMs: options.startTimeoutMs, log: options.log });
+  try {
+    return await decideScale(subject, given);
+  } finally {
+    await subject.close().catch(() => undefined);
+  }
+}
+
+
+/**
+ * The scale limits a run was given: its options, else CONVSPEC_SCALE_MACS and CONVSPEC_SCALE_ELEMENTS
+ * (so every front end, and a test suite that wants small cases, can set them). A malformed variable
+ * is the caller's mistake: VerifyArgumentError.
+ */
+function scaleRequest(o: VerifyOptions, env: Readonly<Record<string, string | undefined>> = process.env): { maxMacs?: number; maxTensorElements?: number } {
+  const fromEnv = (name: string, parse: (text: string, what: string) => number): number | undefined => {
+    const v = env[name];
+    if (v === undefined || v === '') return undefined;
+    try {
+      return parse(v, `${name}=`);
+    } catch (e) {
+      throw new VerifyArgumentError((e as Error).message);
+    }
+  };
+  return {
+    maxMacs: o.scaleMacs ?? fromEnv('CONVSPEC_SCALE_MACS', parseScaleMacs),
+    maxTensorElements: o.scaleElements ?? fromEnv('CONVSPEC_SCALE_ELEMENTS', parseScaleElements),
+  };
+}

@@ -13,6 +13,7 @@ import { terminalSafe } from '../../terminal/terminalText';
 import { defaultFixturesDir } from '../../fixtures/paths';
 import { SingleBar } from 'cli-progress';
 import { MAX_DEPTH, MAX_RUNS, optionsFromEnv } from '../../../spec/framework/runClause';
+import { parseScaleElements, parseScaleMacs } from '../../../spec/arbitraries/scaleTier';
 import { formatReport } from '../../report/format';
 import { toJUnit } from '../../report/junit';
 import { TargetError } from '../../hosts/loadModule';
@@ -37,6 +38,8 @@ export interface VerifyFlags {
   seed?: string;
   path?: string;
   runs?: string;
+  scaleMacs?: string;
+  scaleElements?: string;
   shard?: string;
   timeout?: string;
   startTimeout?: string;
@@ -97,6 +100,20 @@ export function targetFrom(modulePath: string | undefined, flags: Pick<VerifyFla
   return { kind: 'ort' };
 }
 
+/**
+ * A scale tier limit from its flag (first) or its environment variable: a power of two as 2^k (or
+ * off, for --scale-macs). Undefined when neither is set (the run measures the target instead).
+ */
+export function scaleLimitFrom(parse: (text: string, what: string) => number, flagName: string, flag: string | undefined, envName: string, env: string | undefined): number | undefined {
+  try {
+    if (flag !== undefined) return parse(flag, flagName);
+    if (env !== undefined && env !== '') return parse(env, `${envName}=`);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  return undefined;
+}
+
 /** `--min-supported 0.8` or `80%`: the smallest share of drawn cases inside the declared support. */
 export function parseMinSupported(value: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(value);
@@ -131,6 +148,10 @@ export function optionsFrom(flags: VerifyFlags): VerifyOptions {
   if (flags.seed !== undefined) options.seed = integer('--seed', flags.seed, -(2 ** 31), 2 ** 31 - 1);
   if (flags.path !== undefined) options.path = flags.path;
   if (flags.runs !== undefined) Object.assign(options, parseRuns(flags.runs));
+  const scaleMacs = scaleLimitFrom(parseScaleMacs, '--scale-macs', flags.scaleMacs, 'CONVSPEC_SCALE_MACS', process.env.CONVSPEC_SCALE_MACS);
+  if (scaleMacs !== undefined) options.scaleMacs = scaleMacs;
+  const scaleElements = scaleLimitFrom(parseScaleElements, '--scale-elements', flags.scaleElements, 'CONVSPEC_SCALE_ELEMENTS', process.env.CONVSPEC_SCALE_ELEMENTS);
+  if (scaleElements !== undefined) options.scaleElements = scaleElements;
   if (flags.timeout !== undefined) options.timeoutMs = integer('--timeout', flags.timeout, 1, MAX_TIMEOUT_MS);
   if (flags.startTimeout !== undefined) options.startTimeoutMs = integer('--start-timeout', flags.startTimeout, 1, MAX_TIMEOUT_MS);
   if (flags.fixturesDir !== undefined) options.fixturesDir = flags.fixturesDir;
@@ -274,6 +295,8 @@ export function registerVerify(program: Command): void {
     .option('--seed <n>', 'fast-check seed (default 20261128, or CONVSPEC_SEED)')
     .option('--path <path>', 'fast-check replay path of a failure (with one --clause)')
     .option('--runs <n|Nx>', 'random cases per property clause: N fixes the count, Nx multiplies each clause default (deep runs)')
+    .option('--scale-macs <2^k|off>', 'multiply-adds per case of the scale-and-edges tier, a power of two up to 2^30, or off (default: sized by the target\'s measured speed; CONVSPEC_SCALE_MACS); replay lines print it')
+    .option('--scale-elements <2^k>', 'elements per tensor (x, W, y) of the scale tier\'s cases, a power of two (default: from the target\'s measured throughput; CONVSPEC_SCALE_ELEMENTS); replay lines print it')
     .option('--shard <i/n>', 'run only the i-th of n deterministic shares of the clauses and cases')
     .option('--timeout <ms>', `per-case time limit in milliseconds (default 10000, at most ${MAX_TIMEOUT_MS})`)
     .option('--start-timeout <ms>', 'time limit for loading a module or a program answering describe, in milliseconds (default 60000)')
