@@ -3,9 +3,11 @@
  * targets`: ONNX Runtime in several settings, onnxruntime-web, TensorFlow.js backends, numpy and
  * PyTorch over --cmd, and the same runtimes inside headless Chromium) with verifyTarget, and prints
  * one Markdown table, clause by clause, with the date, the versions, the run settings, the wall time
- * of each target, and the targets that could not run here with the reason.
+ * of each target, and the targets that could not run here with the reason. Each column is verified at
+ * several seeds (tools/conformance/seeds.ts): a cell passes only if it passes at every seed, so no
+ * verdict rests on the luck of one seed.
  *
- *   npm run build && node dist/tools/conformance/table.js [--out FILE] [--targets ort,tfjs-wasm,...] [--depth N] [--seed S]
+ *   npm run build && node dist/tools/conformance/table.js [--out FILE] [--targets ort,tfjs-wasm,...] [--depth N] [--seeds S1,S2,...]
  *
  * Exit 0 when the table was produced (whatever the verdicts: it documents them), 2 when a target
  * could not be run at all (a target that cannot run here is listed, not an error, unless named in
@@ -19,7 +21,11 @@ import { BUNDLED_TARGETS, targetStatus, type TargetStatus } from '../targets/reg
 import { DEFAULT_SEED } from '../../spec/framework/runClause';
 import { writeReportFile } from '../report/writeReport';
 import { renderHtmlReport } from '../report/html';
-import { verifyTarget, type ClauseResult, type VerifyReport, type VerifyTarget } from '../verify/run';
+import { type ClauseResult, type VerifyReport, type VerifyTarget } from '../verify/run';
+import { failingSeeds, verifyAtSeeds, type SeedRun } from './seeds';
+
+/** The table's seeds unless --seeds says otherwise: the default seed and two more. */
+export const TABLE_SEEDS = [DEFAULT_SEED, 5, 17];
 
 export interface ConformanceTarget {
   key: string;
@@ -39,8 +45,11 @@ export function shippedTargets(features?: BrowserFeatures): { available: Conform
   };
 }
 
-/** One table cell for a clause result. */
-export function cell(r: ClauseResult | undefined): string {
+/**
+ * One table cell for a clause result (merged over the seeds, tools/conformance/seeds.ts). `failedAt`:
+ * the seeds at which it failed, shown when the column ran more than one seed.
+ */
+export function cell(r: ClauseResult | undefined, failedAt: number[] = []): string {
   if (!r) return '—';
   if (r.cases) {
     const passed = r.cases.filter((c) => c.status === 'passed').length;
@@ -51,7 +60,7 @@ export function cell(r: ClauseResult | undefined): string {
   }
   // Skipped draws (outside the declared support) are listed once per target under the table.
   if (r.status === 'passed') return `pass (${r.numRuns})${r.numSkips > 0 ? ' †' : ''}`;
-  if (r.status === 'failed') return '**FAIL**';
+  if (r.status === 'failed') return failedAt.length > 0 ? `**FAIL** (seed${failedAt.length > 1 ? 's' : ''} ${failedAt.join(', ')})` : '**FAIL**';
   return `n/a (${skipText(r)})`;
 }
 
@@ -64,9 +73,11 @@ const escapeCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** The Markdown: header, the clause-by-clause table, ambiguity readings, and one line per failure. */
 export function conformanceMarkdown(
-  columns: { t: ConformanceTarget; report: VerifyReport; wallMs?: number }[],
-  meta: { date: string; seed: number; depth: number; unavailable?: TargetStatus[] },
+  columns: { t: ConformanceTarget; report: VerifyReport; wallMs?: number; runs?: SeedRun[] }[],
+  /** `seeds`: every seed the columns ran, in order (`seed`: one seed only, when `seeds` is absent). */
+  meta: { date: string; seeds?: number[]; seed?: number; depth: number; unavailable?: TargetStatus[] },
 ): string {
+  const seeds = meta.seeds ?? [meta.seed ?? DEFAULT_SEED];
   // Math clauses (facts such as the HDC rule) never call the implementation: they would pass for any
   // column, so they are counted in one line instead of filling rows.
   const ids: { id: string; title: string }[] = [];
@@ -79,17 +90,23 @@ export function conformanceMarkdown(
   }
   const lines: string[] = [];
   lines.push(`Conformance of real implementations, produced by \`node dist/tools/conformance/table.js\` on ${meta.date}`);
-  lines.push(`(convspec ${columns[0]?.report.convspecVersion ?? '?'}, Node ${process.version}, seed ${meta.seed}, depth ${meta.depth}, per-case time limit ${(columns[0]?.report.options.timeoutMs ?? 10000) / 1000} s).`);
+  const seedText =
+    seeds.length === 1
+      ? `seed ${seeds[0]}`
+      : `seeds ${seeds.join(', ')} — every clause at the first; the clauses that draw random cases again at each other seed (listed cases such as the fixtures do not depend on the seed); a cell passes, and a column is conformant, only if it is at every seed; a pass counts the cases of all seeds`;
+  lines.push(`(convspec ${columns[0]?.report.convspecVersion ?? '?'}, Node ${process.version}, ${seedText}, depth ${meta.depth}, per-case time limit ${(columns[0]?.report.options.timeoutMs ?? 10000) / 1000} s).`);
   lines.push('');
-  for (const { t, report, wallMs } of columns) {
-    lines.push(`- **${t.label}**: ${t.version()} — adapter reports "${report.target.name}"; ${((wallMs ?? report.durationMs) / 1000).toFixed(1)} s`);
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  for (const { t, report, wallMs, runs } of columns) {
+    const perSeed = runs && runs.length > 1 ? ` (${runs.map((r) => `seed ${r.seed}: ${seconds(r.wallMs)}`).join(', ')})` : '';
+    lines.push(`- **${t.label}**: ${t.version()} — adapter reports "${report.target.name}"; ${seconds(wallMs ?? report.durationMs)}${perSeed}`);
   }
   for (const u of meta.unavailable ?? []) lines.push(`- not run here: **${u.name}** — ${u.why}`);
   lines.push('');
   lines.push(`| clause | ${columns.map(({ t }) => t.label).join(' | ')} |`);
   lines.push(`| --- | ${columns.map(() => '---').join(' | ')} |`);
   for (const { id } of ids) {
-    lines.push(`| \`${id}\` | ${columns.map(({ report }) => escapeCell(cell(report.clauses.find((c) => c.id === id)))).join(' | ')} |`);
+    lines.push(`| \`${id}\` | ${columns.map(({ report, runs }) => escapeCell(cell(report.clauses.find((c) => c.id === id), runs && runs.length > 1 ? failingSeeds(runs, id) : []))).join(' | ')} |`);
   }
   const verdict = (r: VerifyReport) =>
     r.summary.conformant ? 'conformant' : r.summary.numericConformant ? 'numerically conformant; validation failures' : '**not conformant**';
@@ -111,12 +128,14 @@ export function conformanceMarkdown(
       lines.push(`| \`${id}\` | ${columns.map(({ report }) => escapeCell(report.ambiguities.find((a) => a.id === id)?.follows ?? '—')).join(' | ')} |`);
     }
   }
-  const failures = columns.flatMap(({ t, report }) => report.clauses.filter((c) => c.status === 'failed').map((c) => ({ t, c })));
+  // A merged clause carries its first failing seed's details; its replay line names that seed.
+  const failures = columns.flatMap(({ t, report, runs }) => report.clauses.filter((c) => c.status === 'failed').map((c) => ({ t, c, also: runs && runs.length > 1 ? failingSeeds(runs, c.id).filter((s) => s !== c.seed) : [] })));
   if (failures.length > 0) {
     lines.push('', 'Failures (first line of each; `replay` reproduces it):', '');
-    for (const { t, c } of failures) {
+    for (const { t, c, also } of failures) {
       const first = (c.error ?? '').split('\n')[0].slice(0, 240);
-      lines.push(`- ${t.label}, \`${c.id}\`: ${first}${c.replay ? ` — replay: \`${c.replay}\`` : ''}`);
+      const more = also.length > 0 ? ` (fails at seed${also.length > 1 ? 's' : ''} ${also.join(', ')} too)` : '';
+      lines.push(`- ${t.label}, \`${c.id}\`: ${first}${c.replay ? ` — replay: \`${c.replay}\`` : ''}${more}`);
     }
   }
   return lines.join('\n') + '\n';
@@ -128,7 +147,8 @@ async function main(argv: string[]): Promise<number> {
     .option('--html <file>', 'also write a self-contained HTML report: every target, precision profiles compared')
     .option('--targets <names>', 'comma-separated subset of the bundled targets (`convspec targets`)')
     .option('--depth <n>', 'multiplier of each clause\'s default number of random cases', '1')
-    .option('--seed <s>', 'fast-check seed', String(DEFAULT_SEED))
+    .option('--seeds <list>', 'comma-separated fast-check seeds; every column runs at each (the first runs every clause, the others the seed-drawn ones)', TABLE_SEEDS.join(','))
+    .option('--seed <s>', 'one fast-check seed only (the same as --seeds S)')
     .option('--timeout <ms>', 'per-case time limit (verify --timeout); raise it on a busy machine, where software WebGPU can take seconds per new shape', '10000')
     .exitOverride();
   try {
@@ -136,34 +156,37 @@ async function main(argv: string[]): Promise<number> {
   } catch (e) {
     return e instanceof CommanderError && e.exitCode === 0 ? 0 : 2;
   }
-  const o = program.opts<{ out?: string; html?: string; targets?: string; depth: string; seed: string; timeout: string }>();
+  const o = program.opts<{ out?: string; html?: string; targets?: string; depth: string; seeds: string; seed?: string; timeout: string }>();
   const depth = Number(o.depth);
   const timeoutMs = Number(o.timeout);
-  const seed = Number(o.seed);
+  const bothSeedOptions = o.seed !== undefined && program.getOptionValueSource('seeds') === 'cli';
+  const seeds = (o.seed ?? o.seeds).split(',').map((s) => (s.trim() === '' ? NaN : Number(s)));
   // Which browser targets the installed browser can run (a WebGPU adapter, WebGL2, a WebNN backend).
   const features = 'missing' in findBrowser() ? undefined : await probeBrowser().catch(() => undefined);
   const { available: all, unavailable } = shippedTargets(features);
   const keys = o.targets ? o.targets.split(',').map((s) => s.trim()) : all.map((t) => t.key);
   const unknown = keys.filter((k) => !all.some((t) => t.key === k));
-  if (unknown.length > 0 || !(depth > 0) || !Number.isSafeInteger(seed) || !(Number.isSafeInteger(timeoutMs) && timeoutMs > 0)) {
+  const badSeeds = bothSeedOptions || seeds.length === 0 || new Set(seeds).size !== seeds.length || !seeds.every((s) => Number.isSafeInteger(s));
+  if (unknown.length > 0 || !(depth > 0) || badSeeds || !(Number.isSafeInteger(timeoutMs) && timeoutMs > 0)) {
     const why = unknown.map((k) => unavailable.find((u) => u.name === k)).filter((u): u is TargetStatus => !!u).map((u) => `${u.name}: ${u.why}`);
-    process.stderr.write(`conformance-table: bad arguments (targets available here: ${all.map((t) => t.key).join(',')}; depth > 0; integer seed)${why.length ? `\n${why.join('\n')}` : ''}\n`);
+    process.stderr.write(`conformance-table: bad arguments (targets available here: ${all.map((t) => t.key).join(',')}; depth > 0; integer seeds, each once, in --seeds or --seed but not both)${why.length ? `\n${why.join('\n')}` : ''}\n`);
     return 2;
   }
-  const columns: { t: ConformanceTarget; report: VerifyReport; wallMs: number }[] = [];
+  const columns: { t: ConformanceTarget; report: VerifyReport; wallMs: number; runs: SeedRun[] }[] = [];
   for (const t of all.filter((x) => keys.includes(x.key))) {
     process.stderr.write(`verifying ${t.label}…\n`);
     const started = Date.now();
     try {
-      const report = await verifyTarget(t.target, { depth, seed, timeoutMs, log: () => undefined });
-      columns.push({ t, report, wallMs: Date.now() - started });
-      process.stderr.write(`  ${report.summary.conformant ? 'conformant' : 'NOT conformant'} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+      const { report, runs } = await verifyAtSeeds(t.target, seeds, { depth, timeoutMs, log: () => undefined });
+      columns.push({ t, report, wallMs: Date.now() - started, runs });
+      const each = runs.map((r) => `seed ${r.seed}: ${r.report.summary.conformant ? 'conformant' : 'NOT conformant'}, ${(r.wallMs / 1000).toFixed(1)} s`).join('; ');
+      process.stderr.write(`  ${report.summary.conformant ? 'conformant' : 'NOT conformant'} in ${((Date.now() - started) / 1000).toFixed(1)} s (${each})\n`);
     } catch (e) {
       process.stderr.write(`conformance-table: could not run ${t.label}: ${e instanceof Error ? e.message : String(e)}\n`);
       return 2;
     }
   }
-  const md = conformanceMarkdown(columns, { date: new Date().toISOString().slice(0, 10), seed, depth, unavailable: o.targets ? [] : unavailable });
+  const md = conformanceMarkdown(columns, { date: new Date().toISOString().slice(0, 10), seeds, depth, unavailable: o.targets ? [] : unavailable });
   process.stdout.write(md);
   if (o.out) fs.writeFileSync(o.out, md);
   if (o.html) {

@@ -4,8 +4,13 @@
     npx convspec verify --cmd "python3 tools/adapters/python/convspec_numpy.py"
 
 Any spatial rank, groups, dilation, asymmetric pads, auto_pad, output_padding, output_shape, bias.
-Products are accumulated in float64 one kernel tap at a time (a tensordot over the channels of a
-group), and the result is rounded once to the inputs' type: float32, float16 or float64 tensors.
+Products are accumulated in float64 one kernel tap at a time (a matrix product over the channels of
+a group), and the result is rounded once to the inputs' type: float32, float16 or float64 tensors.
+
+The matrix products use np.matmul, never np.dot or np.tensordot: when one operand of np.dot has a
+single element (a reduction over one channel with one output channel, or a single output position),
+numpy multiplies with BLAS axpy, which does nothing when that element is 0, so 0·∞ and 0·NaN come out
+0 instead of NaN (numpy issue #14788; docs/FINDINGS.md). np.matmul multiplies every pair.
 """
 import os
 import sys
@@ -26,7 +31,8 @@ def conv(x, w, b, geo):
     cg, mg = x.shape[1] // g, w.shape[0] // g
     xp = np.pad(x, [(0, 0), (0, 0)] + [(pb, pe) for pb, pe in zip(geo["pads_begin"], geo["pads_end"])])
     out = geo["output_spatial"]
-    y = np.zeros([x.shape[0], w.shape[0]] + out)
+    n, positions = x.shape[0], int(np.prod(out))
+    y = np.zeros([n, w.shape[0]] + out)
     for tap in np.ndindex(*geo["kernel"]):
         # the input positions o*s + tap*d (in padded coordinates) for every output position o
         window = tuple(
@@ -36,9 +42,9 @@ def conv(x, w, b, geo):
         xs = xp[(slice(None), slice(None)) + window]
         for grp in range(g):
             wk = w[(slice(grp * mg, (grp + 1) * mg), slice(None)) + tap]  # [M/g, C/g]
-            # [N, C/g, o...] x [M/g, C/g] -> [N, o..., M/g]
-            part = np.tensordot(xs[:, grp * cg:(grp + 1) * cg], wk, axes=([1], [1]))
-            y[:, grp * mg:(grp + 1) * mg] += np.moveaxis(part, -1, 1)
+            # [M/g, C/g] @ [N, C/g, Πo] -> [N, M/g, Πo]
+            part = np.matmul(wk, xs[:, grp * cg:(grp + 1) * cg].reshape(n, cg, positions))
+            y[:, grp * mg:(grp + 1) * mg] += part.reshape([n, mg] + out)
     if b is not None:
         y += b.reshape([1, -1] + [1] * r)
     return y
@@ -50,7 +56,8 @@ def conv_transpose(x, w, b, geo):
     g = geo["group"]
     cg, mg = x.shape[1] // g, w.shape[1]
     m = mg * g
-    ins = x.shape[2:]
+    ins = list(x.shape[2:])
+    n, positions = x.shape[0], int(np.prod(ins))
     out = geo["output_spatial"]
     # The full scatter target: every position j*s + tap*d, plus room for output_padding and for
     # output_shape above the natural size (negative pads_end), before cropping pads_begin.
@@ -63,8 +70,9 @@ def conv_transpose(x, w, b, geo):
         )
         for grp in range(g):
             wk = w[(slice(grp * cg, (grp + 1) * cg), slice(None)) + tap]  # [C/g, M/g]
-            part = np.tensordot(x[:, grp * cg:(grp + 1) * cg], wk, axes=([1], [0]))  # [N, i..., M/g]
-            y[(slice(None), slice(grp * mg, (grp + 1) * mg)) + window] += np.moveaxis(part, -1, 1)
+            # [M/g, C/g] @ [N, C/g, Πi] -> [N, M/g, Πi]
+            part = np.matmul(wk.T, x[:, grp * cg:(grp + 1) * cg].reshape(n, cg, positions))
+            y[(slice(None), slice(grp * mg, (grp + 1) * mg)) + window] += part.reshape([n, mg] + ins)
     crop = tuple(slice(geo["pads_begin"][a], geo["pads_begin"][a] + out[a]) for a in range(r))
     y = y[(slice(None), slice(None)) + crop]
     if b is not None:
