@@ -13,4 +13,6 @@ export interface CatalogueEntry {
   /** 'reject': a mutant; 'accept': a correct variant that must pass. */
   verdict: 'reject' | 'accept';
   impl: ImplementationWithSupports;
+  /** The fault model (spec/faults/models.ts) this mutant is built from: its finding must be consistent with it. */
+  fault?: string;
 }

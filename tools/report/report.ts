@@ -3,6 +3,7 @@
  * `--json`, `--junit`, `convspec gate`, the mutants and conformance tables). Its shape is versioned:
  * REPORT_VERSION changes only when a field is removed or changes meaning; fields may be added.
  */
+import type { Finding } from './finding';
 import type { ClauseCategory } from '../../spec/framework/clause';
 import type { Mismatch } from '../../spec/framework/compare';
 import { mergePrecision, type PrecisionSummary } from '../../spec/framework/precision';
@@ -110,6 +111,12 @@ export interface VerifyReport {
     clauseFilters: string[];
   };
   clauses: ClauseResult[];
+  /**
+   * One per distinct fault (issue 23), in the order found: the failures each explains, its trigger,
+   * its smallest counterexample as data and the fault models it is consistent with. [] when nothing
+   * failed; absent in reports of older versions and of `judge`.
+   */
+  findings?: Finding[];
   ambiguities: AmbiguityResult[];
   /** `verify --layers-from MODEL`: the model's Conv/ConvTranspose nodes, and those it could not resolve. */
   layersFrom?: LayersFromSummary;

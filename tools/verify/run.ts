@@ -29,6 +29,8 @@ import { openTarget } from './openTarget';
 import { formatUnresolved, ModelLayersError, type ModelLayers } from '../layers/modelLayers';
 import { readModelLayersOffThread } from '../layers/readLayersOffThread';
 import { modelLayersClause } from '../../spec/properties/modelLayers';
+import { buildFindings } from './findings/findings';
+import type { Finding } from '../report/finding';
 
 export type { VerifyTarget } from '../targets/target';
 export { DEFAULT_TIMEOUT_MS, MAX_JOBS, VerifyArgumentError, VerifyEnvironmentError, type ProgressEvent, type VerifyOptions } from './options';
@@ -247,7 +249,8 @@ export async function verifyTarget(target: VerifyTarget, options: VerifyOptions 
     // The model is read once, here: the jobs get its layers, not its path.
     const read = checked.layers && options.layersFrom ? { layersFrom: { ...options.layersFrom, layers: checked.layers } } : {};
     const r = await verifyInJobs(target, { ...options, seed, timeoutMs, ...read }, selection, Math.min(jobs, unitCount), started);
-    return layersFrom ? { ...r, layersFrom } : r;
+    const findings = await findingsAfterJobs(target, options, r, selection, seed, timeoutMs, started);
+    return { ...r, findings, ...(layersFrom ? { layersFrom } : {}) };
   }
   if (options.subShard) selection = shareOf(selection, options.subShard);
 
@@ -262,6 +265,7 @@ export async function verifyTarget(target: VerifyTarget, options: VerifyOptions 
   const report = (id?: string) => options.onProgress?.({ done, total, id, failed });
   const clauses: ClauseResult[] = [];
   let ambiguities: AmbiguityResult[] = [];
+  let findings: Finding[] = [];
   try {
     for (const clause of selection.property) {
       report(clause.id);
@@ -285,6 +289,9 @@ export async function verifyTarget(target: VerifyTarget, options: VerifyOptions 
     // A --layers-from run verifies the model's layers and nothing else.
     const probe = options.probeAmbiguities ?? (filters.length === 0 && !options.layersFrom && (!options.shard || options.shard.index === 1));
     if (probe && !subject.abandoned()) ambiguities = await probeAmbiguities(subject);
+    if (options.findings !== false && !subject.abandoned()) {
+      findings = await buildFindings({ subject, results: clauses, selection, seed, runs: options.runs, depth: options.depth, runMs: Date.now() - started });
+    }
   } finally {
     report();
     await subject.close().catch(() => undefined);
@@ -306,9 +313,24 @@ export async function verifyTarget(target: VerifyTarget, options: VerifyOptions 
       clauseFilters: filters,
     },
     clauses,
+    findings,
     ambiguities,
     ...(layersFrom ? { layersFrom } : {}),
     summary: emptyShare ? nothingSelectedSummary(summary, options.shard!) : summary,
   };
 }
 
+
+/**
+ * The findings of a --jobs run: the jobs verify, and when something failed the target is opened once
+ * more here to analyse the failures (a passing run opens nothing more).
+ */
+async function findingsAfterJobs(target: VerifyTarget, options: VerifyOptions, r: VerifyReport, selection: Selection, seed: number, timeoutMs: number, started: number): Promise<Finding[]> {
+  if (options.findings === false || r.summary.abandoned || !r.clauses.some((c) => c.status === 'failed')) return [];
+  const subject = await openTarget(target, { timeoutMs, startTimeoutMs: options.startTimeoutMs, log: options.log });
+  try {
+    return await buildFindings({ subject, results: r.clauses, selection, seed, runs: options.runs, depth: options.depth, runMs: Date.now() - started });
+  } finally {
+    await subject.close().catch(() => undefined);
+  }
+}
