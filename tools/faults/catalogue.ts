@@ -18,6 +18,7 @@ import { unwrittenOutputsNaN } from './uninitialised';
 import { cachedByShape, flipsWeightsInPlace, reusedOutputBuffer, staleAccumulator } from './stateful';
 import { referenceGeometry, variant, withAttributes, withGeometry } from './variant';
 import { faultModel, onlyIn } from '../../spec/faults/models';
+import { multiBugMutants } from './multiBug';
 import type { OpName } from '../../impl/types';
 import { PATH_BUGS, shapePathKernel } from './shapePaths';
 
@@ -151,6 +152,7 @@ export const catalogue: CatalogueEntry[] = [
   carrying('group-offset-zero', 'group-offset-zero'),
   carrying('batch-items-as-first', 'batch-items-as-first'),
   carrying('overlap-overwrites', 'overlap-overwrites'),
+  ...multiBugMutants,
 
   // ---- paths that only realistic shapes take (spec/arbitraries/realistic.ts); the correct variant is shape-paths-float32 ----
   ...PATH_BUGS.map(({ bug, what }) => mutant(bug, what, variant({ kernel: shapePathKernel(bug) }))),

@@ -249,7 +249,7 @@ export async function verifyTarget(target: VerifyTarget, options: VerifyOptions 
     // The model is read once, here: the jobs get its layers, not its path.
     const read = checked.layers && options.layersFrom ? { layersFrom: { ...options.layersFrom, layers: checked.layers } } : {};
     const r = await verifyInJobs(target, { ...options, seed, timeoutMs, ...read }, selection, Math.min(jobs, unitCount), started);
-    const findings = await findingsAfterJobs(target, options, r, selection, seed, timeoutMs, started);
+    const findings = await findingsAfterJobs(target, options, r, selection, seed, timeoutMs);
     return { ...r, findings, ...(layersFrom ? { layersFrom } : {}) };
   }
   if (options.subShard) selection = shareOf(selection, options.subShard);
@@ -290,7 +290,7 @@ export async function verifyTarget(target: VerifyTarget, options: VerifyOptions 
     const probe = options.probeAmbiguities ?? (filters.length === 0 && !options.layersFrom && (!options.shard || options.shard.index === 1));
     if (probe && !subject.abandoned()) ambiguities = await probeAmbiguities(subject);
     if (options.findings !== false && !subject.abandoned()) {
-      findings = await buildFindings({ subject, results: clauses, selection, seed, runs: options.runs, depth: options.depth, runMs: Date.now() - started });
+      findings = await buildFindings({ subject, results: clauses, selection, seed, runs: options.runs, depth: options.depth });
     }
   } finally {
     report();
@@ -325,11 +325,11 @@ export async function verifyTarget(target: VerifyTarget, options: VerifyOptions 
  * The findings of a --jobs run: the jobs verify, and when something failed the target is opened once
  * more here to analyse the failures (a passing run opens nothing more).
  */
-async function findingsAfterJobs(target: VerifyTarget, options: VerifyOptions, r: VerifyReport, selection: Selection, seed: number, timeoutMs: number, started: number): Promise<Finding[]> {
+async function findingsAfterJobs(target: VerifyTarget, options: VerifyOptions, r: VerifyReport, selection: Selection, seed: number, timeoutMs: number): Promise<Finding[]> {
   if (options.findings === false || r.summary.abandoned || !r.clauses.some((c) => c.status === 'failed')) return [];
   const subject = await openTarget(target, { timeoutMs, startTimeoutMs: options.startTimeoutMs, log: options.log });
   try {
-    return await buildFindings({ subject, results: r.clauses, selection, seed, runs: options.runs, depth: options.depth, runMs: Date.now() - started });
+    return await buildFindings({ subject, results: r.clauses, selection, seed, runs: options.runs, depth: options.depth });
   } finally {
     await subject.close().catch(() => undefined);
   }

@@ -3,7 +3,7 @@
  * features and fingerprinted against the fault models; failures with the same fingerprint or the
  * same trigger are one finding. Then separation: the failed clauses are drawn again with every
  * known trigger avoided, so a second or third independent fault shows as a finding of its own, within
- * an extra budget (a share of the run's own time). Runs only when something failed: a passing run
+ * an extra budget (a share of the cases the run judged). Runs only when something failed: a passing run
  * pays nothing.
  */
 import type { Tensor } from '../../../impl/types';
@@ -21,6 +21,8 @@ import { FEATURES, featuresOf, triggerWords } from './features';
 
 /** Share of the run's own time the separation search may add. */
 export const SEPARATION_SHARE = 0.3;
+/** Fewest cases a clause is drawn with in the separation search. */
+const MIN_RUNS = 10;
 /** Rounds of separation at most (each can add findings; the search ends at the first that adds none). */
 const MAX_ROUNDS = 4;
 /** Fresh data draws on which a fitting fault model must reproduce the implementation too. */
@@ -35,8 +37,6 @@ export interface FindingsInput {
   seed: number;
   runs?: number;
   depth?: number;
-  /** How long the run took so far (ms): the separation budget is a share of it. */
-  runMs: number;
 }
 
 interface Draft {
@@ -215,7 +215,6 @@ const separable = (c: Clause<any>) => c.category === 'numeric' || c.category ===
 export async function buildFindings(input: FindingsInput): Promise<Finding[]> {
   const failed = input.results.filter((r) => r.status === 'failed');
   if (failed.length === 0) return [];
-  const started = Date.now();
   const { subject, seed } = input;
   const runs = { runs: input.runs, depth: input.depth };
   const builder = new FindingsBuilder(subject);
@@ -245,18 +244,22 @@ export async function buildFindings(input: FindingsInput): Promise<Finding[]> {
     }
   }
 
-  // Separation: the failed clauses again, known triggers avoided, until a round adds nothing.
-  const budgetMs = SEPARATION_SHARE * input.runMs;
+  // Separation: the failed clauses again, known triggers avoided, until a round adds nothing. The
+  // budget is in cases (a share of those the run judged), so the report is the same on any machine.
+  let left = Math.floor(SEPARATION_SHARE * input.results.reduce((n, r) => n + (r.numRuns ?? 0), 0));
   const again = failed.map((r) => byId.get(r.id)).filter((c): c is Clause<any> => !!c && separable(c));
   const shy = avoiding(subject, builder);
-  for (let round = 1; round <= MAX_ROUNDS && again.length > 0; round++) {
+  for (let round = 1; round <= MAX_ROUNDS && again.length > 0 && left >= MIN_RUNS; round++) {
     let added = false;
-    for (const clause of again) {
-      if (Date.now() - started > budgetMs) return builder.findings();
+    for (let i = 0; i < again.length && left >= MIN_RUNS; i++) {
+      const clause = again[i];
+      const full = Math.max(1, Math.round((clause.runs ?? 100) * (input.depth ?? 1)));
+      const share = Math.min(input.runs ?? full, Math.max(MIN_RUNS, Math.floor(left / (again.length - i))));
       const s = (seed + round * 0x9e3779b1) | 0;
-      const o = await runClause(clause, shy, { seed: s, ...runs }).catch(() => undefined);
+      const o = await runClause(clause, shy, { seed: s, runs: share }).catch(() => undefined);
+      left -= o ? Math.max(o.numRuns, 1) : share;
       if (!o || o.status !== 'failed' || o.path === undefined) continue;
-      const culprit = await propertyCulprit(clause, shy, s, o.path, runs);
+      const culprit = await propertyCulprit(clause, shy, s, o.path, { runs: share });
       if (await builder.add(clause.id, clause.title, culprit)) added = true;
     }
     if (!added) break;
