@@ -246,8 +246,9 @@ export async function buildFindings(input: FindingsInput): Promise<Finding[]> {
 
   // Separation: the failed clauses again, known triggers avoided, until a round adds nothing. The
   // budget is in cases (a share of those the run judged), so the report is the same on any machine.
-  let left = Math.floor(SEPARATION_SHARE * input.results.reduce((n, r) => n + (r.numRuns ?? 0), 0));
+  // A small run (a few clauses selected) still gets a few cases per failed clause.
   const again = failed.map((r) => byId.get(r.id)).filter((c): c is Clause<any> => !!c && separable(c));
+  let left = Math.max(2 * MIN_RUNS * again.length, Math.floor(SEPARATION_SHARE * input.results.reduce((n, r) => n + (r.numRuns ?? 0), 0)));
   const shy = avoiding(subject, builder);
   for (let round = 1; round <= MAX_ROUNDS && again.length > 0 && left >= MIN_RUNS; round++) {
     let added = false;
