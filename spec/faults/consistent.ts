@@ -29,7 +29,7 @@ export function modelOutput(m: FaultModel, c: ModelCase): Tensor | undefined {
   }
 }
 
-function expected(c: ModelCase, precision: FaultModel['precision'] | 'float32'): Expected | undefined {
+function expected(c: ModelCase, precision: 'float16' | 'float32'): Expected | undefined {
   try {
     return expectedWithBound(c.op, c.x, c.w, c.b, c.attrs, PRECISION_PROFILES[precision ?? 'float32']);
   } catch {
@@ -37,12 +37,19 @@ function expected(c: ModelCase, precision: FaultModel['precision'] | 'float32'):
   }
 }
 
-/** Whether model m reproduces `actual` on case c. */
-export function modelFits(m: FaultModel, c: ModelCase, actual: Tensor): boolean {
+/** The reference of a case under the float32 profile and, computed on demand, the float16 one. */
+interface References {
+  float32: Expected | undefined;
+  float16?: Expected;
+}
+
+/** Whether model m reproduces `actual` on case c (refs: the case's references, computed once for all models). */
+export function modelFits(m: FaultModel, c: ModelCase, actual: Tensor, refs: References = { float32: expected(c, 'float32') }): boolean {
   if (!m.ops.includes(c.op) || !(actual?.data instanceof Float32Array)) return false;
-  const ref32 = expected(c, 'float32');
-  const ref = m.precision ? expected(c, m.precision) : ref32;
-  if (!ref || !ref32) return false;
+  const ref32 = refs.float32;
+  if (!ref32) return false;
+  const ref = m.precision ? (refs.float16 ??= expected(c, 'float16')) : ref32;
+  if (!ref) return false;
   const y = modelOutput(m, c);
   if (!y || y.dims.length !== actual.dims.length || y.dims.some((d, i) => d !== actual.dims[i]) || y.data.length !== actual.data.length) return false;
   // The defect must show on this case (judged as the implementation is, in float32).
@@ -60,7 +67,9 @@ export function modelFits(m: FaultModel, c: ModelCase, actual: Tensor): boolean 
 
 /** The ids of every model that reproduces `actual` on c, in catalogue order. */
 export function modelsFitting(c: ModelCase, actual: Tensor, models: readonly FaultModel[] = faultModels): string[] {
-  return models.filter((m) => modelFits(m, c, actual)).map((m) => m.id);
+  const refs: References = { float32: expected(c, 'float32') };
+  if (!refs.float32) return [];
+  return models.filter((m) => modelFits(m, c, actual, refs)).map((m) => m.id);
 }
 
 /** The ids of every model that refuses c (throws) although the reference computes it: what fits an implementation that throws there. */

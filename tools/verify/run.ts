@@ -290,7 +290,7 @@ export async function verifyTarget(target: VerifyTarget, options: VerifyOptions 
     const probe = options.probeAmbiguities ?? (filters.length === 0 && !options.layersFrom && (!options.shard || options.shard.index === 1));
     if (probe && !subject.abandoned()) ambiguities = await probeAmbiguities(subject);
     if (options.findings !== false && !subject.abandoned()) {
-      findings = await buildFindings({ subject, results: clauses, selection, seed, runs: options.runs, depth: options.depth });
+      findings = await findingsOrNone({ subject, results: clauses, selection, seed, runs: options.runs, depth: options.depth }, options);
     }
   } finally {
     report();
@@ -329,8 +329,21 @@ async function findingsAfterJobs(target: VerifyTarget, options: VerifyOptions, r
   if (options.findings === false || r.summary.abandoned || !r.clauses.some((c) => c.status === 'failed')) return [];
   const subject = await openTarget(target, { timeoutMs, startTimeoutMs: options.startTimeoutMs, log: options.log });
   try {
-    return await buildFindings({ subject, results: r.clauses, selection, seed, runs: options.runs, depth: options.depth });
+    return await findingsOrNone({ subject, results: r.clauses, selection, seed, runs: options.runs, depth: options.depth }, options);
   } finally {
     await subject.close().catch(() => undefined);
+  }
+}
+
+/**
+ * The findings, or none when their analysis itself fails: the verdict stands on the clauses, so a
+ * problem in explaining the failures is logged, never turned into a failed run.
+ */
+async function findingsOrNone(input: Parameters<typeof buildFindings>[0], options: VerifyOptions): Promise<Finding[]> {
+  try {
+    return await buildFindings(input);
+  } catch (e) {
+    (options.log ?? ((line: string) => process.stderr.write(`${line}\n`)))(`convspec: the failures could not be grouped into findings (${e instanceof Error ? e.message : String(e)}); the verdict and every failure stand`);
+    return [];
   }
 }

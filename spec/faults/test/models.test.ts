@@ -30,7 +30,7 @@ describe('fault models', () => {
   });
 
   it('the reference\'s own output fits no model', () => {
-    const y = reference.conv!(busy.x, busy.w, busy.b, busy.attrs);
+    const y = reference.conv!(busy.x, busy.w, busy.b, busy.attrs) as Tensor;
     expect(modelsFitting(busy, y)).toEqual([]);
   });
 

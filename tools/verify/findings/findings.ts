@@ -21,6 +21,8 @@ import { FEATURES, featuresOf, triggerWords } from './features';
 
 /** Share of the run's own time the separation search may add. */
 export const SEPARATION_SHARE = 0.3;
+/** Skipped (avoided) cases per case run a clause may draw in the separation search before it gives up. */
+const SEPARATION_SKIPS = 3;
 /** Fewest cases a clause is drawn with in the separation search. */
 const MIN_RUNS = 10;
 /** Rounds of separation at most (each can add findings; the search ends at the first that adds none). */
@@ -130,6 +132,8 @@ class FindingsBuilder {
 
   /** Adds a failure of clause `clauseId` (case `caseName` of an enumerated clause); returns whether it made a new finding. */
   async add(clauseId: string, title: string, culprit: Culprit | undefined, caseName?: string): Promise<boolean> {
+    // A case that holds a known finding's whole trigger is that finding again: no analysis needed.
+    if (caseName === undefined ? this.joinByFeatures(clauseId, undefined, culprit) : false) return false;
     const draft = await this.draftFor(clauseId, title, culprit);
     const same = this.drafts.find((d) => (draft.key !== undefined ? d.key === draft.key : d.key === undefined && sameFault(d, draft)));
     const into = same ?? draft;
@@ -141,13 +145,13 @@ class FindingsBuilder {
   }
 
   /** A listed case whose features hold some finding's whole trigger joins it without a full analysis. */
-  joinByFeatures(clauseId: string, caseName: string, culprit: Culprit | undefined): boolean {
+  joinByFeatures(clauseId: string, caseName: string | undefined, culprit: Culprit | undefined): boolean {
     if (!culprit || culprit.kind !== 'mismatch') return false;
     const has = featuresOf(culprit.case);
     const d = this.drafts.find((f) => f.key === undefined && f.trigger.length > 0 && f.trigger.every((k) => has.has(k)));
     if (!d) return false;
     d.clauses.add(clauseId);
-    d.cases.add(caseId(clauseId, caseName));
+    if (caseName !== undefined) d.cases.add(caseId(clauseId, caseName));
     return true;
   }
 
@@ -257,8 +261,9 @@ export async function buildFindings(input: FindingsInput): Promise<Finding[]> {
       const full = Math.max(1, Math.round((clause.runs ?? 100) * (input.depth ?? 1)));
       const share = Math.min(input.runs ?? full, Math.max(MIN_RUNS, Math.floor(left / (again.length - i))));
       const s = (seed + round * 0x9e3779b1) | 0;
-      const o = await runClause(clause, shy, { seed: s, runs: share }).catch(() => undefined);
-      left -= o ? Math.max(o.numRuns, 1) : share;
+      // Few skips allowed: a clause whose every case holds a known trigger gives up at once.
+      const o = await runClause(clause, shy, { seed: s, runs: share, maxSkipsPerRun: SEPARATION_SKIPS }).catch(() => undefined);
+      left -= o ? Math.max(o.numRuns + o.numSkips, 1) : share;
       if (!o || o.status !== 'failed' || o.path === undefined) continue;
       const culprit = await propertyCulprit(clause, shy, s, o.path, { runs: share });
       if (await builder.add(clause.id, clause.title, culprit)) added = true;
