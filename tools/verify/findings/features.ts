@@ -65,6 +65,27 @@ function clean(a: ConvTransposeAttributes): ConvTransposeAttributes {
 
 const groupOf = (c: ModelCase) => c.attrs.group ?? 1;
 
+/**
+ * The spatial axis that keeps most of the case's other features (a kernel of more than one tap first,
+ * then stride, dilation, padding; the last axis on a tie), so that going to one axis drops the rank
+ * alone and not, by the way, the kernel or the stride that a fault needs.
+ */
+function busiestAxis(c: ModelCase): number {
+  const r = spatialRank(c);
+  const a = c.attrs;
+  let best = r - 1;
+  let bestScore = -1;
+  for (let ax = r - 1; ax >= 0; ax--) {
+    const score = (c.w.dims[2 + ax] > 1 ? 8 : 0) + ((a.strides?.[ax] ?? 1) > 1 ? 4 : 0) + ((a.dilations?.[ax] ?? 1) > 1 ? 2 : 0)
+      + ((a.pads?.[ax] ?? 0) > 0 || (a.pads?.[r + ax] ?? 0) > 0 ? 1 : 0);
+    if (score > bestScore) {
+      best = ax;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
 export const FEATURES: Feature[] = [
   {
     key: 'batch',
@@ -163,7 +184,7 @@ export const FEATURES: Feature[] = [
     key: 'rank',
     words: 'more than one spatial axis',
     present: (c) => spatialRank(c) > 1,
-    neutralise: (c) => onAxis(c, spatialRank(c) - 1),
+    neutralise: (c) => onAxis(c, busiestAxis(c)),
   },
 ];
 
