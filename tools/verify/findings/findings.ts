@@ -16,6 +16,7 @@ import { modelsFitting, modelsRefusing, type ModelCase } from '../../../spec/fau
 import { counterexampleData, type Finding } from '../../report/finding';
 import type { ClauseResult } from '../../report/report';
 import type { Selection } from '../selection';
+import type { ManifestCase } from '../../fixtures/manifest';
 import { caseCulprit, judgeCall, propertyCulprit, type Culprit } from './culprit';
 import { FEATURES, featuresOf, triggerWords } from './features';
 
@@ -31,7 +32,7 @@ const MAX_ROUNDS = 4;
 const FRESH_DRAWS = 2;
 /** Listed (enumerated) failing cases analysed one by one; the rest join the finding their features fit. */
 const MAX_CASES_ANALYSED = 8;
-/** Listed failing cases replayed per clause to find their culprit call; the rest are listed, not attributed. */
+/** Listed failing cases replayed per clause to find their culprit call; the rest join by their manifest's features, or are listed as not attributed. */
 const MAX_CASES_REPLAYED = 16;
 
 export interface FindingsInput {
@@ -105,6 +106,18 @@ async function agrees(c: ModelCase, subject: Subject): Promise<boolean> {
 /** The case with fresh small-integer data (draw k), same shapes and attributes. */
 function fresh(c: ModelCase, k: number): ModelCase {
   return { ...c, x: redraw(c.x, 7 * k), w: redraw(c.w, 7 * k + 1), b: c.b ? redraw(c.b, 7 * k + 2) : undefined };
+}
+
+/**
+ * A listed case's op, shapes and attributes without its data, where its value says them (a fixture's
+ * manifest entry): tensors with the right dims and no values (a bias counts as present). Only for
+ * features (featuresOf reads dims and attributes), never run.
+ */
+function shapesOnly(value: unknown): ModelCase | undefined {
+  const entry = (value as { entry?: Partial<ManifestCase> } | null)?.entry;
+  if (!entry || (entry.op !== 'Conv' && entry.op !== 'ConvTranspose') || !entry.shapes || !entry.attributes) return undefined;
+  const empty = (dims: number[]): Tensor => ({ dims: [...dims], data: new Float32Array(0) });
+  return { op: entry.op, x: empty(entry.shapes.x), w: empty(entry.shapes.w), b: entry.shapes.b ? { dims: [...entry.shapes.b], data: Float32Array.of(1) } : undefined, attrs: entry.attributes };
 }
 
 /** A deterministic small-integer redraw of a tensor's data (same dims). */
@@ -255,11 +268,13 @@ export async function buildFindings(input: FindingsInput): Promise<Finding[]> {
     for (const k of r.cases.filter((c) => c.status === 'failed')) {
       const name = k.id.slice(r.id.length + 1);
       // Listed cases can be large (fixtures): a bounded number are replayed, the rest are listed as not attributed.
+      const named = e.cases.find((c) => c.name === name);
       if (replayed++ >= MAX_CASES_REPLAYED) {
-        builder.unanalysed(r.id, name);
+        // Past the replays, a fixture's manifest still gives its shapes and attributes: enough for its features.
+        const shaped = named ? shapesOnly(named.value) : undefined;
+        if (!builder.joinByFeatures(r.id, name, shaped && { case: shaped, kind: 'mismatch' })) builder.unanalysed(r.id, name);
         continue;
       }
-      const named = e.cases.find((c) => c.name === name);
       const culprit = named ? await caseCulprit(e.clause, named.value, subject) : undefined;
       if (builder.joinByFeatures(r.id, name, culprit)) continue;
       if (analysed++ >= MAX_CASES_ANALYSED) builder.unanalysed(r.id, name);
