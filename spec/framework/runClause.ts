@@ -37,6 +37,8 @@ export interface RunClauseOptions {
    * cases. Absent: no scale cases. Part of what a replay must repeat (`--scale-macs`).
    */
   scale?: ScaleLimits;
+  /** Skipped cases allowed per run before fast-check gives up (default 1000); the findings' separation search asks for few. */
+  maxSkipsPerRun?: number;
 }
 
 export type ClauseStatus = 'passed' | 'failed' | 'unsupported';
@@ -126,7 +128,7 @@ export async function runClause(clause: Clause<any>, subject: Subject, options: 
     seed,
     path: options.path,
     numRuns: runs,
-    maxSkipsPerRun: 1000,
+    maxSkipsPerRun: options.maxSkipsPerRun ?? 1000,
     // Worked examples run first on every call. They stay in a replay too: a path's first index counts
     // the examples before the random cases, so dropping them would replay a different case.
     examples: (clause.examples ?? []).map((e) => [e] as [unknown]),

@@ -6,31 +6,34 @@
  */
 import { reference } from '../../impl/reference';
 import { rowMajorStrides } from '../../impl/direct';
-import { product, type ConvGeometry } from '../../impl/resolve';
+import { product } from '../../impl/resolve';
 import type { ImplementationWithSupports } from '../../spec/framework/subject';
 import { dtypeCatalogue } from './dtypes';
 import type { CatalogueEntry } from './entry';
 import { fftKernel } from './algorithms/fft';
 import { winogradKernel } from './algorithms/winograd';
 import { pairwiseGatherKernel } from './otherOrder';
-import { roundToFloat16, roundToTf32 } from './rounding';
+import { roundToTf32 } from './rounding';
 import { unwrittenOutputsNaN } from './uninitialised';
 import { cachedByShape, flipsWeightsInPlace, reusedOutputBuffer, staleAccumulator } from './stateful';
 import { referenceGeometry, variant, withAttributes, withGeometry } from './variant';
+import { faultModel, onlyIn } from '../../spec/faults/models';
+import { multiBugMutants } from './multiBug';
+import type { OpName } from '../../impl/types';
 import { PATH_BUGS, shapePathKernel } from './shapePaths';
 import { SCALE_CATALOGUE } from './scaleCatalogue';
 
 export type { CatalogueEntry } from './entry';
 
-/** Reversed kernel tap along every axis: what a missing (or extra) spatial flip does. */
-const flipped = (g: ConvGeometry, a: number, k: number) => g.kernel[a] - 1 - k;
-
-/** Flat tap index of multi-index k when the kernel's spatial axes are read in reverse order. */
-function transposedTap(g: ConvGeometry, k: readonly number[]): number {
-  const reversedDims = [...g.kernel].reverse();
-  const strides = rowMajorStrides(reversedDims);
-  return [...k].reverse().reduce((acc, v, i) => acc + v * strides[i], 0);
-}
+/**
+ * A mutant that carries a fault model (spec/faults/models.ts) as it is: the model is the mutant, so
+ * the test that each mutant's finding is consistent with its fault proves the model recognised.
+ * `op` restricts the defect to one operator (the reference on the other).
+ */
+const carrying = (id: string, fault: string, op?: OpName): CatalogueEntry => {
+  const m = faultModel(fault);
+  return { ...mutant(id, op ? `${op} only: ${m.defect}` : m.defect, op ? onlyIn(op, m) : m.impl), fault };
+};
 
 const mutant = (id: string, bug: string, impl: ImplementationWithSupports): CatalogueEntry => ({ id, bug, verdict: 'reject', impl: { ...impl, name: `mutant ${id}` } });
 const good = (id: string, bug: string, impl: ImplementationWithSupports): CatalogueEntry => ({ id, bug, verdict: 'accept', impl: { ...impl, name: id } });
@@ -55,23 +58,12 @@ export const catalogue: CatalogueEntry[] = [
   good('shape-paths-float32', 'paths chosen from the shape (batch tiles, depthwise, 1×1 GEMM, per-channel accumulator, stride-2 tap pairs, channel blocks, tiles), each in correct float32', variant({ kernel: shapePathKernel() })),
 
   // ---- kernel orientation ----
-  mutant('convtranspose-missing-kernel-flip', 'ConvTranspose scatters with the kernel reversed on every axis (the zero-insertion form without its flip)', variant({
-    convTranspose: { position: (g, a, o, k) => o * g.strides[a] - g.padsBegin[a] + flipped(g, a, k) * g.dilations[a] },
-  })),
-  mutant('conv-kernel-flipped', 'Conv computes a true convolution (kernel flipped) instead of ONNX cross-correlation', variant({
-    conv: { position: (g, a, o, k) => o * g.strides[a] - g.padsBegin[a] + flipped(g, a, k) * g.dilations[a] },
-  })),
-  mutant('transposed-spatial-axes', 'kernel taps read with the spatial axes in reverse order (W[kh, kw] as W[kw, kh])', variant({
-    conv: { weightIndex: (g, m, c, _kf, k) => (m * g.weightDims[1] + c) * product(g.kernel) + transposedTap(g, k) },
-    convTranspose: { weightIndex: (g, c, mo, _kf, k) => (c * g.weightDims[1] + mo) * product(g.kernel) + transposedTap(g, k) },
-  })),
+  carrying('convtranspose-missing-kernel-flip', 'kernel-not-flipped', 'ConvTranspose'),
+  carrying('conv-kernel-flipped', 'kernel-not-flipped', 'Conv'),
+  carrying('transposed-spatial-axes', 'kernel-axes-transposed'),
 
   // ---- padding ----
-  mutant('pads-on-wrong-side', 'begin and end pads exchanged after resolution', variant({
-    geometry: withGeometry((g) => {
-      [g.padsBegin, g.padsEnd] = [g.padsEnd, g.padsBegin];
-    }),
-  })),
+  carrying('pads-on-wrong-side', 'pads-begin-end-swapped'),
   mutant('pads-order-interleaved', 'pads read as [x1_begin, x1_end, x2_begin, …] instead of ONNX [x1_begin, x2_begin, …, x1_end, …]', variant({
     geometry: withAttributes((_op, attrs) => {
       if (attrs.pads) {
@@ -81,58 +73,16 @@ export const catalogue: CatalogueEntry[] = [
       return attrs;
     }),
   })),
-  mutant('same-upper-lower-swapped', 'SAME_UPPER puts the odd padding where SAME_LOWER should, and vice versa', variant({
-    geometry: withAttributes((_op, attrs) => {
-      if (attrs.auto_pad === 'SAME_UPPER') attrs.auto_pad = 'SAME_LOWER';
-      else if (attrs.auto_pad === 'SAME_LOWER') attrs.auto_pad = 'SAME_UPPER';
-      return attrs;
-    }),
-  })),
-  mutant('output-padding-at-start', 'ConvTranspose output_padding added before the first element instead of after the last', variant({
-    geometry: withGeometry((g) => {
-      g.outputPadding.forEach((p, a) => {
-        g.padsBegin[a] -= p;
-        g.padsEnd[a] += p;
-      });
-    }),
-  })),
-  mutant('output-padding-ignored', 'ConvTranspose drops output_padding (output one short per axis where it is set)', variant({
-    geometry: withAttributes((_op, attrs) => ({ ...attrs, output_padding: undefined })),
-  })),
-  mutant('output-shape-ignored', 'ConvTranspose ignores output_shape and returns the natural size', variant({
-    geometry: withAttributes((_op, attrs) => ({ ...attrs, output_shape: undefined })),
-  })),
+  carrying('same-upper-lower-swapped', 'same-upper-lower-swapped'),
+  carrying('output-padding-at-start', 'output-padding-at-start'),
+  carrying('output-padding-ignored', 'output-padding-ignored'),
+  carrying('output-shape-ignored', 'output-shape-ignored'),
 
   // ---- sizes ----
-  mutant('effective-kernel-d-times-k', 'effective kernel size taken as d·k instead of d·(k−1)+1 (sizes wrong whenever d > 1)', variant({
-    geometry: withGeometry((g) => {
-      g.outputSpatial = g.outputSpatial.map((o, a) => {
-        const wrongBy = g.dilations[a] * g.kernel[a] - (g.dilations[a] * (g.kernel[a] - 1) + 1);
-        if (g.op === 'ConvTranspose') return o + wrongBy;
-        const span = g.inputSpatial[a] + g.padsBegin[a] + g.padsEnd[a] - g.dilations[a] * g.kernel[a];
-        return Math.floor(span / g.strides[a]) + 1;
-      });
-    }),
-  })),
-  mutant('conv-output-size-rounds-up', 'Conv output size ⌈(i + p − d(k−1) − 1)/s⌉ + 1 (ceil mode) instead of ⌊…⌋ + 1', variant({
-    geometry: withGeometry((g) => {
-      if (g.op !== 'Conv') return;
-      g.outputSpatial = g.outputSpatial.map((_o, a) => {
-        const span = g.inputSpatial[a] + g.padsBegin[a] + g.padsEnd[a] - (g.dilations[a] * (g.kernel[a] - 1) + 1);
-        return Math.ceil(span / g.strides[a]) + 1;
-      });
-    }),
-  })),
+  carrying('effective-kernel-d-times-k', 'dilated-extent-dk'),
+  carrying('conv-output-size-rounds-up', 'ceil-output-size'),
 
-  mutant('same-padding-ignores-stride', 'Conv SAME total padding d(k−1) as if the stride were 1: right output size, windows shifted when s > 1', variant({
-    geometry: withGeometry((g) => {
-      if (g.op !== 'Conv' || (g.autoPad !== 'SAME_UPPER' && g.autoPad !== 'SAME_LOWER')) return;
-      g.padsBegin = g.kernel.map((k, a) => {
-        const total = g.dilations[a] * (k - 1);
-        return g.autoPad === 'SAME_UPPER' ? Math.floor(total / 2) : total - Math.floor(total / 2);
-      });
-    }),
-  })),
+  carrying('same-padding-ignores-stride', 'same-pads-ignore-stride'),
   mutant('convtranspose-crops-end-only', 'ConvTranspose removes pads_begin + pads_end from the end instead of pads_begin from the start', variant({
     geometry: withGeometry((g) => {
       if (g.op !== 'ConvTranspose') return;
@@ -150,10 +100,7 @@ export const catalogue: CatalogueEntry[] = [
   })),
 
   // ---- stride and dilation ----
-  mutant('dilation-ignored', 'sizes use the dilation but the kernel taps are read as if d = 1', variant({
-    conv: { position: (g, a, o, k) => o * g.strides[a] - g.padsBegin[a] + k },
-    convTranspose: { position: (g, a, o, k) => o * g.strides[a] - g.padsBegin[a] + k },
-  })),
+  carrying('dilation-ignored', 'dilation-ignored'),
   mutant('convtranspose-stride-ignored', 'ConvTranspose output has the strided size but inputs are scattered with stride 1', variant({
     convTranspose: { position: (g, a, o, k) => o - g.padsBegin[a] + k * g.dilations[a] },
   })),
@@ -172,12 +119,8 @@ export const catalogue: CatalogueEntry[] = [
   mutant('channels-per-group-one', 'Conv sums only the first input channel of each group (depthwise assumed)', variant({
     conv: { channelsSummed: () => 1 },
   })),
-  mutant('convtranspose-weight-layout-swapped', 'ConvTranspose W read as [M/group, C, k…] instead of [C, M/group, k…]', variant({
-    convTranspose: { weightIndex: (g, c, mo, kf) => (mo * g.inChannels + c) * product(g.kernel) + kf },
-  })),
-  mutant('conv-weight-layout-swapped', 'Conv W read as [C/group, M, k…] instead of [M, C/group, k…]', variant({
-    conv: { weightIndex: (g, m, c, kf) => (c * g.outChannels + m) * product(g.kernel) + kf },
-  })),
+  carrying('convtranspose-weight-layout-swapped', 'weight-layout-transposed', 'ConvTranspose'),
+  carrying('conv-weight-layout-swapped', 'weight-layout-transposed', 'Conv'),
   mutant('batch-items-mixed', 'Conv indexes X as [C, N, …] (batch and channel axes exchanged)', variant({
     conv: { inputIndex: (g, n, ch, offset) => (ch * g.batch + n) * product(g.inputSpatial) + offset },
   })),
@@ -191,20 +134,11 @@ export const catalogue: CatalogueEntry[] = [
   })),
 
   // ---- bias ----
-  mutant('bias-ignored', 'the bias input is never added', variant({
-    conv: { bias: () => 0 },
-    convTranspose: { bias: () => 0 },
-  })),
-  mutant('bias-on-one-channel', 'only output channel 0 gets its bias', variant({
-    conv: { bias: (b, m) => (m === 0 ? b[0] : 0) },
-    convTranspose: { bias: (b, m) => (m === 0 ? b[0] : 0) },
-  })),
+  carrying('bias-ignored', 'bias-missing'),
+  carrying('bias-on-one-channel', 'bias-first-channel-only'),
 
   // ---- precision ----
-  mutant('float16-accumulation', 'every partial sum rounded to float16 while declaring float32', variant({
-    conv: { multiplyAdd: (acc, x, w) => roundToFloat16(acc + x * w) },
-    convTranspose: { multiplyAdd: (acc, x, w) => roundToFloat16(acc + x * w) },
-  })),
+  carrying('float16-accumulation', 'accumulation-float16'),
   mutant('tf32-inputs', 'inputs rounded to TF32 (10-bit fraction) before multiplying, while declaring float32', variant({
     conv: { multiplyAdd: (acc, x, w) => acc + roundToTf32(x) * roundToTf32(w) },
     convTranspose: { multiplyAdd: (acc, x, w) => acc + roundToTf32(x) * roundToTf32(w) },
@@ -212,6 +146,14 @@ export const catalogue: CatalogueEntry[] = [
   mutant('convtranspose-unwritten-outputs-nan', 'ConvTranspose leaves output positions no input reaches uninitialised (NaN) instead of bias or 0', variant({
     kernel: unwrittenOutputsNaN,
   })),
+
+  // ---- fault models that no older mutant carried ----
+  carrying('pads-symmetric', 'pads-symmetric'),
+  carrying('stride-first-axis-only', 'stride-first-axis-only'),
+  carrying('group-offset-zero', 'group-offset-zero'),
+  carrying('batch-items-as-first', 'batch-items-as-first'),
+  carrying('overlap-overwrites', 'overlap-overwrites'),
+  ...multiBugMutants,
 
   // ---- paths that only realistic shapes take (spec/arbitraries/realistic.ts); the correct variant is shape-paths-float32 ----
   ...PATH_BUGS.map(({ bug, what }) => mutant(bug, what, variant({ kernel: shapePathKernel(bug) }))),

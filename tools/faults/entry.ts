@@ -13,4 +13,8 @@ export interface CatalogueEntry {
   /** 'reject': a mutant; 'accept': a correct variant that must pass. */
   verdict: 'reject' | 'accept';
   impl: ImplementationWithSupports;
+  /** The fault model (spec/faults/models.ts) this mutant is built from: its finding must be consistent with it. */
+  fault?: string;
+  /** A multi-bug mutant's fault models, one per independent bug: it must get one finding per bug. */
+  faults?: string[];
 }

@@ -47,7 +47,7 @@ export async function judgeEntry(entry: CatalogueEntry, options: JudgeOptions = 
     if (clause.category === 'math') continue;
     const report = await verifyTarget(
       { kind: 'implementation', implementation: entry.impl },
-      { clauses: [clause.id], registry, depth: options.depth, seed: options.seed, log: () => undefined },
+      { clauses: [clause.id], registry, depth: options.depth, seed: options.seed, log: () => undefined, findings: false },
     );
     clausesRun++;
     for (const r of report.clauses) {

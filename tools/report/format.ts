@@ -10,6 +10,7 @@ import { formatWindow } from '../../spec/framework/compare';
 import { formatPrecision } from '../../spec/framework/precision';
 import { terminalSafe as safe, terminalSafeLines } from '../terminal/terminalText';
 import type { ClauseResult, LayersFromSummary, VerifyReport } from './report';
+import { findingLines } from './findingText';
 
 type Colors = Pick<Style, 'red' | 'green' | 'yellow' | 'dim' | 'bold'>;
 
@@ -133,6 +134,19 @@ export function formatKnownFailures(report: VerifyReport, col: Colors = plain): 
   return out;
 }
 
+/** The findings, first in the report (one per distinct fault), followed by a blank line; nothing when there are none. */
+export function formatFindings(report: VerifyReport, col: Colors = plain): string[] {
+  const findings = report.findings ?? [];
+  if (findings.length === 0) return [];
+  const out = [col.bold(`Findings: ${findings.length} distinct fault${findings.length === 1 ? '' : 's'}`)];
+  for (const f of findings) {
+    const [title, ...rest] = findingLines(f);
+    out.push(`  ${(f.expected ? col.yellow : col.red)(safe(title))}`, ...rest.map((l) => `  ${safe(l)}`));
+  }
+  out.push('');
+  return out;
+}
+
 /** The whole terminal report. */
 export function formatReport(report: VerifyReport, col: Colors = makeStyle()): string {
   const s = report.summary;
@@ -144,6 +158,7 @@ export function formatReport(report: VerifyReport, col: Colors = makeStyle()): s
       ? [`tolerance: ${report.target.supports.precision ?? 'float32'} bound + the transform-algorithm normwise term (spec/SPEC.md, Tolerance)`]
       : []),
     '',
+    ...formatFindings(report, col),
     formatTable(report, col),
   ];
   const failed = report.clauses.filter((c) => c.status === 'failed');

@@ -11,6 +11,8 @@ import { compactCounterexample, scaleLine } from './format';
 import type { CaseResult, ClauseResult, VerifyReport } from './report';
 import { axisName, clauseProfileSpec, comparedProfileSpec, overallProfileSpec, renderSvg, sliceHeatmapSpec } from './charts';
 import { TABLE_SCRIPT } from './tableScript';
+import type { Finding } from './finding';
+import { consistentText, counterexampleText, explainsText, findingTitle } from './findingText';
 import { RAN_IN, shortTargetName } from './targetName';
 
 /** Heat maps drawn per report at most (each failing clause or case with a slice). */
@@ -180,6 +182,17 @@ async function precisionBlock(r: VerifyReport): Promise<string> {
   return `<p>How close the outputs come to their bounds: |error| / bound for every judged element (the bound is the tolerance model of spec/SPEC.md; ≤ 1 passes). A float32 kernel sits far below 1; TF32 or float16 accumulation sits near or above it.</p>${charts.join('\n')}`;
 }
 
+/** The findings, one block each: trigger, what it is consistent with, what it explains, the smallest counterexample. */
+function findingsBlock(r: VerifyReport): string {
+  const findings = r.findings ?? [];
+  if (findings.length === 0) return '';
+  const block = (f: Finding) => `<div class="finding${f.expected ? ' expected' : ''}" id="${e(anchor(r, `finding-${f.id}`))}"><h4>${e(findingTitle(f))}</h4>
+<p>${e(consistentText(f))}.</p><p>Explains ${e(explainsText(f))}.</p>${
+    f.counterexample ? `<p>Smallest counterexample (all values in the JSON report, <code>findings[].counterexample</code>):</p><pre>${e(counterexampleText(f.counterexample))}</pre>` : ''
+  }</div>`;
+  return `<h3>Findings: ${findings.length} distinct fault${findings.length === 1 ? '' : 's'}</h3>\n${findings.map(block).join('\n')}`;
+}
+
 async function sectionHtml(s: HtmlSection): Promise<string> {
   const r = s.report;
   const failures = r.clauses.filter((c) => c.status === 'failed');
@@ -202,6 +215,7 @@ async function sectionHtml(s: HtmlSection): Promise<string> {
   return `<section class="report">
 ${s.heading ? `<h2>${e(s.heading)}</h2>` : ''}
 ${header(r)}
+${findingsBlock(r)}
 ${layers}
 <h3>Precision profile</h3>
 ${await precisionBlock(r)}
@@ -225,6 +239,7 @@ table.kv th{font-weight:normal;color:#555;border:0;padding:1px 12px 1px 0}table.
 td.num{text-align:right;font-variant-numeric:tabular-nums}.st.passed{color:#188038}.st.failed{color:#c5221f;font-weight:bold}.st.unsupported{color:#a56300}
 .skip{color:#666;font-size:12px}.cat{color:#666;font-weight:normal}.src{color:#555}
 .failure{border-left:4px solid #d93025;padding:2px 12px;margin:12px 0;background:#fffafa}
+.finding{border-left:4px solid #d93025;padding:2px 12px;margin:10px 0;background:#fff6f5}.finding.expected{border-color:#f9ab00;background:#fffbf0}
 figure{margin:8px 0;overflow-x:auto}figcaption{font-size:12px;color:#555}
 .filters{margin:6px 0;display:flex;gap:8px;align-items:center}.filters input{width:280px;padding:3px}.filters .count{color:#666;font-size:12px}
 table.steps td,table.steps th{padding:3px 10px}

@@ -3,6 +3,7 @@
  * with the counterexample and replay command, unsupported clauses as <skipped>. Every text and
  * attribute is escaped, and characters XML 1.0 cannot carry are dropped.
  */
+import { consistentText, findingLines, findingTitle } from './findingText';
 import { formatWindow } from '../../spec/framework/compare';
 import type { ClauseResult, VerifyReport } from './report';
 
@@ -42,13 +43,13 @@ function asExpected(t: TestCase, mark: { reason: string; entry: string } | undef
   return { ...t, failure: undefined, expected: { message: `expected failure (--expect ${mark.entry}): ${mark.reason}`, body: t.failure.body } };
 }
 
-function clauseCases(c: ClauseResult): TestCase[] {
+function clauseCases(c: ClauseResult, findingsOf: (id: string) => string[]): TestCase[] {
   if (c.cases) {
     return c.cases.map((k) => asExpected({
       classname: c.id,
       name: k.id,
       timeMs: k.durationMs,
-      failure: k.status === 'failed' ? { message: firstLine(k.error), body: [k.error, k.mismatch?.window ? formatWindow(k.mismatch.window) : '', k.replay ? `replay: ${k.replay}` : ''].filter(Boolean).join('\n') } : undefined,
+      failure: k.status === 'failed' ? { message: firstLine(k.error), body: [...findingsOf(k.id), k.error, k.mismatch?.window ? formatWindow(k.mismatch.window) : '', k.replay ? `replay: ${k.replay}` : ''].filter(Boolean).join('\n') } : undefined,
       skipped: k.status === 'unsupported' ? `unsupported: ${k.unsupportedReason ?? ''}` : undefined,
     }, k.expected));
   }
@@ -63,6 +64,7 @@ function clauseCases(c: ClauseResult): TestCase[] {
           ? {
               message: firstLine(c.error),
               body: [
+                ...findingsOf(c.id),
                 `counterexample: ${c.counterexample ?? '(none)'}`,
                 `seed ${c.seed}${c.path ? `, path ${c.path}` : ''}`,
                 c.error ?? '',
@@ -80,7 +82,10 @@ function clauseCases(c: ClauseResult): TestCase[] {
 
 /** The report as a JUnit XML document (one <testsuite>). */
 export function toJUnit(report: VerifyReport, suiteName = `convspec verify ${report.target.name}`): string {
-  const cases = report.clauses.flatMap(clauseCases);
+  const findings = report.findings ?? [];
+  // Each failure names the findings that explain it; the suite's system-out lists the findings in full.
+  const findingsOf = (id: string) => findings.filter((f) => f.clauses.includes(id) || f.cases.includes(id)).map((f) => `finding ${findingTitle(f)}; ${consistentText(f)}`);
+  const cases = report.clauses.flatMap((c) => clauseCases(c, findingsOf));
   const failures = cases.filter((c) => c.failure).length;
   const skipped = cases.filter((c) => c.skipped || c.expected).length;
   const time = seconds(report.durationMs);
@@ -105,6 +110,10 @@ export function toJUnit(report: VerifyReport, suiteName = `convspec verify ${rep
     } else {
       lines.push(`${open}/>`);
     }
+  }
+  if (findings.length > 0) {
+    const text = [`Findings: ${findings.length} distinct fault${findings.length === 1 ? '' : 's'}`, ...findings.flatMap(findingLines)].join('\n');
+    lines.push(`    <system-out>${xmlEscape(text)}</system-out>`);
   }
   lines.push('  </testsuite>', '</testsuites>', '');
   return lines.join('\n');

@@ -140,11 +140,15 @@ export interface VerifyReport {
     clauseFilters: string[];
   };
   clauses: ClauseResult[];
+  /**
+   * One per distinct fault (issue 23), in the order found: the failures each explains, its trigger,
+   * its smallest counterexample as data and the fault models it is consistent with. [] when nothing
+   * failed; absent in reports of older versions and of `judge`.
+   */
+  findings?: Finding[];
   ambiguities: AmbiguityResult[];
   /** `verify --layers-from MODEL`: the model's Conv/ConvTranspose nodes, and those it could not resolve. */
   layersFrom?: LayersFromSummary;
-  /** One per distinct fault (issue 23); absent when the run does not compute them. */
-  findings?: Finding[];
   /** `--expect FILE`: what each known-failures entry covered, and the stale ones. */
   knownFailures?: KnownFailuresSummary;
   summary: {

@@ -23,6 +23,29 @@ const fault = {
     case: { type: 'string' },
   },
 };
+const tensorData = {
+  type: 'object',
+  required: ['dims', 'data'],
+  properties: { dims: { type: 'array', items: { type: 'integer', minimum: 0 } }, data: { type: 'array', items: num } },
+};
+/** One finding (tools/report/finding.ts): a distinct fault, the failures it explains, its trigger and smallest counterexample. */
+const finding = {
+  type: 'object',
+  required: ['id', 'clauses', 'cases', 'trigger', 'consistentWith'],
+  properties: {
+    id: { type: 'string' },
+    clauses: { type: 'array', items: { type: 'string' } },
+    cases: { type: 'array', items: { type: 'string' } },
+    trigger: { type: 'string' },
+    counterexample: {
+      type: 'object',
+      required: ['op', 'x', 'w', 'b', 'attrs'],
+      properties: { op: { enum: ['Conv', 'ConvTranspose'] }, x: tensorData, w: tensorData, b: { anyOf: [tensorData, { type: 'null' }] }, attrs: { type: 'object' } },
+    },
+    consistentWith: { type: 'array', items: { type: 'string' } },
+    expected: { type: 'object', required: ['reason'], properties: { reason: { type: 'string' } } },
+  },
+};
 const windowRow = {
   type: 'object',
   required: ['index', 'actual', 'expected', 'bound', 'bad'],
@@ -81,11 +104,6 @@ const mismatch = {
   },
 };
 // Added in version 1 (optional, issue 23): a failing case as data for `convspec replay`, and --expect marks.
-const tensorData = {
-  type: 'object',
-  required: ['dims', 'data'],
-  properties: { dims: { type: 'array', items: { type: 'integer', minimum: 0 } }, data: { type: 'array', items: num } },
-};
 export const COUNTEREXAMPLE_DATA_SCHEMA = {
   type: 'object',
   required: ['op', 'x', 'w', 'b', 'attrs'],
@@ -207,6 +225,7 @@ export const REPORT_SCHEMA = {
       },
     },
     clauses: { type: 'array', items: clauseResult },
+    findings: { type: 'array', items: finding },
     ambiguities: {
       type: 'array',
       items: {

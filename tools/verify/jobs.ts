@@ -91,7 +91,7 @@ export async function verifyInJobs(target: VerifyTarget, options: VerifyOptions 
   const { onProgress: _p, log: _l, registry: _r, jobs: _j, ...plain } = options;
   const reports = await Promise.all(
     shares.map((subShard, k) =>
-      runJob({ target, options: { ...plain, subShard, probeAmbiguities: probeAll && k === 0 } }, log, (id, failedSoFar) => {
+      runJob({ target, options: { ...plain, subShard, probeAmbiguities: probeAll && k === 0, findings: false } }, log, (id, failedSoFar) => {
         failedPerJob[k] = failedSoFar;
         report(id);
         done++;

@@ -75,6 +75,12 @@ export interface VerifyOptions {
   subShard?: { index: number; count: number };
   /** Internal (jobs): probe the ambiguities even though this run is a share. Default: full runs and shard 1. */
   probeAmbiguities?: boolean;
+  /**
+   * After a failure, group the failures into findings and search on for faults they do not explain
+   * (tools/verify/findings; up to about 30 % more time on a failing run, none on a passing one).
+   * Default true; the jobs of a --jobs run leave it to the parent.
+   */
+  findings?: boolean;
 }
 
 /** The most jobs a run may ask for. */

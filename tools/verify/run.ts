@@ -34,6 +34,8 @@ import { modelLayersClause } from '../../spec/properties/modelLayers';
 import type { ScaleLimits } from '../../spec/arbitraries/scale';
 import { MemoryCapError, parseScaleElements, parseScaleMacs, SCALE_TIER_ON, scaleLimits, type ScaleSummary } from '../../spec/arbitraries/scaleTier';
 import { decideScale } from './scaleSizing';
+import { buildFindings } from './findings/findings';
+import type { Finding } from '../report/finding';
 
 export type { VerifyTarget } from '../targets/target';
 export { DEFAULT_TIMEOUT_MS, MAX_JOBS, VerifyArgumentError, VerifyEnvironmentError, type ProgressEvent, type VerifyOptions } from './options';
@@ -285,7 +287,8 @@ async function verifyUnmarked(target: VerifyTarget, options: VerifyOptions): Pro
     // must not depend on how many jobs ran it): measuring opens the target once more.
     const scale = options.scale ?? (await decideScaleOnce(target, options, selection, timeoutMs));
     const r = await verifyInJobs(target, { ...options, seed, timeoutMs, ...read, scale }, selection, Math.min(jobs, unitCount), started);
-    return { ...r, ...(layersFrom ? { layersFrom } : {}), summary: { ...r.summary, scale } };
+    const findings = await findingsAfterJobs(target, options, r, selection, seed, timeoutMs, scale);
+    return { ...r, findings, ...(layersFrom ? { layersFrom } : {}), summary: { ...r.summary, scale } };
   }
   if (options.subShard) selection = shareOf(selection, options.subShard);
 
@@ -308,6 +311,7 @@ async function verifyUnmarked(target: VerifyTarget, options: VerifyOptions): Pro
   const report = (id?: string) => options.onProgress?.({ done, total, id, failed });
   const clauses: ClauseResult[] = [];
   let ambiguities: AmbiguityResult[] = [];
+  let findings: Finding[] = [];
   try {
     for (const clause of selection.property) {
       report(clause.id);
@@ -331,6 +335,9 @@ async function verifyUnmarked(target: VerifyTarget, options: VerifyOptions): Pro
     // A --layers-from run verifies the model's layers and nothing else.
     const probe = options.probeAmbiguities ?? (filters.length === 0 && !options.layersFrom && (!options.shard || options.shard.index === 1));
     if (probe && !subject.abandoned()) ambiguities = await probeAmbiguities(subject);
+    if (options.findings !== false && !subject.abandoned()) {
+      findings = await findingsOrNone({ subject, results: clauses, selection, seed, runs: options.runs, depth: options.depth, scale: limits }, options);
+    }
   } finally {
     report();
     await subject.close().catch(() => undefined);
@@ -352,6 +359,7 @@ async function verifyUnmarked(target: VerifyTarget, options: VerifyOptions): Pro
       clauseFilters: filters,
     },
     clauses,
+    findings,
     ambiguities,
     ...(layersFrom ? { layersFrom } : {}),
     summary: { ...(emptyShare ? nothingSelectedSummary(summary, options.shard!) : summary), scale },
@@ -366,6 +374,21 @@ async function decideScaleOnce(target: VerifyTarget, options: VerifyOptions, sel
   const subject = await openTarget(target, { timeoutMs, startTimeoutMs: options.startTimeoutMs, log: options.log });
   try {
     return await decideScale(subject, given);
+  } finally {
+    await subject.close().catch(() => undefined);
+  }
+}
+
+/**
+ * The findings of a --jobs run: the jobs verify, and when something failed the target is opened once
+ * more here to analyse the failures (a passing run opens nothing more).
+ */
+async function findingsAfterJobs(target: VerifyTarget, options: VerifyOptions, r: VerifyReport, selection: Selection, seed: number, timeoutMs: number, scale: ScaleSummary): Promise<Finding[]> {
+  if (options.findings === false || r.summary.abandoned || !r.clauses.some((c) => c.status === 'failed')) return [];
+  const subject = await openTarget(target, { timeoutMs, startTimeoutMs: options.startTimeoutMs, log: options.log });
+  try {
+    const limits = scale.maxMacs > 0 ? scaleLimits(scale.maxMacs, scale.maxTensorElements) : undefined;
+    return await findingsOrNone({ subject, results: r.clauses, selection, seed, runs: options.runs, depth: options.depth, scale: limits }, options);
   } finally {
     await subject.close().catch(() => undefined);
   }
@@ -391,4 +414,17 @@ function scaleRequest(o: VerifyOptions, env: Readonly<Record<string, string | un
     maxMacs: o.scaleMacs ?? fromEnv('CONVSPEC_SCALE_MACS', parseScaleMacs),
     maxTensorElements: o.scaleElements ?? fromEnv('CONVSPEC_SCALE_ELEMENTS', parseScaleElements),
   };
+}
+
+/**
+ * The findings, or none when their analysis itself fails: the verdict stands on the clauses, so a
+ * problem in explaining the failures is logged, never turned into a failed run.
+ */
+async function findingsOrNone(input: Parameters<typeof buildFindings>[0], options: VerifyOptions): Promise<Finding[]> {
+  try {
+    return await buildFindings(input);
+  } catch (e) {
+    (options.log ?? ((line: string) => process.stderr.write(`${line}\n`)))(`convspec: the failures could not be grouped into findings (${e instanceof Error ? e.message : String(e)}); the verdict and every failure stand`);
+    return [];
+  }
 }

@@ -16,6 +16,7 @@ const root = path.resolve(__dirname, '../../..');
 const ROOMS: [room: string, pattern: RegExp][] = [
   ['impl', /^impl\//],
   ['spec/core', /^spec\/(framework|arbitraries)\/|^spec\/(tolerance|dtypeTolerance)\.ts$/],
+  ['spec/faults', /^spec\/faults\//],
   ['tools/io', /^tools\/io\//],
   ['tools/terminal', /^tools\/terminal\//],
   ['tools/onnx', /^tools\/onnx\//],
