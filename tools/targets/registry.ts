@@ -36,6 +36,7 @@ const TARGETS: (BundledTarget & { file?: string; script?: string })[] = [
   node('ort-web-wasm', 'ortWebWasm', 'onnxruntime-web WebAssembly EP in Node, 1 thread', ['onnxruntime-web']),
   node('tfjs-cpu', 'tfjs', 'TensorFlow.js plain-JavaScript backend in Node', [TFJS, '@tensorflow/tfjs-backend-cpu']),
   node('tfjs-wasm', 'tfjsWasm', 'TensorFlow.js WebAssembly backend in Node, 1 thread', [TFJS, '@tensorflow/tfjs-backend-wasm']),
+  node('litert-wasm', 'litertWasm', 'LiteRT.js (TFLite) wasm accelerator (XNNPack) in Node, relaxed-SIMD build where WebAssembly has it, 1 thread; one .tflite model per call', ['@litertjs/core']),
   { name: 'numpy', where: 'python', description: 'numpy over the --cmd protocol (tools/adapters/python/convspec_numpy.py), float64 accumulation', needs: ['numpy'], script: 'convspec_numpy.py' },
   { name: 'torch', where: 'python', description: 'PyTorch CPU over the --cmd protocol (tools/adapters/python/convspec_torch.py), float32', needs: ['torch'], script: 'convspec_torch.py' },
   browser('ort-web-wasm', 'ortWebWasm', 'onnxruntime-web WebAssembly EP in the page, 1 thread', ['onnxruntime-web']),
