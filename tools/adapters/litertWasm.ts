@@ -76,9 +76,12 @@ async function load(): Promise<LiteRtModule> {
 }
 
 const name = `@litertjs/core ${pkg.version} (wasm accelerator: XNNPack, ${build}, Node, 1 thread)`;
+let api: Promise<LiteRtModule> | undefined;
+/** The loaded LiteRT.js API (loaded once per process); for tests that run a .tflite model of their own. */
+export const liteRtApi = (): Promise<LiteRtApi> => (api ??= load());
 let loaded: Promise<ImplementationWithSupports> | undefined;
 const implementation = (): Promise<ImplementationWithSupports> =>
-  (loaded ??= load().then((litert) => createLiteRtImplementation(litert, { name, accelerator: 'wasm' })));
+  (loaded ??= liteRtApi().then((litert) => createLiteRtImplementation(litert, { name, accelerator: 'wasm' })));
 
 const litertWasm: ImplementationWithSupports = {
   name,
