@@ -45,6 +45,9 @@ const TARGETS: (BundledTarget & { file?: string; script?: string })[] = [
   browser('tfjs-wasm', 'tfjsWasm', 'TensorFlow.js WebAssembly backend in the page, 1 thread', [TFJS, '@tensorflow/tfjs-backend-wasm']),
   browser('tfjs-webgl', 'tfjsWebgl', 'TensorFlow.js WebGL backend (WebGL2)', [TFJS, '@tensorflow/tfjs-backend-webgl'], 'webgl2'),
   browser('tfjs-webgpu', 'tfjsWebgpu', 'TensorFlow.js WebGPU backend', [TFJS, '@tensorflow/tfjs-backend-webgpu'], 'webgpu'),
+  browser('litert-wasm', 'litertWasm', 'LiteRT.js (TFLite) wasm accelerator (XNNPack) in the page, the build LiteRT.js picks (relaxed SIMD in Chromium)', ['@litertjs/core']),
+  browser('litert-webgpu', 'litertWebgpu', 'LiteRT.js (TFLite) WebGPU accelerator', ['@litertjs/core'], 'webgpu'),
+  browser('litert-webnn', 'litertWebnn', 'LiteRT.js (TFLite) WebNN accelerator (experimental in LiteRT.js)', ['@litertjs/core'], 'webnn'),
   browser('webnn', 'webnn', 'WebNN (navigator.ml) conv2d / convTranspose2d', [], 'webnn'),
 ];
 
