@@ -14,14 +14,15 @@
  *   depth_multiplier) for group = C; CONV_3D (weights DHWIO) for 3-D, which has no groups: a grouped
  *   3-D Conv is SPLIT → one CONV_3D per group → CONCATENATION, still only TFLite operators;
  * - ConvTranspose: TRANSPOSE_CONV (weights OHWI, output_shape input) or CONV_3D_TRANSPOSE (weights
- *   DHWOI) with VALID padding and the natural full size s·(i−1)+k, so TFLite's own SAME rule and its
+ *   DHWOI; neither has groups: a grouped one is SPLIT → one op per group → CONCATENATION) with VALID padding and the natural full size s·(i−1)+k, so TFLite's own SAME rule and its
  *   output-size rounding play no part; then SLICE drops pads_begin and cuts pads_end, PAD appends the
  *   zeros of output_padding or of an output_shape above the natural size, and the bias is the op's own
  *   bias input when nothing is appended, else an ADD after the PAD (ONNX adds it to appended elements
  *   too);
  * - every fused activation is NONE (TFLite's default for CONV_2D is also NONE: ONNX has none).
- * Declared unsupported (TFLite has no such parameter): dilation and groups in ConvTranspose
- * (TRANSPOSE_CONV and CONV_3D_TRANSPOSE have neither), spatial ranks above 3.
+ * Declared unsupported (TFLite has no such parameter): dilation in ConvTranspose (TRANSPOSE_CONV has
+ * no dilation field; CONV_3D_TRANSPOSE's options carry dilation factors, but `supports` cannot declare
+ * dilation for 3-D ConvTranspose alone), spatial ranks above 3.
  */
 import type * as flatbuffers from 'flatbuffers';
 import { prepare } from '../../../impl/prepare';
@@ -37,7 +38,7 @@ import {
 /** What TFLite's operators can express of ONNX Conv / ConvTranspose (see the header). */
 export const LITERT_SUPPORTS: Supports = {
   ranks: [1, 2, 3],
-  groups: ['Conv'],
+  groups: true,
   dilation: ['Conv'],
   precision: 'float32',
 };
@@ -184,7 +185,6 @@ function convGraph(g: ConvGeometry, w: Tensor, bias: Tensor | undefined, modelOp
  * s·(i−1)+k → [PAD] → [SLICE] → [ADD bias] → Y (N…C).
  */
 function convTransposeGraph(g: ConvGeometry, w: Tensor, bias: Tensor | undefined): Graph {
-  if (g.group !== 1) throw new Error('TFLite has no grouped transposed convolution (declared unsupported)');
   if (g.dilations.some((d) => d !== 1)) throw new Error('TFLite has no dilated transposed convolution (declared unsupported)');
   const gb = new GraphBuilder();
   const x = gb.add([g.batch, ...g.inputSpatial, g.inChannels]);
@@ -197,22 +197,44 @@ function convTransposeGraph(g: ConvGeometry, w: Tensor, bias: Tensor | undefined
   const back = g.outputSpatial.map((o, a) => Math.max(0, g.padsBegin[a] + o - full[a]));
   const appends = [...front, ...back].some((e) => e > 0);
   const cropped = g.outputSpatial.some((o, a) => o !== full[a]) || g.padsBegin.some((p) => p !== 0);
-  const b = bias && !appends ? gb.add([g.outChannels], Float32Array.from(bias.data)) : -1;
-  const outputShape = gb.add([fullShape.length], Int32Array.from(fullShape));
   let y = gb.add(fullShape);
-  const wDims = [g.inChannels, g.outChannels, ...g.kernel];
-  if (g.rank === 3) {
-    // CONV_3D_TRANSPOSE filter [kd, kh, kw, out, in] ← ONNX [C, M, kd, kh, kw].
-    const filter = gb.add([...g.kernel, g.outChannels, g.inChannels], permute(w.data, wDims, [2, 3, 4, 1, 0]));
-    const [sd, sh, sw] = g.strides;
-    gb.op({ code: BuiltinOperator.CONV_3D_TRANSPOSE, inputs: [outputShape, filter, x, b], outputs: [y],
-      options: options(BuiltinOptions.Conv3DOptions, (fb) => Conv3DOptions.createConv3DOptions(fb, Padding.VALID, sd, sw, sh, NONE, 1, 1, 1)) });
-  } else {
-    // TRANSPOSE_CONV filter [out, kh, kw, in] ← ONNX [C, M, kh, kw]; version 3 has the bias input.
-    const filter = gb.add([g.outChannels, ...g.kernel, g.inChannels], permute(w.data, wDims, [1, 2, 3, 0]));
-    const [sh, sw] = g.strides;
-    gb.op({ code: BuiltinOperator.TRANSPOSE_CONV, version: 3, inputs: [outputShape, filter, x, b], outputs: [y],
-      options: options(BuiltinOptions.TransposeConvOptions, (fb) => TransposeConvOptions.createTransposeConvOptions(fb, Padding.VALID, sw, sh, NONE, TensorType.FLOAT32)) });
+  // Neither transposed op has groups: a grouped ConvTranspose is SPLIT on channels → one op per group →
+  // CONCATENATION, still only TFLite operators.
+  const cg = g.inChannels / g.group;
+  const mg = g.outChannels / g.group;
+  const channelAxis = fullShape.length - 1;
+  let parts = [x];
+  if (g.group > 1) {
+    parts = Array.from({ length: g.group }, () => gb.add([g.batch, ...g.inputSpatial, cg]));
+    gb.op({ code: BuiltinOperator.SPLIT, inputs: [gb.add([], Int32Array.of(channelAxis)), x], outputs: parts,
+      options: options(BuiltinOptions.SplitOptions, (fb) => SplitOptions.createSplitOptions(fb, g.group)) });
+  }
+  const partShape = [g.batch, ...full, mg];
+  const outputShape = gb.add([partShape.length], Int32Array.from(partShape));
+  const kernelSize = size(g.kernel);
+  const outs = parts.map((part, k) => {
+    const wk = w.data.subarray(k * cg * mg * kernelSize, (k + 1) * cg * mg * kernelSize);
+    const wDims = [cg, mg, ...g.kernel];
+    const bk = bias && !appends ? gb.add([mg], Float32Array.from(bias.data.subarray(k * mg, (k + 1) * mg))) : -1;
+    const yk = g.group > 1 ? gb.add(partShape) : y;
+    if (g.rank === 3) {
+      // CONV_3D_TRANSPOSE filter [kd, kh, kw, out, in] ← ONNX [C/group, M/group, kd, kh, kw].
+      const filter = gb.add([...g.kernel, mg, cg], permute(wk, wDims, [2, 3, 4, 1, 0]));
+      const [sd, sh, sw] = g.strides;
+      gb.op({ code: BuiltinOperator.CONV_3D_TRANSPOSE, inputs: [outputShape, filter, part, bk], outputs: [yk],
+        options: options(BuiltinOptions.Conv3DOptions, (fb) => Conv3DOptions.createConv3DOptions(fb, Padding.VALID, sd, sw, sh, NONE, 1, 1, 1)) });
+    } else {
+      // TRANSPOSE_CONV filter [out, kh, kw, in] ← ONNX [C/group, M/group, kh, kw]; version 3 has the bias input.
+      const filter = gb.add([mg, ...g.kernel, cg], permute(wk, wDims, [1, 2, 3, 0]));
+      const [sh, sw] = g.strides;
+      gb.op({ code: BuiltinOperator.TRANSPOSE_CONV, version: 3, inputs: [outputShape, filter, part, bk], outputs: [yk],
+        options: options(BuiltinOptions.TransposeConvOptions, (fb) => TransposeConvOptions.createTransposeConvOptions(fb, Padding.VALID, sw, sh, NONE, TensorType.FLOAT32)) });
+    }
+    return yk;
+  });
+  if (g.group > 1) {
+    gb.op({ code: BuiltinOperator.CONCATENATION, inputs: outs, outputs: [y],
+      options: options(BuiltinOptions.ConcatenationOptions, (fb) => ConcatenationOptions.createConcatenationOptions(fb, channelAxis, NONE)) });
   }
   let shape = fullShape;
   if (appends) ({ index: y, shape } = gb.pad(y, shape, [[0, 0], ...front.map((f, a): [number, number] => [f, back[a]]), [0, 0]]));
