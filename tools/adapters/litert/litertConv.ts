@@ -57,6 +57,10 @@ export interface LiteRtTensor {
 export interface LiteRtCompiledModel {
   run(input: LiteRtTensor[]): Promise<LiteRtTensor[]>;
   delete(): void;
+  /** false when part of the model runs on the wasm accelerator instead of the one asked for. */
+  readonly isFullyAccelerated: boolean;
+  /** The options it was compiled with: a non-JSPI browser recompiles a partly accelerated model for 'wasm'. */
+  readonly options?: { accelerator?: string };
 }
 
 /** `data` of a tensor of `dims` with its axes permuted: output axis a is input axis perm[a]. */
@@ -268,6 +272,17 @@ export function caseModel(op: OpName, geometry: ConvGeometry, w: Tensor, b: Tens
   return writeModel(op === 'Conv' ? convGraph(g, w, b, modelOptions) : convTransposeGraph(g, w, b));
 }
 
+/** The TFLite operators a case's graph uses, for messages. */
+function describeGraph(op: OpName, g: ConvGeometry): string {
+  const padded = [...g.padsBegin, ...g.padsEnd].some((p) => p !== 0);
+  if (op === 'Conv') {
+    const main = g.rank === 3 ? 'CONV_3D' : g.group > 1 && g.group === g.inChannels ? 'DEPTHWISE_CONV_2D' : 'CONV_2D';
+    return [padded ? 'PAD' : '', g.rank === 3 && g.group > 1 ? `SPLIT, ${main} ×${g.group}, CONCATENATION` : main].filter((s) => s).join(', ');
+  }
+  const main = g.rank === 3 ? 'CONV_3D_TRANSPOSE' : 'TRANSPOSE_CONV';
+  return `${g.group > 1 ? `SPLIT, ${main} ×${g.group}, CONCATENATION` : main}${padded || g.outputPadding.some((p) => p > 0) ? ', PAD / SLICE / ADD' : ''}`;
+}
+
 export interface LiteRtOptions {
   name: string;
   accelerator: 'wasm' | 'webgpu' | 'webnn';
@@ -280,15 +295,21 @@ export function createLiteRtImplementation(litert: LiteRtApi, options: LiteRtOpt
     const geometry = prepare(op, x, w, b, attrs); // validation and ONNX attribute resolution
     if (geometry.rank > 3) throw new Error(`TFLite has no ${geometry.rank}-D convolution (declared unsupported)`);
     const rank = geometry.rank + 2;
-    const model = caseModel(op, geometry, w, b);
     const lifted = lift1d(geometry);
+    const model = caseModel(op, geometry, w, b);
     const xNhwc = permute(x.data, x.dims, toChannelsLast(rank));
     const compiled = await litert.loadAndCompile(model, { accelerator: options.accelerator });
     const owned: LiteRtTensor[] = [];
     try {
-      let input = new litert.Tensor(xNhwc, [geometry.batch, ...lifted.inputSpatial, geometry.inChannels]);
+      // LiteRT.js runs what its GPU / WebNN accelerator cannot compile on wasm, with only a console
+      // warning: such a result is not the accelerator's, so the call fails (as a node placed off the
+      // WebGPU EP does for browser:ort-web-webgpu).
+      if (options.accelerator !== 'wasm' && (!compiled.isFullyAccelerated || (compiled.options?.accelerator ?? options.accelerator) !== options.accelerator)) {
+        throw new Error(`LiteRT.js did not compile this model fully for its ${options.accelerator} accelerator (part of it would run on wasm): ${describeGraph(op, lifted)}`);
+      }
+      // A CPU tensor: run() copies inputs to the buffer type the compiled model wants.
+      const input = new litert.Tensor(xNhwc, [geometry.batch, ...lifted.inputSpatial, geometry.inChannels]);
       owned.push(input);
-      if (options.accelerator !== 'wasm') owned.push((input = await input.moveTo(options.accelerator)));
       const outputs = await compiled.run([input]);
       owned.push(...outputs);
       let out = outputs[0];
