@@ -6,14 +6,14 @@
  * the accelerator is missing (no WebGPU adapter, no WebNN): verify then exits 2 with the reason.
  */
 import { createLiteRtImplementation, packageUrl, type LiteRtApi } from '../runtime';
-import type { ImplementationWithSupports } from '../../../../spec/framework/subject';
+import type { ImplementationWithSupports, Supports } from '../../../../spec/framework/subject';
 
 type LiteRtModule = LiteRtApi & {
   loadLiteRt(path: string): Promise<unknown>;
   supportsFeature(feature: 'relaxedSimd'): Promise<boolean>;
 };
 
-export async function litertInPage(accelerator: 'wasm' | 'webgpu' | 'webnn', detail: string): Promise<ImplementationWithSupports> {
+export async function litertInPage(accelerator: 'wasm' | 'webgpu' | 'webnn', detail: string, supports?: Supports): Promise<ImplementationWithSupports> {
   const litert = (await import('@litertjs/core')) as unknown as LiteRtModule;
   const relaxed = await litert.supportsFeature('relaxedSimd');
   // The loader passes `self.Module` to the emscripten glue: its INFO lines (one per accelerator it
@@ -25,6 +25,7 @@ export async function litertInPage(accelerator: 'wasm' | 'webgpu' | 'webnn', det
   const implementation = createLiteRtImplementation(litert, {
     name: `@litertjs/core in the page (${accelerator} accelerator, ${build}${detail ? `; ${detail}` : ''})`,
     accelerator,
+    supports,
   });
   // One tiny convolution while loading: a GPU accelerator compiles its first shaders here rather than
   // within the first case's time limit.
