@@ -46,7 +46,7 @@ const TARGETS: (BundledTarget & { file?: string; script?: string })[] = [
   browser('tfjs-webgl', 'tfjsWebgl', 'TensorFlow.js WebGL backend (WebGL2)', [TFJS, '@tensorflow/tfjs-backend-webgl'], 'webgl2'),
   browser('tfjs-webgpu', 'tfjsWebgpu', 'TensorFlow.js WebGPU backend', [TFJS, '@tensorflow/tfjs-backend-webgpu'], 'webgpu'),
   browser('litert-wasm', 'litertWasm', 'LiteRT.js (TFLite) wasm accelerator (XNNPack) in the page, the build LiteRT.js picks (relaxed SIMD in Chromium)', ['@litertjs/core']),
-  browser('litert-webgpu', 'litertWebgpu', 'LiteRT.js (TFLite) WebGPU accelerator', ['@litertjs/core'], 'webgpu'),
+  browser('litert-webgpu', 'litertWebgpu', 'LiteRT.js (TFLite) WebGPU accelerator, 1-D and 2-D (no 3-D ops on it); a model not fully compiled for WebGPU fails the call', ['@litertjs/core'], 'webgpu'),
   browser('litert-webnn', 'litertWebnn', 'LiteRT.js (TFLite) WebNN accelerator (experimental in LiteRT.js)', ['@litertjs/core'], 'webnn'),
   browser('webnn', 'webnn', 'WebNN (navigator.ml) conv2d / convTranspose2d', [], 'webnn'),
 ];
