@@ -32,6 +32,10 @@ export const PACKAGE_FOLDERS: Record<string, string[]> = {
   '@tensorflow/tfjs-backend-wasm': ['dist', 'wasm-out'],
   '@tensorflow/tfjs-backend-webgl': ['dist'],
   '@tensorflow/tfjs-backend-webgpu': ['dist'],
+  '@litertjs/core': ['dist', 'wasm'],
+  '@litertjs/wasm-utils': ['dist'],
+  // The TFLite model writer's flatbuffers Builder (tools/adapters/litert/tfliteModel.ts), as ES modules.
+  flatbuffers: ['mjs'],
 };
 
 export type Lookup = { file: string } | { status: 400 | 404; message: string };

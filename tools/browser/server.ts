@@ -31,6 +31,9 @@ export const IMPORT_MAP = {
     'onnxruntime-web/webgpu': '/node_modules/onnxruntime-web/dist/ort.webgpu.min.mjs',
     'onnxruntime-web/wasm': '/node_modules/onnxruntime-web/dist/ort.wasm.min.mjs',
     'onnxruntime-web/jspi': '/node_modules/onnxruntime-web/dist/ort.jspi.min.mjs',
+    '@litertjs/core': '/node_modules/@litertjs/core/dist/index.js',
+    '@litertjs/wasm-utils': '/node_modules/@litertjs/wasm-utils/dist/index.js',
+    flatbuffers: '/node_modules/flatbuffers/mjs/flatbuffers.js',
   },
 };
 

@@ -36,6 +36,7 @@ const TARGETS: (BundledTarget & { file?: string; script?: string })[] = [
   node('ort-web-wasm', 'ortWebWasm', 'onnxruntime-web WebAssembly EP in Node, 1 thread', ['onnxruntime-web']),
   node('tfjs-cpu', 'tfjs', 'TensorFlow.js plain-JavaScript backend in Node', [TFJS, '@tensorflow/tfjs-backend-cpu']),
   node('tfjs-wasm', 'tfjsWasm', 'TensorFlow.js WebAssembly backend in Node, 1 thread', [TFJS, '@tensorflow/tfjs-backend-wasm']),
+  node('litert-wasm', 'litertWasm', 'LiteRT.js (TFLite) wasm accelerator (XNNPack) in Node, relaxed-SIMD build where WebAssembly has it, 1 thread; one .tflite model per call', ['@litertjs/core']),
   { name: 'numpy', where: 'python', description: 'numpy over the --cmd protocol (tools/adapters/python/convspec_numpy.py), float64 accumulation', needs: ['numpy'], script: 'convspec_numpy.py' },
   { name: 'torch', where: 'python', description: 'PyTorch CPU over the --cmd protocol (tools/adapters/python/convspec_torch.py), float32', needs: ['torch'], script: 'convspec_torch.py' },
   browser('ort-web-wasm', 'ortWebWasm', 'onnxruntime-web WebAssembly EP in the page, 1 thread', ['onnxruntime-web']),
@@ -44,6 +45,9 @@ const TARGETS: (BundledTarget & { file?: string; script?: string })[] = [
   browser('tfjs-wasm', 'tfjsWasm', 'TensorFlow.js WebAssembly backend in the page, 1 thread', [TFJS, '@tensorflow/tfjs-backend-wasm']),
   browser('tfjs-webgl', 'tfjsWebgl', 'TensorFlow.js WebGL backend (WebGL2)', [TFJS, '@tensorflow/tfjs-backend-webgl'], 'webgl2'),
   browser('tfjs-webgpu', 'tfjsWebgpu', 'TensorFlow.js WebGPU backend', [TFJS, '@tensorflow/tfjs-backend-webgpu'], 'webgpu'),
+  browser('litert-wasm', 'litertWasm', 'LiteRT.js (TFLite) wasm accelerator (XNNPack) in the page, the build LiteRT.js picks (relaxed SIMD in Chromium)', ['@litertjs/core']),
+  browser('litert-webgpu', 'litertWebgpu', 'LiteRT.js (TFLite) WebGPU accelerator, 1-D and 2-D (no 3-D ops on it); a model not fully compiled for WebGPU fails the call', ['@litertjs/core'], 'webgpu'),
+  browser('litert-webnn', 'litertWebnn', 'LiteRT.js (TFLite) WebNN accelerator (experimental in LiteRT.js)', ['@litertjs/core'], 'webnn'),
   browser('webnn', 'webnn', 'WebNN (navigator.ml) conv2d / convTranspose2d', [], 'webnn'),
 ];
 

@@ -1,11 +1,12 @@
 /**
  * Helpers for browser-side adapter modules, importable in the harness page as 'convspec/browser':
  * convspec's own validation and attribute resolution (`prepare`), the ONNX → TensorFlow.js mapping
- * shared with the Node adapters, classic-script loading for the UMD bundles of tfjs, and one-node
+ * and ONNX → TFLite (LiteRT.js) mappings shared with the Node adapters, classic-script loading for the UMD bundles of tfjs, and one-node
  * ONNX models (tools/onnx/model.ts, run in the page) for ONNX Runtime Web.
  */
 export { prepare } from '../../../impl/prepare';
 export { createTfjsImplementation, TFJS_SUPPORTS } from '../../adapters/tfjsConv';
+export { createLiteRtImplementation, LITERT_SUPPORTS, type LiteRtApi } from '../../adapters/litert/litertConv';
 import { buildModel, type ModelSpec } from '../../onnx/model';
 
 const loaded = new Map<string, Promise<void>>();

@@ -123,7 +123,8 @@ describe('the house: rooms and the way imports flow', () => {
     const lines = new Map<string, number>();
     let total = 0;
     for (const f of graph.keys()) {
-      if (!f.startsWith('tools/')) continue;
+      // Code generated from a schema (flatc's TFLite classes, 11k lines) is no one's writing: not counted.
+      if (!f.startsWith('tools/') || f.endsWith('.generated.ts')) continue;
       const n = fs.readFileSync(path.join(root, f), 'utf8').split('\n').length;
       total += n;
       const room = ROOMS[roomOf(f)][0];
