@@ -121,6 +121,26 @@ export function valueShape(op: OpName, o: ShapeOptions = {}): fc.Arbitrary<ConvS
   return fc.constant(null).chain(() => (scaleTier.current && scaleTier.current.maxMacs > 0 ? withScale(scaleTier.current) : mixed));
 }
 
+/** The limits scaleOnlyShape draws within when a run sets none (`--scale-macs off`): the tier's edges at a small size. */
+export const FALLBACK_SCALE_LIMITS: ScaleLimits = { maxMacs: 2 ** 16, maxTensorElements: 2 ** 14 };
+
+/**
+ * The scale-and-edges tier alone (scale.ts), within the run's full limits: for the clauses given to
+ * the tier (numeric.atScale), which judge large outputs at sampled positions. A run without limits
+ * gets FALLBACK_SCALE_LIMITS; CONVSPEC_TIER=small gets the small tier.
+ */
+export function scaleOnlyShape(op: OpName): fc.Arbitrary<ConvShape> {
+  if (!SCALE_TIER_ON) return convShape(op);
+  const byLimits = new Map<string, fc.Arbitrary<ConvShape>>();
+  const within = (limits: ScaleLimits): fc.Arbitrary<ConvShape> => {
+    const key = `${limits.maxMacs}/${limits.maxTensorElements}`;
+    let arb = byLimits.get(key);
+    if (!arb) byLimits.set(key, (arb = scaleShape(op, limits).map(withinMemoryCap)));
+    return arb;
+  };
+  return fc.constant(null).chain(() => within(scaleTier.current && scaleTier.current.maxMacs > 0 ? scaleTier.current : FALLBACK_SCALE_LIMITS));
+}
+
 /** Input channels C, output channels M. */
 export function channelCounts(s: ConvShape): { c: number; m: number } {
   return { c: s.channels.group * s.channels.inPerGroup, m: s.channels.group * s.channels.outPerGroup };

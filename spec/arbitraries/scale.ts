@@ -108,6 +108,13 @@ interface Base {
   bias: boolean;
   explicit: boolean;
   /**
+   * Pads of every axis: 'free' (begin and end drawn apart, as padWish), 'none' (VALID, as most
+   * strided and patch layers have) or 'same' (d(k−1) split in halves, the odd one before or after).
+   * Networks pad all axes alike, so a kernel's symmetric or pad-free fast path is reached as often
+   * as a free pad's edges.
+   */
+  pads: 'free' | 'none' | 'same';
+  /**
    * Free parts are fitted to the limits divided by 2^shift (0 half the time, up to 2^16), so cases
    * spread below the limits too; the aim itself always gets the full limits. Shrinks towards small.
    */
@@ -128,14 +135,26 @@ function base(op: OpName, ranks: readonly number[] = [1, 2, 3]): fc.Arbitrary<Ba
         mg: boundaryInt(1, 2048),
         bias: fc.boolean(),
         explicit: fc.boolean(),
+        pads: fc.constantFrom<Base['pads']>('free', 'free', 'none', 'same'),
         shift: fc.constantFrom(16, 10, 6, 3, 0, 0, 0, 0),
       }),
     ),
   );
 }
 
+/** An axis's plan under the base's pad style (an axis whose pads an aim fixed — kind 0 both sides — keeps them). */
+function planWithPads(a: AxisDraw, pads: Base['pads']): AxisPlan {
+  const plan = toPlan(a);
+  if (pads === 'free') return plan;
+  const full = a.d * (a.k - 1);
+  if (pads === 'none') return { ...plan, pb: 0, pe: 0 };
+  // "same": the odd one before (SAME_LOWER's split) or after (SAME_UPPER's), by the begin pad's draw.
+  const small = Math.floor(full / 2);
+  return a.padB[1] % 2 === 0 ? { ...plan, pb: small, pe: full - small } : { ...plan, pb: full - small, pe: small };
+}
+
 const draftOf = (b: Base, axes: AxisDraw[] = b.axes): Draft => ({
-  op: b.op, batch: b.batch, group: b.group, cg: b.cg, mg: b.mg, axes: axes.map(toPlan), bias: b.bias, explicit: b.explicit,
+  op: b.op, batch: b.batch, group: b.group, cg: b.cg, mg: b.mg, axes: axes.map((a) => planWithPads(a, b.pads)), bias: b.bias, explicit: b.explicit,
 });
 
 const lens = (rank: number) => Array.from({ length: rank }, (_v, n) => `len${n}`);
@@ -199,10 +218,14 @@ export const AIMS: Aim[] = [
           b: base(op),
           ks: fc.array(fc.tuple(boundaryInt(1, 128), fc.oneof(boundaryInt(1, 11), int(7, 11)), boundaryInt(1, 5), boundaryInt(1, 8), int(0, 2), unit), { minLength: 3, maxLength: 3 }),
           flat: int(0, 2),
+          patch: int(0, 2),
         })
-        .map(({ b, ks, flat }) => {
+        .map(({ b, ks, flat, patch }) => {
           const axes = b.axes.map((a, n) => {
-            const [k1, k2, k3, s, relation, u] = ks[n];
+            const [k1, k2, k3, s0, relation0, u] = ks[n];
+            // Patch embedding (ViT, ConvNeXt stems): k = s ≥ 2 on every axis, the same on each.
+            const s = patch === 0 ? Math.max(2, ks[0][3]) : s0;
+            const relation = patch === 0 ? 1 : relation0;
             const cap = KERNEL_CAP[b.rank];
             let k = [k1, k2, k3][b.rank - 1];
             if (relation === 1) k = Math.min(s, cap);
@@ -212,7 +235,7 @@ export const AIMS: Aim[] = [
               if (k < 1) k = Math.min(cap, 1 + (u % (s - 1)));
             }
             // 2-D 1×k or k×1: one axis of kernel 1, stride 1.
-            if (b.rank === 2 && flat > 0 && n === flat - 1) return { ...a, k: 1, s: 1 };
+            if (b.rank === 2 && flat > 0 && n === flat - 1 && patch !== 0) return { ...a, k: 1, s: 1 };
             return { ...a, k, s };
           });
           return planned(b, keepDimensions(draftOf(b, axes), geometry(b.rank, ['k', 's'])));
@@ -274,10 +297,11 @@ export const AIMS: Aim[] = [
     name: 'planes',
     weight: 2,
     draw: (op, limits) =>
-      fc.record({ b: base(op), t: boundaryTarget(16, Math.min(22, log2floor(limits.maxTensorElements))), picks: fc.array(unit, { minLength: 2, maxLength: 2 }) })
-        .map(({ b, t, picks }) =>
+      fc.record({ b: base(op), t: boundaryTarget(16, Math.min(22, log2floor(limits.maxTensorElements))), picks: fc.array(unit, { minLength: 2, maxLength: 2 }), batchCap: fc.constantFrom(128, 128, 128, 2 ** 22) })
+        .map(({ b, t, picks, batchCap }) =>
           planned(b, keepTarget(t, (target) => {
-            const [batch, group, mg] = splitTarget(target, [128, 2048, Infinity], picks);
+            // Mostly batch ≤ 128; one case in four the batch may carry the whole count (N above 65 535).
+            const [batch, group, mg] = splitTarget(target, [batchCap, 2048, Infinity], batchCap > 128 ? [UNIT_MAX, 0] : picks);
             return { draft: { ...draftOf(b), batch, group, mg }, keep: ['batch', 'group', 'mg'] };
           })),
         ),
@@ -337,6 +361,26 @@ export const AIMS: Aim[] = [
             return { draft: { ...draftOf(b, axes), batch, group, [perGroup]: channel }, keep: ['batch', 'group', perGroup, ...lens(r)] };
           })),
         ),
+  },
+  {
+    // A network's layer at scale: square kernels 1, 3, 5, 7 (ConvTranspose 2 … 4), stride 1 or 2, no
+    // dilation, pads "same" or none, large maps with many channels — the shapes a kernel's fast
+    // paths (Winograd, im2col chunks, col2im) are tuned for, at the sizes where they tile and chunk.
+    name: 'network',
+    weight: 3,
+    draw: (op) =>
+      fc
+        .record({
+          b: base(op, [2, 2, 1, 3]),
+          k: op === 'Conv' ? fc.constantFrom(3, 3, 3, 1, 5, 7) : fc.constantFrom(2, 3, 4, 4),
+          s: fc.constantFrom(1, 1, 1, 2),
+          len: fc.array(boundaryInt(64, 1024), { minLength: 3, maxLength: 3 }),
+          same: fc.boolean(),
+        })
+        .map(({ b, k, s, len, same }) => {
+          const axes = b.axes.map((a, n): AxisDraw => ({ ...a, k, s, d: 1, len: len[n], lenIs: 'out' }));
+          return planned({ ...b, pads: same ? 'same' : 'none' }, keepDimensions(draftOf({ ...b, pads: same ? 'same' : 'none' }, axes), [...geometry(b.rank), ...lens(b.rank)]));
+        }),
   },
 ];
 

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { runReference } from '../../impl/reference';
 import type { OpName, Tensor } from '../../impl/types';
-import { buildCase, valueShape, type OpCase } from '../arbitraries/cases';
+import { buildCase, scaleOnlyShape, valueShape, type OpCase } from '../arbitraries/cases';
 import { dataSeed } from '../arbitraries/data';
 import { mulberry32 } from '../arbitraries/random';
 import { defineClause, type ClauseContext } from '../framework/clause';
@@ -35,6 +35,27 @@ function withinBound(op: OpName) {
     arbitrary: fc.tuple(valueShape(op, { scale: 'sampled' }), dataSeed()).map(([s, seed]) => buildCase(s, seed)),
     examples: op === 'Conv' ? [worked(op, 4, 3, 1, 0)] : [worked(op, 2, 3, 1, 0), worked(op, 3, 3, 2, 1)],
     runs: 80,
+    async check(c, ctx) {
+      await callAndJudge(ctx, c);
+    },
+  });
+}
+
+/**
+ * The scale-and-edges tier alone: where kernels switch paths on sizes (planes above 2¹⁶, N·M above
+ * 65 535, reductions above 4096, im2col buffers and tensors above 2²⁴) and at the edges of ranges
+ * (begin-heavy pads, H = 1 or W = 1, k = s, kernels and dilations past the usual). withinBound
+ * mixes the tier in one draw in seven; this clause gives it draws of its own, so each of its aims is
+ * reached in a default run. Large outputs are judged at sampled positions (spec/framework/sampled.ts).
+ */
+function atScale(op: OpName) {
+  return defineClause({
+    id: `${tag(op)}.numeric.atScale`,
+    title: `${op} at scale and at the edges of ranges (the scale-and-edges tier): every judged element within its bound`,
+    category: 'numeric',
+    ops: [op],
+    arbitrary: fc.tuple(scaleOnlyShape(op), dataSeed()).map(([s, seed]) => buildCase(s, seed)),
+    runs: 30,
     async check(c, ctx) {
       await callAndJudge(ctx, c);
     },
@@ -226,6 +247,7 @@ function zeroTimesInfinity(op: OpName) {
 
 export const numericClauses = [
   withinBound('Conv'), withinBound('ConvTranspose'),
+  atScale('Conv'), atScale('ConvTranspose'),
   exactIntegers('Conv'), exactIntegers('ConvTranspose'),
   nonFinite('Conv'), nonFinite('ConvTranspose'),
   zeroTimesInfinity('Conv'), zeroTimesInfinity('ConvTranspose'),

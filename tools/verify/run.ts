@@ -410,10 +410,12 @@ function scaleRequest(o: VerifyOptions, env: Readonly<Record<string, string | un
       throw new VerifyArgumentError((e as Error).message);
     }
   };
-  return {
-    maxMacs: o.scaleMacs ?? fromEnv('CONVSPEC_SCALE_MACS', parseScaleMacs),
-    maxTensorElements: o.scaleElements ?? fromEnv('CONVSPEC_SCALE_ELEMENTS', parseScaleElements),
-  };
+  const maxMacs = o.scaleMacs ?? fromEnv('CONVSPEC_SCALE_MACS', parseScaleMacs);
+  // A replay (--path) names the limits it was printed with; one that names none was printed by a
+  // run without the tier (or before it existed): it replays without scale cases, never with limits
+  // measured now, which would draw other cases.
+  if (maxMacs === undefined && o.path !== undefined) return { maxMacs: 0 };
+  return { maxMacs, maxTensorElements: o.scaleElements ?? fromEnv('CONVSPEC_SCALE_ELEMENTS', parseScaleElements) };
 }
 
 /**
