@@ -59,6 +59,13 @@ export interface Supports {
    * do the bounds of float16, bfloat16 and float64 tensors add a flush-to-zero allowance. Default false.
    */
   flushToZero?: boolean;
+  /**
+   * false for a kernel that does not check its inputs (a caller validates them): the validation
+   * clauses are then not run and reported as "not claimed" — never as passed — and the verdict says
+   * "numerically conformant; invalid input not checked" (`gate --require-validation` fails it).
+   * Default true: every invalid-input class must be rejected.
+   */
+  validation?: boolean;
 }
 
 export type ImplementationWithSupports = Implementation & { supports?: Supports };

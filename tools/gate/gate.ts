@@ -57,6 +57,11 @@ export interface GateOptions {
   fixturesDir?: string;
   /** Also regenerate the fixtures with ONNX Runtime and compare (default false; needs onnxruntime-node). */
   fixturesFresh?: boolean;
+  /**
+   * `--require-validation`: a target that declares `supports.validation: false` (invalid input not
+   * checked) fails its step, however conformant its numbers are. Default false.
+   */
+  requireValidation?: boolean;
   /** Called when a step starts and when it ends. */
   onStep?: (event: { phase: 'start' | 'end'; name: string; step?: GateStep }) => void;
 }
@@ -90,7 +95,7 @@ function errorStep(kind: GateStep['kind'], name: string, message: string, starte
   };
 }
 
-async function verifyStep(kind: 'self-check' | 'verify', name: string, target: VerifyTarget, options: VerifyOptions): Promise<GateStep> {
+async function verifyStep(kind: 'self-check' | 'verify', name: string, target: VerifyTarget, options: VerifyOptions, requireValidation = false): Promise<GateStep> {
   const started = Date.now();
   let report: VerifyReport;
   try {
@@ -108,11 +113,12 @@ async function verifyStep(kind: 'self-check' | 'verify', name: string, target: V
     const durationMs = Date.now() - started;
     return { kind, name, status: 'empty', summary: `nothing selected in shard ${options.shard!.index}/${options.shard!.count}: no verdict from this share`, report, junit: reportSuiteXml(report, name), durationMs };
   }
+  const unchecked = requireValidation && report.summary.validationNotChecked === true;
   return {
     kind,
     name,
-    status: report.summary.conformant ? 'passed' : 'failed',
-    summary: verifySummary(report),
+    status: report.summary.conformant && !unchecked ? 'passed' : 'failed',
+    summary: verifySummary(report) + (unchecked ? '; FAILED --require-validation: the target declares supports.validation false (invalid input not checked)' : report.summary.validationNotChecked ? '; invalid input not checked (supports.validation false)' : ''),
     report,
     junit: reportSuiteXml(report, name),
     durationMs: Date.now() - started,
@@ -237,7 +243,7 @@ export async function runGate(o: GateOptions): Promise<GateResult> {
     await run('fixtures integrity', () => fixturesStep(dir, o.verify.shard));
     if (o.fixturesFresh && (!o.verify.shard || o.verify.shard.index === 1)) await run('fixtures up to date', () => freshnessStep(dir));
   }
-  for (const t of o.targets) await run(targetName(t), () => verifyStep('verify', targetName(t), t, o.verify));
+  for (const t of o.targets) await run(targetName(t), () => verifyStep('verify', targetName(t), t, o.verify, o.requireValidation));
   return { steps, exitCode: gateExitCode(steps), durationMs: Date.now() - started, startedAt: new Date(started).toISOString() };
 }
 

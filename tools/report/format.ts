@@ -189,7 +189,7 @@ export function formatReport(report: VerifyReport, col: Colors = makeStyle()): s
   if (s.abandoned) parts.push('', col.red(col.bold(`stopped calling the target: ${safe(s.abandoned)}`)));
   let verdict: string;
   if (s.nothingSelected) verdict = col.yellow(col.bold('NOTHING SELECTED')) + ` (${s.notConformantBecause ?? 'this share holds no clause and no case'})`;
-  else if (s.conformant) verdict = col.green(col.bold('CONFORMANT')) + (s.expectedFailures ? ` with ${s.expectedFailures} expected failure${s.expectedFailures === 1 ? '' : 's'} (--expect${report.knownFailures?.file ? ` ${safe(report.knownFailures.file)}` : ''})` : '');
+  else if (s.conformant) verdict = col.green(col.bold('CONFORMANT')) + (s.validationNotChecked ? ' numerically; invalid input not checked (supports.validation: false)' : '') + (s.expectedFailures ? ` with ${s.expectedFailures} expected failure${s.expectedFailures === 1 ? '' : 's'} (--expect${report.knownFailures?.file ? ` ${safe(report.knownFailures.file)}` : ''})` : '');
   // Failures --expect covers fail no verdict: what is left decides which verdict line is shown.
   else if (failed.every((c) => c.expected)) {
     const judgeWhy = testFolders ? 'no Conv/ConvTranspose test judged' : 'no output file found';

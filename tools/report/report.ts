@@ -68,6 +68,11 @@ export interface ClauseResult extends ClauseOutcome {
   /** The failing call of the shrunk counterexample as data, for `convspec replay` (see CaseResult). */
   counterexampleData?: CounterexampleData;
   counterexampleDataOmitted?: string;
+  /**
+   * Set on a validation clause of a target that declares `supports.validation: false`: the clause
+   * was not run (status 'unsupported'); the text says why. Never a pass.
+   */
+  notClaimed?: string;
 }
 
 /** What `--expect FILE` did: each entry with the failures it covered; an entry that covered none is stale. */
@@ -173,6 +178,8 @@ export interface VerifyReport {
     numericConformant: boolean;
     /** No failure in the validation category (errors on invalid input). */
     validationConformant: boolean;
+    /** The target declared `supports.validation: false`: invalid input was not checked (numerically conformant at most). */
+    validationNotChecked?: true;
     /** Clause counts (an enumerated clause counts once). */
     clauses: Tally;
     /** Enumerated case counts. */
@@ -207,6 +214,7 @@ export function coverageOf(clauses: ClauseResult[]): Coverage {
   let casesJudged = 0;
   let casesUnsupported = 0;
   for (const c of clauses) {
+    if (c.notClaimed) continue; // declared apart (supports.validation: false), not a share of drawn cases
     if ((c.calls ?? 0) > 0) casesJudged += c.numRuns;
     casesUnsupported += c.numSkips;
   }
@@ -267,6 +275,7 @@ export function summarise(
     byCategory,
     ...(precision ? { precision } : {}),
     ...(sampled ? { sampled } : {}),
+    ...(clauses.some((c) => c.notClaimed) ? { validationNotChecked: true as const } : {}),
   };
 }
 

@@ -128,6 +128,7 @@ const caseResult = {
     expected: expectedMark,
     counterexampleData: COUNTEREXAMPLE_DATA_SCHEMA,
     counterexampleDataOmitted: { type: 'string' },
+    notClaimed: { type: 'string' },
   },
 };
 /** Cases judged at sampled positions (spec/framework/sampled.ts): per clause and over the run. */
@@ -280,6 +281,7 @@ export const REPORT_SCHEMA = {
         abandoned: { type: 'string' },
         numericConformant: { type: 'boolean' },
         validationConformant: { type: 'boolean' },
+        validationNotChecked: { const: true },
         clauses: tally,
         cases: tally,
         byCategory: { type: 'object', additionalProperties: tally },

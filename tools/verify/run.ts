@@ -66,6 +66,17 @@ export function replayLine(prefix: string, args: string, id: string, seed: numbe
 }
 
 /** Runs one property clause, folding in the faults the guard saw. */
+/**
+ * A validation clause of a target that declares `supports.validation: false` (a kernel whose caller
+ * validates): not run, never passed; the summary's validationNotChecked and the verdict line say so.
+ */
+function notClaimed(clause: { id: string; title: string; category: ClauseResult['category'] }, seed: number): ClauseResult {
+  return {
+    id: clause.id, title: clause.title, category: clause.category, status: 'unsupported', numRuns: 0, numSkips: 0, seed, durationMs: 0,
+    skipped: {}, notClaimed: 'not claimed: the target declares supports.validation false (its caller validates the inputs)',
+  };
+}
+
 export async function runPropertyClause(
   clause: Clause<any>,
   subject: GuardedSubject,
@@ -73,8 +84,9 @@ export async function runPropertyClause(
   replay: (id: string, seed: number, path?: string) => string,
   scale?: ScaleLimits,
 ): Promise<ClauseResult> {
-  subject.beginUnit();
   const seed = options.seed ?? DEFAULT_SEED;
+  if (clause.category === 'validation' && subject.supports.validation === false) return notClaimed(clause, seed);
+  subject.beginUnit();
   let outcome: ClauseOutcome;
   try {
     outcome = await runClause(clause, subject, { seed, path: options.path, runs: options.runs, depth: options.depth, replay: (id, s, p) => replay(id, s, p), scale });
@@ -125,6 +137,7 @@ export async function runEnumeratedClause(
   replay: (id: string, seed: number) => string,
   progress: (id: string, failed: boolean) => void,
 ): Promise<ClauseResult> {
+  if (clause.category === 'validation' && subject.supports.validation === false) return notClaimed(clause, seed);
   const started = Date.now();
   const results: CaseResult[] = [];
   // Hangs and crashes on several cases in a row: the rest of the clause fails without calling the

@@ -28,6 +28,7 @@ interface GateFlags extends Omit<VerifyFlags, 'cmd' | 'target'> {
   /** Repeatable --target (bundled targets by name). */
   target: string[];
   ort?: boolean;
+  requireValidation?: boolean;
   verify: boolean;
   selfCheck: boolean;
   selfCheckRuns?: string;
@@ -81,6 +82,7 @@ export function registerGate(program: Command): void {
     .option('--shard <i/n>', 'run only the i-th of n deterministic shares of every step (split a long run across CI machines)')
     .option('--timeout <ms>', 'per-case time limit in milliseconds (default 10000)')
     .option('--start-timeout <ms>', 'time limit for loading a module or a program answering describe, in milliseconds (default 60000)')
+    .option('--require-validation', 'a target that declares supports.validation false (its caller validates: invalid input not checked) fails')
     .option('--min-supported <share>', 'a target fails unless at least this share of drawn cases (0.8 or 80%) was inside its declared support')
     .option('--no-self-check', 'skip the self-check of the reference')
     .option('--self-check-runs <n>', `random cases per property clause in the self-check (default ${DEFAULT_SELF_CHECK_RUNS})`)
@@ -135,6 +137,7 @@ export function registerGate(program: Command): void {
           fixtures: flags.fixtures,
           fixturesDir: flags.fixturesDir,
           fixturesFresh: flags.fixturesFresh,
+          requireValidation: flags.requireValidation,
           onStep: (e) => {
             if (e.phase === 'start') process.stdout.write(style.bold(`▶ ${terminalSafe(e.name)}`) + '\n');
             else if (e.step) {

@@ -1,8 +1,8 @@
 /**
  * Plan: the house keeps its shape. Every source file (tests and test data aside) belongs to a room,
  * rooms are ordered from the ground up, and an import may only go to the importer's own room or to a
- * room below it; no file imports itself back through a circle, even by a type. The README's
- * "Developing convspec" draws the same order. A new room, or an import that goes up, fails here with
+ * room below it; no file imports itself back through a circle, even by a type. docs/DEVELOPING.md's
+ * "The map: rooms, lowest first" draws the same order. A new room, or an import that goes up, fails here with
  * the file and the import named, so the map is changed on purpose or the import is.
  */
 import * as fs from 'node:fs';
