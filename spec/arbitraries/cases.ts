@@ -16,6 +16,7 @@ import {
 import { batchSize, channels, hasBias, type ChannelBounds } from './channels';
 import { dataSeed, makeTensor, type DataOptions } from './data';
 import { realisticShape, REALISTIC_TIER_ON } from './realistic';
+import { steerToSupport } from './steer';
 import { scaleShape, type ScaleLimits } from './scale';
 import { referenceScaleLimits, SCALE_TIER_ON, scaleTier, withinMemoryCap } from './scaleTier';
 import type { Axis, ConvShape } from './shape';
@@ -82,11 +83,13 @@ export function convTransposeAxis(b: AxisBounds & { maxInput?: number; outputPad
 export function convShape(op: OpName, o: ShapeOptions = {}): fc.Arbitrary<ConvShape> {
   const axis = op === 'Conv' ? convAxis(o) : convTransposeAxis(o);
   const bias = o.bias === 'never' ? fc.constant(false) : o.bias === 'always' ? fc.constant(true) : hasBias();
-  return spatialRank(o.minRank ?? 1, o.maxRank ?? 3).chain((rank) =>
-    fc.record({
-      op: fc.constant(op), batch: batchSize(o.maxBatch), channels: channels(o), axes: perAxis(rank, axis), bias, explicit: fc.boolean(),
-    }),
-  );
+  return spatialRank(o.minRank ?? 1, o.maxRank ?? 3)
+    .chain((rank) =>
+      fc.record({
+        op: fc.constant(op), batch: batchSize(o.maxBatch), channels: channels(o), axes: perAxis(rank, axis), bias, explicit: fc.boolean(),
+      }),
+    )
+    .map((s) => steerToSupport(s, o));
 }
 
 /**
@@ -118,7 +121,7 @@ export function valueShape(op: OpName, o: ShapeOptions = {}): fc.Arbitrary<ConvS
     return arb;
   };
   // fc.constant draws no randomness: without limits this generates and shrinks exactly as `mixed`.
-  return fc.constant(null).chain(() => (scaleTier.current && scaleTier.current.maxMacs > 0 ? withScale(scaleTier.current) : mixed));
+  return fc.constant(null).chain(() => (scaleTier.current && scaleTier.current.maxMacs > 0 ? withScale(scaleTier.current) : mixed)).map((s) => steerToSupport(s, { bias: o.bias }));
 }
 
 /** The limits scaleOnlyShape draws within when a run sets none (`--scale-macs off`): the tier's edges at a small size. */
@@ -138,7 +141,7 @@ export function scaleOnlyShape(op: OpName): fc.Arbitrary<ConvShape> {
     if (!arb) byLimits.set(key, (arb = scaleShape(op, limits).map(withinMemoryCap)));
     return arb;
   };
-  return fc.constant(null).chain(() => within(scaleTier.current && scaleTier.current.maxMacs > 0 ? scaleTier.current : FALLBACK_SCALE_LIMITS));
+  return fc.constant(null).chain(() => within(scaleTier.current && scaleTier.current.maxMacs > 0 ? scaleTier.current : FALLBACK_SCALE_LIMITS)).map((s) => steerToSupport(s));
 }
 
 /** Input channels C, output channels M. */

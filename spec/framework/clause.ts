@@ -42,6 +42,12 @@ export interface Clause<T = unknown> {
    * for a subject whose `supports.dtypes` leaves float32 out. 'declared': it draws the declared types.
    */
   elementTypes?: 'float32' | 'declared';
+  /**
+   * Features every case of the clause has, because they are what it is about (a bias per channel,
+   * batch items, groups): a subject that declares it lacks one (`supports.bias`/`batch`/`groups`
+   * false) gets the clause reported unsupported up front, instead of thousands of skipped draws.
+   */
+  needs?: ('bias' | 'batch' | 'groups')[];
 }
 
 export class UnsupportedCase extends Error {

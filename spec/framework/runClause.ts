@@ -9,6 +9,7 @@ import { withPrecision, type PrecisionSummary } from './precision';
 import { asJudged, isForeignSkipMarker, isOwnSkip, unwrapJudged } from './skip';
 import { samplingRecorder, type SamplingTally } from './sampled';
 import { scaleTier } from '../arbitraries/scaleTier';
+import { declaredSupport } from '../arbitraries/steer';
 import type { ScaleLimits } from '../arbitraries/scale';
 import type { Subject } from './subject';
 
@@ -103,6 +104,15 @@ export async function runClause(clause: Clause<any>, subject: Subject, options: 
     // Every case it would have drawn is outside the declaration: counted as skipped, so coverage shows it.
     return { ...base, status: 'unsupported', numRuns: 0, numSkips: runs, durationMs: 0, skipped: { [`op ${missing.join(', ')}`]: runs } };
   }
+  const lacking = (clause.needs ?? []).filter((f) => {
+    const flag = subject.supports[f];
+    return flag === false || (Array.isArray(flag) && !clause.ops.every((op) => flag.includes(op)));
+  });
+  if (lacking.length > 0) {
+    // What the clause is about is declared unsupported: none of its cases could reach the target.
+    const reason = lacking.map((f) => (f === 'batch' ? 'batch > 1' : f === 'groups' ? 'group > 1' : f)).join(', ');
+    return { ...base, status: 'unsupported', numRuns: 0, numSkips: runs, durationMs: 0, skipped: { [reason]: runs } };
+  }
   if ((clause.elementTypes ?? 'float32') === 'float32' && subject.supports.dtypes && !subject.supports.dtypes.includes('float32')) {
     return { ...base, status: 'unsupported', numRuns: 0, numSkips: 0, durationMs: 0, skipped: { 'element type float32': 1 } };
   }
@@ -121,8 +131,9 @@ export async function runClause(clause: Clause<any>, subject: Subject, options: 
     }
   });
   const sampling: SamplingTally = { cases: 0, judgedElements: 0, outputElements: 0 };
-  const outer = { scale: scaleTier.current, sampling: samplingRecorder.current };
+  const outer = { scale: scaleTier.current, sampling: samplingRecorder.current, support: declaredSupport.current };
   scaleTier.current = options.scale;
+  declaredSupport.current = subject.supports;
   samplingRecorder.current = sampling;
   const checking = withPrecision(() => fc.check(property, {
     seed,
@@ -143,6 +154,7 @@ export async function runClause(clause: Clause<any>, subject: Subject, options: 
   }).finally(() => {
     scaleTier.current = outer.scale;
     samplingRecorder.current = outer.sampling;
+    declaredSupport.current = outer.support;
   });
   if (options.path !== undefined && !details.failed && details.numRuns === 0 && details.numSkips === 0) {
     // Its last step points past the end of the smaller cases: fast-check ran nothing, which is no pass.

@@ -100,9 +100,11 @@ interface PoisonCase {
 const poisonCase = (op: OpName) =>
   fc
     .tuple(valueShape(op, { bias: 'always' }), dataSeed(), fc.constantFrom<Poison>('x-nan', 'x-inf', 'x-minus-inf', 'w-nan', 'b-nan'), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }))
-    .map(([s, seed, poison, where]): PoisonCase => {
+    .map(([s, seed, drawn, where]): PoisonCase => {
       // Every other value non-zero, so every product with the poisoned element is non-zero·NaN or ·∞.
       const c = buildCase(s, seed, { nonZero: true });
+      // A target that declares no bias gets cases without one (spec/arbitraries/steer.ts): W is poisoned instead.
+      const poison: Poison = drawn === 'b-nan' && !c.b ? 'w-nan' : drawn;
       const target = poison.startsWith('x') ? c.x : poison === 'w-nan' ? c.w : c.b!;
       const at = Math.floor(where * target.data.length);
       target.data[at] = poison === 'x-inf' ? Infinity : poison === 'x-minus-inf' ? -Infinity : NaN;

@@ -60,6 +60,7 @@ function biasPerChannel(op: OpName) {
     title: `${op}(x; W, b) − ${op}(x; W) = b[m] on every element of output channel m`,
     category: 'numeric',
     ops: [op],
+    needs: ['bias'],
     arbitrary: fc.tuple(shapes(op, { bias: 'always' }), dataSeed()).map(([s, seed]) => buildCase(s, seed)),
     runs: 50,
     async check(c, ctx) {
@@ -84,6 +85,7 @@ function batchIndependent(op: OpName) {
     title: `${op} on a batch of 2 equals ${op} on each item alone`,
     category: 'numeric',
     ops: [op],
+    needs: ['batch'],
     arbitrary: fc.tuple(shapes(op), dataSeed()).map(([s, seed]) => buildCase({ ...s, batch: 2 }, seed)),
     runs: 40,
     async check(c, ctx) {
@@ -107,6 +109,7 @@ function groupsConcat(op: OpName) {
     title: `${op} with group g equals the channel-wise concatenation of g ungrouped calls on the group slices`,
     category: 'numeric',
     ops: [op],
+    needs: ['groups'],
     arbitrary: fc
       .tuple(shapes(op), fc.integer({ min: 2, max: 3 }), dataSeed())
       .map(([s, g, seed]) => buildCase({ ...s, channels: { ...s.channels, group: g } }, seed)),

@@ -88,9 +88,12 @@ export interface KnownFailuresSummary {
 export interface Coverage {
   /** Cases judged in clauses that called the implementation. */
   casesJudged: number;
-  /** Cases skipped as outside the declared support. */
+  /** Draws skipped as outside the declared support (reported apart: fast-check may draw many per case). */
   casesUnsupported: number;
-  /** casesJudged / (casesJudged + casesUnsupported); 0 when nothing was drawn. */
+  /**
+   * The mean over clauses that drew anything of each clause's judged / (judged + skipped); 0 when
+   * nothing was drawn. Per clause, so one clause's skipped draws cannot outweigh the others.
+   */
   supportedFraction: number;
 }
 
@@ -213,13 +216,22 @@ function earnedPass(clauses: ClauseResult[]): boolean {
 export function coverageOf(clauses: ClauseResult[]): Coverage {
   let casesJudged = 0;
   let casesUnsupported = 0;
+  // The share is the mean over clauses of each clause's judged share: fast-check may draw a thousand
+  // skipped cases for one run, so pooled counts would let one clause's skipped draws outweigh every
+  // other clause's cases (issue 24: a conformant target failed --min-supported 50 % that way).
+  let shares = 0;
+  let clausesDrawn = 0;
   for (const c of clauses) {
     if (c.notClaimed) continue; // declared apart (supports.validation: false), not a share of drawn cases
-    if ((c.calls ?? 0) > 0) casesJudged += c.numRuns;
+    const judged = (c.calls ?? 0) > 0 ? c.numRuns : 0;
+    casesJudged += judged;
     casesUnsupported += c.numSkips;
+    if (judged + c.numSkips > 0) {
+      shares += judged / (judged + c.numSkips);
+      clausesDrawn++;
+    }
   }
-  const drawn = casesJudged + casesUnsupported;
-  return { casesJudged, casesUnsupported, supportedFraction: drawn === 0 ? 0 : casesJudged / drawn };
+  return { casesJudged, casesUnsupported, supportedFraction: clausesDrawn === 0 ? 0 : shares / clausesDrawn };
 }
 
 /**
