@@ -11,7 +11,7 @@ import { prepare } from 'convspec';
 
 export default {
   name: 'my-conv',
-  // What this adapter computes (README, "supports"): declare what your kernel lacks, e.g.
+  // What this adapter computes (convspec's docs/VERIFY.md, "supports"): declare what your kernel lacks, e.g.
   // { ranks: [2], groups: false }; an absent field claims everything. Cases outside the declaration
   // are reported as unsupported, never as failures.
   supports: { ops: ['Conv', 'ConvTranspose'] },

@@ -71,6 +71,6 @@ def compute(op, x_dims, x, w_dims, w, b_dims, b, attrs):
 
 
 if __name__ == "__main__":
-    # What this adapter computes (fields as in convspec's README, "supports"): declare what your
+    # What this adapter computes (fields as in convspec's docs/VERIFY.md, "supports"): declare what your
     # library lacks, e.g. {"ranks": [2], "groups": False}; an absent field claims everything.
     serve("my-conv (numpy)", {"ops": ["Conv", "ConvTranspose"]}, compute)

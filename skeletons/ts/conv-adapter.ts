@@ -12,7 +12,7 @@ import type { ImplementationWithSupports } from 'convspec/verify';
 
 const adapter: ImplementationWithSupports = {
   name: 'my-conv',
-  // What this adapter computes (README, "supports"): declare what your kernel lacks, e.g.
+  // What this adapter computes (convspec's docs/VERIFY.md, "supports"): declare what your kernel lacks, e.g.
   // { ranks: [2], groups: false }; an absent field claims everything. Cases outside the declaration
   // are reported as unsupported, never as failures.
   supports: { ops: ['Conv', 'ConvTranspose'] },

@@ -137,9 +137,10 @@ function groupsConcat(op: OpName) {
 /** Channel slice [from, to) of a float64 array laid out as dims [N, M, …]. */
 function sliceF64(v: Float64Array, dims: readonly number[], from: number, to: number): Float64Array {
   const inner = product(dims.slice(2));
-  const out: number[] = [];
-  for (let n = 0; n < dims[0]; n++) for (let m = from; m < to; m++) out.push(...v.subarray((n * dims[1] + m) * inner, (n * dims[1] + m + 1) * inner));
-  return Float64Array.from(out);
+  const out = new Float64Array(dims[0] * (to - from) * inner);
+  // set(), not push(...): a plane of the scale tier holds more values than a call may take arguments.
+  for (let n = 0; n < dims[0]; n++) out.set(v.subarray((n * dims[1] + from) * inner, (n * dims[1] + to) * inner), n * (to - from) * inner);
+  return out;
 }
 
 function pointwiseMatmul(op: OpName) {

@@ -89,7 +89,7 @@ export function registerGate(program: Command): void {
     .option('--no-fixtures', 'skip the fixtures integrity check')
     .option('--fixtures-dir <dir>', 'fixtures folder to check (default: the bundled fixtures)')
     .option('--fixtures-fresh', 'also regenerate the fixtures with onnxruntime-node and require byte-identical files (shard 1 only)')
-    .option('--expect <file>', 'known failures of the targets (JSON, see README "Known failures"): covered failures are reported as expected and do not fail the gate')
+    .option('--expect <file>', 'known failures of the targets (JSON, docs/VERIFY.md, "Known failures"): covered failures are reported as expected and do not fail the gate')
     .option('--strict-expect', 'with --expect: an entry that covers no failure of a target (stale) fails that target')
     .option('--write-expect <file>', "write the targets' current failures as a known-failures file to start from (never replaces a file it did not write)")
     .option('--junit <file>', 'write one JUnit XML file with a test suite per step')
