@@ -226,7 +226,7 @@ describe.concurrent('installed into a fresh project', () => {
     const again = await runIn(cli, ['init', 'js', 'js'], project);
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('never replaces a file');
-    const clauses = ['--clause', '*.validation.*', '--clause', '*.numeric.withinBound', '--clause', 'fixtures.ort/onnx_*', '--runs', '20'];
+    const clauses = ['--clause', '*.validation.*', '--clause', '*.numeric.withinBound', '--clause', 'fixtures.ort/onnx_*', '--runs', '20', '--scale-macs', '2^20', '--scale-elements', '2^16'];
     const targets: Record<string, string[]> = {
       js: ['./js/conv-adapter.mjs'],
       ts: ['./ts/conv-adapter.ts'],

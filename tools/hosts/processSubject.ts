@@ -57,7 +57,8 @@ export function answerMaxBytes(op: OpName, x: Tensor, w: Tensor, b: Tensor | und
   // Element types (issue 16): a float64 answer has 8 bytes per element (float16/bfloat16 have 2).
   const dtype = (x as { dtype?: unknown }).dtype;
   const elementBytes = isDType(dtype) ? DTYPE_FORMATS[dtype].bytes : 4;
-  return Math.max(MIN_ANSWER_MAX_BYTES, 2 * Math.ceil((outputElements * Math.max(4, elementBytes)) / 3) + 64 * 1024);
+  // base64 writes 4 characters per 3 bytes; twice that leaves room for whitespace.
+  return Math.max(MIN_ANSWER_MAX_BYTES, 2 * 4 * Math.ceil((outputElements * Math.max(4, elementBytes)) / 3) + 64 * 1024);
 }
 
 /** Lines from stdout, awaited one at a time; rejects waiters when the stream ends. */

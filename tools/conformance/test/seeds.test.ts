@@ -36,7 +36,8 @@ function pick(op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attrs: Co
 
 const target = { kind: 'implementation' as const, implementation: axpyLike };
 const clauses = ['conv.numeric.zeroTimesInfinity', 'convT.numeric.zeroTimesInfinity', 'fixtures.ort/conv_3d'];
-const quiet = { log: () => undefined };
+// Without the scale tier: the draws this test's premise was found with (the default seed alone misses the bug).
+const quiet = { log: () => undefined, scaleMacs: 0 };
 
 describe('the conformance table at several seeds', () => {
   it('catches a bug that the default seed alone misses, and says at which seed', async () => {

@@ -35,7 +35,10 @@ describe('the mutant catalogue', () => {
 });
 
 describe('verify rejects every mutant', () => {
-  for (const entry of mutants) {
+  // The blind scale set (tools/faults/scaleCatalogue.ts) needs the scale tier at a target's measured
+  // limits, which this suite keeps small (vitest.config.mts) to stay fast; its kills are measured by
+  // `npm run mutants` at default depth (docs/WHY.md), and scaleMutants.test.ts proves each bug real.
+  for (const entry of mutants.filter((m) => !m.id.startsWith('scale-'))) {
     it(`rejects ${entry.id}: ${entry.bug}`, async () => {
       const j = await judgeEntry(entry, { stopAtFirstKill: true });
       if (!j.asExpected) throw new Error(`${entry.id} survived all ${j.clausesRun} implementation clauses`);

@@ -77,7 +77,7 @@ interface Run { code: number | null; output: string }
 
 function convspec(args: string[]): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(root, 'bin/convspec.js'), 'verify', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 90_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [path.join(root, 'bin/convspec.js'), 'verify', ...args], { cwd: root, encoding: 'utf8', env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('CONVSPEC_SCALE_'))), NO_COLOR: '1' }, timeout: 90_000 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
       resolve({ code, output: `${stdout}${stderr}` });
     });
