@@ -17,8 +17,9 @@ import { batchSize, channels, hasBias, type ChannelBounds } from './channels';
 import { dataSeed, makeTensor, type DataOptions } from './data';
 import { realisticShape, REALISTIC_TIER_ON } from './realistic';
 import { steerToSupport } from './steer';
-import { scaleShape, type ScaleLimits } from './scale';
-import { referenceScaleLimits, SCALE_TIER_ON, scaleTier, withinMemoryCap } from './scaleTier';
+import { capShape, scaleShape, type ScaleLimits } from './scale';
+import { edgeShape } from './edges';
+import { CAP_CASE_SHARE, capLimits, edgeLimits, referenceScaleLimits, SCALE_TIER_ON, scaleTier, withinMemoryCap } from './scaleTier';
 import type { Axis, ConvShape } from './shape';
 
 export type { Axis, ConvShape } from './shape';
@@ -129,8 +130,10 @@ export const FALLBACK_SCALE_LIMITS: ScaleLimits = { maxMacs: 2 ** 16, maxTensorE
 
 /**
  * The scale-and-edges tier alone (scale.ts), within the run's full limits: for the clauses given to
- * the tier (numeric.atScale), which judge large outputs at sampled positions. A run without limits
- * gets FALLBACK_SCALE_LIMITS; CONVSPEC_TIER=small gets the small tier.
+ * the tier (numeric.atScale), which judge large outputs at sampled positions. One case in
+ * CAP_CASE_SHARE is a cap case (scale.ts capShape): a tensor past a power of two at up to
+ * CAP_CASE_FACTOR times the per-case tensor limit. A run without limits gets FALLBACK_SCALE_LIMITS;
+ * CONVSPEC_TIER=small gets the small tier.
  */
 export function scaleOnlyShape(op: OpName): fc.Arbitrary<ConvShape> {
   if (!SCALE_TIER_ON) return convShape(op);
@@ -138,10 +141,36 @@ export function scaleOnlyShape(op: OpName): fc.Arbitrary<ConvShape> {
   const within = (limits: ScaleLimits): fc.Arbitrary<ConvShape> => {
     const key = `${limits.maxMacs}/${limits.maxTensorElements}`;
     let arb = byLimits.get(key);
-    if (!arb) byLimits.set(key, (arb = scaleShape(op, limits).map(withinMemoryCap)));
+    if (!arb) {
+      const cap = capLimits(limits);
+      arb = fc
+        .oneof({ weight: CAP_CASE_SHARE - 1, arbitrary: scaleShape(op, limits) }, { weight: 1, arbitrary: capShape(op, cap, limits.maxTensorElements) })
+        .map(withinMemoryCap);
+      byLimits.set(key, arb);
+    }
     return arb;
   };
-  return fc.constant(null).chain(() => within(scaleTier.current && scaleTier.current.maxMacs > 0 ? scaleTier.current : FALLBACK_SCALE_LIMITS)).map((s) => steerToSupport(s));
+  return fc.constant(null).chain(() => within(runLimits())).map((s) => steerToSupport(s));
+}
+
+/** The run's scale limits, or FALLBACK_SCALE_LIMITS when it set none. */
+const runLimits = (): ScaleLimits => (scaleTier.current && scaleTier.current.maxMacs > 0 ? scaleTier.current : FALLBACK_SCALE_LIMITS);
+
+/**
+ * Edge cases alone (edges.ts: three edge conditions combined), within the run's edge limits
+ * (scaleTier.ts edgeLimits; FALLBACK_SCALE_LIMITS when it set none): for numeric.atEdges.
+ * CONVSPEC_TIER=small gets the small tier.
+ */
+export function edgeOnlyShape(op: OpName): fc.Arbitrary<ConvShape> {
+  if (!SCALE_TIER_ON) return convShape(op);
+  const byLimits = new Map<string, fc.Arbitrary<ConvShape>>();
+  const within = (limits: ScaleLimits): fc.Arbitrary<ConvShape> => {
+    const key = `${limits.maxMacs}/${limits.maxTensorElements}`;
+    let arb = byLimits.get(key);
+    if (!arb) byLimits.set(key, (arb = edgeShape(op, limits).map(withinMemoryCap)));
+    return arb;
+  };
+  return fc.constant(null).chain(() => within(edgeLimits(runLimits()))).map((s) => steerToSupport(s));
 }
 
 /** Input channels C, output channels M. */

@@ -28,8 +28,8 @@ export { reachOf, type Reach } from './reach';
 /** The default limits: 2^28 multiply-adds and 2^25 elements per tensor (128 MiB of float32). */
 export const DEFAULT_SCALE_LIMITS: ScaleLimits = { maxMacs: 2 ** 28, maxTensorElements: 2 ** 25 };
 
-const UNIT_MAX = 65_535;
-const unit = fc.integer({ min: 0, max: UNIT_MAX });
+export const UNIT_MAX = 65_535;
+export const unit = fc.integer({ min: 0, max: UNIT_MAX });
 const int = (min: number, max: number) => fc.integer({ min, max });
 const log2floor = (n: number) => Math.floor(Math.log2(n));
 
@@ -38,12 +38,12 @@ const mostly = (v: number, w: number, other: fc.Arbitrary<number>) =>
   fc.oneof({ withCrossShrink: true }, { weight: w, arbitrary: fc.constant(v) }, { weight: 1, arbitrary: other });
 
 /** Kernel caps by spatial rank: 1-D up to 128 (64 and beyond), 2-D up to 11, 3-D up to 5. */
-const KERNEL_CAP = [0, 128, 11, 5];
+export const KERNEL_CAP = [0, 128, 11, 5];
 /** Channel caps: per group in the base 2048, aimed at up to 4096 (1024 and beyond). */
 const CHANNEL_CAP = 4096;
 
 /** One axis as drawn: geometry, a pad kind and position per side, the wanted length. */
-interface AxisDraw {
+export interface AxisDraw {
   k: number;
   s: number;
   d: number;
@@ -77,12 +77,17 @@ function padWish([kind, u]: [number, number], k: number, d: number, s: number): 
 const PAD_KINDS = [0, 0, 1, 1, 2, 3, 3, 4, 4, 5];
 const padDraw = fc.tuple(int(0, PAD_KINDS.length - 1).map((n) => PAD_KINDS[n]), unit);
 
-/** A base axis: kernel mostly 1 or 3 else up to the rank's cap, stride mostly 1 else 2 … 8, dilation mostly 1. */
+/**
+ * A base axis: kernel mostly 1 or 3 else up to the rank's cap, stride 1 half the time else 2 … 8,
+ * dilation 1 three times in four. Every aim's case carries these, so a stride or dilation lands on
+ * top of whatever the aim is about (a long reduction, a large buffer) as often as not: joint, not
+ * one path at a time.
+ */
 function axisDraw(rank: number): fc.Arbitrary<AxisDraw> {
   return fc.record({
     k: fc.oneof({ withCrossShrink: true }, { weight: 2, arbitrary: fc.constantFrom(1, 3) }, { weight: 1, arbitrary: boundaryInt(1, KERNEL_CAP[rank]) }),
-    s: mostly(1, 3, boundaryInt(2, 8)),
-    d: mostly(1, 6, boundaryInt(2, rank === 1 ? 64 : 8)),
+    s: mostly(1, 1, boundaryInt(2, 8)),
+    d: mostly(1, 3, boundaryInt(2, rank === 1 ? 64 : 8)),
     padB: padDraw,
     padE: padDraw,
     opRaw: int(0, 7),
@@ -97,7 +102,7 @@ const toPlan = (a: AxisDraw): AxisPlan => ({
 });
 
 /** What every aim starts from: each dimension drawn large and at a boundary, fitted later. */
-interface Base {
+export interface Base {
   op: OpName;
   rank: number;
   axes: AxisDraw[];
@@ -121,7 +126,7 @@ interface Base {
   shift: number;
 }
 
-function base(op: OpName, ranks: readonly number[] = [1, 2, 3]): fc.Arbitrary<Base> {
+export function base(op: OpName, ranks: readonly number[] = [1, 2, 3]): fc.Arbitrary<Base> {
   return fc.oneof(
     { withCrossShrink: true },
     ...ranks.map((rank) =>
@@ -153,7 +158,7 @@ function planWithPads(a: AxisDraw, pads: Base['pads']): AxisPlan {
   return a.padB[1] % 2 === 0 ? { ...plan, pb: small, pe: full - small } : { ...plan, pb: full - small, pe: small };
 }
 
-const draftOf = (b: Base, axes: AxisDraw[] = b.axes): Draft => ({
+export const draftOf = (b: Base, axes: AxisDraw[] = b.axes): Draft => ({
   op: b.op, batch: b.batch, group: b.group, cg: b.cg, mg: b.mg, axes: axes.map((a) => planWithPads(a, b.pads)), bias: b.bias, explicit: b.explicit,
 });
 
@@ -161,10 +166,10 @@ const lens = (rank: number) => Array.from({ length: rank }, (_v, n) => `len${n}`
 const geometry = (rank: number, parts = ['k', 's', 'd']) => Array.from({ length: rank }, (_v, n) => parts.map((p) => `${p}${n}`)).flat();
 
 /** A draft and the knobs it aims at, at a re-aim level (0: as drawn; each level one step smaller). */
-type Planner = (level: number) => { draft: Draft; keep: Knob[] };
+export type Planner = (level: number) => { draft: Draft; keep: Knob[] };
 
 /** A planner for an aim at dimensions: each level halves the largest kept knob once more. */
-function keepDimensions(draft: Draft, keep: Knob[]): Planner {
+export function keepDimensions(draft: Draft, keep: Knob[]): Planner {
   return (level) => {
     const d = copyDraft(draft);
     for (let n = 0; n < level && halveLargest(d, keep); n++);
@@ -189,6 +194,26 @@ interface Aim {
 }
 
 const planned = (b: Base, planner: Planner) => ({ planner, shift: b.shift });
+
+/** The tensor aim: x, y or W (as `which` draws) of `target` elements, split over batch, groups, channels and axes. */
+function tensorAim(op: OpName, which: fc.Arbitrary<'x' | 'y' | 'w'>, target: fc.Arbitrary<number>) {
+  return fc
+    .record({ b: base(op), which, t: target, picks: fc.array(unit, { minLength: 7, maxLength: 7 }) })
+    .map(({ b, which, t, picks }) =>
+      planned(b, keepTarget(t, (target) => {
+        const r = b.rank;
+        if (which === 'w') {
+          const f = splitTarget(target, [...b.axes.map(() => KERNEL_CAP[r]), 64, CHANNEL_CAP, Infinity], picks);
+          const axes = b.axes.map((a, n) => ({ ...a, k: f[n] }));
+          return { draft: { ...draftOf(b, axes), group: f[r], cg: f[r + 1], mg: f[r + 2] }, keep: ['group', 'cg', 'mg', ...geometry(r, ['k'])] };
+        }
+        const [batch, group, channel, ...o] = splitTarget(target, [128, 64, CHANNEL_CAP, ...b.axes.map(() => 2 ** 20)], picks);
+        const axes = b.axes.map((a, n): AxisDraw => ({ ...a, len: o[n], lenIs: which === 'y' ? 'out' : 'in' }));
+        const perGroup = which === 'y' ? 'mg' : 'cg';
+        return { draft: { ...draftOf(b, axes), batch, group, [perGroup]: channel }, keep: ['batch', 'group', perGroup, ...lens(r)] };
+      })),
+    );
+}
 
 /** The aims. Dimension aims keep what they draw; target aims solve dimensions for a derived size. */
 export const AIMS: Aim[] = [
@@ -341,26 +366,7 @@ export const AIMS: Aim[] = [
     // A tensor (x, y or W) of a boundary size (around 2^24 elements).
     name: 'tensor',
     weight: 2,
-    draw: (op, limits) =>
-      fc
-        .record({
-          b: base(op), which: fc.constantFrom('y', 'x', 'w'), t: boundaryTarget(24, Math.min(27, log2floor(limits.maxTensorElements))),
-          picks: fc.array(unit, { minLength: 7, maxLength: 7 }),
-        })
-        .map(({ b, which, t, picks }) =>
-          planned(b, keepTarget(t, (target) => {
-            const r = b.rank;
-            if (which === 'w') {
-              const f = splitTarget(target, [...b.axes.map(() => KERNEL_CAP[r]), 64, CHANNEL_CAP, Infinity], picks);
-              const axes = b.axes.map((a, n) => ({ ...a, k: f[n] }));
-              return { draft: { ...draftOf(b, axes), group: f[r], cg: f[r + 1], mg: f[r + 2] }, keep: ['group', 'cg', 'mg', ...geometry(r, ['k'])] };
-            }
-            const [batch, group, channel, ...o] = splitTarget(target, [128, 64, CHANNEL_CAP, ...b.axes.map(() => 2 ** 20)], picks);
-            const axes = b.axes.map((a, n): AxisDraw => ({ ...a, len: o[n], lenIs: which === 'y' ? 'out' : 'in' }));
-            const perGroup = which === 'y' ? 'mg' : 'cg';
-            return { draft: { ...draftOf(b, axes), batch, group, [perGroup]: channel }, keep: ['batch', 'group', perGroup, ...lens(r)] };
-          })),
-        ),
+    draw: (op, limits) => tensorAim(op, fc.constantFrom('y', 'x', 'w'), boundaryTarget(24, Math.min(27, log2floor(limits.maxTensorElements)))),
   },
   {
     // A network's layer at scale: square kernels 1, 3, 5, 7 (ConvTranspose 2 … 4), stride 1 or 2, no
@@ -390,7 +396,7 @@ function smallest(op: OpName): ConvShape {
 }
 
 /** The case of a planner within the limits: the free parts fitted (to the limits / 2^shift where they can be), re-aimed while the aim does not fit. */
-function realize({ planner, shift }: { planner: Planner; shift: number }, limits: ScaleLimits): ConvShape {
+export function realize({ planner, shift }: { planner: Planner; shift: number }, limits: ScaleLimits): ConvShape {
   const scaled: ScaleLimits = { maxMacs: Math.max(1, limits.maxMacs / 2 ** shift), maxTensorElements: Math.max(1, limits.maxTensorElements / 2 ** shift) };
   for (let level = 0; level < 64; level++) {
     const { draft, keep } = planner(level);
@@ -407,4 +413,19 @@ function realize({ planner, shift }: { planner: Planner; shift: number }, limits
  */
 export function scaleShape(op: OpName, limits: ScaleLimits): fc.Arbitrary<ConvShape> {
   return fc.oneof(...AIMS.map((a) => ({ weight: a.weight, arbitrary: a.draw(op, limits) }))).map((p) => realize(p, limits));
+}
+
+/**
+ * A cap case: x or y just past a power of two of elements (2^e + 1, + 64, + 256 or 1.5·2^e), above
+ * the per-case tensor limit `perCase` and within `limits` (the cap, scaleTier.ts capLimits) — mostly
+ * the largest such crossing that fits, so a run's few cap cases cross the largest boundary its time
+ * allows (2^24 elements from a per-case limit of 2^22).
+ */
+export function capShape(op: OpName, limits: ScaleLimits, perCase: number): fc.Arbitrary<ConvShape> {
+  const top = log2floor(limits.maxTensorElements) - 1;
+  const low = Math.min(top, Math.max(10, log2floor(perCase)));
+  const target = fc
+    .tuple(fc.oneof({ weight: 2, arbitrary: fc.constant(top) }, { weight: 1, arbitrary: int(low, top) }), fc.constantFrom(1, 64, 256, 0.5))
+    .map(([e, delta]) => 2 ** e + (delta < 1 ? 2 ** e * delta : delta));
+  return tensorAim(op, fc.constantFrom<'x' | 'y'>('x', 'y'), target).map((p) => realize(p, limits));
 }

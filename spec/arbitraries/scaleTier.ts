@@ -44,6 +44,34 @@ export function referenceScaleLimits(run: ScaleLimits): ScaleLimits {
   };
 }
 
+/**
+ * The limits of the edge cases (edges.ts: three edge conditions combined, at a small size): at most
+ * 2²² multiply-adds and 2¹⁸ elements per tensor, and never above the run's limits. A run draws about
+ * a hundred of them per operator, so each must cost milliseconds; 2¹⁸ elements still holds a row of
+ * 2¹⁷, a batch of 2¹⁷ + 1 items or 2¹⁷ output channels next to small other dimensions.
+ */
+export const EDGE_SCALE_MACS = 2 ** 20;
+export const EDGE_SCALE_ELEMENTS = 2 ** 18;
+
+export function edgeLimits(run: ScaleLimits): ScaleLimits {
+  return { maxMacs: Math.min(EDGE_SCALE_MACS, run.maxMacs), maxTensorElements: Math.min(EDGE_SCALE_ELEMENTS, run.maxTensorElements) };
+}
+
+/**
+ * Cap cases: one case in CAP_CASE_SHARE of numeric.atScale draws a tensor (x or y) just past a
+ * power of two at up to CAP_CASE_FACTOR times the run's per-case tensor limit (at most
+ * MAX_SCALE_ELEMENTS). The per-case limit is sized so that ~50 full-size calls fit the run's time
+ * share; a few cases at eight times that size cost about as much as the rest together and are what
+ * crosses 2²⁴ elements (float32 index arithmetic, 64 MiB buffers) on any target that moves more than
+ * ~20 million elements a second.
+ */
+export const CAP_CASE_FACTOR = 8;
+export const CAP_CASE_SHARE = 10;
+
+export function capLimits(run: ScaleLimits): ScaleLimits {
+  return { maxMacs: run.maxMacs, maxTensorElements: Math.min(MAX_SCALE_ELEMENTS, run.maxTensorElements * CAP_CASE_FACTOR) };
+}
+
 /** Whether the scale tier runs at all: not with CONVSPEC_TIER=small (the domain before the tiers). */
 export const SCALE_TIER_ON = REALISTIC_TIER_ON;
 

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { runReference } from '../../impl/reference';
 import type { OpName, Tensor } from '../../impl/types';
-import { buildCase, scaleOnlyShape, valueShape, type OpCase } from '../arbitraries/cases';
+import { buildCase, edgeOnlyShape, scaleOnlyShape, valueShape, type OpCase } from '../arbitraries/cases';
 import { dataSeed } from '../arbitraries/data';
 import { mulberry32 } from '../arbitraries/random';
 import { defineClause, type ClauseContext } from '../framework/clause';
@@ -56,6 +56,27 @@ function atScale(op: OpName) {
     ops: [op],
     arbitrary: fc.tuple(scaleOnlyShape(op), dataSeed()).map(([s, seed]) => buildCase(s, seed)),
     runs: 30,
+    async check(c, ctx) {
+      await callAndJudge(ctx, c);
+    },
+  });
+}
+
+/**
+ * Edge conditions combined: three per case of the fifteen in spec/arbitraries/edges.ts (an axis of
+ * length 1 next to a long one, a long row, a batch past 65 535, 2^12 … 2^17 output channels, wide
+ * depthwise, many channels or groups, a large kernel, k = s patches, a large stride or dilation,
+ * begin- or end-heavy pads, none, the last remainder), small enough that a run affords a hundred:
+ * a special path switched on by one condition is taken with a second one next to it.
+ */
+function atEdges(op: OpName) {
+  return defineClause({
+    id: `${tag(op)}.numeric.atEdges`,
+    title: `${op} with three edge conditions combined (length-1 axes, long rows, huge batches, wide channels, large kernels, patches, heavy pads …): every element within its bound`,
+    category: 'numeric',
+    ops: [op],
+    arbitrary: fc.tuple(edgeOnlyShape(op), dataSeed()).map(([s, seed]) => buildCase(s, seed)),
+    runs: 100,
     async check(c, ctx) {
       await callAndJudge(ctx, c);
     },
@@ -250,6 +271,7 @@ function zeroTimesInfinity(op: OpName) {
 export const numericClauses = [
   withinBound('Conv'), withinBound('ConvTranspose'),
   atScale('Conv'), atScale('ConvTranspose'),
+  atEdges('Conv'), atEdges('ConvTranspose'),
   exactIntegers('Conv'), exactIntegers('ConvTranspose'),
   nonFinite('Conv'), nonFinite('ConvTranspose'),
   zeroTimesInfinity('Conv'), zeroTimesInfinity('ConvTranspose'),
