@@ -22,6 +22,7 @@ import { multiBugMutants } from './multiBug';
 import type { OpName } from '../../impl/types';
 import { PATH_BUGS, shapePathKernel } from './shapePaths';
 import { SCALE_CATALOGUE } from './scaleCatalogue';
+import { SCALE2_CATALOGUE } from './scaleCatalogue2';
 
 export type { CatalogueEntry } from './entry';
 
@@ -187,6 +188,9 @@ export const catalogue: CatalogueEntry[] = [
 
   // ---- paths real kernels take at scale (tools/faults/scalePaths.ts), written blind to the random domain ----
   ...SCALE_CATALOGUE,
+
+  // ---- a second, held-out set on other scale and edge paths (tools/faults/scale2Paths.ts), also blind ----
+  ...SCALE2_CATALOGUE,
 ];
 
 export const mutants = catalogue.filter((e) => e.verdict === 'reject');

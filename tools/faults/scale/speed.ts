@@ -1,6 +1,6 @@
 /**
  * How fast the scale catalogue runs (it must keep up with cases of 10⁸–10⁹ multiply-adds): each
- * entry of SCALE_CATALOGUE, and the reference (impl/fast, float64) for comparison, on a few
+ * entry of SCALE_CATALOGUE and SCALE2_CATALOGUE, and the reference (impl/fast, float64) for comparison, on a few
  * realistic shapes; prints the best of `--repeat` runs in GMAC/s. Development only.
  *
  *   node dist/tools/faults/scale/speed.js [--only ID,ID] [--repeat N]
@@ -10,6 +10,7 @@ import { prepare } from '../../../impl/reference';
 import { product } from '../../../impl/resolve';
 import type { ConvTransposeAttributes, OpName, Tensor } from '../../../impl/types';
 import { SCALE_CATALOGUE } from '../scaleCatalogue';
+import { SCALE2_CATALOGUE } from '../scaleCatalogue2';
 
 interface Shape {
   name: string;
@@ -53,7 +54,8 @@ function main(argv: string[]): number {
     process.stderr.write('speed: --repeat must be a positive integer\n');
     return 2;
   }
-  const entries = only ? SCALE_CATALOGUE.filter((e) => only.includes(e.id)) : SCALE_CATALOGUE;
+  const all = [...SCALE_CATALOGUE, ...SCALE2_CATALOGUE];
+  const entries = only ? all.filter((e) => only.includes(e.id)) : all;
   process.stdout.write(`entry${' '.repeat(42)}${SHAPES.map((s) => s.name).join(' | ')}  (GMAC/s, best of ${repeat})\n`);
   const rows: [string, (s: Shape, x: Tensor, w: Tensor) => unknown][] = [
     ['reference (impl/fast, float64)', (s, x, w) => {
