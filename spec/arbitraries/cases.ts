@@ -96,8 +96,9 @@ export function convShape(op: OpName, o: ShapeOptions = {}): fc.Arbitrary<ConvSh
 /**
  * The domain of the clauses that compute values: the small tier (convShape), unless
  * CONVSPEC_TIER=small the realistic tier (realistic.ts: network-like shapes within a multiply-add
- * budget), and, while a run has set scale limits (scaleTier.ts), the scale-and-edges tier (scale.ts)
- * one draw in seven, small and realistic keeping their 2 : 1. The scale tier's limits are read at
+ * budget), and, while a run has set scale limits (scaleTier.ts), the scale-and-edges tier: scale.ts
+ * two draws in fifteen, edges.ts (three edge conditions at a small size) one in fifteen, small and
+ * realistic keeping their 2 : 1. The scale tier's limits are read at
  * draw time; with none set the draws are exactly those of the small and realistic tiers alone.
  * Only `bias` of the options applies to the realistic and scale tiers.
  */
@@ -116,7 +117,8 @@ export function valueShape(op: OpName, o: ShapeOptions = {}): fc.Arbitrary<ConvS
     let arb = byLimits.get(key);
     if (!arb) {
       const scale = scaleShape(op, capped).map((s) => withinMemoryCap(setBias(s)));
-      arb = fc.oneof({ weight: 4, arbitrary: small }, { weight: 2, arbitrary: realistic }, { weight: 1, arbitrary: scale });
+      const edges = edgeShape(op, edgeLimits(capped)).map((s) => withinMemoryCap(setBias(s)));
+      arb = fc.oneof({ weight: 8, arbitrary: small }, { weight: 4, arbitrary: realistic }, { weight: 2, arbitrary: scale }, { weight: 1, arbitrary: edges });
       byLimits.set(key, arb);
     }
     return arb;

@@ -45,7 +45,7 @@ function withinBound(op: OpName) {
  * The scale-and-edges tier alone: where kernels switch paths on sizes (planes above 2¹⁶, N·M above
  * 65 535, reductions above 4096, im2col buffers and tensors above 2²⁴) and at the edges of ranges
  * (begin-heavy pads, H = 1 or W = 1, k = s, kernels and dilations past the usual). withinBound
- * mixes the tier in one draw in seven; this clause gives it draws of its own, so each of its aims is
+ * mixes the tier in two draws in fifteen; this clause gives it draws of its own, so each of its aims is
  * reached in a default run. Large outputs are judged at sampled positions (spec/framework/sampled.ts).
  */
 function atScale(op: OpName) {

@@ -18,7 +18,7 @@ import { unsupportedReason, type Subject } from '../../spec/framework/subject';
 export const SCALE_TIME_SHARE_S = 20;
 /**
  * What the tier's cases of a default run cost, in calls of full-size cases: the sampled clauses
- * (numeric.withinBound, both ops, 80 cases each, one in seven from the tier) make about 24; the ~20
+ * (numeric.withinBound, both ops, 80 cases each, two in fifteen from the tier) make about 24; the ~20
  * full-reference clauses make about 400 calls at an eighth of the size (REFERENCE_SCALE_SHARE). Measured
  * on the 2-core machine (ORT and the float32 loop adapter, under load) with 24 here, the tier cost
  * about twice SCALE_TIME_SHARE_S; 48 makes the stated share the real one.
