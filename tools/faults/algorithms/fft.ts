@@ -88,6 +88,26 @@ function embed(v: Float32Array, shape: number[], rows: number, cols: number): Fl
   return out;
 }
 
+/**
+ * The spectra of image n's input channels of group grp: the same for every output channel of the
+ * group, so they are computed once and kept for the next call (the callers run the output channels
+ * of one image in order).
+ */
+const lastSpectra = new WeakMap<Lowered, { n: number; grp: number; spectra: [Float32Array, Float32Array][] }>();
+
+function inputSpectra(L: Lowered, n: number, grp: number, rows: number, cols: number): [Float32Array, Float32Array][] {
+  const kept = lastSpectra.get(L);
+  if (kept && kept.n === n && kept.grp === grp) return kept.spectra;
+  const spectra = Array.from({ length: L.cg }, (_v, c): [Float32Array, Float32Array] => {
+    const xr = embed(L.input(n, grp * L.cg + c), L.inLen, rows, cols);
+    const xi = new Float32Array(rows * cols);
+    fft2(xr, xi, rows, cols);
+    return [xr, xi];
+  });
+  lastSpectra.set(L, { n, grp, spectra });
+  return spectra;
+}
+
 function fftCorrelate(L: Lowered, n: number, m: number): Float32Array {
   const two = L.rank === 2;
   const rows = two ? nextPow2(L.inLen[0]) : 1;
@@ -96,10 +116,9 @@ function fftCorrelate(L: Lowered, n: number, m: number): Float32Array {
   const zr = new Float32Array(size);
   const zi = new Float32Array(size);
   const grp = Math.floor(m / L.mg);
+  const spectra = inputSpectra(L, n, grp, rows, cols);
   for (let c = 0; c < L.cg; c++) {
-    const xr = embed(L.input(n, grp * L.cg + c), L.inLen, rows, cols);
-    const xi = new Float32Array(size);
-    fft2(xr, xi, rows, cols);
+    const [xr, xi] = spectra[c];
     const wr = embed(L.kernel(m, c), L.extent, rows, cols);
     const wi = new Float32Array(size);
     fft2(wr, wi, rows, cols);

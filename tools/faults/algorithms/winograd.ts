@@ -126,17 +126,21 @@ function winograd2d(L: Lowered, n: number, m: number): Float32Array {
  * output is the dot product of a kernel row with its column, summed in blocks of 4 (each block in
  * float32, then the block sums in float32).
  */
-function im2colGemm(L: Lowered, n: number, m: number): Float32Array {
+/**
+ * The column matrix of image n, group grp: the same for every output channel of the group, so it is
+ * built once and kept for the next call (the callers run the output channels of one image in order).
+ */
+const lastColumns = new WeakMap<Lowered, { n: number; grp: number; cols: Float32Array }>();
+
+function columnsOf(L: Lowered, n: number, grp: number): Float32Array {
+  const kept = lastColumns.get(L);
+  if (kept && kept.n === n && kept.grp === grp) return kept.cols;
   const outCount = product(L.outLen);
   const eCount = product(L.extent);
-  const K = L.cg * eCount;
-  const grp = Math.floor(m / L.mg);
-  const row = new Float32Array(K);
-  const cols = new Float32Array(K * outCount);
+  const cols = new Float32Array(L.cg * eCount * outCount);
   const outIdx = indices(L.outLen);
   const eIdx = indices(L.extent);
   for (let c = 0; c < L.cg; c++) {
-    row.set(L.kernel(m, c), c * eCount);
     const xs = L.input(n, grp * L.cg + c);
     for (let e = 0; e < eCount; e++) {
       for (let p = 0; p < outCount; p++) {
@@ -146,6 +150,18 @@ function im2colGemm(L: Lowered, n: number, m: number): Float32Array {
       }
     }
   }
+  lastColumns.set(L, { n, grp, cols });
+  return cols;
+}
+
+function im2colGemm(L: Lowered, n: number, m: number): Float32Array {
+  const outCount = product(L.outLen);
+  const eCount = product(L.extent);
+  const K = L.cg * eCount;
+  const grp = Math.floor(m / L.mg);
+  const row = new Float32Array(K);
+  for (let c = 0; c < L.cg; c++) row.set(L.kernel(m, c), c * eCount);
+  const cols = columnsOf(L, n, grp);
   const y = new Float32Array(outCount);
   for (let p = 0; p < outCount; p++) {
     let total = 0;
