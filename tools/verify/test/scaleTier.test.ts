@@ -97,9 +97,9 @@ const wrongBeyond65536 = {
 describe('replay with the printed limits', () => {
   it('finds a fault that only the scale tier reaches, prints the limits, and replays the same case', async () => {
     const clause = allClauses.find((c) => c.id === 'conv.numeric.atScale')!;
-    // The smallest limits that still reach past 65 536 output planes (a 1×1 Conv with 65 537 output
-    // channels is 2^16 multiply-adds): each draw and each shrink step costs a quarter of what 2^22 and
-    // 2^20 did (this test took 30 s of the suite), and the proof is the same.
+    // Limits that still reach past 65 536 output planes (the shrunk counterexample, a 1×1 Conv with
+    // 65 537 output channels, is just over 2^16 multiply-adds and elements) at a quarter of the cost
+    // per draw and per shrink step of 2^22 / 2^20 (this test took 30 s of the suite): the same proof.
     const run = (extra: object) =>
       verifyTarget({ kind: 'implementation', implementation: wrongBeyond65536 }, { registry: [clause], runs: 60, probeAmbiguities: false, scaleMacs: 2 ** 20, scaleElements: 2 ** 18, ...extra });
     const first = await run({});
