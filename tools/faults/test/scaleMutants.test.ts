@@ -14,7 +14,7 @@
  * kill table) is left to `npm run mutants`.
  */
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { prepare } from '../../../impl/reference';
 import type { ConvTransposeAttributes, OpName, Tensor } from '../../../impl/types';
 import { findMismatch } from '../../../spec/framework/compare';
@@ -98,56 +98,22 @@ function sliceAxis(t: Tensor, axis: number, from: number): Tensor {
   return { dims, data };
 }
 
-/**
- * The seeded inputs of case c, fresh copies on every call (a mutant may write into its inputs). The
- * data is drawn once per case and copied after that: drawing the triggers' 16 M elements again for
- * each of the 6 entries that run them took 8 s of this file's CPU; a copy takes milliseconds.
- */
-const drawnInputs = new Map<string, { x: Tensor; w: Tensor; b: Tensor }>();
-function inputsOf(c: Case): { x: Tensor; w: Tensor; b: Tensor } {
-  const key = JSON.stringify([c.x, c.w, c.op === 'Conv' ? c.w[0] : c.w[1] * (c.attrs.group ?? 1)]);
-  let drawn = drawnInputs.get(key);
-  if (!drawn) {
-    const m = c.op === 'Conv' ? c.w[0] : c.w[1] * (c.attrs.group ?? 1);
-    drawn = { x: tensor(c.x, 11), w: tensor(c.w, 12), b: tensor([m], 13) };
-    drawnInputs.set(key, drawn);
-  }
-  const copy = (t: Tensor): Tensor => ({ dims: [...t.dims], data: t.data.slice() });
-  return { x: copy(drawn.x), w: copy(drawn.w), b: copy(drawn.b) };
-}
-
-/**
- * The float64 reference and bound of case c (on its slice) under an algorithm's profile. It depends
- * only on the case and the profile, not on the entry judged, so it is computed once for all entries
- * (22 entries share each small case, 6 each trigger: recomputing it was most of this file's time).
- */
-const expectedCache = new Map<string, ReturnType<typeof expectedWithBound>>();
-function expectedOn(c: Case, algorithm: string | undefined): ReturnType<typeof expectedWithBound> {
-  const key = `${JSON.stringify(c)} ${algorithm}`;
-  let e = expectedCache.get(key);
-  if (!e) {
-    const { x, w, b } = inputsOf(c);
-    const xs = c.slice ? sliceAxis(x, c.slice.axis, c.slice.from) : x;
-    e = expectedWithBound(c.op, xs, w, b, c.attrs, profileFor('float32', algorithm as Parameters<typeof profileFor>[1]));
-    expectedCache.set(key, e);
-  }
-  return e;
-}
-
 /** The mismatch of entry on case c against the reference (undefined when within the bound). */
 function mismatchOn(entry: CatalogueEntry, c: Case) {
-  const { x, w, b } = inputsOf(c);
+  const x = tensor(c.x, 11);
+  const w = tensor(c.w, 12);
+  const m = c.op === 'Conv' ? c.w[0] : c.w[1] * (c.attrs.group ?? 1);
+  const b = tensor([m], 13);
   const run = c.op === 'Conv' ? entry.impl.conv! : entry.impl.convTranspose!;
   let y = run(x, w, b, c.attrs) as Tensor;
-  if (c.slice) y = sliceAxis(y, c.slice.axis, c.slice.from);
-  return findMismatch(y, expectedOn(c, entry.impl.supports?.algorithm));
+  let xs = x;
+  if (c.slice) {
+    xs = sliceAxis(x, c.slice.axis, c.slice.from);
+    y = sliceAxis(y, c.slice.axis, c.slice.from);
+  }
+  const profile = profileFor('float32', entry.impl.supports?.algorithm);
+  return findMismatch(y, expectedWithBound(c.op, xs, w, b, c.attrs, profile));
 }
-
-// The caches hold about 120 MB (the triggers' inputs); the worker goes on to other files (isolate: false).
-afterAll(() => {
-  drawnInputs.clear();
-  expectedCache.clear();
-});
 
 describe('scale catalogue', () => {
   it('has at least 14 mutants and 4 correct variants, each mutant with a trigger case', () => {
