@@ -1,5 +1,47 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/**
+ * The slowest files of a full run, slowest first (wall seconds on 2 cores with CI=1, 2026-12-06). They
+ * start first, so the two workers end together rather than one running a long file alone at the end:
+ * on a fresh clone (CI) vitest knows no durations and starts the largest files first, and
+ * goodTransforms.test.ts (20 lines, about 45 s) started last. A file renamed or removed here only
+ * loses its place; a new slow file belongs in the list.
+ */
+const SLOWEST_FIRST = [
+  'api/test/installed.test.ts',
+  'tools/verify/test/hostile.test.ts',
+  'tools/faults/test/goodTransforms.test.ts',
+  'tools/browser/test/hostilePage.test.ts',
+  'tools/faults/test/mutants.test.ts',
+  'tools/faults/test/goodVariants.test.ts',
+  'tools/browser/test/bundledOrtTargets.test.ts',
+  'tools/verify/test/hostileVerdicts.test.ts',
+  'tools/verify/test/hostileBounds.test.ts',
+  'tools/faults/test/scaleMutants.test.ts',
+  'tools/verify/test/docReplays.test.ts',
+  'tools/verify/test/verify.test.ts',
+  'tools/layers/test/cli.test.ts',
+  'tools/verify/test/hostileSignals.test.ts',
+  'tools/verify/test/cli.test.ts',
+  'tools/browser/test/browser.test.ts',
+  'tools/verify/test/findings/findings.test.ts',
+  'tools/cli/test/replay.test.ts',
+  'tools/verify/test/scaleTier.test.ts',
+  'tools/fixtures/test/cli.test.ts',
+];
+
+/** SLOWEST_FIRST in its order, then every other file in vitest's own order (known durations, else size). */
+class SlowestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (f: TestSpecification): number => {
+      const i = SLOWEST_FIRST.indexOf(f.moduleId.slice(f.project.config.root.length + 1));
+      return i < 0 ? SLOWEST_FIRST.length : i;
+    };
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b)); // a stable sort
+  }
+}
 
 export default defineConfig({
   test: {
@@ -20,5 +62,6 @@ export default defineConfig({
     // for every file cost about 50 s of the suite's CPU. No test leaves module state changed (the one
     // switch a test flips, setMagnitude32, is restored in its afterAll).
     isolate: false,
+    sequence: { sequencer: SlowestFirst },
   },
 });

@@ -31,10 +31,20 @@ describe('the mutant catalogue', () => {
     for (const id of ids) expect(id).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
   });
 
-  it('has registered clauses to judge with', () => {
+  it('has registered clauses to judge with, every one of them in the order the mutants are judged in', () => {
     expect(allClauses.filter((c) => c.category !== 'math').length).toBeGreaterThan(0);
+    expect(cheapFirst.map((c) => c.id).sort()).toEqual(allClauses.map((c) => c.id).sort());
   });
 });
+
+/**
+ * Every registered clause, the costly ones last: one failing clause is enough to reject a mutant, so the
+ * order decides only how much is run before it. In registry order the mutants killed by the validation
+ * clauses ran every numeric clause first (about a fifth of this file's CPU: 21.1 → 16.9 s measured).
+ * The set is the same; a mutant that survives still runs them all.
+ */
+const costRank = (id: string) => (/^network\.layers$/.test(id) ? 3 : /\.atScale$/.test(id) ? 2 : /\.(numeric|dtype)\./.test(id) ? 1 : 0);
+const cheapFirst = [...allClauses].sort((a, b) => costRank(a.id) - costRank(b.id));
 
 describe('verify rejects every mutant', () => {
   // The blind scale sets (tools/faults/scaleCatalogue.ts, scaleCatalogue2.ts) need the scale tier at a
@@ -43,7 +53,7 @@ describe('verify rejects every mutant', () => {
   // scale2.test.ts prove each bug real.
   for (const entry of mutants.filter((m) => !/^scale2?-/.test(m.id))) {
     it(`rejects ${entry.id}: ${entry.bug}`, async () => {
-      const j = await judgeEntry(entry, { stopAtFirstKill: true });
+      const j = await judgeEntry(entry, { stopAtFirstKill: true, registry: cheapFirst });
       if (!j.asExpected) throw new Error(`${entry.id} survived all ${j.clausesRun} implementation clauses`);
     });
   }
