@@ -36,7 +36,12 @@ export interface Reach {
   xElements: number;
   wElements: number;
   yElements: number;
-  /** The largest of x, W, y. */
+  /**
+   * ConvTranspose's direct form: the zero-inserted, padded input N·C·Π(o + d(k−1)) that the
+   * zero-insertion clauses build (and implementations by zero insertion allocate); x for Conv.
+   */
+  directInput: number;
+  /** The largest of x, W, y and the direct-form input. */
   largestTensor: number;
   macs: number;
 }
@@ -62,13 +67,14 @@ export function reachOf(s: ConvShape): Reach {
   const xElements = s.batch * c * inputPlane;
   const yElements = s.batch * m * plane;
   const wElements = (s.op === 'Conv' ? m * inPerGroup : c * outPerGroup) * kernel;
+  const directInput = s.op === 'Conv' ? xElements : s.batch * c * prod(s.axes.map((a, n) => outputSpatial[n] + a.d * (a.k - 1)));
   return {
     rank: s.axes.length, batch: s.batch, group, inChannels: c, outChannels: m, inputSpatial, outputSpatial, plane, inputPlane,
     planes: s.batch * m,
     reduction: inPerGroup * kernel,
     im2col: s.op === 'Conv' ? inPerGroup * kernel * plane : outPerGroup * kernel * inputPlane,
-    xElements, wElements, yElements,
-    largestTensor: Math.max(xElements, wElements, yElements),
+    xElements, wElements, yElements, directInput,
+    largestTensor: Math.max(xElements, wElements, yElements, directInput),
     macs: s.op === 'Conv' ? yElements * inPerGroup * kernel : xElements * outPerGroup * kernel,
   };
 }

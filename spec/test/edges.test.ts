@@ -43,6 +43,15 @@ describe('edge cases (numeric.atEdges)', () => {
       for (const g of geoms) expect(product(g.outputSpatial)).toBeGreaterThanOrEqual(1);
     });
 
+    it(`${op}: the zero-inserted, padded input of ConvTranspose's direct form is within the limits too`, () => {
+      // convT.zeroInsertion.* build it (N·C·Π(o + d(k−1))) and call the subject's Conv on it: a batch
+      // of 65 535 with stride 5 once made it 2^28 elements from an x of 2^16 (a false alarm at --runs 5x).
+      for (const g of geoms) {
+        const direct = g.batch * g.inChannels * product(g.outputSpatial.map((o, a) => o + g.dilations[a] * (g.kernel[a] - 1)));
+        if (op === 'ConvTranspose') expect(direct).toBeLessThanOrEqual(EDGE_LIMITS.maxTensorElements);
+      }
+    });
+
     it(`${op}: each edge condition alone in at least one draw in fifteen (the largest sizes in one in fifty)`, () => {
       const alone: Record<string, (s: ConvShape, g: ConvGeometry) => boolean> = {
         'thin-axis': (_s, g) => g.rank === 2 && g.inputSpatial.some((i) => i === 1) && g.inputSpatial.some((i) => i >= 1024),
@@ -64,7 +73,7 @@ describe('edge cases (numeric.atEdges)', () => {
       // Every edge has a condition here, and no condition names an edge that is not there.
       expect(Object.keys(alone).sort()).toEqual(EDGES.map((e) => e.name).sort());
       // Each edge is picked in one draw in five; later edges override some (depthwise sets one channel per group), and the sizes most pairs cannot hold together are re-aimed smaller.
-      const floors: Record<string, number> = { 'huge-batch': 0.02, 'many-output-channels': 0.03, 'thin-axis': 0.08 };
+      const floors: Record<string, number> = { 'huge-batch': 0.01, 'many-output-channels': 0.03, 'thin-axis': 0.08 };
       for (const [name, f] of Object.entries(alone)) expect(share(shapes, geoms, f), name).toBeGreaterThanOrEqual(floors[name] ?? 0.07);
     });
 

@@ -17,6 +17,8 @@ export interface JudgeOptions {
   depth?: number;
   /** fast-check seed. Default the suite's DEFAULT_SEED. */
   seed?: number;
+  /** Scale-tier multiply-adds per case (0: the tier off). Default: as verify decides (flags, environment, measured speed). */
+  scaleMacs?: number;
 }
 
 export interface Judgement {
@@ -47,7 +49,7 @@ export async function judgeEntry(entry: CatalogueEntry, options: JudgeOptions = 
     if (clause.category === 'math') continue;
     const report = await verifyTarget(
       { kind: 'implementation', implementation: entry.impl },
-      { clauses: [clause.id], registry, depth: options.depth, seed: options.seed, log: () => undefined, findings: false },
+      { clauses: [clause.id], registry, depth: options.depth, seed: options.seed, scaleMacs: options.scaleMacs, log: () => undefined, findings: false },
     );
     clausesRun++;
     for (const r of report.clauses) {

@@ -23,7 +23,9 @@ describe('bundled ONNX Runtime Web targets in the browser', () => {
   }, 90_000);
 
   it('browser:ort-web-webgpu (JSPI build) reproduces finding 3: grouped ConvTranspose', async () => {
-    const report = await verifyTarget({ kind: 'named', name: 'browser:ort-web-webgpu' }, { clauses: ['convT.structure.groupsConcat'], runs: 5, ...quiet });
+    // Without the scale tier (scaleMacs 0) the draws do not depend on the speed measured in the page:
+    // finding 3 is a small grouped case, reached within the first five at the default seed.
+    const report = await verifyTarget({ kind: 'named', name: 'browser:ort-web-webgpu' }, { clauses: ['convT.structure.groupsConcat'], runs: 5, scaleMacs: 0, ...quiet });
     const [clause] = report.clauses;
     expect(clause.status).toBe('failed');
     expect(clause.counterexample).toMatch(/group/);
