@@ -37,8 +37,10 @@ export interface Reach {
   wElements: number;
   yElements: number;
   /**
-   * ConvTranspose's direct form: the zero-inserted, padded input N·C·Π(o + d(k−1)) that the
-   * zero-insertion clauses build (and implementations by zero insertion allocate); x for Conv.
+   * The input as a direct, explicitly padded convolution reads it, which implementations that pad
+   * first allocate: Conv N·C·Π(i + p_b + p_e); ConvTranspose the zero-inserted, padded input
+   * N·C·Π(o + d(k−1)) that the zero-insertion clauses build. (A 1-element x with pads of 1200 on three
+   * axes is 1.7·10⁹ elements padded: numpy's adapter timed out on it.)
    */
   directInput: number;
   /** The largest of x, W, y and the direct-form input. */
@@ -67,7 +69,7 @@ export function reachOf(s: ConvShape): Reach {
   const xElements = s.batch * c * inputPlane;
   const yElements = s.batch * m * plane;
   const wElements = (s.op === 'Conv' ? m * inPerGroup : c * outPerGroup) * kernel;
-  const directInput = s.op === 'Conv' ? xElements : s.batch * c * prod(s.axes.map((a, n) => outputSpatial[n] + a.d * (a.k - 1)));
+  const directInput = s.op === 'Conv' ? s.batch * c * prod(s.axes.map((a) => a.i + a.pb + a.pe)) : s.batch * c * prod(s.axes.map((a, n) => outputSpatial[n] + a.d * (a.k - 1)));
   return {
     rank: s.axes.length, batch: s.batch, group, inChannels: c, outChannels: m, inputSpatial, outputSpatial, plane, inputPlane,
     planes: s.batch * m,

@@ -43,12 +43,15 @@ describe('edge cases (numeric.atEdges)', () => {
       for (const g of geoms) expect(product(g.outputSpatial)).toBeGreaterThanOrEqual(1);
     });
 
-    it(`${op}: the zero-inserted, padded input of ConvTranspose's direct form is within the limits too`, () => {
+    it(`${op}: the padded input (Conv) and the zero-inserted, padded input (ConvTranspose's direct form) are within the limits too`, () => {
       // convT.zeroInsertion.* build it (N·C·Π(o + d(k−1))) and call the subject's Conv on it: a batch
       // of 65 535 with stride 5 once made it 2^28 elements from an x of 2^16 (a false alarm at --runs 5x).
       for (const g of geoms) {
         const direct = g.batch * g.inChannels * product(g.outputSpatial.map((o, a) => o + g.dilations[a] * (g.kernel[a] - 1)));
         if (op === 'ConvTranspose') expect(direct).toBeLessThanOrEqual(EDGE_LIMITS.maxTensorElements);
+        // Conv's explicitly padded input, which implementations that pad first allocate.
+        const padded = g.batch * g.inChannels * product(g.inputSpatial.map((i, a) => i + g.padsBegin[a] + g.padsEnd[a]));
+        if (op === 'Conv') expect(padded).toBeLessThanOrEqual(EDGE_LIMITS.maxTensorElements);
       }
     });
 
@@ -102,8 +105,8 @@ describe('cap cases (numeric.atScale, one in ten)', () => {
       const shapes = fc.sample(capShape(op, cap, perCase.maxTensorElements), { numRuns: 200, seed: 7 });
       const geoms = shapes.map((s) => resolved(s, cap));
       const largest = geoms.map((g) => Math.max(g.batch * g.inChannels * product(g.inputSpatial), g.batch * g.outChannels * product(g.outputSpatial)));
-      // Every cap case is past the per-case limit; most cross 2^24.
-      for (const l of largest) expect(l).toBeGreaterThan(perCase.maxTensorElements);
+      // Nearly every cap case is past the per-case limit (those whose padded input would pass the cap re-aim lower); most cross 2^24.
+      expect(largest.filter((l) => l > perCase.maxTensorElements).length / largest.length, op).toBeGreaterThanOrEqual(0.9);
       expect(largest.filter((l) => l > 2 ** 24).length / largest.length, op).toBeGreaterThanOrEqual(0.5);
     }
   });
