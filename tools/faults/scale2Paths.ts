@@ -14,10 +14,10 @@
  * with this module's index options. Non-finite inputs take the reference order (impl/fast), as in
  * scalePaths.ts: the im2col GEMM multiplies padding zeros, which 0·∞ would turn into NaN.
  */
+import { kernelImplementation } from './scalePaths';
 import { fastKernels } from '../../impl/fast';
-import { prepare } from '../../impl/reference';
 import { product, type ConvGeometry } from '../../impl/resolve';
-import type { OpName, Tensor } from '../../impl/types';
+import type { OpName } from '../../impl/types';
 import type { ImplementationWithSupports } from '../../spec/framework/subject';
 import { convCore, convTransposeCore, rowMajor, type CoreOptions } from './scale/core';
 import { withSpatial } from './scale/slab';
@@ -339,14 +339,5 @@ function clampedBorderTap(g: ConvGeometry): (a: number, o: number, k: number) =>
 
 /** An Implementation over the second scale kernel: the reference's validation and resolution, float32 out. */
 export function scale2Implementation(name: string, config: Scale2Config = {}): ImplementationWithSupports {
-  const kernel = scale2Kernel(config);
-  const run = (op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attrs: Parameters<typeof prepare>[4]): Tensor => {
-    const g = prepare(op, x, w, b, attrs);
-    return { dims: g.outputDims, data: kernel(op, g, x.data, w.data, b?.data) };
-  };
-  return {
-    name,
-    conv: (x, w, b, attrs) => run('Conv', x, w, b, attrs),
-    convTranspose: (x, w, b, attrs) => run('ConvTranspose', x, w, b, attrs),
-  };
+  return kernelImplementation(name, scale2Kernel(config));
 }

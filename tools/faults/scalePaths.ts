@@ -366,7 +366,14 @@ function zeroBeyond(g: ConvGeometry, x: Float32Array, keep: number[]): Float32Ar
 
 /** An Implementation over the scale kernel: the reference's validation and resolution, float32 out. */
 export function scaleImplementation(name: string, config: ScaleConfig = {}): ImplementationWithSupports {
-  const kernel = scaleKernel(config);
+  return {
+    ...kernelImplementation(name, scaleKernel(config)),
+    ...(config.winograd && config.winograd !== 'off' ? { supports: { algorithm: 'transform' as const } } : {}),
+  };
+}
+
+/** A float32 kernel over resolved geometry as an implementation (the scale catalogues' mutants and variants). */
+export function kernelImplementation(name: string, kernel: ReturnType<typeof scaleKernel>): ImplementationWithSupports {
   const run = (op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attrs: Parameters<typeof prepare>[4]): Tensor => {
     const g = prepare(op, x, w, b, attrs);
     return { dims: g.outputDims, data: kernel(op, g, x.data, w.data, b?.data) };
@@ -375,6 +382,5 @@ export function scaleImplementation(name: string, config: ScaleConfig = {}): Imp
     name,
     conv: (x, w, b, attrs) => run('Conv', x, w, b, attrs),
     convTranspose: (x, w, b, attrs) => run('ConvTranspose', x, w, b, attrs),
-    ...(config.winograd && config.winograd !== 'off' ? { supports: { algorithm: 'transform' as const } } : {}),
   };
 }
