@@ -1,14 +1,16 @@
 /**
- * The edges of the scale-and-edges tier (issue 26): cases that combine THREE edge conditions at once,
+ * The edges of the scale-and-edges tier (issue 26): cases that combine FOUR edge conditions at once,
  * each from an open, boundary-biased range, at a small size. A kernel's special path is switched on
  * by one condition (an axis of length 1, a kernel of 9 or more, k = s patches, 256 or more depthwise
  * channels, a long row …) and its bug is often behind a second one the path's author did
  * not think of (pads on the other axis, a dilation, a begin pad larger than the end pad); drawn one
- * aim at a time, such a pair comes up in a few cases in a thousand. Three conditions from the
- * EDGES list per case put every pair of them in about one case in thirty (3 of 14: 12/364), and
- * every single condition in one case in five. (A batch past 65 535 is not an edge: kernels that loop
- * over items — PyTorch's dilated convolution — take a minute on it however small each item is; the
- * scale tier's planes aim draws it, one case in four of that aim.)
+ * aim at a time, such a pair comes up in a few cases in a thousand. Four conditions from the
+ * EDGES list per case put every pair of them in about one case in eighteen (4 of 15: 78/1365), and
+ * every single condition in a case in four. (Three per case — one pair in thirty — left pairs such
+ * as a long kernel with a heavy end pad on the same axis at about one case in three hundred once the
+ * axis and sizes had to agree.) Batches of 2 … 64 are an edge; a batch past 65 535 is not: kernels
+ * that loop over items — PyTorch's dilated convolution — take a minute on it however small each item
+ * is; the scale tier's planes aim draws it, one case in four of that aim.)
  *
  * The sizes stay small (a run's edge limits, edgeLimits in scaleTier.ts), so a run affords a hundred
  * of these: what a condition needs to be large (a 2^16-element row, 2^17 output channels) is kept at
@@ -52,6 +54,7 @@ interface EdgeValues {
   strideKernel: number;
   dilation: number;
   beyond: number;
+  batch: number;
 }
 
 const edgeValues: fc.Arbitrary<EdgeValues> = fc.record({
@@ -71,6 +74,7 @@ const edgeValues: fc.Arbitrary<EdgeValues> = fc.record({
   strideKernel: fc.integer({ min: 1, max: 8 }),
   dilation: boundaryInt(2, 512),
   beyond: unit,
+  batch: boundaryInt(2, 64),
 });
 
 /** The axes an edge applies to: every axis, or one (the drawn one, within the rank). */
@@ -144,6 +148,14 @@ export const EDGES: Edge[] = [
     },
   },
 
+  {
+    // A batch of 2 … 64 items (kept, not fitted away): item offsets, per-item loops and batch tiles next to every other edge.
+    name: 'batched',
+    apply(e, v) {
+      e.batch = v.batch;
+      e.keep.push('batch');
+    },
+  },
   {
     // Many input channels per group (200 … 4096): long reductions, channel tiles and their tails.
     name: 'wide-channels',
@@ -219,7 +231,7 @@ export const EDGES: Edge[] = [
 const EDGE_FREE_SHIFT = 6;
 
 /** How many edges each case combines. */
-export const EDGES_PER_CASE = 3;
+export const EDGES_PER_CASE = 4;
 
 /**
  * Indices of EDGES_PER_CASE distinct edges, applied in list order: later edges win where two touch
