@@ -97,7 +97,7 @@ export function convShape(op: OpName, o: ShapeOptions = {}): fc.Arbitrary<ConvSh
  * The domain of the clauses that compute values: the small tier (convShape), unless
  * CONVSPEC_TIER=small the realistic tier (realistic.ts: network-like shapes within a multiply-add
  * budget), and, while a run has set scale limits (scaleTier.ts), the scale-and-edges tier: scale.ts
- * two draws in fifteen, edges.ts (three edge conditions at a small size) one in fifteen, small and
+ * two draws in fifteen, edges.ts (four edge conditions at a small size) one in fifteen, small and
  * realistic keeping their 2 : 1. The scale tier's limits are read at
  * draw time; with none set the draws are exactly those of the small and realistic tiers alone.
  * Only `bias` of the options applies to the realistic and scale tiers.
@@ -159,7 +159,7 @@ export function scaleOnlyShape(op: OpName): fc.Arbitrary<ConvShape> {
 const runLimits = (): ScaleLimits => (scaleTier.current && scaleTier.current.maxMacs > 0 ? scaleTier.current : FALLBACK_SCALE_LIMITS);
 
 /**
- * Edge cases alone (edges.ts: three edge conditions combined), within the run's edge limits
+ * Edge cases alone (edges.ts: four edge conditions combined), within the run's edge limits
  * (scaleTier.ts edgeLimits; FALLBACK_SCALE_LIMITS when it set none): for numeric.atEdges.
  * CONVSPEC_TIER=small gets the small tier.
  */

@@ -45,7 +45,7 @@ export function referenceScaleLimits(run: ScaleLimits): ScaleLimits {
 }
 
 /**
- * The limits of the edge cases (edges.ts: three edge conditions combined, at a small size): at most
+ * The limits of the edge cases (edges.ts: four edge conditions combined, at a small size): at most
  * 2²² multiply-adds and 2¹⁸ elements per tensor, and never above the run's limits. A run draws about
  * a hundred of them per operator, so each must cost milliseconds; 2¹⁸ elements still holds a row of
  * 2¹⁷, a batch of 2¹⁷ + 1 items or 2¹⁷ output channels next to small other dimensions.

@@ -63,16 +63,16 @@ function atScale(op: OpName) {
 }
 
 /**
- * Edge conditions combined: three per case of the fourteen in spec/arbitraries/edges.ts (an axis of
+ * Edge conditions combined: four per case of the fifteen in spec/arbitraries/edges.ts (an axis of
  * length 1 next to a long one, a long row, 2^12 … 2^17 output channels, wide
  * depthwise, many channels or groups, a large kernel, k = s patches, a large stride or dilation,
- * begin- or end-heavy pads, none, the last remainder), small enough that a run affords a hundred:
+ * begin- or end-heavy pads, none, the last remainder, a batch of 2 … 64), small enough that a run affords a hundred:
  * a special path switched on by one condition is taken with a second one next to it.
  */
 function atEdges(op: OpName) {
   return defineClause({
     id: `${tag(op)}.numeric.atEdges`,
-    title: `${op} with three edge conditions combined (length-1 axes, long rows, wide channels, large kernels, patches, heavy pads …): every element within its bound`,
+    title: `${op} with four edge conditions combined (length-1 axes, long rows, wide channels, large kernels, patches, heavy pads …): every element within its bound`,
     category: 'numeric',
     ops: [op],
     arbitrary: fc.tuple(edgeOnlyShape(op), dataSeed()).map(([s, seed]) => buildCase(s, seed)),
