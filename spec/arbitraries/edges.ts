@@ -12,7 +12,7 @@
  * that loop over items — PyTorch's dilated convolution — take a minute on it however small each item
  * is; the scale tier's planes aim draws it, one case in four of that aim.)
  *
- * The sizes stay small (a run's edge limits, edgeLimits in scaleTier.ts), so a run affords a hundred
+ * The sizes stay small (a run's edge limits, edgeLimits in scaleTier.ts), so a run affords three hundred
  * of these: what a condition needs to be large (a 2^16-element row, 2^17 output channels) is kept at
  * that size and everything else shrinks around it (scaleDraft.ts fitDraft). Pairs that cannot fit the
  * limits together re-aim at a smaller instance of their boundaries, as every aim of scale.ts does.
