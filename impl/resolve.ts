@@ -61,7 +61,19 @@ const CONV_ATTRS = ['auto_pad', 'dilations', 'group', 'kernel_shape', 'pads', 's
 const CONVT_ATTRS = [...CONV_ATTRS, 'output_padding', 'output_shape'];
 const AUTO_PADS: readonly AutoPad[] = ['NOTSET', 'SAME_UPPER', 'SAME_LOWER', 'VALID'];
 
-export const product = (v: readonly number[]): number => v.reduce((a, b) => a * b, 1);
+/**
+ * Π v (1 for none), multiplied left to right. A plain loop, not reduce: the faults' kernels call it in
+ * their innermost loops. Holes are skipped, as reduce skips them.
+ */
+export function product(v: readonly number[]): number {
+  let p = 1;
+  for (let i = 0; i < v.length; i++) {
+    const e = v[i];
+    if (e === undefined && !(i in v)) continue;
+    p *= e;
+  }
+  return p;
+}
 export const effectiveKernel = (k: number, d: number): number => d * (k - 1) + 1;
 
 function checkInteger(what: string, v: unknown, min: number): number {

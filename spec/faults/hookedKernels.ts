@@ -63,6 +63,23 @@ export const defaultConvTransposeHooks: ConvTransposeHooks = {
   outputChannel: (g, grp, mo) => grp * (g.outChannels / g.group) + mo,
 };
 
+/**
+ * Which of the shared hooks are still the defaults, and the loop-invariant parts of their expressions.
+ * The kernels compute a default hook's value inline (the same expression on the same numbers, so the
+ * same result) instead of calling it: a call per term through a hooks object that differs from mutant
+ * to mutant was most of the hooked kernels' time. Every hook is a pure function of its arguments and
+ * none changes the geometry, so the invariants can be read once.
+ */
+function defaults(hooks: CommonHooks, g: ConvGeometry): { position: boolean; weightIndex: boolean; multiplyAdd: boolean; weightInner: number; taps: number } {
+  return {
+    position: hooks.position === defaultCommon.position,
+    weightIndex: hooks.weightIndex === defaultCommon.weightIndex,
+    multiplyAdd: hooks.multiplyAdd === defaultCommon.multiplyAdd,
+    weightInner: g.weightDims[1],
+    taps: product(g.kernel),
+  };
+}
+
 /** Conv by gathering, with hooks. Returns float64 values (the variant's accumulation decides their precision). */
 export function hookedConv(hooks: ConvHooks, g: ConvGeometry, x: Numeric, w: Numeric, b: Numeric | undefined): Float64Array {
   const mg = g.outChannels / g.group;
@@ -74,6 +91,12 @@ export function hookedConv(hooks: ConvHooks, g: ConvGeometry, x: Numeric, w: Num
   const summed = hooks.channelsSummed(g);
   const y = new Float64Array(g.batch * g.outChannels * outSpatial);
   const pos = new Array<number>(g.rank);
+  // A hook that is still the default is computed here, with its very expression (see defaults()).
+  const d = defaults(hooks, g);
+  const defaultInputChannel = hooks.inputChannel === defaultConvHooks.inputChannel;
+  const defaultInputIndex = hooks.inputIndex === defaultConvHooks.inputIndex;
+  const groupChannels = g.inChannels / g.group;
+  const inSpatial = product(g.inputSpatial);
   for (let n = 0; n < g.batch; n++) {
     for (let m = 0; m < g.outChannels; m++) {
       const grp = Math.floor(m / mg);
@@ -84,18 +107,18 @@ export function hookedConv(hooks: ConvHooks, g: ConvGeometry, x: Numeric, w: Num
           let offset = 0;
           let inside = true;
           for (let a = 0; a < g.rank; a++) {
-            pos[a] = hooks.position(g, a, outIdx[of][a], k[a]);
+            pos[a] = d.position ? outIdx[of][a] * g.strides[a] - g.padsBegin[a] + k[a] * g.dilations[a] : hooks.position(g, a, outIdx[of][a], k[a]);
             if (pos[a] < 0 || pos[a] >= g.inputSpatial[a]) inside = false;
             offset += pos[a] * inStrides[a];
           }
           for (let c = 0; c < summed; c++) {
-            const ch = hooks.inputChannel(g, grp, c);
-            const xi = inside ? hooks.inputIndex(g, n, ch, offset) : 0;
-            const wi = hooks.weightIndex(g, m, c, kf, k);
+            const ch = defaultInputChannel ? grp * groupChannels + c : hooks.inputChannel(g, grp, c);
+            const xi = inside ? (defaultInputIndex ? (n * g.inChannels + ch) * inSpatial + offset : hooks.inputIndex(g, n, ch, offset)) : 0;
+            const wi = d.weightIndex ? (m * d.weightInner + c) * d.taps + kf : hooks.weightIndex(g, m, c, kf, k);
             if (xi < 0 || wi < 0) continue; // a loop that skips this term
             const xv = inside ? x[xi] : hooks.outsideValue(g, x, n, ch, pos);
             if (xv === undefined) continue;
-            acc = hooks.multiplyAdd(acc, xv, w[wi]);
+            acc = d.multiplyAdd ? acc + xv * w[wi] : hooks.multiplyAdd(acc, xv, w[wi]);
           }
         }
         y[(n * g.outChannels + m) * outSpatial + of] = acc;
@@ -116,6 +139,10 @@ export function hookedConvTranspose(hooks: ConvTransposeHooks, g: ConvGeometry, 
   const inIdx = multiIndices(g.inputSpatial);
   const outStrides = rowMajorStrides(g.outputSpatial);
   const y = new Float64Array(g.batch * g.outChannels * outSpatial);
+  // A hook that is still the default is computed here, with its very expression (see defaults()).
+  const d = defaults(hooks, g);
+  const defaultOutputChannel = hooks.outputChannel === defaultConvTransposeHooks.outputChannel;
+  const groupOutChannels = g.outChannels / g.group;
   if (b) {
     for (let n = 0; n < g.batch; n++) {
       for (let m = 0; m < g.outChannels; m++) {
@@ -133,16 +160,16 @@ export function hookedConvTranspose(hooks: ConvTransposeHooks, g: ConvGeometry, 
           let offset = 0;
           let inside = true;
           for (let a = 0; a < g.rank && inside; a++) {
-            const o = hooks.position(g, a, inIdx[jf][a], k[a]);
+            const o = d.position ? inIdx[jf][a] * g.strides[a] - g.padsBegin[a] + k[a] * g.dilations[a] : hooks.position(g, a, inIdx[jf][a], k[a]);
             if (o < 0 || o >= g.outputSpatial[a]) inside = false;
             offset += o * outStrides[a];
           }
           if (!inside) continue;
           for (let mo = 0; mo < mg; mo++) {
-            const yi = (n * g.outChannels + hooks.outputChannel(g, grp, mo)) * outSpatial + offset;
-            const wi = hooks.weightIndex(g, c, mo, kf, k);
+            const yi = (n * g.outChannels + (defaultOutputChannel ? grp * groupOutChannels + mo : hooks.outputChannel(g, grp, mo))) * outSpatial + offset;
+            const wi = d.weightIndex ? (c * d.weightInner + mo) * d.taps + kf : hooks.weightIndex(g, c, mo, kf, k);
             if (wi < 0) continue; // a loop that skips this term
-            y[yi] = hooks.multiplyAdd(y[yi], xv, w[wi]);
+            y[yi] = d.multiplyAdd ? y[yi] + xv * w[wi] : hooks.multiplyAdd(y[yi], xv, w[wi]);
           }
         }
       }

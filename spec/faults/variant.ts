@@ -48,7 +48,7 @@ export function variant(parts: VariantParts = {}, name = 'variant'): Implementat
   const run = (op: OpName, x: Tensor, w: Tensor, b: Tensor | undefined, attrs: ConvTransposeAttributes): Tensor => {
     const g = geometry(op, x, w, b, attrs);
     const y64 = kernel(op, g, x.data, w.data, b?.data);
-    return { dims: g.outputDims, data: Float32Array.from(y64) };
+    return { dims: g.outputDims, data: new Float32Array(y64) }; // the same values as Float32Array.from, without its iterator
   };
   return {
     name,

@@ -19,6 +19,13 @@ import type { ImplementationWithSupports, Supports } from '../../spec/framework/
 import { buildModel, OPSET } from '../onnx/model';
 import { requireRuntime } from './runtimePackages';
 
+// onnxruntime-node 1.30 on Linux records telemetry for every session it creates: an SQLite database
+// under ~/.cache/Microsoft/DeveloperTools/.onnxruntime, written and fsynced from the adapter's process,
+// about 2 CPU-s of a 12-s `verify --target ort` (thousands of sessions), plus upload attempts. A
+// conformance run has no use for it; a user who wants it sets ORT_DISABLE_TELEMETRY themselves (read
+// by the native library when it starts, so before it is loaded).
+if (process.env.ORT_DISABLE_TELEMETRY === undefined) process.env.ORT_DISABLE_TELEMETRY = '1';
+
 // From the user's project first, then convspec's own dependency (runtimePackages.ts); one instance for
 // every onnxruntime-node adapter, since the native binding must not be loaded twice.
 const loaded = requireRuntime<typeof Ort>('onnxruntime-node');

@@ -4,36 +4,53 @@
  * 0 success / conformant, 1 not conformant or a check failed, 2 could not run (bad arguments, bad target).
  */
 import { Command, CommanderError } from 'commander';
-import { registerShape } from './commands/shape';
-import { registerExplain } from './commands/explain';
-import { registerCoverage } from './commands/coverage';
-import { registerVerify } from './commands/verify';
-import { registerJudge } from './commands/judge';
-import { registerFixtures } from './commands/fixtures';
-import { registerGate } from './commands/gate';
-import { registerTargets } from './commands/targets';
-import { registerInit } from './commands/init';
-import { registerReplay } from './commands/replay';
 import { currentExitCode, resetExitCode } from './exitCode';
 import { UsageError } from '../terminal/usage';
 import { terminalSafeLines } from '../terminal/terminalText';
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Loads a command's module. dist/ is CommonJS: there it is required directly (import() would take it
+ * through the ESM loader and double the start-up). Under vitest this file is TypeScript source, which
+ * only import() can load.
+ */
+const compiled = __filename.endsWith('.js');
+function loadModule<M>(required: () => unknown, imported: () => Promise<M>): Promise<M> {
+  return compiled ? Promise.resolve(required() as M) : imported();
+}
+
+/**
+ * Every subcommand, in the order `--help` lists them, with its module loaded on demand: loading all of
+ * them (the verifier's clauses, fast-check, the fixtures, the report writers…) cost about 0.3 CPU-s
+ * before any command ran, paid again by every `convspec` process.
+ */
+const COMMANDS: readonly { name: string; load: () => Promise<Register> }[] = [
+  { name: 'verify', load: async () => (await loadModule(() => require('./commands/verify'), () => import('./commands/verify.js'))).registerVerify },
+  { name: 'judge', load: async () => (await loadModule(() => require('./commands/judge'), () => import('./commands/judge.js'))).registerJudge },
+  { name: 'fixtures', load: async () => (await loadModule(() => require('./commands/fixtures'), () => import('./commands/fixtures.js'))).registerFixtures },
+  { name: 'shape', load: async () => (await loadModule(() => require('./commands/shape'), () => import('./commands/shape.js'))).registerShape },
+  { name: 'explain', load: async () => (await loadModule(() => require('./commands/explain'), () => import('./commands/explain.js'))).registerExplain },
+  { name: 'coverage', load: async () => (await loadModule(() => require('./commands/coverage'), () => import('./commands/coverage.js'))).registerCoverage },
+  { name: 'gate', load: async () => (await loadModule(() => require('./commands/gate'), () => import('./commands/gate.js'))).registerGate },
+  { name: 'targets', load: async () => (await loadModule(() => require('./commands/targets'), () => import('./commands/targets.js'))).registerTargets },
+  { name: 'init', load: async () => (await loadModule(() => require('./commands/init'), () => import('./commands/init.js'))).registerInit },
+  { name: 'replay', load: async () => (await loadModule(() => require('./commands/replay'), () => import('./commands/replay.js'))).registerReplay },
+];
+
+/**
+ * The program with the subcommand `argv` runs, or with every subcommand when it names none of them
+ * exactly (no command, `--help`, `--version`, `help verify`, a misspelt command): the program's help and
+ * commander's "unknown command" suggestions then list them all.
+ */
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('convspec')
     .description('Specification and conformance suite for ONNX Conv and ConvTranspose')
     .version(packageVersion())
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
-  registerVerify(program);
-  registerJudge(program);
-  registerFixtures(program);
-  registerShape(program);
-  registerExplain(program);
-  registerCoverage(program);
-  registerGate(program);
-  registerTargets(program);
-  registerInit(program);
-  registerReplay(program);
+  const named = COMMANDS.find((c) => c.name === argv[2]);
+  for (const command of named ? [named] : COMMANDS) (await command.load())(program);
   return program;
 }
 
@@ -52,7 +69,7 @@ function packageVersion(): string {
 
 /** Runs the CLI and resolves to the process exit code. Commands set it through `setExitCode`. */
 export async function run(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   resetExitCode();
   try {
     await program.parseAsync(argv);

@@ -40,27 +40,35 @@ export function pairwiseGatherKernel(op: OpName, g: ConvGeometry, x: Float32Arra
   const inStrides = rowMajorStrides(g.inputSpatial);
   const terms = new Float64Array(cg * kSize);
   const y = new Float64Array(g.batch * g.outChannels * outSpatial);
-  // Taps in reverse order and channels outermost: deliberately not the reference's order.
-  for (let n = 0; n < g.batch; n++) {
-    for (let m = 0; m < g.outChannels; m++) {
-      const grp = Math.floor(m / mg);
-      const mo = m - grp * mg;
-      for (let of = 0; of < outSpatial; of++) {
+  // The taps that reach output position `of`, and where they read, depend on the position only: found
+  // once per position, in the order the sum takes them, then used for every (n, m, c).
+  const tapKf = new Int32Array(kSize);
+  const tapOffset = new Int32Array(kSize);
+  for (let of = 0; of < outSpatial; of++) {
+    let taps = 0;
+    // Taps in reverse order and channels outermost: deliberately not the reference's order.
+    for (let kf = kSize - 1; kf >= 0; kf--) {
+      let offset = 0;
+      let inside = true;
+      for (let a = 0; a < g.rank && inside; a++) {
+        const j = sourceIndex(op, g, a, outIdx[of][a], kernelIdx[kf][a]);
+        if (j < 0 || j >= g.inputSpatial[a]) inside = false;
+        offset += j * inStrides[a];
+      }
+      if (!inside) continue;
+      tapKf[taps] = kf;
+      tapOffset[taps++] = offset;
+    }
+    for (let n = 0; n < g.batch; n++) {
+      for (let m = 0; m < g.outChannels; m++) {
+        const grp = Math.floor(m / mg);
+        const mo = m - grp * mg;
         let count = 0;
         for (let c = cg - 1; c >= 0; c--) {
           const ch = grp * cg + c;
-          for (let kf = kSize - 1; kf >= 0; kf--) {
-            let offset = 0;
-            let inside = true;
-            for (let a = 0; a < g.rank && inside; a++) {
-              const j = sourceIndex(op, g, a, outIdx[of][a], kernelIdx[kf][a]);
-              if (j < 0 || j >= g.inputSpatial[a]) inside = false;
-              offset += j * inStrides[a];
-            }
-            if (!inside) continue;
-            const wi = op === 'Conv' ? (m * cg + c) * kSize + kf : (ch * mg + mo) * kSize + kf;
-            terms[count++] = Math.fround(x[(n * g.inChannels + ch) * inSpatial + offset] * w[wi]);
-          }
+          const xBase = (n * g.inChannels + ch) * inSpatial;
+          const wBase = (op === 'Conv' ? m * cg + c : ch * mg + mo) * kSize;
+          for (let t = 0; t < taps; t++) terms[count++] = Math.fround(x[xBase + tapOffset[t]] * w[wBase + tapKf[t]]);
         }
         const sum = pairwiseFloat32(terms, 0, count);
         y[(n * g.outChannels + m) * outSpatial + of] = b ? Math.fround(sum + b[m]) : sum;

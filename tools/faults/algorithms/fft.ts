@@ -15,11 +15,36 @@
  */
 import { product, type ConvGeometry } from '../../../impl/resolve';
 import type { OpName } from '../../../impl/types';
-import { assemble, lower, type Lowered } from './lowering';
+import { assemble, lower, windowOffsets, type Lowered } from './lowering';
 
 const f = Math.fround;
 
 export const nextPow2 = (n: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
+
+/**
+ * The float32 twiddles of an n-point transform, for every stage len = 2, 4, …, n and k < len/2 at
+ * index len/2 − 1 + k: the same values fft computed per stage before (cos and sin of one angle
+ * expression, rounded once), kept per size and direction since fft runs thousands of times per case.
+ */
+const twiddleTables = new Map<number, { wr: Float32Array; wi: Float32Array }>();
+
+function twiddles(n: number, inverse: boolean): { wr: Float32Array; wi: Float32Array } {
+  const key = inverse ? -n : n;
+  let t = twiddleTables.get(key);
+  if (!t) {
+    t = { wr: new Float32Array(Math.max(1, n - 1)), wi: new Float32Array(Math.max(1, n - 1)) };
+    for (let len = 2; len <= n; len <<= 1) {
+      const half = len >> 1;
+      for (let k = 0; k < half; k++) {
+        const angle = ((inverse ? 2 : -2) * Math.PI * k) / len;
+        t.wr[half - 1 + k] = f(Math.cos(angle));
+        t.wi[half - 1 + k] = f(Math.sin(angle));
+      }
+    }
+    twiddleTables.set(key, t);
+  }
+  return t;
+}
 
 /** In-place radix-2 FFT (decimation in time) of one complex float32 vector; `inverse` conjugates the twiddles (no 1/N). */
 export function fft(re: Float32Array, im: Float32Array, inverse = false): void {
@@ -29,16 +54,20 @@ export function fft(re: Float32Array, im: Float32Array, inverse = false): void {
     for (; j & bit; bit >>= 1) j ^= bit;
     j ^= bit;
     if (i < j) {
-      [re[i], re[j]] = [re[j], re[i]];
-      [im[i], im[j]] = [im[j], im[i]];
+      const r = re[i];
+      re[i] = re[j];
+      re[j] = r;
+      const m = im[i];
+      im[i] = im[j];
+      im[j] = m;
     }
   }
+  const { wr: twr, wi: twi } = twiddles(n, inverse);
   for (let len = 2; len <= n; len <<= 1) {
     const half = len >> 1;
     for (let k = 0; k < half; k++) {
-      const angle = ((inverse ? 2 : -2) * Math.PI * k) / len;
-      const wr = f(Math.cos(angle));
-      const wi = f(Math.sin(angle));
+      const wr = twr[half - 1 + k];
+      const wi = twi[half - 1 + k];
       for (let s = 0; s < n; s += len) {
         const a = s + k;
         const b = a + half;
@@ -145,24 +174,14 @@ function directReversed(L: Lowered, n: number, m: number): Float32Array {
   const y = new Float32Array(outCount);
   const inputs = Array.from({ length: L.cg }, (_, c) => L.input(n, grp * L.cg + c));
   const kernels = Array.from({ length: L.cg }, (_, c) => L.kernel(m, c));
-  const unravel = (v: number, shape: number[]) => {
-    const idx = new Array<number>(shape.length);
-    for (let a = shape.length - 1; a >= 0; a--) {
-      idx[a] = v % shape[a];
-      v = Math.floor(v / shape[a]);
-    }
-    return idx;
-  };
+  const { start, tap } = windowOffsets(L);
   for (let p = 0; p < outCount; p++) {
-    const o = unravel(p, L.outLen);
+    const s = start[p];
     let acc = 0;
     for (let c = L.cg - 1; c >= 0; c--) {
-      for (let e = eCount - 1; e >= 0; e--) {
-        const k = unravel(e, L.extent);
-        let q = 0;
-        for (let a = 0; a < L.rank; a++) q = q * L.inLen[a] + o[a] * L.stride[a] + k[a];
-        acc = f(acc + f(inputs[c][q] * kernels[c][e]));
-      }
+      const xs = inputs[c];
+      const ws = kernels[c];
+      for (let e = eCount - 1; e >= 0; e--) acc = f(acc + f(xs[s + tap[e]] * ws[e]));
     }
     y[p] = acc;
   }

@@ -13,7 +13,7 @@
  */
 import { product, type ConvGeometry } from '../../../impl/resolve';
 import type { OpName } from '../../../impl/types';
-import { assemble, lower, type Lowered } from './lowering';
+import { assemble, lower, windowOffsets, type Lowered } from './lowering';
 
 const f = Math.fround;
 
@@ -127,8 +127,9 @@ function winograd2d(L: Lowered, n: number, m: number): Float32Array {
  * float32, then the block sums in float32).
  */
 /**
- * The column matrix of image n, group grp: the same for every output channel of the group, so it is
- * built once and kept for the next call (the callers run the output channels of one image in order).
+ * The column matrix of image n, group grp, one output's column after another (cols[p·K + c·E + e]):
+ * the same for every output channel of the group, so it is built once and kept for the next call (the
+ * callers run the output channels of one image in order).
  */
 const lastColumns = new WeakMap<Lowered, { n: number; grp: number; cols: Float32Array }>();
 
@@ -137,17 +138,15 @@ function columnsOf(L: Lowered, n: number, grp: number): Float32Array {
   if (kept && kept.n === n && kept.grp === grp) return kept.cols;
   const outCount = product(L.outLen);
   const eCount = product(L.extent);
-  const cols = new Float32Array(L.cg * eCount * outCount);
-  const outIdx = indices(L.outLen);
-  const eIdx = indices(L.extent);
+  const K = L.cg * eCount;
+  const cols = new Float32Array(K * outCount);
+  const { start, tap } = windowOffsets(L);
   for (let c = 0; c < L.cg; c++) {
     const xs = L.input(n, grp * L.cg + c);
-    for (let e = 0; e < eCount; e++) {
-      for (let p = 0; p < outCount; p++) {
-        let q = 0;
-        for (let a = 0; a < L.rank; a++) q = q * L.inLen[a] + outIdx[p][a] * L.stride[a] + eIdx[e][a];
-        cols[(c * eCount + e) * outCount + p] = xs[q];
-      }
+    for (let p = 0; p < outCount; p++) {
+      const row = p * K + c * eCount;
+      const s = start[p];
+      for (let e = 0; e < eCount; e++) cols[row + e] = xs[s + tap[e]];
     }
   }
   lastColumns.set(L, { n, grp, cols });
@@ -164,25 +163,17 @@ function im2colGemm(L: Lowered, n: number, m: number): Float32Array {
   const cols = columnsOf(L, n, grp);
   const y = new Float32Array(outCount);
   for (let p = 0; p < outCount; p++) {
+    const col = p * K;
     let total = 0;
     for (let k0 = 0; k0 < K; k0 += 4) {
+      const end = Math.min(K, k0 + 4);
       let block = 0;
-      for (let k = k0; k < Math.min(K, k0 + 4); k++) block = f(block + f(row[k] * cols[k * outCount + p]));
+      for (let k = k0; k < end; k++) block = f(block + f(row[k] * cols[col + k]));
       total = f(total + block);
     }
     y[p] = total;
   }
   return y;
-}
-
-function indices(shape: readonly number[]): number[][] {
-  const out: number[][] = [];
-  const idx = shape.map(() => 0);
-  for (let i = 0; i < product(shape); i++) {
-    out.push(idx.slice());
-    for (let a = shape.length - 1; a >= 0 && ++idx[a] === shape[a]; a--) idx[a] = 0;
-  }
-  return out;
 }
 
 /** Which path a lowered case takes. */

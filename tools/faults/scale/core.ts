@@ -64,7 +64,9 @@ function axisTables(g: ConvGeometry, from: readonly number[], limit: readonly nu
 
 /**
  * Offsets table of a block of flat positions [p0, p0 + count) of a plane with dims `from`: for each
- * position and tap, Σ coordinate·stride over the axes, or −1 when any axis is outside.
+ * position and tap, Σ coordinate·stride over the axes, or −1 when any axis is outside. The taps run
+ * as an odometer over the axes; the partial sums of the axes before the one that moved are kept, so a
+ * tap costs one axis, not all of them (the same integers: every sum is exact).
  */
 function blockOffsets(tabs: Int32Array[], kernel: readonly number[], from: readonly number[], strides: readonly number[], p0: number, count: number, into: Int32Array, post?: (o: number) => number): void {
   const r = kernel.length;
@@ -76,23 +78,25 @@ function blockOffsets(tabs: Int32Array[], kernel: readonly number[], from: reado
     rem = Math.floor(rem / from[a]);
   }
   const tap = new Array<number>(r).fill(0);
+  // partial[a + 1]: Σ over axes ≤ a of coordinate·stride, NaN once an axis ≤ a is outside.
+  const partial = new Float64Array(r + 1);
   for (let j = 0; j < count; j++) {
     tap.fill(0);
+    let changed = 0;
     for (let t = 0; t < T; t++) {
-      let off = 0;
-      for (let a = 0; a < r; a++) {
+      for (let a = changed; a < r; a++) {
         const c = tabs[a][coord[a] * kernel[a] + tap[a]];
-        if (c < 0) {
-          off = -1;
-          break;
-        }
-        off += c * strides[a];
+        partial[a + 1] = c < 0 ? NaN : partial[a] + c * strides[a];
       }
+      const sum = partial[r];
+      const off = sum === sum ? sum : -1;
       into[j * T + t] = off >= 0 && post ? post(off) : off;
-      for (let a = r - 1; a >= 0; a--) {
+      let a = r - 1;
+      for (; a >= 0; a--) {
         if (++tap[a] < kernel[a]) break;
         tap[a] = 0;
       }
+      changed = a < 0 ? 0 : a;
     }
     for (let a = r - 1; a >= 0; a--) {
       if (++coord[a] < from[a]) break;
@@ -271,6 +275,11 @@ export function convTransposeCore(g: ConvGeometry, x: Float32Array, w: Float32Ar
   // a block of jb input positions: jb·Kc transposed inputs and rows·jb col entries, each ≤ 2²⁰ floats
   const jb = Math.max(2, Math.min(j1 - j0, Math.floor(BLOCK_FLOATS / Kc), Math.floor((4 * BLOCK_FLOATS) / rows)));
   const off = new Int32Array(jb * T);
+  // The block's offsets tap by tap (offT[t·cols + j]) for the scatter's inner loop over j. They do not
+  // depend on the group: with several groups each block's table is kept for the next group (up to
+  // 2²² entries in all; beyond that they are recomputed per group, as a table per block costs memory).
+  const keep = g.group > 1 && (j1 - j0) * T <= 1 << 22 ? new Map<number, Int32Array>() : undefined;
+  const offTShared = keep ? undefined : new Int32Array(jb * T);
   const xt = new Float32Array(jb * Kc);
   const wt = new Float32Array(rows * Kc);
   const colBuf = new Float32Array(rows * jb);
@@ -283,7 +292,13 @@ export function convTransposeCore(g: ConvGeometry, x: Float32Array, w: Float32Ar
     }
     for (let p0 = j0; p0 < j1; p0 += jb) {
       const cols = Math.min(jb, j1 - p0);
-      blockOffsets(tabs, g.kernel, g.inputSpatial, strides, p0, cols, off, o.planeOffset);
+      let offT = keep?.get(p0);
+      if (!offT) {
+        blockOffsets(tabs, g.kernel, g.inputSpatial, strides, p0, cols, off, o.planeOffset);
+        offT = offTShared ?? new Int32Array(cols * T);
+        for (let j = 0; j < cols; j++) for (let t = 0; t < T; t++) offT[t * cols + j] = off[j * T + t];
+        keep?.set(p0, offT);
+      }
       for (let n = n0; n < n1; n++) {
         const xBase = (n * g.inChannels + grp * cg + c0) * J + p0;
         for (let c = 0; c < Kc; c++) {
@@ -299,8 +314,9 @@ export function convTransposeCore(g: ConvGeometry, x: Float32Array, w: Float32Ar
           const t = r - m * T;
           const ym = yBase + m * outS;
           const cr = r * cols;
+          const ot = t * cols;
           for (let j = 0; j < cols; j++) {
-            const d = off[j * T + t];
+            const d = offT[ot + j];
             if (d >= 0) y[ym + d] += colBuf[cr + j];
           }
         }
