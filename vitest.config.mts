@@ -56,8 +56,9 @@ export default defineConfig({
     // CLI runs spawned by tests use one job unless a test asks for more: the machine's cores are
     // already busy with vitest's own workers.
     // Runs through verify get small scale-tier cases (issue 26): the tier's limits would otherwise be
-    // sized to each target's measured speed, about 20 s of its time per run.
-    env: { CONVSPEC_JOBS: '1', CONVSPEC_SCALE_MACS: '2^18', CONVSPEC_SCALE_ELEMENTS: '2^16' },
+    // sized to each target's measured speed, about 20 s of its time per run. ONNX Runtime's telemetry
+    // off for every file that loads it (the adapter does so itself; ORT does too when CI is set).
+    env: { CONVSPEC_JOBS: '1', CONVSPEC_SCALE_MACS: '2^18', CONVSPEC_SCALE_ELEMENTS: '2^16', ORT_DISABLE_TELEMETRY: '1' },
     // Test files share each worker's module cache: importing ONNX Runtime, tfjs and the verifier afresh
     // for every file cost about 50 s of the suite's CPU. No test leaves module state changed (the one
     // switch a test flips, setMagnitude32, is restored in its afterAll).
