@@ -83,16 +83,27 @@ export function createTfjsImplementation(tf: TfNamespace, options: TfjsOptions):
     return out;
   }
 
+  function convValid(x: TF.Tensor, w: TF.Tensor, rank: number, strides: number[], dilations: number[]): TF.Tensor {
+    if (rank === 2) return tf.conv2d(x as TF.Tensor4D, w as TF.Tensor4D, strides as [number, number], 'valid', 'NHWC', dilations as [number, number]);
+    return tf.conv3d(x as TF.Tensor5D, w as TF.Tensor5D, strides as [number, number, number], 'valid', 'NDHWC', dilations as [number, number, number]);
+  }
+
+  /**
+   * tfjs refuses a stride and a dilation together. Two exact rewrites: the dilated convolution at
+   * stride 1, then every s-th output (Πs times the work), or the zero-dilated kernel at the stride
+   * (Π(d(k−1)+1)/Πk times the work, and 0·∞ products the ONNX operator never forms). The cheaper is
+   * taken: with d = 256, k = 3, s = 6 the dilated kernel cost 171 times the products and timed out.
+   */
   function convChannelsLast(x: TF.Tensor, w: TF.Tensor, g: ConvGeometry): TF.Tensor {
-    let dilations = g.dilations;
-    if (g.strides.some((s) => s > 1) && dilations.some((d) => d > 1)) {
-      w = dilateKernel(w, dilations);
-      dilations = dilations.map(() => 1);
+    const ones = g.strides.map(() => 1);
+    if (!(g.strides.some((s) => s > 1) && g.dilations.some((d) => d > 1))) return convValid(x, w, g.rank, g.strides, g.dilations);
+    const subsampled = g.strides.reduce((a, s) => a * s, 1);
+    const dilatedKernel = g.kernel.reduce((a, k, n) => a * ((g.dilations[n] * (k - 1) + 1) / k), 1);
+    if (subsampled <= dilatedKernel) {
+      const full = convValid(x, w, g.rank, ones, g.dilations);
+      return tf.stridedSlice(full, full.shape.map(() => 0), full.shape, [1, ...g.strides, 1]);
     }
-    if (g.rank === 2) {
-      return tf.conv2d(x as TF.Tensor4D, w as TF.Tensor4D, g.strides as [number, number], 'valid', 'NHWC', dilations as [number, number]);
-    }
-    return tf.conv3d(x as TF.Tensor5D, w as TF.Tensor5D, g.strides as [number, number, number], 'valid', 'NDHWC', dilations as [number, number, number]);
+    return convValid(x, dilateKernel(w, g.dilations), g.rank, g.strides, ones);
   }
 
   function conv(g: ConvGeometry, xIn: Tensor, wIn: Tensor, bIn: Tensor | undefined): TF.Tensor {
