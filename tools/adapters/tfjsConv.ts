@@ -11,7 +11,8 @@
  * - Conv: pads X explicitly (tf.pad), then conv2d / conv3d with padding 'valid'; 1-D runs as 2-D
  *   with height 1. group == C (depthwise) uses depthwiseConv2d; other groups run one conv per group
  *   and concatenate (tfjs has no grouped conv). tfjs refuses stride > 1 together with dilation > 1,
- *   so there the adapter dilates the kernel itself (inserting zeros), which is the same convolution;
+ *   so there the adapter runs the stride-1 dilated convolution and keeps every s-th output, or
+ *   dilates the kernel itself (inserting zeros), whichever costs fewer products (convChannelsLast);
  * - ConvTranspose: conv2dTranspose / conv3dTranspose with padding 'valid' give the full scatter
  *   s(i−1) + k; the adapter crops pads_begin, appends zeros for output_padding or an output_shape
  *   above the natural size, and adds the bias last.
