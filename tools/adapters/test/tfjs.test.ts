@@ -2,7 +2,7 @@
  * Plan: the tfjs adapter against the reference with the per-element bound, on cases that exercise
  * each mapping it makes — NCHW↔NHWC and weight permutations, explicit asymmetric pads, SAME_LOWER
  * with odd padding, 1-D lifted to 2-D, 3-D, depthwise (group = C with a channel multiplier), other
- * groups split per group, stride with dilation (both rewrites: the kernel dilated by the adapter, and
+ * groups split per group (batch > 1, 1-D to 3-D), stride with dilation (both rewrites: the kernel dilated by the adapter, and
  * the stride-1 dilated convolution subsampled), ConvTranspose crop
  * of pads_begin, output_padding and output_shape above the natural size, bias, batch 2 — and that
  * its `supports` declares what tfjs lacks (dilation and groups in ConvTranspose).
@@ -29,6 +29,9 @@ const cases: { op: OpName; x: number[]; w: number[]; bias: boolean; attrs: ConvT
   { op: 'Conv', x: [2, 2, 9], w: [3, 2, 3], bias: true, attrs: { pads: [2, 1], dilations: [2] } },
   { op: 'Conv', x: [1, 2, 13, 11], w: [3, 2, 3, 3], bias: true, attrs: { strides: [2, 2], dilations: [3, 3], pads: [1, 2, 0, 1] } },
   { op: 'Conv', x: [2, 1, 14], w: [2, 1, 3], bias: false, attrs: { strides: [2], dilations: [3] } },
+  { op: 'Conv', x: [3, 6, 5, 4], w: [9, 2, 2, 3], bias: true, attrs: { group: 3, pads: [1, 0, 0, 2] } },
+  { op: 'Conv', x: [2, 4, 3, 4, 3], w: [6, 2, 2, 1, 2], bias: true, attrs: { group: 2, strides: [1, 2, 1] } },
+  { op: 'Conv', x: [2, 6, 11], w: [4, 3, 3], bias: false, attrs: { group: 2, strides: [2], dilations: [2] } },
   { op: 'Conv', x: [1, 2, 4, 3, 5], w: [2, 2, 2, 1, 3], bias: true, attrs: { pads: [0, 1, 1, 1, 0, 2], strides: [1, 1, 2] } },
   { op: 'ConvTranspose', x: [2, 3, 3, 4], w: [3, 2, 3, 2], bias: true, attrs: { strides: [2, 3], pads: [1, 0, 2, 1], output_padding: [1, 2] } },
   { op: 'ConvTranspose', x: [1, 2, 3, 3], w: [2, 2, 2, 3], bias: true, attrs: { strides: [2, 2], output_shape: [7, 8] } },
