@@ -128,12 +128,8 @@ export function createTfjsImplementation(tf: TfNamespace, options: TfjsOptions):
       const mg = g.outChannels / g.group;
       const spatial = g.inputSpatial;
       const byGroup = tf.transpose(tf.reshape(xFirst, [g.batch, g.group, cg, ...spatial]), [1, 0, ...spatial.map((_s, a) => a + 3), 2]);
-      const wByGroup = tf.reshape(w, [g.group, mg, cg, ...g.kernel]);
-      const outs = Array.from({ length: g.group }, (_v, i) => {
-        const xg = tf.reshape(tf.slice(byGroup, [i, ...byGroup.shape.slice(1).map(() => 0)], [1, ...byGroup.shape.slice(1)]), [g.batch, ...spatial, cg]);
-        const wg = tf.reshape(tf.slice(wByGroup, [i, ...wByGroup.shape.slice(1).map(() => 0)], [1, ...wByGroup.shape.slice(1)]), [mg, cg, ...g.kernel]);
-        return convChannelsLast(pad(xg), tf.transpose(wg, weightPermutation(rank)), { ...g, inChannels: cg, outChannels: mg });
-      });
+      const ws = tf.split(w, g.group, 0);
+      const outs = tf.unstack(byGroup).map((xg, i) => convChannelsLast(pad(xg), tf.transpose(ws[i], weightPermutation(rank)), { ...g, inChannels: cg, outChannels: mg }));
       // [G, N, o…, M/g] → [N, o…, G, M/g] → [N, o…, M]: output channel m = group·(M/g) + j, as ONNX orders them.
       const stacked = tf.stack(outs);
       const o = stacked.shape.slice(2, 2 + spatial.length);
