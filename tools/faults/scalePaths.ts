@@ -295,10 +295,11 @@ export function scaleKernel(config: ScaleConfig = {}): (op: OpName, g: ConvGeome
     const y = core('ConvTranspose', g, x, w, b, { inputRange: [0, 0] }); // the bias alone
     const region = new Float32Array(y.length);
     const [s, d, k, p, O] = [g.strides[0], g.dilations[0], g.kernel[0], g.padsBegin[0], g.outputSpatial[0]];
+    const reuse = {}; // the chunks share the axis tables and the transposed weights
     for (let i0 = 0; i0 < g.inputSpatial[0]; i0 += rows) {
       const i1 = Math.min(g.inputSpatial[0], i0 + rows);
       // the chunk's scatter lands in output rows [lo, hi) only; those rows are cleared after use
-      core('ConvTranspose', g, x, w, b, { inputRange: [i0 * rowIn, i1 * rowIn], bias: false, out: region });
+      core('ConvTranspose', g, x, w, b, { inputRange: [i0 * rowIn, i1 * rowIn], bias: false, out: region, reuse });
       const lo = Math.max(0, i0 * s - p);
       const hi = Math.min(O, (i1 - 1) * s - p + d * (k - 1) + 1);
       // the region's rows overlap the previous chunk's where k > s; the bug stores instead of adding

@@ -41,6 +41,12 @@ export interface CoreOptions {
   inputRange?: [number, number];
   /** Where to write (must have the output's length). Default a new zeroed array. */
   out?: Float32Array;
+  /**
+   * ConvTranspose only: a cache kept across calls on the same geometry, weights and options but other
+   * `inputRange`s (col2im in chunks), so each chunk does not rebuild the axis tables and the transposed
+   * weights of the whole layer (O(chunks · |W|) otherwise). Default none.
+   */
+  reuse?: { tabs?: Int32Array[]; weights?: Map<number, Float32Array> };
 }
 
 /** Elements of one im2col / transposed block: 2¹⁸ floats (1 MiB), so a block stays in L2. */
@@ -269,7 +275,8 @@ export function convTransposeCore(g: ConvGeometry, x: Float32Array, w: Float32Ar
   }
   if (Kc <= 0 || j1 <= j0) return y;
   const position = o.position ?? ((a, i, k) => i * g.strides[a] - g.padsBegin[a] + k * g.dilations[a]);
-  const tabs = axisTables(g, g.inputSpatial, g.outputSpatial, position);
+  const tabs = o.reuse?.tabs ?? axisTables(g, g.inputSpatial, g.outputSpatial, position);
+  if (o.reuse) o.reuse.tabs = tabs;
   const strides = o.planeStrides ?? rowMajor(g.outputSpatial);
   const rows = mg * T;
   // a block of jb input positions: jb·Kc transposed inputs and rows·jb col entries, each ≤ 2²⁰ floats
@@ -281,14 +288,20 @@ export function convTransposeCore(g: ConvGeometry, x: Float32Array, w: Float32Ar
   const keep = g.group > 1 && (j1 - j0) * T <= 1 << 22 ? new Map<number, Int32Array>() : undefined;
   const offTShared = keep ? undefined : new Int32Array(jb * T);
   const xt = new Float32Array(jb * Kc);
-  const wt = new Float32Array(rows * Kc);
+  const reusedWeights = o.reuse ? (o.reuse.weights ??= new Map()) : undefined;
+  let wt = new Float32Array(reusedWeights ? 0 : rows * Kc);
   const colBuf = new Float32Array(rows * jb);
   const flat = o.flatIndex;
   for (let grp = 0; grp < g.group; grp++) {
     // Wt[(m'·T + t)·Kc + c] = W[grp·cg + c0 + c, m', t]: each GEMM row contiguous along the reduction.
-    for (let c = 0; c < Kc; c++) {
-      const src = (grp * cg + c0 + c) * rows;
-      for (let r = 0; r < rows; r++) wt[r * Kc + c] = w[src + r];
+    const kept = reusedWeights?.get(grp);
+    if (kept) wt = kept;
+    else {
+      if (reusedWeights) reusedWeights.set(grp, (wt = new Float32Array(rows * Kc)));
+      for (let c = 0; c < Kc; c++) {
+        const src = (grp * cg + c0 + c) * rows;
+        for (let r = 0; r < rows; r++) wt[r * Kc + c] = w[src + r];
+      }
     }
     for (let p0 = j0; p0 < j1; p0 += jb) {
       const cols = Math.min(jb, j1 - p0);
