@@ -70,44 +70,62 @@ function axisTables(g: ConvGeometry, from: readonly number[], limit: readonly nu
 
 /**
  * Offsets table of a block of flat positions [p0, p0 + count) of a plane with dims `from`: for each
- * position and tap, Σ coordinate·stride over the axes, or −1 when any axis is outside. The taps run
- * as an odometer over the axes; the partial sums of the axes before the one that moved are kept, so a
- * tap costs one axis, not all of them (the same integers: every sum is exact).
+ * position and tap, Σ coordinate·stride over the axes, or −1 when any axis is outside. Taps in
+ * row-major order (the last axis fastest). The sums over the axes before the last are kept per tap of
+ * those axes and recomputed only when a position's outer coordinates change (once per row), so a
+ * position costs one axis per tap (the same integers: every sum is exact).
  */
 function blockOffsets(tabs: Int32Array[], kernel: readonly number[], from: readonly number[], strides: readonly number[], p0: number, count: number, into: Int32Array, post?: (o: number) => number): void {
   const r = kernel.length;
+  const last = r - 1;
   const T = product(kernel);
+  const kl = kernel[last];
+  const outerTaps = T / kl;
   const coord = new Array<number>(r);
   let rem = p0;
   for (let a = r - 1; a >= 0; a--) {
     coord[a] = rem % from[a];
     rem = Math.floor(rem / from[a]);
   }
+  // outer[u]: Σ over the axes before the last of coordinate·stride at outer tap u, −1 when outside
+  const outer = new Float64Array(outerTaps);
   const tap = new Array<number>(r).fill(0);
-  // partial[a + 1]: Σ over axes ≤ a of coordinate·stride, NaN once an axis ≤ a is outside.
-  const partial = new Float64Array(r + 1);
-  for (let j = 0; j < count; j++) {
+  const fillOuter = () => {
     tap.fill(0);
-    let changed = 0;
-    for (let t = 0; t < T; t++) {
-      for (let a = changed; a < r; a++) {
+    for (let u = 0; u < outerTaps; u++) {
+      let sum = 0;
+      for (let a = 0; a < last && sum >= 0; a++) {
         const c = tabs[a][coord[a] * kernel[a] + tap[a]];
-        partial[a + 1] = c < 0 ? NaN : partial[a] + c * strides[a];
+        sum = c < 0 ? -1 : sum + c * strides[a];
       }
-      const sum = partial[r];
-      const off = sum === sum ? sum : -1;
-      into[j * T + t] = off >= 0 && post ? post(off) : off;
-      let a = r - 1;
-      for (; a >= 0; a--) {
+      outer[u] = sum;
+      for (let a = last - 1; a >= 0; a--) {
         if (++tap[a] < kernel[a]) break;
         tap[a] = 0;
       }
-      changed = a < 0 ? 0 : a;
     }
-    for (let a = r - 1; a >= 0; a--) {
+  };
+  fillOuter();
+  const tl = tabs[last];
+  const sl = strides[last];
+  for (let j = 0; j < count; j++) {
+    const base = coord[last] * kl;
+    let at = j * T;
+    for (let u = 0; u < outerTaps; u++) {
+      const o = outer[u];
+      for (let k = 0; k < kl; k++, at++) {
+        const c = tl[base + k];
+        const off = o < 0 || c < 0 ? -1 : o + c * sl;
+        into[at] = off >= 0 && post ? post(off) : off;
+      }
+    }
+    if (++coord[last] < from[last]) continue;
+    coord[last] = 0;
+    for (let a = last - 1; a >= 0; a--) {
       if (++coord[a] < from[a]) break;
       coord[a] = 0;
     }
+    if (j + 1 < count) fillOuter();
   }
 }
 
