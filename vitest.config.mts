@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
@@ -32,6 +33,17 @@ const SLOWEST_FIRST = [
   'tools/fixtures/test/cli.test.ts',
 ];
 
+/**
+ * The Python the python targets and tests use: Debian's /usr/bin/python3 when it has numpy (what
+ * .ci/run installs), through CONVSPEC_PYTHON, which the targets try first. `python3` on PATH can be a
+ * version manager's shim (pyenv: ~0.4 CPU-s of shell per start, ~20 starts a run); unset otherwise,
+ * so the targets fall back to `python3` as for a user.
+ */
+const DEBIAN_PYTHON: Record<string, string> =
+  process.env.CONVSPEC_PYTHON === undefined && spawnSync('/usr/bin/python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0
+    ? { CONVSPEC_PYTHON: '/usr/bin/python3' }
+    : {};
+
 /** SLOWEST_FIRST in its order, then every other file in vitest's own order (known durations, else size). */
 class SlowestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
@@ -61,7 +73,7 @@ export default defineConfig({
     // verify's CPU, ~45 CPU-s of the suite); the tier's reach at its real sizes is measured by the
     // tests that set their own limits, the kill table and `--runs 5x`, not here. ONNX Runtime's telemetry
     // off for every file that loads it (the adapter does so itself; ORT does too when CI is set).
-    env: { CONVSPEC_JOBS: '1', CONVSPEC_SCALE_MACS: '2^16', CONVSPEC_SCALE_ELEMENTS: '2^14', ORT_DISABLE_TELEMETRY: '1' },
+    env: { ...DEBIAN_PYTHON, CONVSPEC_JOBS: '1', CONVSPEC_SCALE_MACS: '2^16', CONVSPEC_SCALE_ELEMENTS: '2^14', ORT_DISABLE_TELEMETRY: '1' },
     // Test files share each worker's module cache: importing ONNX Runtime, tfjs and the verifier afresh
     // for every file cost about 50 s of the suite's CPU. No test leaves module state changed (the one
     // switch a test flips, setMagnitude32, is restored in its afterAll).

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { verifyTarget } from '../../../verify/run';
 
 const script = join(__dirname, '..', 'convspec_numpy.py');
-const probe = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' });
+const probe = spawnSync(process.env.CONVSPEC_PYTHON ?? 'python3', ['-c', 'import numpy'], { encoding: 'utf8' });
 const missing = probe.error || probe.status !== 0;
 if (missing) console.warn('numpy element-type test skipped: python3 with numpy is not available');
 

@@ -17,7 +17,7 @@ import { expectedWithBound } from '../../../../spec/tolerance';
 import { verifyTarget } from '../../../verify/run';
 
 const script = join(__dirname, '..', 'convspec_numpy.py');
-const probe = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' });
+const probe = spawnSync(process.env.CONVSPEC_PYTHON ?? 'python3', ['-c', 'import numpy'], { encoding: 'utf8' });
 const missing = probe.error ? 'python3 is not installed' : probe.status !== 0 ? 'numpy is not importable by python3' : undefined;
 if (missing) console.warn(`numpy 0·∞ test skipped: ${missing}`);
 
@@ -54,7 +54,7 @@ describe.skipIf(missing !== undefined && !process.env.CI)('the numpy adapter: 0�
   const send = (req: unknown) => child.stdin!.write(JSON.stringify(req) + '\n');
 
   beforeAll(() => {
-    child = spawn('python3', [script], { stdio: ['pipe', 'pipe', 'inherit'] });
+    child = spawn(process.env.CONVSPEC_PYTHON ?? 'python3', [script], { stdio: ['pipe', 'pipe', 'inherit'] });
     const lines = createInterface({ input: child.stdout! });
     const queue: string[] = [];
     const waiting: ((l: string) => void)[] = [];
