@@ -174,7 +174,7 @@ export async function runClause(clause: Clause<any>, subject: Subject, options: 
     ...common,
     status: 'failed',
     path,
-    counterexample: fc.stringify(details.counterexample[0]),
+    counterexample: boundedCounterexample(fc.stringify(details.counterexample[0])),
     error: thrownMessage(err),
     mismatch: err instanceof MismatchError ? err.mismatch : undefined,
     replay: path && options.replay ? options.replay(clause.id, seed, path) : undefined,
@@ -210,6 +210,19 @@ export function optionsFromEnv(env: Readonly<Record<string, string | undefined>>
     throw new Error(`CONVSPEC_DEPTH=${env.CONVSPEC_DEPTH}: the multiplier must be above 0 and at most ${MAX_DEPTH} (as for --runs Nx)`);
   }
   return { seed, path: env.CONVSPEC_PATH || undefined, depth };
+}
+
+/**
+ * Most characters of a counterexample's text. fast-check prints every value of its tensors: a scale
+ * case of 2²³ elements made a 160 MB string, kept in the report and in memory (the kill table ran out
+ * of heap after twenty such kills). The case itself is always given by the replay command.
+ */
+export const MAX_COUNTEREXAMPLE_CHARS = 20_000;
+
+/** The text as is up to MAX_COUNTEREXAMPLE_CHARS, else cut there with a note saying how much was left out. */
+export function boundedCounterexample(text: string): string {
+  if (text.length <= MAX_COUNTEREXAMPLE_CHARS) return text;
+  return `${text.slice(0, MAX_COUNTEREXAMPLE_CHARS)}… (cut: ${text.length} characters in all; the replay command reruns the whole case)`;
 }
 
 /** A readable failure report: clause, counterexample, error with its window, replay command. */

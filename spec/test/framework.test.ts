@@ -11,7 +11,7 @@ import type { Implementation } from '../../impl/types';
 import { caseId, compileFilter, isClauseId, matchesAny, parseCaseId } from '../framework/caseId';
 import { defineClause } from '../framework/clause';
 import { elementRatio, findMismatch, formatWindow } from '../framework/compare';
-import { optionsFromEnv, runClause } from '../framework/runClause';
+import { boundedCounterexample, MAX_COUNTEREXAMPLE_CHARS, optionsFromEnv, runClause } from '../framework/runClause';
 import { subjectFromImplementation } from '../framework/subject';
 import { expectedWithBound } from '../tolerance';
 
@@ -148,5 +148,17 @@ describe('runClause: statuses', () => {
   it('reads seed, path and depth from the environment and refuses garbage', () => {
     expect(optionsFromEnv({ CONVSPEC_SEED: '7', CONVSPEC_DEPTH: '3' })).toEqual({ seed: 7, path: undefined, depth: 3 });
     expect(() => optionsFromEnv({ CONVSPEC_SEED: 'abc' })).toThrow(/CONVSPEC_SEED/);
+  });
+});
+
+describe('the counterexample text of a failure', () => {
+  it('is kept whole up to MAX_COUNTEREXAMPLE_CHARS and cut past it, saying how long it was (a 2²³-element case printed 160 MB)', () => {
+    const small = 'x'.repeat(MAX_COUNTEREXAMPLE_CHARS);
+    expect(boundedCounterexample(small)).toBe(small);
+    const huge = `{"x":{"data":Float32Array.from([${'0.5,'.repeat(100_000)}])}}`;
+    const cut = boundedCounterexample(huge);
+    expect(cut.length).toBeLessThan(MAX_COUNTEREXAMPLE_CHARS + 200);
+    expect(cut.startsWith(huge.slice(0, MAX_COUNTEREXAMPLE_CHARS))).toBe(true);
+    expect(cut).toContain(`${huge.length} characters in all`);
   });
 });
