@@ -48,6 +48,15 @@ export interface Clause<T = unknown> {
    * false) gets the clause reported unsupported up front, instead of thousands of skipped draws.
    */
   needs?: ('bias' | 'batch' | 'groups')[];
+  /**
+   * The clause draws some of its cases from the scale-and-edges tier (valueShape, scaleOnlyShape or
+   * edgeOnlyShape in spec/arbitraries/cases.ts), whose limits a run decides before its first clause —
+   * by measuring the target unless `--scale-macs` gives them. A run none of whose clauses set this
+   * skips that measurement (about 2 s of a short run) and its replay lines say `--scale-macs off`.
+   * Default false. spec/test/drawsScaleCases.test.ts checks that exactly the clauses that read the
+   * tier's limits set it.
+   */
+  drawsScaleCases?: boolean;
 }
 
 export class UnsupportedCase extends Error {

@@ -32,6 +32,7 @@ function withinBound(op: OpName) {
     title: `${op} output is within γ_{n+1}(|b| + Σ|x||w|) + (n+1)η of the float64 reference, element by element`,
     category: 'numeric',
     ops: [op],
+    drawsScaleCases: true,
     arbitrary: fc.tuple(valueShape(op, { scale: 'sampled' }), dataSeed()).map(([s, seed]) => buildCase(s, seed)),
     examples: op === 'Conv' ? [worked(op, 4, 3, 1, 0)] : [worked(op, 2, 3, 1, 0), worked(op, 3, 3, 2, 1)],
     runs: 80,
@@ -54,6 +55,7 @@ function atScale(op: OpName) {
     title: `${op} at scale and at the edges of ranges (the scale-and-edges tier): every judged element within its bound`,
     category: 'numeric',
     ops: [op],
+    drawsScaleCases: true,
     arbitrary: fc.tuple(scaleOnlyShape(op), dataSeed()).map(([s, seed]) => buildCase(s, seed)),
     runs: 30,
     async check(c, ctx) {
@@ -75,6 +77,7 @@ function atEdges(op: OpName) {
     title: `${op} with four edge conditions combined (length-1 axes, long rows, wide channels, large kernels, patches, heavy pads …): every element within its bound`,
     category: 'numeric',
     ops: [op],
+    drawsScaleCases: true,
     arbitrary: fc.tuple(edgeOnlyShape(op), dataSeed()).map(([s, seed]) => buildCase(s, seed)),
     // 300: a pair of conditions with a third one's size (an H = 1 axis next to W ≥ 8192 with a W
     // begin pad, groups with a 1-D kernel past 64) lands in about 0.5 % of cases; a hundred cases
@@ -97,6 +100,7 @@ function exactIntegers(op: OpName) {
     title: `${op} on small integers equals the exact result (bound 0) whenever the profile represents every partial sum`,
     category: 'numeric',
     ops: [op],
+    drawsScaleCases: true,
     arbitrary: fc.tuple(valueShape(op), dataSeed()).map(([s, seed]) => buildCase(s, seed, { mode: 'exact' })),
     examples: op === 'Conv' ? [worked(op, 4, 3, 1, 0)] : [worked(op, 2, 3, 1, 0)],
     runs: 50,
@@ -160,6 +164,7 @@ function nonFinite(op: OpName) {
     title: `${op}: a NaN (±∞) in x, a NaN in W or in b makes NaN (non-finite) every output that a product with it feeds`,
     category: 'numeric',
     ops: [op],
+    drawsScaleCases: true,
     arbitrary: poisonCase(op),
     runs: 50,
     async check(v, ctx: ClauseContext) {
@@ -242,6 +247,7 @@ function zeroTimesInfinity(op: OpName) {
     title: `${op}: a zero weight meeting ±∞/NaN in x, or a zero input meeting ±∞ in W, makes the output NaN (0·∞ = NaN)`,
     category: 'numeric',
     ops: [op],
+    drawsScaleCases: true,
     arbitrary: zeroPoisonCase(op),
     runs: 40,
     async check(v, ctx: ClauseContext) {

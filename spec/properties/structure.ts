@@ -33,6 +33,7 @@ function linearIn(op: OpName, which: 'x' | 'w') {
     title: `${op}(${which === 'x' ? 'αx₁ + x₂; W' : 'x; αW₁ + W₂'}) = α·${op}(${which === 'x' ? 'x₁' : 'W₁'}) + ${op}(${which === 'x' ? 'x₂' : 'W₂'}) (no bias)`,
     category: 'numeric',
     ops: [op],
+    drawsScaleCases: true,
     arbitrary: fc.tuple(shapes(op, { bias: 'never' }), dataSeed(), fc.constantFrom(...ALPHAS)).map(([s, seed, alpha]) => {
       const c1 = buildCase(s, seed, { mode: 'dyadic' });
       const c2 = buildCase(s, seed + 1, { mode: 'dyadic' });
@@ -63,6 +64,7 @@ function biasPerChannel(op: OpName) {
     category: 'numeric',
     ops: [op],
     needs: ['bias'],
+    drawsScaleCases: true,
     arbitrary: fc.tuple(shapes(op, { bias: 'always' }), dataSeed()).map(([s, seed]) => buildCase(s, seed)),
     runs: 50,
     async check(c, ctx) {
@@ -88,6 +90,7 @@ function batchIndependent(op: OpName) {
     category: 'numeric',
     ops: [op],
     needs: ['batch'],
+    drawsScaleCases: true,
     arbitrary: fc.tuple(shapes(op), dataSeed()).map(([s, seed]) => buildCase({ ...s, batch: 2 }, seed)),
     runs: 40,
     async check(c, ctx) {
@@ -112,6 +115,7 @@ function groupsConcat(op: OpName) {
     category: 'numeric',
     ops: [op],
     needs: ['groups'],
+    drawsScaleCases: true,
     arbitrary: fc
       .tuple(shapes(op), fc.integer({ min: 2, max: 3 }), dataSeed())
       .map(([s, g, seed]) => buildCase({ ...s, channels: { ...s.channels, group: g } }, seed)),
@@ -154,6 +158,7 @@ function pointwiseMatmul(op: OpName) {
         : 'a 1×1 ConvTranspose (stride 1, no pads) is y[n, g·M/g + m, p] = b + Σ_c W[g·C/g + c, m]·x[n, g·C/g + c, p]',
     category: 'numeric',
     ops: [op],
+    drawsScaleCases: true,
     arbitrary: fc.tuple(shapes(op), dataSeed()).map(([s, seed]) =>
       buildCase({ ...s, axes: s.axes.map((a) => ({ ...a, k: 1, s: 1, pb: 0, pe: 0, op: 0, i: a.i + 1 })) }, seed),
     ),
@@ -227,6 +232,7 @@ function translation(op: OpName) {
     title: op === 'Conv' ? 'shifting the input by s along an axis shifts the Conv output by 1, away from the borders' : 'shifting the input by 1 along an axis shifts the ConvTranspose output by s, away from the borders',
     category: 'numeric',
     ops: [op],
+    drawsScaleCases: true,
     arbitrary: fc.tuple(shapes(op), fc.nat(), dataSeed()).map(([s, axisPick, seed]) => {
       // Lengthen the shifted axis so that some outputs lie away from both borders.
       const axis = axisPick % s.axes.length;

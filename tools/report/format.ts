@@ -216,7 +216,7 @@ export function scaleLine(report: VerifyReport): string | undefined {
   const { scale, sampled } = report.summary;
   if (!scale && !sampled) return undefined;
   const limit = !scale || scale.maxMacs === 0
-    ? 'scale tier off'
+    ? `scale tier off${scale?.note ? ` (${safe(scale.note)})` : ''}`
     : `scale tier: cases up to ${scale.maxMacsText} multiply-adds and ${scale.maxTensorElementsText} elements per tensor (${
       scale.source === 'measured'
         ? `target measured at ${(scale.macsPerSecond! / 1e9).toPrecision(2)} GMAC/s and ${(scale.elementsPerSecond! / 1e6).toPrecision(2)} M elements/s, sized to ~${scale.timeShareSeconds} s per run`

@@ -308,7 +308,7 @@ async function verifyUnmarked(target: VerifyTarget, options: VerifyOptions): Pro
   const subject = await openTarget(target, { timeoutMs, startTimeoutMs: options.startTimeoutMs, log: options.log });
   let scale: ScaleSummary;
   try {
-    scale = options.scale ?? (selection.property.length > 0 ? await decideScale(subject, scaleRequest(options)) : await decideScale(undefined, { maxMacs: 0 }));
+    scale = options.scale ?? (drawsScaleCases(selection) ? await decideScale(subject, scaleRequest(options)) : await noScaleCases());
   } catch (e) {
     await subject.close().catch(() => undefined);
     throw e;
@@ -380,9 +380,19 @@ async function verifyUnmarked(target: VerifyTarget, options: VerifyOptions): Pro
 }
 
 /** The jobs' scale limit: the option when given, else measured on the target opened once for it. */
+/** Whether a selected clause draws cases from the scale-and-edges tier, so that the run needs its limits. */
+function drawsScaleCases(selection: Selection): boolean {
+  return selection.property.some((c) => c.drawsScaleCases === true);
+}
+
+/** The tier off for a run none of whose clauses draws from it: nothing to size, so the target is not measured. */
+async function noScaleCases(): Promise<ScaleSummary> {
+  return { ...(await decideScale(undefined, { maxMacs: 0 })), note: 'no selected clause draws scale-tier cases' };
+}
+
 async function decideScaleOnce(target: VerifyTarget, options: VerifyOptions, selection: Selection, timeoutMs: number): Promise<ScaleSummary> {
   const given = scaleRequest(options);
-  if (selection.property.length === 0) return decideScale(undefined, { maxMacs: 0 });
+  if (!drawsScaleCases(selection)) return noScaleCases();
   if (!SCALE_TIER_ON || given.maxMacs === 0 || (given.maxMacs !== undefined && given.maxTensorElements !== undefined)) return decideScale(undefined, given);
   const subject = await openTarget(target, { timeoutMs, startTimeoutMs: options.startTimeoutMs, log: options.log });
   try {

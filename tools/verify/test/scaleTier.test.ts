@@ -5,7 +5,7 @@
  */
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { runReference } from '../../../impl/reference';
+import { reference, runReference } from '../../../impl/reference';
 import type { ConvTransposeAttributes, OpName, Tensor } from '../../../impl/types';
 import { parseScaleElements, parseScaleMacs, quantiseScaleMacs, MAX_SCALE_MACS, caseBytes, withinMemoryCap, MemoryCapError } from '../../../spec/arbitraries/scaleTier';
 import { allClauses } from '../../../spec/clauses';
@@ -79,6 +79,27 @@ describe('sizing by the target', () => {
     // Given limits are used as given, with nothing measured.
     expect(await decideScale(undefined, { maxMacs: 2 ** 20, maxTensorElements: 2 ** 16 })).toMatchObject({ source: 'option', maxMacsText: '2^20', maxTensorElementsText: '2^16' });
     expect(await decideScale(undefined, { maxMacs: 0 })).toMatchObject({ source: 'off', maxMacs: 0 });
+  });
+});
+
+describe('a run that draws no scale-tier cases', () => {
+  it('does not measure the target: the tier is off, saying why; a clause that draws from it gets the target measured', async () => {
+    // vitest.config.mts gives the limits through the environment; without them a run measures.
+    const saved = { macs: process.env.CONVSPEC_SCALE_MACS, elements: process.env.CONVSPEC_SCALE_ELEMENTS };
+    delete process.env.CONVSPEC_SCALE_MACS;
+    delete process.env.CONVSPEC_SCALE_ELEMENTS;
+    try {
+      const target = { kind: 'implementation' as const, implementation: reference };
+      const shapeOnly = await verifyTarget(target, { clauses: ['conv.size.formula', 'convT.matrix.transpose'], runs: 3, probeAmbiguities: false });
+      expect(shapeOnly.clauses.map((c) => c.status)).toEqual(['passed', 'passed']);
+      expect(shapeOnly.summary.scale).toMatchObject({ source: 'off', maxMacs: 0, note: 'no selected clause draws scale-tier cases' });
+      expect(formatReport(shapeOnly)).toContain('scale tier off (no selected clause draws scale-tier cases)');
+      const drawing = await verifyTarget(target, { clauses: ['conv.numeric.withinBound'], runs: 1, probeAmbiguities: false });
+      expect(drawing.summary.scale?.source).toBe('measured');
+    } finally {
+      if (saved.macs !== undefined) process.env.CONVSPEC_SCALE_MACS = saved.macs;
+      if (saved.elements !== undefined) process.env.CONVSPEC_SCALE_ELEMENTS = saved.elements;
+    }
   });
 });
 
