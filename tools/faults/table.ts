@@ -8,13 +8,21 @@
  *
  * --first stops each mutant at its first killer (fast); by default every clause runs on every entry
  * so the table shows which clauses see which bug.
+ *
+ * Each entry is judged in a process of its own (`--judge-one ID`, which prints one JSON line): what
+ * judging one entry leaves in the heap (its scale cases' arrays, fast-check's state) goes with it.
+ * Judged one after another in one process, the 33 scale entries ran node out of heap (4 GB) after
+ * about 50 minutes, twice, and printed nothing.
  */
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { allClauses } from '../../spec/clauses';
 import { catalogue } from './catalogue';
 import { backendStyleFailures, BACKEND_CASES } from './backendStyle';
 import { computesFloat32 } from './dtypes';
 import { judgeEntry, type Judgement } from './judge';
+import type { CatalogueEntry } from './entry';
 
 interface TableOptions {
   first?: boolean;
@@ -22,6 +30,59 @@ interface TableOptions {
   seed?: string;
   only?: string;
   markdown?: boolean;
+  judgeOne?: string;
+}
+
+/** What a `--judge-one` process prints about its entry: a Judgement less the entry, the first kill's id and error only. */
+interface JudgedLine {
+  killedBy: string[];
+  firstKill?: { id: string; error?: string };
+  clausesRun: number;
+  unsupported: string[];
+  durationMs: number;
+  asExpected: boolean;
+  /** ONNX-backend-style failures, when the entry computes float32. */
+  backend?: string[];
+}
+
+const LINE_PREFIX = 'JUDGED ';
+
+/** Imported from its TypeScript source (by a test), this module has its children run the build of it. */
+const FROM_SOURCE = __filename.endsWith('.ts');
+const TABLE_SCRIPT = FROM_SOURCE ? path.resolve(__dirname, '../../dist/tools/faults/table.js') : __filename;
+
+/** A row of the table: a Judgement, of whose first kill only the clause id and error are kept. */
+export type TableRow = Omit<Judgement, 'firstKill'> & { firstKill?: { id: string; error?: string } };
+
+/** Judges one entry in this process and prints its JudgedLine. */
+async function judgeOne(entry: CatalogueEntry, options: { first?: boolean; depth?: number; seed?: number }): Promise<void> {
+  const backend = computesFloat32(entry) ? await backendStyleFailures(entry.impl) : undefined;
+  const j = await judgeEntry(entry, { stopAtFirstKill: options.first, depth: options.depth, seed: options.seed });
+  const line: JudgedLine = {
+    killedBy: j.killedBy, clausesRun: j.clausesRun, unsupported: j.unsupported, durationMs: j.durationMs, asExpected: j.asExpected,
+    ...(j.firstKill ? { firstKill: { id: j.firstKill.id, error: j.firstKill.error } } : {}),
+    ...(backend ? { backend } : {}),
+  };
+  process.stdout.write(`${LINE_PREFIX}${JSON.stringify(line)}\n`);
+}
+
+/** Judges `entry` in a child process running this script with --judge-one; rejects if it prints no judgement. */
+function judgeInChild(entry: CatalogueEntry, options: { first?: boolean; depth?: number; seed?: number }): Promise<JudgedLine> {
+  const args = [TABLE_SCRIPT, '--judge-one', entry.id, ...(options.first ? ['--first'] : []), ...(options.depth !== undefined ? ['--depth', String(options.depth)] : []),
+    ...(options.seed !== undefined ? ['--seed', String(options.seed)] : [])];
+  return new Promise((resolve, reject) => {
+    // Node's own flags (a larger heap, say) carry over to the child when this is the compiled script.
+    const child = spawn(process.execPath, [...(FROM_SOURCE ? [] : process.execArgv), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (d: string) => (out += d));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const line = out.split('\n').find((l) => l.startsWith(LINE_PREFIX));
+      if (line) resolve(JSON.parse(line.slice(LINE_PREFIX.length)) as JudgedLine);
+      else reject(new Error(`judging ${entry.id} ended (${signal ?? `exit ${code}`}) without a judgement`));
+    });
+  });
 }
 
 function number(name: string, v: string | undefined): number | undefined {
@@ -32,7 +93,7 @@ function number(name: string, v: string | undefined): number | undefined {
 }
 
 /** Formats the judgements as a plain-text or Markdown table. */
-export function formatKillTable(rows: Judgement[], markdown: boolean, backend?: Map<string, string[]>): string {
+export function formatKillTable(rows: TableRow[], markdown: boolean, backend?: Map<string, string[]>): string {
   const header = ['entry', 'expected', 'verdict', 'first killer', 'time', 'ONNX tests*', 'killed by'];
   const backendCell = (id: string) => {
     const f = backend?.get(id);
@@ -60,7 +121,7 @@ export function formatKillTable(rows: Judgement[], markdown: boolean, backend?: 
  * Per clause: how many mutants it kills, and which mutants no other clause kills (the clause is the
  * only guard against that bug). Only meaningful for a full run (not --first).
  */
-export function formatClausePower(rows: Judgement[], clauseIds: string[]): string {
+export function formatClausePower(rows: TableRow[], clauseIds: string[]): string {
   const mutantRows = rows.filter((r) => r.entry.verdict === 'reject');
   const lines = ['clause                              kills  sole killer of'];
   for (const id of clauseIds) {
@@ -79,6 +140,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--seed <s>', 'fast-check seed')
     .option('--only <ids>', 'comma-separated catalogue ids')
     .option('--markdown', 'print a Markdown table')
+    .option('--judge-one <id>', 'judge one entry in this process and print its judgement as one JSON line (what the table runs per entry)')
     .exitOverride();
   try {
     program.parse(argv);
@@ -96,6 +158,15 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`mutants-table: ${(e as Error).message}\n`);
     return 2;
   }
+  if (o.judgeOne !== undefined) {
+    const entry = catalogue.find((e) => e.id === o.judgeOne);
+    if (!entry) {
+      process.stderr.write(`mutants-table: unknown id ${o.judgeOne}\n`);
+      return 2;
+    }
+    await judgeOne(entry, { first: o.first, depth, seed });
+    return 0;
+  }
   const only = o.only?.split(',').map((s) => s.trim());
   const entries = only ? catalogue.filter((e) => only.includes(e.id)) : catalogue;
   if (only && entries.length !== only.length) {
@@ -108,13 +179,15 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const started = Date.now();
-  const rows: Judgement[] = [];
+  const rows: TableRow[] = [];
   const backend = new Map<string, string[]>();
   for (const entry of entries) {
-    // The ONNX backend tests are float32: entries of other element types alone are not emulated (n/a).
-    if (computesFloat32(entry)) backend.set(entry.id, await backendStyleFailures(entry.impl));
     if (process.stderr.isTTY) process.stderr.write(`\r${entry.id}…`.padEnd(50));
-    rows.push(await judgeEntry(entry, { stopAtFirstKill: o.first, depth, seed }));
+    const j = await judgeInChild(entry, { first: o.first, depth, seed });
+    // The ONNX backend tests are float32: entries of other element types alone are not emulated (n/a).
+    if (j.backend) backend.set(entry.id, j.backend);
+    rows.push({ entry, killedBy: j.killedBy, clausesRun: j.clausesRun, unsupported: j.unsupported, durationMs: j.durationMs, asExpected: j.asExpected,
+      ...(j.firstKill ? { firstKill: j.firstKill } : {}) });
   }
   if (process.stderr.isTTY) process.stderr.write('\r'.padEnd(51) + '\r');
   const mutantRows = rows.filter((r) => r.entry.verdict === 'reject');
