@@ -379,7 +379,6 @@ async function verifyUnmarked(target: VerifyTarget, options: VerifyOptions): Pro
   };
 }
 
-/** The jobs' scale limit: the option when given, else measured on the target opened once for it. */
 /** Whether a selected clause draws cases from the scale-and-edges tier, so that the run needs its limits. */
 function drawsScaleCases(selection: Selection): boolean {
   return selection.property.some((c) => c.drawsScaleCases === true);
@@ -390,6 +389,7 @@ async function noScaleCases(): Promise<ScaleSummary> {
   return { ...(await decideScale(undefined, { maxMacs: 0 })), note: 'no selected clause draws scale-tier cases' };
 }
 
+/** The jobs' scale limit: the option when given, else measured on the target opened once for it. */
 async function decideScaleOnce(target: VerifyTarget, options: VerifyOptions, selection: Selection, timeoutMs: number): Promise<ScaleSummary> {
   const given = scaleRequest(options);
   if (!drawsScaleCases(selection)) return noScaleCases();
