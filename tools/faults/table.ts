@@ -9,10 +9,10 @@
  * --first stops each mutant at its first killer (fast); by default every clause runs on every entry
  * so the table shows which clauses see which bug.
  *
- * Each entry is judged in a process of its own (`--judge-one ID`, which prints one JSON line): what
- * judging one entry leaves in the heap (its scale cases' arrays, fast-check's state) goes with it.
- * Judged one after another in one process, the 33 scale entries ran node out of heap (4 GB) after
- * about 50 minutes, twice, and printed nothing.
+ * Each entry is judged in a process of its own (`--judge-one ID`, which prints one JSON line), so
+ * whatever judging one entry leaves in the heap goes with it. Judged one after another in one
+ * process, the 33 scale entries ran node out of heap (4 GB) after about 50 minutes, twice, and
+ * printed nothing (what kept growing was not found).
  */
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
@@ -33,18 +33,6 @@ interface TableOptions {
   judgeOne?: string;
 }
 
-/** What a `--judge-one` process prints about its entry: a Judgement less the entry, the first kill's id and error only. */
-interface JudgedLine {
-  killedBy: string[];
-  firstKill?: { id: string; error?: string };
-  clausesRun: number;
-  unsupported: string[];
-  durationMs: number;
-  asExpected: boolean;
-  /** ONNX-backend-style failures, when the entry computes float32. */
-  backend?: string[];
-}
-
 const LINE_PREFIX = 'JUDGED ';
 
 /** Imported from its TypeScript source (by a test), this module has its children run the build of it. */
@@ -53,6 +41,9 @@ const TABLE_SCRIPT = FROM_SOURCE ? path.resolve(__dirname, '../../dist/tools/fau
 
 /** A row of the table: a Judgement, of whose first kill only the clause id and error are kept. */
 export type TableRow = Omit<Judgement, 'firstKill'> & { firstKill?: { id: string; error?: string } };
+
+/** What a `--judge-one` process prints about its entry: its row less the entry, with the ONNX-backend-style failures when it computes float32. */
+type JudgedLine = Omit<TableRow, 'entry'> & { backend?: string[] };
 
 /** Judges one entry in this process and prints its JudgedLine. */
 async function judgeOne(entry: CatalogueEntry, options: { first?: boolean; depth?: number; seed?: number }): Promise<void> {
@@ -183,11 +174,10 @@ export async function main(argv: string[]): Promise<number> {
   const backend = new Map<string, string[]>();
   for (const entry of entries) {
     if (process.stderr.isTTY) process.stderr.write(`\r${entry.id}…`.padEnd(50));
-    const j = await judgeInChild(entry, { first: o.first, depth, seed });
+    const { backend: failures, ...judged } = await judgeInChild(entry, { first: o.first, depth, seed });
     // The ONNX backend tests are float32: entries of other element types alone are not emulated (n/a).
-    if (j.backend) backend.set(entry.id, j.backend);
-    rows.push({ entry, killedBy: j.killedBy, clausesRun: j.clausesRun, unsupported: j.unsupported, durationMs: j.durationMs, asExpected: j.asExpected,
-      ...(j.firstKill ? { firstKill: j.firstKill } : {}) });
+    if (failures) backend.set(entry.id, failures);
+    rows.push({ entry, ...judged });
   }
   if (process.stderr.isTTY) process.stderr.write('\r'.padEnd(51) + '\r');
   const mutantRows = rows.filter((r) => r.entry.verdict === 'reject');
