@@ -21,7 +21,7 @@ import fc from 'fast-check';
 import type { OpName } from '../../impl/types';
 import { boundaryInt } from './boundary';
 import type { ScaleLimits } from './reach';
-import { base, draftOf, KERNEL_CAP, keepDimensions, realize, unit, type AxisDraw, type Base, type Planner } from './scale';
+import { draftOf, KERNEL_CAP, keepDimensions, plainBase, realize, unit, type AxisDraw, type Base, type Planner } from './scale';
 import type { Knob } from './scaleDraft';
 import type { ConvShape } from './shape';
 
@@ -34,6 +34,8 @@ interface EdgeDraft {
   cg: number;
   mg: number;
   keep: Knob[];
+  /** Axes whose pads an edge has set (heavy, none, patches): later edges leave them. */
+  padsSet: Set<number>;
 }
 
 /** Every random value any edge may use, drawn once per case (so a case shrinks as one record). */
@@ -86,6 +88,7 @@ const heavy = (e: EdgeDraft, v: EdgeValues, side: 'begin' | 'end') => {
     const big: [number, number] = [v.beyond % 2 === 0 ? 3 : 5, v.beyond];
     const small: [number, number] = [v.beyond % 3 === 0 ? 1 : 0, v.beyond];
     e.axes[n] = { ...e.axes[n], padB: side === 'begin' ? big : small, padE: side === 'begin' ? small : big };
+    e.padsSet.add(n);
   }
 };
 
@@ -114,6 +117,7 @@ export const EDGES: Edge[] = [
     name: 'no-pads',
     apply(e) {
       e.axes = e.axes.map((a) => ({ ...a, padB: [0, 0], padE: [0, 0] }));
+      e.axes.forEach((_a, n) => e.padsSet.add(n));
     },
   },
   {
@@ -207,6 +211,7 @@ export const EDGES: Edge[] = [
     apply(e, v) {
       const k = Math.min(v.patch, KERNEL_CAP[e.axes.length]);
       e.axes = e.axes.map((a) => ({ ...a, k, s: k, d: 1, padB: [0, 0], padE: [0, 0] }));
+      e.axes.forEach((_a, n) => e.padsSet.add(n));
       e.keep.push(...e.axes.flatMap((_a, n) => [`k${n}`, `s${n}`]));
     },
   },
@@ -218,7 +223,11 @@ export const EDGES: Edge[] = [
       e.axes[v.thin] = { ...e.axes[v.thin], k: 1, s: 1, d: 1, padB: [0, 0], padE: [0, 0], len: 1, lenIs: 'in' };
       // the long axis is the signal's: a kernel along it (3 … 9 where the base drew 1), so its pads are drawn non-zero as often as not
       const k = e.axes[other].k > 1 ? e.axes[other].k : 3 + 2 * (v.beyond % 4);
-      e.axes[other] = { ...e.axes[other], k, len: v.long, lenIs: 'in' };
+      // and, unless another edge set them, a 1-D layer's pads: causal (d(k−1) before, none after:
+      // WaveNet, TCNs, streaming audio), "same" (the odd one after), or as the base drew them
+      const layerPads: [[number, number], [number, number]][] = [[[3, 0], [0, 0]], [[1, 0], [2, 0]]];
+      const pads = e.padsSet.has(other) ? undefined : layerPads[v.beyond % 3];
+      e.axes[other] = { ...e.axes[other], k, len: v.long, lenIs: 'in', ...(pads ? { padB: pads[0], padE: pads[1] } : {}) };
       e.keep.push(`len${v.thin}`, `len${other}`, `k${v.thin}`, `s${v.thin}`, `d${v.thin}`);
     },
   },
@@ -244,7 +253,7 @@ const edgePicks: fc.Arbitrary<number[]> = fc
 
 /** The edges' planner on a base: the draft with every picked edge applied, keeping what they need. */
 function edgePlanner(b: Base, picks: number[], v: EdgeValues, op: OpName): Planner {
-  const e: EdgeDraft = { b, axes: b.axes.map((a) => ({ ...a })), batch: b.batch, group: b.group, cg: b.cg, mg: b.mg, keep: [] };
+  const e: EdgeDraft = { b, axes: b.axes.map((a) => ({ ...a })), batch: b.batch, group: b.group, cg: b.cg, mg: b.mg, keep: [], padsSet: new Set() };
   // The length-1 axis is a 2-D case: the rank is set before any edge picks its axes.
   if (picks.some((p) => EDGES[p].name === 'thin-axis') && e.axes.length !== 2) e.axes = [e.axes[0], { ...e.axes[e.axes.length - 1] }];
   for (const p of picks) EDGES[p].apply(e, v, op);
@@ -263,6 +272,6 @@ export function edgeNames(picks: readonly number[]): string[] {
  */
 export function edgeShape(op: OpName, limits: ScaleLimits): fc.Arbitrary<ConvShape> {
   return fc
-    .record({ b: base(op), picks: edgePicks, v: edgeValues })
+    .record({ b: plainBase(op, [1, 2, 3]), picks: edgePicks, v: edgeValues })
     .map(({ b, picks, v }) => realize({ planner: edgePlanner(b, picks, v, op), shift: Math.max(EDGE_FREE_SHIFT, b.shift) }, limits));
 }

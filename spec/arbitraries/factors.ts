@@ -26,23 +26,30 @@ export function divisors(n: number): number[] {
   return all;
 }
 
-/** A divisor of n that is at most `cap`, picked by a unit draw (0 → 1). */
-export function pickDivisor(n: number, cap: number, u: number): number {
+/**
+ * A divisor of n in [min, cap], picked by a unit draw (0 → the smallest); when none is that large,
+ * the largest divisor at most `cap` (min defaults to 1, so 0 → 1).
+ */
+export function pickDivisor(n: number, cap: number, u: number, min = 1): number {
   const ds = divisors(n);
   let count = 0;
   while (count < ds.length && ds[count] <= cap) count++;
-  return ds[unitIndex(u, Math.max(1, count))];
+  let first = 0;
+  while (first < count && ds[first] < min) first++;
+  if (first >= count) return ds[Math.max(0, count - 1)];
+  return ds[first + unitIndex(u, count - first)];
 }
 
 /**
  * Splits `target` into one factor per cap: each but the last a divisor of what remains, at most its
- * cap, picked by its unit draw; the last takes the rest (its cap is not enforced: it absorbs the target).
+ * cap and at least its entry of `mins` where such a divisor exists, picked by its unit draw; the last
+ * takes the rest (its cap is not enforced: it absorbs the target).
  */
-export function splitTarget(target: number, caps: readonly number[], picks: readonly number[]): number[] {
+export function splitTarget(target: number, caps: readonly number[], picks: readonly number[], mins: readonly number[] = []): number[] {
   const out: number[] = [];
   let rest = target;
   for (let n = 0; n < caps.length - 1; n++) {
-    const f = pickDivisor(rest, caps[n], picks[n % picks.length]);
+    const f = pickDivisor(rest, caps[n], picks[n % picks.length], mins[n] ?? 1);
     out.push(f);
     rest /= f;
   }

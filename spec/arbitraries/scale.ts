@@ -126,7 +126,38 @@ export interface Base {
   shift: number;
 }
 
+/**
+ * The geometry of a network's layer, the same on every axis: Conv a square kernel of 3 (half the
+ * time), 1, 5 or 7 at stride 1 (three times in four) or 2; ConvTranspose the upsampling kernels 2, 3
+ * and 4 at stride 2, or 3 at stride 1 — no dilation. Kernels pick their fast paths (Winograd for
+ * 3×3 stride 1, a GEMM for 1×1, phase decomposition for stride-2 transposes) by this geometry, and
+ * tile and chunk those paths by size: one base in three carries it, so every aim's sizes (plane
+ * counts, long reductions, large buffers, thin axes) meet it.
+ */
+const networkGeometry = (op: OpName): fc.Arbitrary<{ k: number; s: number }> =>
+  op === 'Conv'
+    ? fc.record({ k: fc.constantFrom(3, 3, 3, 1, 5, 7), s: fc.constantFrom(1, 1, 1, 2) })
+    : fc.constantFrom({ k: 4, s: 2 }, { k: 2, s: 2 }, { k: 3, s: 2 }, { k: 3, s: 1 });
+
+function withStyle(b: Base, style: 'free' | 'network', geometry: { k: number; s: number }): Base {
+  if (style === 'free') return b;
+  // pads stay as the base drew them (free, none or same): a network's layer exported to ONNX has
+  // symmetric pads, none, or SAME_UPPER / SAME_LOWER's uneven split, and kernels read all of them
+  const axes = b.axes.map((a) => ({ ...a, k: Math.min(geometry.k, KERNEL_CAP[b.rank]), s: geometry.s, d: 1 }));
+  return { ...b, axes };
+}
+
 export function base(op: OpName, ranks: readonly number[] = [1, 2, 3]): fc.Arbitrary<Base> {
+  return fc
+    .tuple(plainBase(op, ranks), fc.constantFrom<'free' | 'network'>('free', 'free', 'network'), networkGeometry(op))
+    .map(([b, style, geometry]) => withStyle(b, style, geometry));
+}
+
+/**
+ * A base without the network geometry: each axis's kernel, stride and dilation drawn on its own. The
+ * edge cases (edges.ts) start from it — their geometry is what their edge conditions set.
+ */
+export function plainBase(op: OpName, ranks: readonly number[]): fc.Arbitrary<Base> {
   return fc.oneof(
     { withCrossShrink: true },
     ...ranks.map((rank) =>
@@ -284,15 +315,18 @@ export const AIMS: Aim[] = [
     draw: (op) => fc.record({ b: base(op), n: boundaryInt(2, 128) }).map(({ b, n }) => planned(b, keepDimensions({ ...draftOf(b), batch: n }, ['batch']))),
   },
   {
-    // 2-D with H = 1 or W = 1 (a 1-D model exported as 2-D) next to a long axis, with ≥ 64 input channels.
+    // 2-D with H = 1 or W = 1 (a 1-D model exported as 2-D) next to a long axis (16 … 2^17), with ≥ 64
+    // input channels. The long axis is the signal's: it keeps a kernel (3 … 9 where the base drew 1),
+    // so its pads are as the base draws them rather than fitted away with the kernel.
     name: 'thin-axis',
     weight: 1,
     draw: (op) =>
-      fc.record({ b: base(op, [2]), thin: int(0, 1), long: boundaryInt(16, 2 ** 16), cg: boundaryInt(64, 2048) }).map(({ b, thin, long, cg }) => {
+      fc.record({ b: base(op, [2]), thin: int(0, 1), long: boundaryInt(16, 2 ** 17), cg: boundaryInt(64, 2048), kernel: int(0, 3) }).map(({ b, thin, long, cg, kernel }) => {
+        const other = 1 - thin;
         const axes = b.axes.map((a, n): AxisDraw =>
-          n === thin ? { ...a, k: 1, s: 1, d: 1, padB: [0, 0], padE: [0, 0], len: 1, lenIs: 'in' } : { ...a, len: long },
+          n === thin ? { ...a, k: 1, s: 1, d: 1, padB: [0, 0], padE: [0, 0], len: 1, lenIs: 'in' } : { ...a, k: a.k > 1 ? a.k : 3 + 2 * kernel, len: long, lenIs: 'in' },
         );
-        return planned(b, keepDimensions({ ...draftOf(b, axes), cg }, [`len${thin}`, `len${1 - thin}`, 'cg']));
+        return planned(b, keepDimensions({ ...draftOf(b, axes), cg }, [`len${thin}`, `len${other}`, `k${other}`, 'cg']));
       }),
   },
   {
@@ -322,10 +356,11 @@ export const AIMS: Aim[] = [
     name: 'planes',
     weight: 2,
     draw: (op, limits) =>
-      fc.record({ b: base(op), t: boundaryTarget(16, Math.min(22, log2floor(limits.maxTensorElements))), picks: fc.array(unit, { minLength: 2, maxLength: 2 }), batchCap: fc.constantFrom(128, 128, 128, 2 ** 22) })
+      fc.record({ b: base(op), t: boundaryTarget(16, Math.min(22, log2floor(limits.maxTensorElements))), picks: fc.array(unit, { minLength: 2, maxLength: 2 }), batchCap: fc.constantFrom(128, 2 ** 22) })
         .map(({ b, t, picks, batchCap }) =>
           planned(b, keepTarget(t, (target) => {
-            // Mostly batch ≤ 128; one case in four the batch may carry the whole count (N above 65 535).
+            // Half the cases split the count over a batch ≤ 128, groups and channels; the other half the
+            // batch carries it whole (N above 65 535: a batch on one launch-grid dimension).
             const [batch, group, mg] = splitTarget(target, [batchCap, 2048, Infinity], batchCap > 128 ? [UNIT_MAX, 0] : picks);
             return { draft: { ...draftOf(b), batch, group, mg }, keep: ['batch', 'group', 'mg'] };
           })),
@@ -347,6 +382,10 @@ export const AIMS: Aim[] = [
   },
   {
     // im2col buffer at a boundary (around 2^24 floats): Conv (C/g·Πk)·Πo, ConvTranspose (M/g·Πk)·Πi.
+    // The buffer is about Πk/Πs times the tensor it unfolds (x for Conv, y for ConvTranspose), so a
+    // buffer of t floats within tensors of E elements needs Πk ≥ t·Πs/E: the kernel factors are drawn
+    // at least that large where the target's divisors allow (without it, a buffer past 2^24 within
+    // 2^20-element tensors came up once in a thousand draws of this aim; with it, most of them).
     name: 'im2col',
     weight: 2,
     draw: (op, limits) =>
@@ -354,7 +393,10 @@ export const AIMS: Aim[] = [
         .map(({ b, t, picks }) =>
           planned(b, keepTarget(t, (target) => {
             const r = b.rank;
-            const f = splitTarget(target, [...b.axes.map(() => KERNEL_CAP[r]), CHANNEL_CAP, ...b.axes.map(() => 2 ** 20)], picks);
+            const strides = b.axes.reduce((p, a) => p * a.s, 1);
+            const perAxis = Math.min(KERNEL_CAP[r], Math.ceil(((target * strides) / limits.maxTensorElements) ** (1 / r)));
+            const mins = b.axes.map(() => perAxis);
+            const f = splitTarget(target, [...b.axes.map(() => KERNEL_CAP[r]), CHANNEL_CAP, ...b.axes.map(() => 2 ** 20)], picks, mins);
             const lenIs = op === 'Conv' ? 'out' : 'in';
             const axes = b.axes.map((a, n): AxisDraw => ({ ...a, k: f[n], len: f[r + 1 + n], lenIs }));
             const channel = op === 'Conv' ? 'cg' : 'mg';
@@ -373,11 +415,12 @@ export const AIMS: Aim[] = [
     // dilation, pads "same" or none, large maps with many channels — the shapes a kernel's fast
     // paths (Winograd, im2col chunks, col2im) are tuned for, at the sizes where they tile and chunk.
     name: 'network',
-    weight: 3,
+    weight: 4,
     draw: (op) =>
       fc
         .record({
-          b: base(op, [2, 2, 1, 3]),
+          // 2-D three times in five: most of a network's convolutions are image layers
+          b: base(op, [2, 2, 2, 1, 3]),
           k: op === 'Conv' ? fc.constantFrom(3, 3, 3, 1, 5, 7) : fc.constantFrom(2, 3, 4, 4),
           s: fc.constantFrom(1, 1, 1, 2),
           len: fc.array(boundaryInt(64, 1024), { minLength: 3, maxLength: 3 }),
