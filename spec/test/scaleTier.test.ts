@@ -20,7 +20,7 @@ import { product, resolve, type ConvGeometry } from '../../impl/resolve';
 import type { OpName } from '../../impl/types';
 import { anyRemainderMod8, boundaryInt, halveKeepingOffset, multipleOf, nearPowerOfTwo } from '../arbitraries/boundary';
 import { attributesOf, inputDims, outputSpatialOf, weightDims, type ConvShape } from '../arbitraries/cases';
-import { DEFAULT_SCALE_LIMITS, reachOf, scaleShape, type ScaleLimits } from '../arbitraries/scale';
+import { AIMS, DEFAULT_SCALE_LIMITS, reachOf, realize, scaleShape, type ScaleLimits } from '../arbitraries/scale';
 import { solveAxis, type AxisPlan } from '../arbitraries/scaleDraft';
 
 const DRAWS = 2000;
@@ -141,6 +141,18 @@ describe('the scale-and-edges tier', () => {
       });
     }
   }
+
+  it('the im2col aim crosses 2^24 floats within 2^20-element tensors (a plain JavaScript target\'s limits) in one draw in sixteen', () => {
+    // A buffer of t floats is about Πk/Πs times the tensor it unfolds: the aim draws kernel factors of at
+    // least (t·Πs/E)^(1/rank). Drawn as any divisor of the target (before), 3–4 % of these draws crossed.
+    const limits: ScaleLimits = { maxMacs: 2 ** 26, maxTensorElements: 2 ** 20 };
+    const aim = AIMS.find((a) => a.name === 'im2col')!;
+    for (const op of OPS) {
+      const shapes = fc.sample(aim.draw(op, limits), { seed: 26, numRuns: DRAWS }).map((p) => realize(p, limits));
+      const crossing = shapes.filter((s) => derived(resolved(s, limits)).im2col > 2 ** 24).length;
+      expect(crossing / DRAWS, op).toBeGreaterThanOrEqual(1 / 16);
+    }
+  });
 
   it('stays valid and within tiny limits (64 multiply-adds, 16 elements; 1 and 1)', () => {
     for (const limits of [{ maxMacs: 64, maxTensorElements: 16 }, { maxMacs: 1, maxTensorElements: 1 }]) {
