@@ -59,6 +59,8 @@ type Condition = (s: ConvShape, g: ConvGeometry, d: ReturnType<typeof derived>, 
 const REACH: [name: string, cond: Condition, floorDefault: number, floorSmall: number][] = [
   ['plane Πo > 2^16', (_s, _g, d) => d.plane > 2 ** 16, 0.05, 0.02],
   ['N·M > 65 535', (_s, _g, d) => d.planes > 65_535, 0.04, 0.015],
+  // The batch alone past 65 535 (one launch-grid dimension): the planes aim's batch carries N·M in half its cases.
+  ['N > 65 535', (_s, g) => g.batch > 65_535, 0.015, 0.008],
   ['K = (C/g)·Πk > 4096', (_s, _g, d) => d.reduction > 4096, 0.05, 0.04],
   ['im2col > 2^24', (_s, _g, d) => d.im2col > 2 ** 24, 0.04, 0],
   ['tensor > 2^24', (_s, _g, d) => d.tensor > 2 ** 24, 0.1, 0],
