@@ -174,7 +174,7 @@ export async function runClause(clause: Clause<any>, subject: Subject, options: 
     ...common,
     status: 'failed',
     path,
-    counterexample: boundedCounterexample(fc.stringify(details.counterexample[0])),
+    counterexample: counterexampleText(details.counterexample[0]),
     error: thrownMessage(err),
     mismatch: err instanceof MismatchError ? err.mismatch : undefined,
     replay: path && options.replay ? options.replay(clause.id, seed, path) : undefined,
@@ -218,6 +218,39 @@ export function optionsFromEnv(env: Readonly<Record<string, string | undefined>>
  * of heap after twenty such kills). The case itself is always given by the replay command.
  */
 export const MAX_COUNTEREXAMPLE_CHARS = 20_000;
+
+/** Elements of an array or typed array a counterexample's text shows before saying how many it left out. */
+export const SHOWN_ELEMENTS = 16;
+
+/**
+ * The counterexample as text, never built whole: arrays and typed arrays longer than SHOWN_ELEMENTS
+ * show their first elements and their length, then the text is bounded (boundedCounterexample).
+ * fast-check's own stringify walks every element (`for … in`) into a string of its own first: a
+ * failing scale case of 2²³ elements spent minutes and gigabytes there before the cut, in every
+ * verify that found one (a kill-table entry ran 20 minutes in it).
+ */
+export function counterexampleText(value: unknown): string {
+  return boundedCounterexample(fc.stringify(summarized(value, 0)));
+}
+
+/** `v` with long arrays replaced by a value that prints as their head and length (plain objects and arrays copied, to depth 8). */
+function summarized(v: unknown, depth: number): unknown {
+  if (v === null || typeof v !== 'object' || depth > 8) return v;
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
+    const a = v as unknown as ArrayLike<number | bigint> & { constructor: { name: string } };
+    if (a.length <= SHOWN_ELEMENTS) return v;
+    const head = Array.from({ length: SHOWN_ELEMENTS }, (_x, i) => fc.stringify(a[i]));
+    return { [fc.toStringMethod]: () => `${a.constructor.name}(${a.length}) [${head.join(', ')}, … ${a.length - SHOWN_ELEMENTS} more]` };
+  }
+  if (Array.isArray(v)) {
+    const shown = v.slice(0, SHOWN_ELEMENTS).map((x) => summarized(x, depth + 1));
+    if (v.length <= SHOWN_ELEMENTS) return shown;
+    const rest = `… ${v.length - SHOWN_ELEMENTS} more`;
+    return [...shown, { [fc.toStringMethod]: () => rest }];
+  }
+  if (Object.getPrototypeOf(v) !== Object.prototype) return v;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, summarized(x, depth + 1)]));
+}
 
 /** The text as is up to MAX_COUNTEREXAMPLE_CHARS, else cut there with a note saying how much was left out. */
 export function boundedCounterexample(text: string): string {
