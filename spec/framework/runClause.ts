@@ -40,7 +40,17 @@ export interface RunClauseOptions {
   scale?: ScaleLimits;
   /** Skipped cases allowed per run before fast-check gives up (default 1000); the findings' separation search asks for few. */
   maxSkipsPerRun?: number;
+  /** Time allowed for shrinking after the first failure, in ms (default SHRINK_BUDGET_MS). */
+  shrinkBudgetMs?: number;
 }
+
+/**
+ * How long a failing clause may shrink its counterexample: 60 s from the first failure. Each shrink
+ * step reruns the target on a candidate; a scale case of 2²⁵ elements costs seconds a candidate, and a
+ * kill-table entry spent over ten minutes shrinking one. Past the budget fast-check is stopped and the
+ * smallest failing case found so far is reported, with its replay path, and says that it was cut.
+ */
+export const SHRINK_BUDGET_MS = 60_000;
 
 export type ClauseStatus = 'passed' | 'failed' | 'unsupported';
 
@@ -121,12 +131,24 @@ export async function runClause(clause: Clause<any>, subject: Subject, options: 
   // error carrying fast-check's precondition marker included) is wrapped, so it counts as a failure.
   // The last failing run's last call: fast-check reports the last failing value it shrank to.
   let failingCall: RecordedCall | undefined;
+  // Shrinking stops at the deadline: a PreconditionFailure that interrupts makes fast-check end the
+  // run and report the last failing value (its path replays it). Never before a first failure.
+  const shrinkBudgetMs = options.shrinkBudgetMs ?? SHRINK_BUDGET_MS;
+  let shrinkDeadline: number | undefined;
+  let shrinkCut = false;
   const property = fc.asyncProperty(clause.arbitrary, async (v) => {
+    if (shrinkDeadline !== undefined && Date.now() > shrinkDeadline) {
+      shrinkCut = true;
+      throw new fc.PreconditionFailure(true);
+    }
     ctx.lastCall = undefined;
     try {
       await clause.check(v, ctx);
     } catch (e) {
-      if (!isOwnSkip(e)) failingCall = ctx.lastCall;
+      if (!isOwnSkip(e)) {
+        failingCall = ctx.lastCall;
+        shrinkDeadline ??= Date.now() + shrinkBudgetMs;
+      }
       throw asJudged(e);
     }
   });
@@ -174,7 +196,7 @@ export async function runClause(clause: Clause<any>, subject: Subject, options: 
     ...common,
     status: 'failed',
     path,
-    counterexample: counterexampleText(details.counterexample[0]),
+    counterexample: counterexampleText(details.counterexample[0]) + (shrinkCut ? ` (shrinking stopped after ${shrinkBudgetMs >= 1000 ? `${Math.round(shrinkBudgetMs / 1000)} s` : `${shrinkBudgetMs} ms`}: the smallest failing case found by then)` : ''),
     error: thrownMessage(err),
     mismatch: err instanceof MismatchError ? err.mismatch : undefined,
     replay: path && options.replay ? options.replay(clause.id, seed, path) : undefined,

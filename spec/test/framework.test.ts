@@ -138,6 +138,36 @@ describe('runClause: statuses', () => {
     const again = await runClause(clause, subjectFromImplementation(broken), { seed: out.seed, path: out.path });
     expect(again.counterexample).toBe('5');
   });
+  it('stops shrinking at its budget after the first failure: the smallest failing case by then, its path replaying it, and a note', async () => {
+    // Every size ≥ 2 fails and each call takes 30 ms: with a 100 ms budget shrinking cannot reach 2.
+    const slow = defineClause({
+      id: 'test.framework.slowShrink',
+      title: 'a clause whose every case ≥ 2 fails slowly',
+      category: 'numeric',
+      ops: ['Conv'],
+      arbitrary: fc.integer({ min: 1, max: 1_000_000 }),
+      runs: 50,
+      async check(n) {
+        await new Promise((r) => setTimeout(r, 30));
+        if (n >= 2) throw new Error(`n = ${n}`);
+      },
+    });
+    const cut = await runClause(slow, subjectFromImplementation(reference), { shrinkBudgetMs: 100 });
+    expect(cut.status).toBe('failed');
+    expect(cut.counterexample).toMatch(/^\d+ \(shrinking stopped after 100 ms: the smallest failing case found by then\)$/);
+    const value = Number(cut.counterexample!.split(' ')[0]);
+    expect(value).toBeGreaterThan(2);
+    expect(cut.error).toBe(`n = ${value}`);
+    // the path replays that very case (and shrinks on from it, here within the default budget)
+    const again = await runClause(slow, subjectFromImplementation(reference), { seed: cut.seed, path: cut.path, shrinkBudgetMs: 100 });
+    expect(again.status).toBe('failed');
+    expect(Number(again.counterexample!.split(' ')[0])).toBeLessThanOrEqual(value);
+    // Without a cut: the smallest case, no note; and nothing is cut before a first failure.
+    const whole = await runClause({ ...slow, check: async (n: number) => { if (n >= 2) throw new Error(`n = ${n}`); } }, subjectFromImplementation(reference), { shrinkBudgetMs: 100 });
+    expect(whole.counterexample).toBe('2');
+    const passing = await runClause({ ...slow, check: () => new Promise<void>((r) => setTimeout(r, 5)) }, subjectFromImplementation(reference), { shrinkBudgetMs: 1 });
+    expect(passing).toMatchObject({ status: 'passed', numRuns: 50 });
+  });
   it('unsupported when the op is missing or every case is outside the declaration', async () => {
     expect((await runClause(clause, subjectFromImplementation({ name: 'transpose only', convTranspose: reference.convTranspose }))).status).toBe('unsupported');
     const rank2Only = subjectFromImplementation({ ...reference, supports: { ranks: [2] } } as Implementation);
