@@ -226,7 +226,7 @@ export const EDGES: Edge[] = [
       // and, unless another edge set them, a 1-D layer's pads: causal (d(k−1) before, none after:
       // WaveNet, TCNs, streaming audio), "same" (the odd one after), or as the base drew them
       const layerPads: [[number, number], [number, number]][] = [[[3, 0], [0, 0]], [[1, 0], [2, 0]]];
-      const pads = e.padsSet.has(other) ? undefined : layerPads[v.beyond % 3];
+      const pads = e.padsSet.has(other) ? undefined : layerPads[v.beyond % 3]; // index 2: as drawn
       e.axes[other] = { ...e.axes[other], k, len: v.long, lenIs: 'in', ...(pads ? { padB: pads[0], padE: pads[1] } : {}) };
       e.keep.push(`len${v.thin}`, `len${other}`, `k${v.thin}`, `s${v.thin}`, `d${v.thin}`);
     },
