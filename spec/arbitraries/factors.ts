@@ -56,3 +56,38 @@ export function splitTarget(target: number, caps: readonly number[], picks: read
   out.push(rest);
   return out;
 }
+
+/**
+ * Splits `n` into `parts` factors near its parts-th root: each but the last a divisor of what remains
+ * within a factor of 4 of the remaining root, picked by its unit draw (the largest divisor below 4×
+ * the root when none is that close: a prime leaves everything to the last), the last the rest.
+ */
+export function balancedSplit(n: number, parts: number, picks: readonly number[]): number[] {
+  const out: number[] = [];
+  let rest = n;
+  for (let j = 0; j < parts - 1; j++) {
+    const root = rest ** (1 / (parts - j));
+    const f = pickDivisor(rest, Math.max(1, Math.floor(4 * root)), picks[j % picks.length], Math.max(1, Math.ceil(root / 4)));
+    out.push(f);
+    rest /= f;
+  }
+  out.push(rest);
+  return out;
+}
+
+/**
+ * `parts` factors whose product is at least `n` and within a few percent of it: each but the last the
+ * rounded parts-th root of what remains, the last what remains rounded up. For a size whose divisors
+ * allow no even split (a prime plane).
+ */
+export function roundedSplit(n: number, parts: number): number[] {
+  const out: number[] = [];
+  let rest = n;
+  for (let j = 0; j < parts - 1; j++) {
+    const f = Math.max(1, Math.round(rest ** (1 / (parts - j))));
+    out.push(f);
+    rest = Math.ceil(rest / f);
+  }
+  out.push(Math.max(1, rest));
+  return out;
+}

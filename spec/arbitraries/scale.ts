@@ -16,8 +16,8 @@
  */
 import fc from 'fast-check';
 import type { OpName } from '../../impl/types';
-import { boundaryInt, boundaryTarget, halveKeepingOffset } from './boundary';
-import { splitTarget } from './factors';
+import { boundaryInt, boundaryTarget, halveKeepingOffset, unitIndex } from './boundary';
+import { balancedSplit, pickDivisor, roundedSplit, splitTarget } from './factors';
 import type { ScaleLimits } from './reach';
 import { copyDraft, fitDraft, halveLargest, type AxisPlan, type Draft, type Knob } from './scaleDraft';
 import type { ConvShape } from './shape';
@@ -229,8 +229,8 @@ const planned = (b: Base, planner: Planner) => ({ planner, shift: b.shift });
 /** The tensor aim: x, y or W (as `which` draws) of `target` elements, split over batch, groups, channels and axes. */
 function tensorAim(op: OpName, which: fc.Arbitrary<'x' | 'y' | 'w'>, target: fc.Arbitrary<number>) {
   return fc
-    .record({ b: base(op), which, t: target, picks: fc.array(unit, { minLength: 7, maxLength: 7 }) })
-    .map(({ b, which, t, picks }) =>
+    .record({ b: base(op), which, t: target, picks: fc.array(unit, { minLength: 7, maxLength: 7 }), fewItems: fc.boolean() })
+    .map(({ b, which, t, picks, fewItems }) =>
       planned(b, keepTarget(t, (target) => {
         const r = b.rank;
         if (which === 'w') {
@@ -238,7 +238,10 @@ function tensorAim(op: OpName, which: fc.Arbitrary<'x' | 'y' | 'w'>, target: fc.
           const axes = b.axes.map((a, n) => ({ ...a, k: f[n] }));
           return { draft: { ...draftOf(b, axes), group: f[r], cg: f[r + 1], mg: f[r + 2] }, keep: ['group', 'cg', 'mg', ...geometry(r, ['k'])] };
         }
-        const [batch, group, channel, ...o] = splitTarget(target, [128, 64, CHANNEL_CAP, ...b.axes.map(() => 2 ** 20)], picks);
+        // Half the draws put the tensor in 2 … 4 items, each a quarter of it or more: an item offset
+        // n·(C·Πi) then crosses the boundaries the tensor does (a narrow integer's width, 2^24), as a
+        // kernel that offsets items in 32 or 24 bits, or in float32, meets them.
+        const [batch, group, channel, ...o] = splitTarget(target, [fewItems ? 4 : 128, 64, CHANNEL_CAP, ...b.axes.map(() => 2 ** 20)], picks, fewItems ? [2] : []);
         const axes = b.axes.map((a, n): AxisDraw => ({ ...a, len: o[n], lenIs: which === 'y' ? 'out' : 'in' }));
         const perGroup = which === 'y' ? 'mg' : 'cg';
         return { draft: { ...draftOf(b, axes), batch, group, [perGroup]: channel }, keep: ['batch', 'group', perGroup, ...lens(r)] };
@@ -383,10 +386,14 @@ export const AIMS: Aim[] = [
   {
     // im2col buffer at a boundary (around 2^24 floats): Conv (C/g·Πk)·Πo, ConvTranspose (M/g·Πk)·Πi.
     // The buffer is about Πk/Πs times the tensor it unfolds (x for Conv, y for ConvTranspose), so a
-    // buffer of t floats within tensors of E elements needs Πk ≥ t·Πs/E: the kernel factors are drawn
-    // at least that large where the target's divisors allow (a buffer past 2^24 within 2^20-element
-    // tensors and 2^26 multiply-adds: 3 % of this aim's Conv draws without it, 8 % with it; odd
-    // targets such as 2^24 + 1 have few small divisors, and re-aim below 2^24 when none fits).
+    // buffer of t floats within tensors of E elements needs Πk ≥ t·Πs/E, and its plane (Πo for Conv,
+    // Πi for ConvTranspose) must leave that tensor room: the solve takes the kernel factors at least
+    // (2t·Πs/E)^(1/rank) where the target's divisors allow, then channels enough for the plane to fit
+    // in E/(2Πs), then a plane split near evenly over the axes (within 4× of its rank-th root), so
+    // that a large kernel's pads do not dwarf a thin axis. Measured at 2^28 / 2^23 (a fast JavaScript
+    // target's limits): of the Conv draws whose target is past 2^24, 60 % landed past it when the
+    // factors were drawn in one free split (the unfolded tensor and the padded input over the limit
+    // re-aimed the rest below); see SPEC.md "Random cases" for the rate now.
     name: 'im2col',
     weight: 2,
     draw: (op, limits) =>
@@ -394,14 +401,29 @@ export const AIMS: Aim[] = [
         .map(({ b, t, picks }) =>
           planned(b, keepTarget(t, (target) => {
             const r = b.rank;
-            const strides = b.axes.reduce((p, a) => p * a.s, 1);
-            const perAxis = Math.min(KERNEL_CAP[r], Math.ceil(((target * strides) / limits.maxTensorElements) ** (1 / r)));
-            const mins = b.axes.map(() => perAxis);
-            const f = splitTarget(target, [...b.axes.map(() => KERNEL_CAP[r]), CHANNEL_CAP, ...b.axes.map(() => 2 ** 20)], picks, mins);
+            const room = limits.maxTensorElements / (2 * b.axes.reduce((p, a) => p * a.s, 1));
+            const kMin = Math.min(KERNEL_CAP[r], Math.ceil((target / room) ** (1 / r)));
+            let kernel = splitTarget(target, [...b.axes.map(() => KERNEL_CAP[r]), Infinity], picks, b.axes.map(() => kMin));
+            let rest = kernel.pop()!;
+            let exact = kernel.every((k) => k >= kMin);
+            if (!exact) {
+              // The target's divisors allow no such kernel (2^24 + 1 = 97·257·673 has none from 2 to
+              // 11): the kernel is drawn in [kMin, cap] and the rest rounded up, so the buffer lands on
+              // or just past the target rather than re-aiming below it.
+              kernel = b.axes.map((_, n) => kMin + unitIndex(picks[n], KERNEL_CAP[r] - kMin + 1));
+              rest = Math.ceil(target / kernel.reduce((p, k) => p * k, 1));
+            }
+            const cMin = Math.ceil(rest / room);
+            let channels = pickDivisor(rest, CHANNEL_CAP, picks[r], cMin);
+            if (channels < cMin) {
+              exact = false;
+              channels = Math.min(CHANNEL_CAP, cMin);
+            }
+            const plane = exact ? balancedSplit(rest / channels, r, picks.slice(r + 1)) : roundedSplit(Math.ceil(rest / channels), r);
             const lenIs = op === 'Conv' ? 'out' : 'in';
-            const axes = b.axes.map((a, n): AxisDraw => ({ ...a, k: f[n], len: f[r + 1 + n], lenIs }));
+            const axes = b.axes.map((a, n): AxisDraw => ({ ...a, k: kernel[n], len: plane[n], lenIs }));
             const channel = op === 'Conv' ? 'cg' : 'mg';
-            return { draft: { ...draftOf(b, axes), [channel]: f[r] }, keep: [channel, ...geometry(r, ['k']), ...lens(r)] };
+            return { draft: { ...draftOf(b, axes), [channel]: channels }, keep: [channel, ...geometry(r, ['k']), ...lens(r)] };
           })),
         ),
   },
