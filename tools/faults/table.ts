@@ -50,7 +50,7 @@ async function judgeOne(entry: CatalogueEntry, options: { first?: boolean; depth
   const backend = computesFloat32(entry) ? await backendStyleFailures(entry.impl) : undefined;
   const j = await judgeEntry(entry, { stopAtFirstKill: options.first, depth: options.depth, seed: options.seed });
   const line: JudgedLine = {
-    killedBy: j.killedBy, clausesRun: j.clausesRun, unsupported: j.unsupported, durationMs: j.durationMs, asExpected: j.asExpected,
+    killedBy: j.killedBy, clausesRun: j.clausesRun, unsupported: j.unsupported, durationMs: j.durationMs, asExpected: j.asExpected, scale: j.scale,
     ...(j.firstKill ? { firstKill: { id: j.firstKill.id, error: j.firstKill.error } } : {}),
     ...(backend ? { backend } : {}),
   };
@@ -85,7 +85,9 @@ function number(name: string, v: string | undefined): number | undefined {
 
 /** Formats the judgements as a plain-text or Markdown table. */
 export function formatKillTable(rows: TableRow[], markdown: boolean, backend?: Map<string, string[]>): string {
-  const header = ['entry', 'expected', 'verdict', 'first killer', 'time', 'ONNX tests*', 'killed by'];
+  const header = ['entry', 'expected', 'verdict', 'first killer', 'time', 'scale tier', 'ONNX tests*', 'killed by'];
+  // The limits the entry's clauses drew within (measured once per entry, as one verify run measures).
+  const scaleCell = (j: TableRow) => (j.scale.maxMacs > 0 ? `${j.scale.maxMacsText} · ${j.scale.maxTensorElementsText}` : 'off');
   const backendCell = (id: string) => {
     const f = backend?.get(id);
     return f === undefined ? 'n/a' : f.length === 0 ? 'pass' : `fail ${f.length}/${BACKEND_CASES.length}`;
@@ -96,6 +98,7 @@ export function formatKillTable(rows: TableRow[], markdown: boolean, backend?: M
     (j.killedBy.length > 0 ? 'rejected' : 'accepted') + (j.asExpected ? '' : '  <-- WRONG'),
     j.killedBy[0] ?? '—',
     `${(j.durationMs / 1000).toFixed(1)} s`,
+    scaleCell(j),
     backendCell(j.entry.id),
     j.killedBy.length === 0 ? '—' : `${j.killedBy.length} of ${j.clausesRun}: ${j.killedBy.join(' ')}`,
   ]);
@@ -103,8 +106,9 @@ export function formatKillTable(rows: TableRow[], markdown: boolean, backend?: M
     const line = (cols: string[]) => `| ${cols.join(' | ')} |`;
     return [line(header), line(header.map(() => '---')), ...body.map(line)].join('\n');
   }
-  const widths = header.map((h, c) => Math.max(h.length, ...body.map((b) => (c === 6 ? 0 : b[c].length))));
-  const line = (cols: string[]) => cols.map((s, c) => (c === 6 ? s : s.padEnd(widths[c]))).join('  ');
+  const last = header.length - 1;
+  const widths = header.map((h, c) => Math.max(h.length, ...body.map((b) => (c === last ? 0 : b[c].length))));
+  const line = (cols: string[]) => cols.map((s, c) => (c === last ? s : s.padEnd(widths[c]))).join('  ');
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }
 

@@ -403,6 +403,17 @@ async function decideScaleOnce(target: VerifyTarget, options: VerifyOptions, sel
 }
 
 /**
+ * The scale limits one `convspec verify` run of `target` with `options` decides (flags, environment,
+ * else the target measured once), for a caller that verifies clause by clause (the kill table,
+ * tools/faults/judge.ts): passed back as `options.scale`, every clause draws within the limits that
+ * one run would use.
+ */
+export async function decideScaleForRun(target: VerifyTarget, options: VerifyOptions = {}): Promise<ScaleSummary> {
+  const { selection, timeoutMs } = await checkAndSelect(options);
+  return decideScaleOnce(target, options, selection, timeoutMs);
+}
+
+/**
  * The findings of a --jobs run: the jobs verify, and when something failed the target is opened once
  * more here to analyse the failures (a passing run opens nothing more).
  */
