@@ -1,7 +1,7 @@
 /**
  * Plan: `npm run mutants` itself — its exit codes and what it prints — on a small selection so it
  * is quick: a rejected mutant and an accepted good variant give exit 0 and a table naming the
- * first killer; an unknown id or a bad --depth gives exit 2. (The full table is the mutants test's
+ * first killer and the scale limits; an unknown id or a bad --depth gives exit 2. (The full table is the mutants test's
  * subject, run there through the same judge.)
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -24,6 +24,9 @@ describe('the kill table command', () => {
     expect(code).toBe(0);
     expect(output()).toMatch(/bias-ignored\s+reject\s+rejected\s+\S+\.\S+/);
     expect(output()).toMatch(/reference\s+accept\s+accepted/);
+    // Each row states the scale-tier limits its clauses drew within: here the test suite's, from
+    // CONVSPEC_SCALE_MACS / CONVSPEC_SCALE_ELEMENTS (vitest.config.mts), decided once per entry.
+    expect(output()).toMatch(/reference\s+accept\s+accepted\s+—\s+\S+ s\s+2\^16 · 2\^14\s/);
     expect(output()).toContain('1 of 1 mutants rejected; 1 of 1 good variants accepted');
   });
 
