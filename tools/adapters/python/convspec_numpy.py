@@ -56,25 +56,33 @@ def conv_transpose(x, w, b, geo):
     g = geo["group"]
     cg, mg = x.shape[1] // g, w.shape[1]
     m = mg * g
+    n = x.shape[0]
     ins = list(x.shape[2:])
-    n, positions = x.shape[0], int(np.prod(ins))
     out = geo["output_spatial"]
-    # The full scatter target: every position j*s + tap*d, plus room for output_padding and for
-    # output_shape above the natural size (negative pads_end), before cropping pads_begin.
-    full = [max(geo["strides"][a] * (ins[a] - 1) + geo["dilations"][a] * (geo["kernel"][a] - 1) + 1, geo["pads_begin"][a] + out[a]) for a in range(r)]
-    y = np.zeros([x.shape[0], m] + full)
+    s, d, pb = geo["strides"], geo["dilations"], geo["pads_begin"]
+    # Scattered straight into the output: input position j of tap t lands on j*s + t*d - pads_begin,
+    # kept where that is inside the output. (A scatter target of the full size, cropped afterwards, can
+    # dwarf the output: 65 536 channels of 257 x 257 in float64, 32 GiB, for a 1 x 1 output.)
+    y = np.zeros([n, m] + out)
     for tap in np.ndindex(*geo["kernel"]):
-        window = tuple(
-            slice(tap[a] * geo["dilations"][a], tap[a] * geo["dilations"][a] + geo["strides"][a] * (ins[a] - 1) + 1, geo["strides"][a])
-            for a in range(r)
-        )
-        for grp in range(g):
-            wk = w[(slice(grp * cg, (grp + 1) * cg), slice(None)) + tap]  # [C/g, M/g]
-            # [M/g, C/g] @ [N, C/g, Πi] -> [N, M/g, Πi]
-            part = np.matmul(wk.T, x[:, grp * cg:(grp + 1) * cg].reshape(n, cg, positions))
-            y[(slice(None), slice(grp * mg, (grp + 1) * mg)) + window] += part.reshape([n, mg] + ins)
-    crop = tuple(slice(geo["pads_begin"][a], geo["pads_begin"][a] + out[a]) for a in range(r))
-    y = y[(slice(None), slice(None)) + crop]
+        src, dst, counts = [], [], []
+        for a in range(r):
+            shift = tap[a] * d[a] - pb[a]
+            lo = max(0, -(shift // s[a]))  # the first j with j*s + shift >= 0
+            hi = min(ins[a] - 1, (out[a] - 1 - shift) // s[a])  # the last with j*s + shift < out
+            if hi < lo:
+                break
+            src.append(slice(lo, hi + 1))
+            dst.append(slice(lo * s[a] + shift, hi * s[a] + shift + 1, s[a]))
+            counts.append(hi - lo + 1)
+        else:
+            xs = x[(slice(None), slice(None)) + tuple(src)]
+            positions = int(np.prod(counts))
+            for grp in range(g):
+                wk = w[(slice(grp * cg, (grp + 1) * cg), slice(None)) + tap]  # [C/g, M/g]
+                # [M/g, C/g] @ [N, C/g, Π(kept positions)] -> [N, M/g, Π(kept positions)]
+                part = np.matmul(wk.T, xs[:, grp * cg:(grp + 1) * cg].reshape(n, cg, positions))
+                y[(slice(None), slice(grp * mg, (grp + 1) * mg)) + tuple(dst)] += part.reshape([n, mg] + counts)
     if b is not None:
         y = y + b.reshape([1, -1] + [1] * r)
     return y

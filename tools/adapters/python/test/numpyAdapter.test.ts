@@ -2,7 +2,8 @@
  * Plan: run the numpy adapter as a subprocess and speak the --cmd protocol to it directly (JSON lines,
  * base64 little-endian float32): describe first, then Conv and ConvTranspose cases covering groups
  * with several channels per group, dilation with stride, asymmetric pads, SAME_LOWER with odd
- * padding, output_padding, output_shape above the natural size, 1-D and 3-D, bias, batch 2; each
+ * padding, output_padding, output_shape above the natural size, pads cropping most of a ConvTranspose's
+ * scatter target (65 536 channels of a 1 × 1 output), 1-D and 3-D, bias, batch 2; each
  * answer is judged against the reference with the per-element bound. An invalid case must come back
  * as an error line naming the problem, and the process must keep answering afterwards.
  * Then the same program through the real verifier (verifyTarget with a --cmd target) on the
@@ -45,6 +46,12 @@ const cases: { op: OpName; x: number[]; w: number[]; bias: boolean; attrs: ConvT
   { op: 'ConvTranspose', x: [2, 4, 3, 4], w: [4, 3, 3, 2], bias: true, attrs: { group: 2, strides: [2, 3], dilations: [2, 1], pads: [1, 0, 2, 1], output_padding: [1, 2] } },
   { op: 'ConvTranspose', x: [1, 2, 3, 3], w: [2, 2, 2, 3], bias: true, attrs: { strides: [2, 2], output_shape: [7, 8] } },
   { op: 'ConvTranspose', x: [1, 2, 5], w: [2, 1, 3], bias: false, attrs: { strides: [3], auto_pad: 'SAME_UPPER' } },
+  // Pads that crop most of the scatter target, from the begin side and the end side.
+  { op: 'ConvTranspose', x: [1, 2, 4, 3], w: [2, 3, 3, 3], bias: true, attrs: { strides: [2, 3], pads: [3, 2, 4, 5] } },
+  // A 1 × 1 output of 65 536 channels whose uncropped scatter target is 257 × 257 per channel (32 GiB
+  // in float64): found by `--target numpy --runs 5x --seed 99` (convT.numeric.atEdges), where the
+  // adapter ran out of memory on a case a direct scatter into the output computes in milliseconds.
+  { op: 'ConvTranspose', x: [1, 1, 1, 1], w: [1, 65536, 2, 2], bias: false, attrs: { dilations: [256, 256], pads: [0, 0, 256, 256] } },
 ];
 
 describe.skipIf(missing !== undefined && !process.env.CI)('the numpy adapter over the --cmd protocol', () => {
