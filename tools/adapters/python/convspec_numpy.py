@@ -71,11 +71,11 @@ def conv_transpose(x, w, b, geo):
             lo = max(0, -(shift // s[a]))  # the first j with j*s + shift >= 0
             hi = min(ins[a] - 1, (out[a] - 1 - shift) // s[a])  # the last with j*s + shift < out
             if hi < lo:
-                break
+                break  # this tap reaches no output position on this axis: nothing to add
             src.append(slice(lo, hi + 1))
             dst.append(slice(lo * s[a] + shift, hi * s[a] + shift + 1, s[a]))
             counts.append(hi - lo + 1)
-        else:
+        else:  # every axis reaches the output
             xs = x[(slice(None), slice(None)) + tuple(src)]
             positions = int(np.prod(counts))
             for grp in range(g):
