@@ -55,6 +55,8 @@ def compute(op, x_dims, x, w_dims, w, b_dims, b, attrs):
             for a in reversed(range(r)):
                 pad += [geo["pads_begin"][a], geo["pads_end"][a]]
             y = CONV[r](F.pad(xt, pad), wt, bt, stride=geo["strides"], padding=0, dilation=geo["dilations"], groups=geo["group"])
+        elif _scatter_elements(x_dims, w_dims, geo) > max(2 ** 24, 4 * _direct_elements(x_dims, geo)):
+            y = _conv_transpose_direct(xt, wt, bt, geo, r)
         else:
             full = CONV_T[r](xt, wt, None, stride=geo["strides"], padding=0, output_padding=0, groups=geo["group"], dilation=geo["dilations"])
             out = geo["output_spatial"]
@@ -65,6 +67,51 @@ def compute(op, x_dims, x, w_dims, w, b_dims, b, attrs):
             if bt is not None:
                 y = y + bt.reshape([1, -1] + [1] * r)
     return y.detach().to("cpu").numpy().astype(np.float32)
+
+
+def _full_length(i, k, s, d):
+    return s * (i - 1) + d * (k - 1) + 1
+
+
+def _scatter_elements(x_dims, w_dims, geo):
+    """Elements of the uncropped scatter target conv_transposeNd(padding 0) would write."""
+    n = x_dims[0] * w_dims[1] * geo["group"]
+    for a in range(len(x_dims) - 2):
+        n *= max(_full_length(x_dims[2 + a], w_dims[2 + a], geo["strides"][a], geo["dilations"][a]), geo["pads_begin"][a] + geo["output_spatial"][a])
+    return n
+
+
+def _direct_elements(x_dims, geo):
+    """Elements of the zero-inserted, padded input the direct form convolves (a stride-1
+    convolution's input: output plus d(k-1) per axis)."""
+    n = x_dims[0] * x_dims[1]
+    for a in range(len(x_dims) - 2):
+        n *= geo["output_spatial"][a] + geo["dilations"][a] * (geo["kernel"][a] - 1)
+    return n
+
+
+def _conv_transpose_direct(xt, wt, bt, geo, r):
+    """ConvTranspose as the convolution it is the transpose of: zeros inserted between the input's
+    elements (stride), padded by d(k-1) minus the ONNX pads on each side (negative: cropped), and
+    convolved with the flipped kernel whose in/out channel axes are swapped within each group.
+
+    Used only where the uncropped scatter of conv_transposeNd would be far larger than this input
+    (a small output cropped out of a long dilated kernel's scatter): there the scatter form needs
+    memory the result does not (65 536 channels x 257 x 257 for a 1 x 1 output)."""
+    n, c = xt.shape[:2]
+    g = geo["group"]
+    s, d, k = geo["strides"], geo["dilations"], geo["kernel"]
+    inner = [s[a] * (xt.shape[2 + a] - 1) + 1 for a in range(r)]
+    xz = torch.zeros([n, c] + inner, dtype=xt.dtype, device=xt.device)
+    xz[(slice(None), slice(None)) + tuple(slice(None, None, s[a]) for a in range(r))] = xt
+    pad = []
+    for a in reversed(range(r)):
+        begin = d[a] * (k[a] - 1) - geo["pads_begin"][a]
+        end = geo["output_spatial"][a] + d[a] * (k[a] - 1) - inner[a] - begin
+        pad += [begin, end]
+    m_g = wt.shape[1]
+    wc = wt.reshape([g, c // g, m_g] + k).transpose(1, 2).reshape([g * m_g, c // g] + k).flip(list(range(2, 2 + r)))
+    return CONV[r](F.pad(xz, pad), wc, bt, stride=1, padding=0, dilation=d, groups=g)
 
 
 if __name__ == "__main__":
