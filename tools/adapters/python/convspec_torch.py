@@ -10,7 +10,10 @@ attributes are resolved here (geometry.py, the reference's reading) and mapped:
 - ConvTranspose: conv_transposeNd with padding 0 and output_padding 0 gives the full scatter
   s(i-1) + d(k-1) + 1; the result is placed in a zero buffer large enough for output_padding and an
   output_shape above the natural size, cropped by pads_begin, and the bias added last (so appended
-  elements get the bias too, as ONNX Runtime does).
+  elements get the bias too, as ONNX Runtime does). Where that uncropped scatter would be far larger
+  than the output (a long dilated kernel cropped to a few elements), the ConvTranspose is computed
+  instead as the stride-1 convolution of the zero-inserted input with the flipped kernel, so memory
+  follows the output, not the scatter.
 Spatial ranks 1-3 (PyTorch has no 4-D convolution). Set CONVSPEC_TORCH_TF32=1 to allow TF32 on CUDA;
 the adapter then declares the tf32 precision profile, but only on a device that has TF32 (CUDA compute
 capability 8.0 or later): on the CPU, or an older GPU, the flag changes nothing and float32 is declared.
