@@ -95,7 +95,8 @@ def _direct_elements(x_dims, geo):
 
 def _conv_transpose_direct(xt, wt, bt, geo, r):
     """ConvTranspose as the convolution it is the transpose of: zeros inserted between the input's
-    elements (stride), padded by d(k-1) minus the ONNX pads on each side (negative: cropped), and
+    elements (stride), padded by d(k-1) minus the ONNX pads on each side (negative: cropped, even
+    past the input), and
     convolved with the flipped kernel whose in/out channel axes are swapped within each group.
 
     Used only where the uncropped scatter of conv_transposeNd would be far larger than this input
@@ -105,16 +106,30 @@ def _conv_transpose_direct(xt, wt, bt, geo, r):
     g = geo["group"]
     s, d, k = geo["strides"], geo["dilations"], geo["kernel"]
     inner = [s[a] * (xt.shape[2 + a] - 1) + 1 for a in range(r)]
-    xz = torch.zeros([n, c] + inner, dtype=xt.dtype, device=xt.device)
-    xz[(slice(None), slice(None)) + tuple(slice(None, None, s[a]) for a in range(r))] = xt
-    pad = []
-    for a in reversed(range(r)):
-        begin = d[a] * (k[a] - 1) - geo["pads_begin"][a]
-        end = geo["output_spatial"][a] + d[a] * (k[a] - 1) - inner[a] - begin
-        pad += [begin, end]
+    # The padded input, built by hand: F.pad cannot crop an axis past its length, which a begin pad
+    # above d(k-1) asks for (position j of the padded axis holds zero-inserted element j - begin).
+    begin = [d[a] * (k[a] - 1) - geo["pads_begin"][a] for a in range(r)]
+    length = [geo["output_spatial"][a] + d[a] * (k[a] - 1) for a in range(r)]
+    xp = torch.zeros([n, c] + length, dtype=xt.dtype, device=xt.device)
+    src, dst = [], []
+    for a in range(r):
+        lo, hi = max(0, begin[a]), min(length[a], begin[a] + inner[a])
+        if lo >= hi:
+            src = None
+            break
+        # the zero-inserted elements that land in [lo, hi): indices of the input at stride s
+        first = -(-(lo - begin[a]) // s[a])  # ceil
+        last = (hi - 1 - begin[a]) // s[a]
+        if first > last:
+            src = None
+            break
+        src.append(slice(first, last + 1))
+        dst.append(slice(begin[a] + first * s[a], begin[a] + last * s[a] + 1, s[a]))
+    if src is not None:
+        xp[(slice(None), slice(None)) + tuple(dst)] = xt[(slice(None), slice(None)) + tuple(src)]
     m_g = wt.shape[1]
     wc = wt.reshape([g, c // g, m_g] + k).transpose(1, 2).reshape([g * m_g, c // g] + k).flip(list(range(2, 2 + r)))
-    return CONV[r](F.pad(xz, pad), wc, bt, stride=1, padding=0, dilation=d, groups=g)
+    return CONV[r](xp, wc, bt, stride=1, padding=0, dilation=d, groups=g)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@
  * covering groups with several channels per group, dilation with stride, asymmetric pads, SAME_LOWER
  * with odd padding, output_padding, output_shape above the natural size, pads cropping most of a
  * ConvTranspose's scatter target (65 536 channels of a 1 × 1 output; 8 192 grouped channels of a
- * strided 2 × 2 one), 1-D and 3-D, bias, batch 2; each answer is judged against the reference with
+ * strided 2 × 2 one; a begin pad past d(k − 1) with output_padding), 1-D and 3-D, bias, batch 2; each answer is judged against the reference with
  * the per-element bound. An invalid case must come back as an error line naming the problem, and the
  * process must keep answering afterwards.
  */
@@ -46,6 +46,9 @@ export const cases: { op: OpName; x: number[]; w: number[]; bias: boolean; attrs
   // The same with groups, stride and bias: 8 192 output channels of 2 × 2 cut from a 132 × 132
   // scatter (the PyTorch adapter computes such a case as the convolution it is the transpose of).
   { op: 'ConvTranspose', x: [1, 2, 2, 2], w: [2, 4096, 2, 2], bias: true, attrs: { group: 2, strides: [3, 3], dilations: [128, 128], pads: [60, 129, 70, 1] } },
+  // A begin pad past d(k − 1) with output_padding on an axis of one element: the output's one row lies
+  // beyond every input element (found by `--target torch --runs 5x --seed 99`, convT.numeric.atEdges).
+  { op: 'ConvTranspose', x: [1, 1, 1, 1], w: [1, 4096, 3, 2], bias: false, attrs: { strides: [4, 1], dilations: [45, 45], pads: [92, 45, 0, 0], output_padding: [2, 0] } },
 ];
 
 /**
