@@ -7,27 +7,20 @@
  * (which says NaN); then the clauses themselves, replayed at those seeds through the real verifier.
  * Skipped, with the reason, when python3 or numpy is missing.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ConvTransposeAttributes, OpName, Tensor } from '../../../../impl/types';
 import { findMismatch } from '../../../../spec/framework/compare';
 import { expectedWithBound } from '../../../../spec/tolerance';
 import { verifyTarget } from '../../../verify/run';
+import { decode, encode, protocolChild } from './protocolCases';
 
 const script = join(__dirname, '..', 'convspec_numpy.py');
 const probe = spawnSync(process.env.CONVSPEC_PYTHON ?? 'python3', ['-c', 'import numpy'], { encoding: 'utf8' });
 const missing = probe.error ? 'python3 is not installed' : probe.status !== 0 ? 'numpy is not importable by python3' : undefined;
 if (missing) console.warn(`numpy 0·∞ test skipped: ${missing}`);
 
-const encode = (t: Tensor) => ({ dims: t.dims, data: Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).toString('base64') });
-function decode(t: { dims: number[]; data: string }): Tensor {
-  const bytes = Buffer.from(t.data, 'base64');
-  const data = new Float32Array(bytes.length / 4);
-  for (let i = 0; i < data.length; i++) data[i] = bytes.readFloatLE(4 * i);
-  return { dims: t.dims, data };
-}
 const tensor = (dims: number[], values: number[]): Tensor => ({ dims, data: Float32Array.from(values) });
 /** n values, the first ∞, the rest finite and non-zero. */
 const infThenFinite = (n: number) => [Infinity, ...Array.from({ length: n - 1 }, (_, i) => ((i % 7) - 3.5) / 2)];
@@ -49,21 +42,7 @@ const cases: { name: string; op: OpName; x: Tensor; w: Tensor; attrs: ConvTransp
 ];
 
 describe.skipIf(missing !== undefined && !process.env.CI)('the numpy adapter: 0·∞ is NaN at every shape', () => {
-  let child: ReturnType<typeof spawn>;
-  let next: () => Promise<any>;
-  const send = (req: unknown) => child.stdin!.write(JSON.stringify(req) + '\n');
-
-  beforeAll(() => {
-    child = spawn(process.env.CONVSPEC_PYTHON ?? 'python3', [script], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const lines = createInterface({ input: child.stdout! });
-    const queue: string[] = [];
-    const waiting: ((l: string) => void)[] = [];
-    lines.on('line', (l) => (waiting.length ? waiting.shift()!(l) : queue.push(l)));
-    next = () => new Promise((resolve) => (queue.length ? resolve(JSON.parse(queue.shift()!)) : waiting.push((l) => resolve(JSON.parse(l)))));
-  });
-  afterAll(() => {
-    child.stdin!.end();
-  });
+  const { send, next } = protocolChild(process.env.CONVSPEC_PYTHON ?? 'python3', script);
 
   it.each(cases.map((c, i) => ({ ...c, id: i + 1 })))('$name', async (c) => {
     const expected = expectedWithBound(c.op, c.x, c.w, undefined, c.attrs);

@@ -15,8 +15,10 @@ import type { ConvTransposeAttributes, OpName, Tensor } from '../../../../impl/t
 import { findMismatch, formatWindow } from '../../../../spec/framework/compare';
 import { expectedWithBound } from '../../../../spec/tolerance';
 
-const encode = (t: Tensor) => ({ dims: t.dims, data: Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).toString('base64') });
-function decode(t: { dims: number[]; data: string }): Tensor {
+/** A tensor as the protocol carries it: dims and base64 little-endian float32. */
+export const encode = (t: Tensor) => ({ dims: t.dims, data: Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).toString('base64') });
+/** The protocol's tensor back as float32. */
+export function decode(t: { dims: number[]; data: string }): Tensor {
   const bytes = Buffer.from(t.data, 'base64');
   const data = new Float32Array(bytes.length / 4);
   for (let i = 0; i < data.length; i++) data[i] = bytes.readFloatLE(4 * i);
@@ -52,25 +54,33 @@ export const cases: { op: OpName; x: number[]; w: number[]; bias: boolean; attrs
 ];
 
 /**
- * Registers, inside the caller's describe, the protocol tests for the adapter program `script` run
- * by `python`; `name` is what its describe answer must mention.
+ * Registers, inside the caller's describe, a child process running the adapter program `script`
+ * under `python` for the describe's tests (started before them, its stdin closed after): `send`
+ * writes one request line, `next` resolves to the next answer line, parsed.
  */
-export function protocolTests(python: string, script: string, name: RegExp): void {
+export function protocolChild(python: string, script: string): { send: (req: unknown) => void; next: () => Promise<any> } {
   let child: ReturnType<typeof spawn>;
-  let next: () => Promise<any>;
-  const send = (req: unknown) => child.stdin!.write(JSON.stringify(req) + '\n');
-
+  const queue: string[] = [];
+  const waiting: ((l: string) => void)[] = [];
   beforeAll(() => {
     child = spawn(python, [script], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const lines = createInterface({ input: child.stdout! });
-    const queue: string[] = [];
-    const waiting: ((l: string) => void)[] = [];
-    lines.on('line', (l) => (waiting.length ? waiting.shift()!(l) : queue.push(l)));
-    next = () => new Promise((resolve) => (queue.length ? resolve(JSON.parse(queue.shift()!)) : waiting.push((l) => resolve(JSON.parse(l)))));
+    createInterface({ input: child.stdout! }).on('line', (l) => (waiting.length ? waiting.shift()!(l) : queue.push(l)));
   });
   afterAll(() => {
     child.stdin!.end();
   });
+  return {
+    send: (req) => child.stdin!.write(JSON.stringify(req) + '\n'),
+    next: () => new Promise((resolve) => (queue.length ? resolve(JSON.parse(queue.shift()!)) : waiting.push((l) => resolve(JSON.parse(l))))),
+  };
+}
+
+/**
+ * Registers, inside the caller's describe, the protocol tests for the adapter program `script` run
+ * by `python`; `name` is what its describe answer must mention.
+ */
+export function protocolTests(python: string, script: string, name: RegExp): void {
+  const { send, next } = protocolChild(python, script);
 
   it('answers describe with its name and a float32 precision profile', async () => {
     send({ id: 0, op: 'describe' });
