@@ -96,12 +96,12 @@ def _direct_elements(x_dims, geo):
 def _conv_transpose_direct(xt, wt, bt, geo, r):
     """ConvTranspose as the convolution it is the transpose of: zeros inserted between the input's
     elements (stride), padded by d(k-1) minus the ONNX pads on each side (negative: cropped, even
-    past the input), and
-    convolved with the flipped kernel whose in/out channel axes are swapped within each group.
+    past the input), and convolved with the flipped kernel whose in/out channel axes are swapped
+    within each group.
 
-    Used only where the uncropped scatter of conv_transposeNd would be far larger than this input
-    (a small output cropped out of a long dilated kernel's scatter): there the scatter form needs
-    memory the result does not (65 536 channels x 257 x 257 for a 1 x 1 output)."""
+    Used only where the uncropped scatter of conv_transposeNd would be far larger than the padded
+    input convolved here (a small output cropped out of a long dilated kernel's scatter): there the
+    scatter form needs memory the result does not (65 536 channels x 257 x 257 for a 1 x 1 output)."""
     n, c = xt.shape[:2]
     g = geo["group"]
     s, d, k = geo["strides"], geo["dilations"], geo["kernel"]
