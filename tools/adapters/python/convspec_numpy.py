@@ -20,7 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np  # noqa: E402
 
-from geometry import resolve  # noqa: E402
+from geometry import resolve, strided_overlap  # noqa: E402
 from protocol import serve  # noqa: E402
 
 
@@ -67,14 +67,12 @@ def conv_transpose(x, w, b, geo):
     for tap in np.ndindex(*geo["kernel"]):
         src, dst, counts = [], [], []
         for a in range(r):
-            shift = tap[a] * d[a] - pb[a]
-            lo = max(0, -(shift // s[a]))  # the first j with j*s + shift >= 0
-            hi = min(ins[a] - 1, (out[a] - 1 - shift) // s[a])  # the last with j*s + shift < out
-            if hi < lo:
+            placed = strided_overlap(tap[a] * d[a] - pb[a], s[a], ins[a], out[a])
+            if placed is None:
                 break  # this tap reaches no output position on this axis: nothing to add
-            src.append(slice(lo, hi + 1))
-            dst.append(slice(lo * s[a] + shift, hi * s[a] + shift + 1, s[a]))
-            counts.append(hi - lo + 1)
+            src.append(placed[0])
+            dst.append(placed[1])
+            counts.append(placed[2])
         else:  # every axis reaches the output
             xs = x[(slice(None), slice(None)) + tuple(src)]
             positions = int(np.prod(counts))

@@ -28,7 +28,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
-from geometry import resolve  # noqa: E402
+from geometry import resolve, strided_overlap  # noqa: E402
 from protocol import serve  # noqa: E402
 
 DEVICE = torch.device(os.environ.get("CONVSPEC_TORCH_DEVICE", "cpu"))
@@ -105,26 +105,19 @@ def _conv_transpose_direct(xt, wt, bt, geo, r):
     n, c = xt.shape[:2]
     g = geo["group"]
     s, d, k = geo["strides"], geo["dilations"], geo["kernel"]
-    inner = [s[a] * (xt.shape[2 + a] - 1) + 1 for a in range(r)]
     # The padded input, built by hand: F.pad cannot crop an axis past its length, which a begin pad
-    # above d(k-1) asks for (position j of the padded axis holds zero-inserted element j - begin).
+    # above d(k-1) asks for (input element j lands on position j*s + begin of the padded axis).
     begin = [d[a] * (k[a] - 1) - geo["pads_begin"][a] for a in range(r)]
     length = [geo["output_spatial"][a] + d[a] * (k[a] - 1) for a in range(r)]
     xp = torch.zeros([n, c] + length, dtype=xt.dtype, device=xt.device)
     src, dst = [], []
     for a in range(r):
-        lo, hi = max(0, begin[a]), min(length[a], begin[a] + inner[a])
-        if lo >= hi:
+        placed = strided_overlap(begin[a], s[a], xt.shape[2 + a], length[a])
+        if placed is None:
             src = None
             break
-        # the zero-inserted elements that land in [lo, hi): indices of the input at stride s
-        first = -(-(lo - begin[a]) // s[a])  # ceil
-        last = (hi - 1 - begin[a]) // s[a]
-        if first > last:
-            src = None
-            break
-        src.append(slice(first, last + 1))
-        dst.append(slice(begin[a] + first * s[a], begin[a] + last * s[a] + 1, s[a]))
+        src.append(placed[0])
+        dst.append(placed[1])
     if src is not None:
         xp[(slice(None), slice(None)) + tuple(dst)] = xt[(slice(None), slice(None)) + tuple(src)]
     m_g = wt.shape[1]

@@ -161,6 +161,17 @@ def resolve(op, x_dims, w_dims, b_dims, attrs):
     }
 
 
+def strided_overlap(offset, stride, count, length):
+    """Where `count` elements placed at j*stride + offset (j = 0 … count-1) meet positions 0 … length-1:
+    (the slice of j that lands inside, the slice of positions it lands on, how many), or None when
+    none does. Both adapters' ConvTransposes place strided inputs into a window this way."""
+    first = max(0, -(offset // stride))  # the first j with j*stride + offset >= 0
+    last = min(count - 1, (length - 1 - offset) // stride)  # the last with j*stride + offset < length
+    if last < first:
+        return None
+    return slice(first, last + 1), slice(first * stride + offset, last * stride + offset + 1, stride), last - first + 1
+
+
 def _check_group(c, m, group):
     if c % group:
         raise ConvError("GROUP_DIVISIBILITY", f"input channels C = {c} are not divisible by group = {group}")
