@@ -1,7 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/**
+ * Tests kept out of `npm test` for their cost and run by vitest.extra.config.mts (`npm run test:package`,
+ * `npm run test:browser`; .ci/run runs both on every landing): the packed tarball's test (a pack and an
+ * offline install of ~300 MB, ~95 CPU-s) and the browser host's tests (a Chromium per verify, ~105
+ * CPU-s). Together they were two fifths of the suite's CPU on 2 cores.
+ */
+export const PACKAGE_TESTS = ['api/test/installed.test.ts'];
+export const BROWSER_TESTS = ['browser', 'bundledOrtTargets', 'hostilePage', 'signals'].map((f) => `tools/browser/test/${f}.test.ts`);
 
 /**
  * The slowest files of a full run, slowest first (wall seconds on 2 cores with CI=1, 2026-12-06). They
@@ -58,10 +67,14 @@ class SlowestFirst extends BaseSequencer {
 export default defineConfig({
   test: {
     include: ['api/**/*.test.ts', 'impl/**/*.test.ts', 'spec/**/*.test.ts', 'tools/**/*.test.ts'],
+    exclude: [...configDefaults.exclude, ...PACKAGE_TESTS, ...BROWSER_TESTS],
     // Property tests run a few thousand reference calls; the slowest files need more than the default 5 s.
     testTimeout: 120_000,
     // vitest's default is one worker fewer than the cores: a single worker on a 2-core machine. Many
     // files here wait on child processes (adapters, the CLI, npm, a browser), so two share 2 cores well.
+    // Three gained nothing sure: each worker imports ONNX Runtime, tfjs and the verifier once (isolate:
+    // false), so each costs CPU; on 2 cores, one run each, 3 workers took 206 s and ~380 CPU-s, 2 took
+    // 192 s and 350 (CI=1, 2026-12-07; an earlier pair came out the other way by 16 s, the machine's noise).
     maxWorkers: Math.max(2, availableParallelism() - 1),
     hookTimeout: 120_000,
     reporters: ['default', './tools/testing/summaryReporter.ts'],
