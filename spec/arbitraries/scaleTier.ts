@@ -122,12 +122,6 @@ export function quantisePowerOfTwo(v: number, min: number, max: number): number 
   return Math.min(max, 2 ** Math.floor(Math.log2(v)));
 }
 
-/** The power of two nearest to `v` in ratio (2^round(log2 v)), within min … max (both powers of two). */
-export function nearestPowerOfTwo(v: number, min: number, max: number): number {
-  if (!(v >= min)) return min;
-  return Math.min(max, 2 ** Math.round(Math.log2(v)));
-}
-
 /** The largest power of two at most `macs`, within MIN_SCALE_MACS … MAX_SCALE_MACS. */
 export function quantiseScaleMacs(macs: number): number {
   return quantisePowerOfTwo(macs, MIN_SCALE_MACS, MAX_SCALE_MACS);

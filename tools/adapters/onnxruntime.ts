@@ -126,7 +126,7 @@ export function createOnnxRuntime(options: OnnxRuntimeOptions = {}): OnnxRuntime
     interOpNumThreads: 1,
     executionMode: 'sequential',
     // No CPU memory arena: an arena keeps its largest allocation for the session's life, and up to
-    // maxCached sessions stay open, so the scale tier's cases (im2col buffers of up to 2^28 floats)
+    // maxCached sessions stay open, so the scale tier's cases (unfolded buffers of hundreds of MB)
     // held 2.5–3.0 GB in a default verify; without it 1.2–1.3 GB, in the same time (2026-12-07).
     enableCpuMemArena: false,
     executionProviders: ['cpu'],

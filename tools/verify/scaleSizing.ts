@@ -8,7 +8,7 @@
 import type { ConvTransposeAttributes, OpName, Tensor } from '../../impl/types';
 import { fillData } from '../../spec/arbitraries/data';
 import {
-  formatScaleMacs, MAX_SCALE_ELEMENTS, MIN_SCALE_ELEMENTS, nearestPowerOfTwo, quantiseScaleMacs, SCALE_TIER_ON, type ScaleSummary,
+  formatScaleMacs, MAX_SCALE_ELEMENTS, MIN_SCALE_ELEMENTS, quantisePowerOfTwo, quantiseScaleMacs, SCALE_TIER_ON, type ScaleSummary,
 } from '../../spec/arbitraries/scaleTier';
 import { DEFAULT_SCALE_LIMITS } from '../../spec/arbitraries/scale';
 import { unsupportedReason, type Subject } from '../../spec/framework/subject';
@@ -26,17 +26,6 @@ export const SCALE_TIME_SHARE_S = 30;
  * case keeps the size it had (30 / 72 = 20 / 48).
  */
 export const SCALE_CALLS_PER_RUN = 72;
-/**
- * What the tier's cases of a default run cost in passes of a full-size tensor through the target (a
- * pass: one tensor of the per-case element limit in or out): the two atScale clauses' 120 cases, a
- * tenth of them cap cases at eight times the limit (spec/arbitraries/scaleTier.ts), each case's x and
- * y, plus the sampled clauses' and the full-reference clauses' smaller ones. Measured, not counted:
- * the bundled ONNX Runtime adapter on the 2-core machine (2026-12-07) measured 12.2 M elements/s, drew
- * 2^21 elements and spent 61.3 s in its two atScale clauses (31.5 + 29.8), 357 passes; the former
- * count, 2 × SCALE_CALLS_PER_RUN = 144, took the tier to twice its share whenever the element limit
- * rather than the multiply-adds set the cases' cost.
- */
-export const SCALE_ELEMENT_PASSES_PER_RUN = 360;
 /** The limits used when the speed cannot be measured (the target refuses every measuring case). */
 export const UNMEASURED_SCALE_MACS = 2 ** 24;
 export const UNMEASURED_SCALE_ELEMENTS = 2 ** 20;
@@ -132,14 +121,18 @@ export function scaleMacsForSpeed(macsPerSecond: number): number {
 }
 
 /**
- * The power of two of elements per tensor nearest (in ratio) to what SCALE_ELEMENT_PASSES_PER_RUN
- * passes move in SCALE_TIME_SHARE_S: the tier's element-bound cost lands within a factor √2 of its
- * share, either way (a floor would give between half the share and the share, and halve the reach of
- * a target measured just below a power of two).
+ * The largest power of two of elements per tensor that keeps one full-size case's tensors (x and y,
+ * each at most this) within its share of SCALE_TIME_SHARE_S. The share is wall time under the default
+ * two jobs: counted in clause time the tier costs about twice it where the element limit sets the
+ * cost (the bundled ONNX Runtime adapter, 12.2 M elements/s, 2^21: its two atScale clauses 31.5 +
+ * 29.8 s, run at once; 2026-12-07). Sizing them to 30 s of clause time (about 360 passes of a
+ * full-size tensor, to the nearest power of two) gave 2^20 there and cut a default verify from 50 to
+ * 30–34 s, but the kill table then lost two mutants whose bugs need tensors past 2^24 elements
+ * (scale-float32-flat-index, scale2-mul24-item-offset: the JavaScript mutants drew 2^21 instead of
+ * 2^22), so the reach was kept.
  */
 export function scaleElementsForThroughput(elementsPerSecond: number): number {
-  const fits = (elementsPerSecond * SCALE_TIME_SHARE_S) / SCALE_ELEMENT_PASSES_PER_RUN;
-  return nearestPowerOfTwo(fits, MIN_SCALE_ELEMENTS, Math.min(MAX_SCALE_ELEMENTS, DEFAULT_SCALE_LIMITS.maxTensorElements));
+  return quantisePowerOfTwo((elementsPerSecond * SCALE_TIME_SHARE_S) / SCALE_CALLS_PER_RUN / 2, MIN_SCALE_ELEMENTS, Math.min(MAX_SCALE_ELEMENTS, DEFAULT_SCALE_LIMITS.maxTensorElements));
 }
 
 /** What a run was asked: multiply-adds (0: off) and elements per tensor, each undefined when not given. */
