@@ -4,13 +4,18 @@ import { configDefaults, defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * Tests kept out of `npm test` for their cost and run by vitest.extra.config.mts (`npm run test:package`,
- * `npm run test:browser`; .ci/run runs both on every landing): the packed tarball's test (a pack and an
- * offline install of ~300 MB, ~95 CPU-s) and the browser host's tests (a Chromium per verify, ~105
- * CPU-s). Together they were two fifths of the suite's CPU on 2 cores.
+ * Tests kept out of `npm test` for their cost, run by vitest.extra.config.mts (`npm run test:package`,
+ * `npm run test:browser`, `npm run test:catalogue`; .ci/run runs all three sets on every landing, after
+ * npm test). Measured on 2 cores (2026-12-07), they were about 310 of the suite's ~530 CPU-s:
+ * - the packed tarball (a pack and an offline install of ~300 MB into a fresh project): ~95 CPU-s;
+ * - the browser host in headless Chromium (a browser per verify): ~105 CPU-s;
+ * - the fault catalogue of tools/faults (development only, not in the package): its mutants rejected
+ *   and its correct variants accepted through the real verifier, the suite's power rather than its
+ *   function (the clauses' own mutants, which show each clause can fail, stay in spec/test): ~110.
  */
 export const PACKAGE_TESTS = ['api/test/installed.test.ts'];
 export const BROWSER_TESTS = ['browser', 'bundledOrtTargets', 'hostilePage', 'signals'].map((f) => `tools/browser/test/${f}.test.ts`);
+export const CATALOGUE_TESTS = ['tools/faults/test/**/*.test.ts'];
 
 /**
  * The slowest files of a full run, slowest first (wall seconds on 2 cores with CI=1, 2026-12-06). They
@@ -67,7 +72,7 @@ class SlowestFirst extends BaseSequencer {
 export default defineConfig({
   test: {
     include: ['api/**/*.test.ts', 'impl/**/*.test.ts', 'spec/**/*.test.ts', 'tools/**/*.test.ts'],
-    exclude: [...configDefaults.exclude, ...PACKAGE_TESTS, ...BROWSER_TESTS],
+    exclude: [...configDefaults.exclude, ...PACKAGE_TESTS, ...BROWSER_TESTS, ...CATALOGUE_TESTS],
     // Property tests run a few thousand reference calls; the slowest files need more than the default 5 s.
     testTimeout: 120_000,
     // vitest's default is one worker fewer than the cores: a single worker on a 2-core machine. Many
