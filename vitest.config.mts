@@ -6,12 +6,13 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 /**
  * Tests kept out of `npm test` for their cost, run by vitest.extra.config.mts (`npm run test:package`,
  * `npm run test:browser`, `npm run test:catalogue`; .ci/run runs all three sets on every landing, after
- * npm test). Measured on 2 cores (2026-12-07), they were about 310 of the suite's ~530 CPU-s:
+ * npm test). On 2 cores (2026-12-07) they were more than half of the suite's ~530 CPU-s, and take
+ * 2.5 minutes of wall time together:
  * - the packed tarball (a pack and an offline install of ~300 MB into a fresh project): ~95 CPU-s;
  * - the browser host in headless Chromium (a browser per verify): ~105 CPU-s;
  * - the fault catalogue of tools/faults (development only, not in the package): its mutants rejected
  *   and its correct variants accepted through the real verifier, the suite's power rather than its
- *   function (the clauses' own mutants, which show each clause can fail, stay in spec/test): ~110.
+ *   function (the clauses' own mutants, which show each clause can fail, stay in spec/test).
  */
 export const PACKAGE_TESTS = ['api/test/installed.test.ts'];
 export const BROWSER_TESTS = ['browser', 'bundledOrtTargets', 'hostilePage', 'signals'].map((f) => `tools/browser/test/${f}.test.ts`);
