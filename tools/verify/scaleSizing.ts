@@ -128,8 +128,8 @@ export function scaleMacsForSpeed(macsPerSecond: number): number {
  * 29.8 s, run at once; 2026-12-07). Sizing them to 30 s of clause time (about 360 passes of a
  * full-size tensor, to the nearest power of two) gave 2^20 there and cut a default verify from 50 to
  * 30–34 s, but the kill table then lost two mutants whose bugs need tensors past 2^24 elements
- * (scale-float32-flat-index, scale2-mul24-item-offset: the JavaScript mutants drew 2^21 instead of
- * 2^22), so the reach was kept.
+ * (scale-float32-flat-index, scale2-mul24-item-offset: the JavaScript mutants drew 2^21 and 2^22
+ * elements where this sizing gives them 2^22 and 2^23), so the reach was kept.
  */
 export function scaleElementsForThroughput(elementsPerSecond: number): number {
   return quantisePowerOfTwo((elementsPerSecond * SCALE_TIME_SHARE_S) / SCALE_CALLS_PER_RUN / 2, MIN_SCALE_ELEMENTS, Math.min(MAX_SCALE_ELEMENTS, DEFAULT_SCALE_LIMITS.maxTensorElements));
